@@ -1,0 +1,39 @@
+# One-command workflows. Everything runs inside .venv, created on first use
+# from the pinned requirements.lock.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: site check serve test lint bench clean schemas
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+## Build the sample catalogue into site/ (atomically: site/ is replaced only on success).
+site: $(STAMP)
+	$(BIN)/ocop build
+
+## Validate the catalogue only: every problem as path:line:col: field: message.
+check: $(STAMP)
+	$(BIN)/ocop check
+
+## Live preview on http://127.0.0.1:8000/
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+## Regenerate the JSON Schemas staff editors use (generator/schemas/*.json).
+schemas: $(STAMP)
+	$(BIN)/ocop schemas
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests tools
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf site .cache build

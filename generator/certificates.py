@@ -1,0 +1,71 @@
+"""Certificate status on the build date: a pure derivation from the rating."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+#: A certificate is valid for 36 months from its issue date (Decision 148/QĐ-TTg).
+VALIDITY_MONTHS = 36
+#: Products whose certificate ends within this many days are flagged.
+EXPIRING_WITHIN_DAYS = 90
+
+StatusCode = Literal["valid", "expiring", "expired", "revoked"]
+
+LABELS: dict[str, str] = {
+    "valid": "Còn hiệu lực",
+    "expiring": "Sắp hết hạn",
+    "expired": "Đã hết hạn",
+    "revoked": "Đã thu hồi",
+}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the month's end (29/2 → 28/2)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class CertificateStatus:
+    """What a visitor should believe about a product's OCOP claim today."""
+
+    code: StatusCode
+    expires: dt.date
+    #: Days from the build date to expiry (negative once expired).
+    days_left: int
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+    @property
+    def certified(self) -> bool:
+        """True when the star claim may be shown as a current certification."""
+        return self.code in ("valid", "expiring")
+
+
+def certificate_status(
+    stars: int,
+    issued: dt.date,
+    expires: dt.date | None,
+    revoked_on: dt.date | None,
+    today: dt.date,
+) -> CertificateStatus:
+    """Status of a certificate on ``today``.
+
+    Below three stars a product is not OCOP-certified at all; it is reported as
+    expired-equivalent so that no star claim is ever shown for it.
+    """
+    end = expires or add_months(issued, VALIDITY_MONTHS)
+    days_left = (end - today).days
+    if revoked_on is not None and revoked_on <= today:
+        return CertificateStatus("revoked", end, days_left)
+    if days_left < 0 or stars < 3:
+        return CertificateStatus("expired", end, days_left)
+    if days_left <= EXPIRING_WITHIN_DAYS:
+        return CertificateStatus("expiring", end, days_left)
+    return CertificateStatus("valid", end, days_left)

@@ -1,0 +1,23 @@
+"""Options of the ``ocop`` MkDocs plugin, as written in ``mkdocs.yml``."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class CatalogueConfig(base.Config):
+    #: Producer folders (each with producer.yaml, product files and photos).
+    products_dir = c.Type(str, default="products")
+    #: Point-of-sale records.
+    points_of_sale_dir = c.Type(str, default="content/points-of-sale")
+    #: Fair records.
+    fairs_dir = c.Type(str, default="content/fairs")
+    #: The official product groups; empty for the copy shipped with the generator.
+    product_groups = c.Type(str, default="")
+    #: A note shown on every page, e.g. that the catalogue holds sample data.
+    notice = c.Type(str, default="")
+    #: Treat warnings (e.g. certificates expiring soon) as errors.
+    strict = c.Type(bool, default=False)
+    #: Folder for processed photos kept between builds (relative to mkdocs.yml).
+    cache_dir = c.Type(str, default=".cache/ocop")

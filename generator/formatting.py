@@ -1,0 +1,23 @@
+"""How numbers and dates are written for Vietnamese readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+NBSP = "\u00a0"
+
+
+def vnd(amount: int) -> str:
+    """85000 → '85.000 ₫' (dot thousands separator, no-break space before ₫)."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,}".replace(",", ".") + f"{NBSP}₫"
+
+
+def thousands(number: int) -> str:
+    """12345 → '12.345'."""
+    return f"{number:,}".replace(",", ".")
+
+
+def date_vi(day: dt.date) -> str:
+    """2024-05-12 → '12/05/2024'."""
+    return day.strftime("%d/%m/%Y")

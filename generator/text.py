@@ -1,0 +1,46 @@
+"""Vietnamese text: search folding, slugs and collation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import TypeVar
+
+import icu
+
+T = TypeVar("T")
+
+# đ/Đ have no Unicode decomposition, so NFD alone leaves them in place.
+_D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold(text: str) -> str:
+    """Lower-case text without tones or diacritics: 'Mắm Châu Đốc' → 'mam chau doc'.
+
+    Works the same on NFC and NFD input.
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_STROKE))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def slugify(text: str) -> str:
+    """URL slug from Vietnamese text: 'Đường thốt nốt' → 'duong-thot-not'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+@lru_cache(maxsize=1)
+def _collator() -> icu.Collator:
+    return icu.Collator.createInstance(icu.Locale("vi_VN"))
+
+
+def sort_key(text: str) -> bytes:
+    """Vietnamese collation key (ICU 'vi'): Đ after D, a < ă < â, base letters before tones."""
+    return bytes(_collator().getSortKey(unicodedata.normalize("NFC", text)))
+
+
+def sorted_vi(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
+    """Items in Vietnamese alphabetical order of ``key(item)``."""
+    return sorted(items, key=lambda item: sort_key(key(item)))
