@@ -20,8 +20,13 @@ class BuildFailed(Exception):
     """The build stopped; the message says why (all catalogue problems included)."""
 
 
-def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | None = None) -> Path:
-    """Build the site of ``config_file`` and atomically put it at ``site_dir``."""
+def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | None = None,
+               fail_on_warnings: bool = False) -> Path:
+    """Build the site of ``config_file`` and atomically put it at ``site_dir``.
+
+    ``strict`` is MkDocs' own (its warnings fail the build); ``fail_on_warnings``
+    makes catalogue warnings, such as certificates about to expire, fail it too.
+    """
     config_file = config_file.resolve()
     overrides: dict[str, object] = {}
     if strict is not None:
@@ -32,7 +37,7 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
         config.site_dir = str(staging)
-        if strict:
+        if fail_on_warnings:
             config.plugins["ocop"].config.strict = True
         mkdocs_build(config)
         _swap(staging, target)

@@ -59,7 +59,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         target = build_site(Path(args.config), Path(args.site_dir) if args.site_dir else None,
-                            strict=True if args.strict else None)
+                            fail_on_warnings=args.strict)
     except BuildFailed as exc:
         print(f"Build failed; the previous site was left untouched.\n{exc}", file=sys.stderr)
         return 1

@@ -141,6 +141,7 @@ class _Converter:
         hints = _hints(cls)
         fields = {f.name: f for f in schema_fields(cls)}
         values: dict[str, Any] = {}
+        given: set[str] = set()  # written but invalid: already reported
         ok = True
         for key, (key_node, value_node) in node.items.items():
             path = f"{name}.{key}" if name else key
@@ -158,10 +159,11 @@ class _Converter:
             value = self.value(hints[key], fields[key], value_node, path)
             if value is _INVALID:
                 ok = False
+                given.add(key)
             else:
                 values[key] = value
         for key, f in fields.items():
-            if key in values:
+            if key in values or key in given:
                 continue
             if f.default is _MISSING and f.default_factory is _MISSING:
                 path = f"{name}.{key}" if name else key

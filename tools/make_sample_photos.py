@@ -211,12 +211,14 @@ def draw_object(draw: ImageDraw.ImageDraw, shape: str, box: tuple[int, int, int,
     cx = (x0 + x1) // 2
     light = mix(bg, (255, 255, 255), 0.35)
     if shape == "jar":
-        draw.rounded_rectangle((cx - 95, y0 + 60, cx + 95, y1), radius=28, fill=light, outline=accent, width=5)
+        draw.rounded_rectangle((cx - 95, y0 + 60, cx + 95, y1), radius=28, fill=light,
+                               outline=accent, width=5)
         draw.rectangle((cx - 80, y0 + 25, cx + 80, y0 + 62), fill=accent)
         draw.rectangle((cx - 95, y0 + 130, cx + 95, y0 + 200), fill=panel)
         draw.ellipse((cx - 22, y0 + 143, cx + 22, y0 + 187), outline=accent, width=4)
     elif shape == "bottle":
-        draw.rounded_rectangle((cx - 60, y0 + 90, cx + 60, y1), radius=22, fill=light, outline=accent, width=5)
+        draw.rounded_rectangle((cx - 60, y0 + 90, cx + 60, y1), radius=22, fill=light,
+                               outline=accent, width=5)
         draw.rectangle((cx - 20, y0 + 20, cx + 20, y0 + 95), fill=light, outline=accent, width=5)
         draw.rectangle((cx - 24, y0 + 8, cx + 24, y0 + 30), fill=accent)
         draw.rectangle((cx - 60, y0 + 150, cx + 60, y0 + 215), fill=panel)
@@ -232,7 +234,8 @@ def draw_object(draw: ImageDraw.ImageDraw, shape: str, box: tuple[int, int, int,
         draw.rectangle((cx - 90, y0 + 110, cx + 90, y0 + 190), fill=panel)
     elif shape == "box":
         draw.rectangle((cx - 140, y0 + 50, cx + 140, y1), fill=light, outline=accent, width=5)
-        draw.polygon([(cx - 140, y0 + 50), (cx - 100, y0 + 15), (cx + 180, y0 + 15), (cx + 140, y0 + 50)],
+        draw.polygon([(cx - 140, y0 + 50), (cx - 100, y0 + 15), (cx + 180, y0 + 15),
+                      (cx + 140, y0 + 50)],
                      fill=mix(light, (255, 255, 255), 0.3), outline=accent)
         draw.rectangle((cx - 100, y0 + 100, cx + 100, y0 + 180), fill=panel)
     elif shape == "fruit":
@@ -326,7 +329,8 @@ def render_logo(job: Job) -> bytes:
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
     draw.text(((LOGO_SIZE - (right - left)) / 2 - left, (LOGO_SIZE - (bottom - top)) / 2 - top),
               text, font=font, fill=(255, 255, 255))
-    palette_image = image.quantize(colors=32, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    palette_image = image.quantize(colors=32, method=Image.Quantize.MEDIANCUT,
+                                   dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     palette_image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

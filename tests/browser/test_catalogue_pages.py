@@ -1,0 +1,47 @@
+"""What a visitor sees on catalogue pages, in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+
+def test_home_links_to_a_product_with_its_badge(page, site_url):
+    page.goto(site_url)
+    page.get_by_role("link", name=re.compile("OCOP 5 sao")).first.click()
+    page.wait_for_url(re.compile(r"/sao/5/$"))
+    cards = page.locator(".ocop-card")
+    assert cards.count() == 5
+    first = cards.first
+    name = first.locator(".ocop-card__name").inner_text()
+    first.locator("a.ocop-card__link").click()
+    assert page.locator("h1").inner_text() == name
+    assert page.locator(".ocop-claim .ocop-badge").inner_text().endswith("OCOP 5 sao")
+
+
+def test_every_product_file_has_a_page(sample_site):
+    product_files = [p for p in (ROOT / "products").glob("*/*.yaml") if p.name != "producer.yaml"]
+    pages = list((sample_site / "san-pham").glob("*/index.html"))
+    # san-pham/trang-N/ listing pages are not product pages.
+    pages = [p for p in pages if not p.parent.name.startswith("trang-")]
+    assert len(pages) == len(product_files)
+    largest = max(p.stat().st_size for p in pages)
+    assert largest < 40_000
+
+
+def test_revoked_product_shows_no_star_claim(page, site_url):
+    page.goto(site_url + "san-pham/mam-ca-sac-chau-doc/")
+    claim = page.locator(".ocop-claim")
+    assert "★" not in claim.inner_text()
+    assert "Đã thu hồi" in claim.inner_text()
+
+
+def test_product_page_fits_a_phone(phone, site_url):
+    phone.goto(site_url + "san-pham/banh-bo-thot-not-tinh-bien/")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    img = phone.locator(".ocop-gallery img").first
+    natural = img.evaluate("i => i.naturalWidth")
+    # 360 CSS px at 2x density needs at most the 640 px variant.
+    assert natural <= 640

@@ -1,0 +1,80 @@
+"""Pure derivations: folding, slugs, collation, money, dates, certificate status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+import pytest
+
+from generator.catalogue import stars_for_score
+from generator.certificates import add_months, certificate_status
+from generator.formatting import date_vi, vnd
+from generator.text import fold, slugify, sorted_vi
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("Mắm Châu Đốc", "mam chau doc"),
+    ("MẮM CHÂU ĐỐC", "mam chau doc"),
+    ("đặc sản", "dac san"),
+    ("Đường thốt nốt", "duong thot not"),
+    ("Ưu đãi Ơn", "uu dai on"),
+])
+def test_fold(text, folded):
+    assert fold(text) == folded
+    assert fold(unicodedata.normalize("NFD", text)) == folded
+
+
+def test_slugify():
+    assert slugify("Đường thốt nốt") == "duong-thot-not"
+    assert slugify("  Xã Ô Lâm, An Giang ") == "xa-o-lam-an-giang"
+    assert slugify(unicodedata.normalize("NFD", "Tương Tân Châu")) == "tuong-tan-chau"
+
+
+def test_vietnamese_collation():
+    words = ["Ếch", "Đường", "Dừa", "dưa", "Bánh", "Ăn", "Az", "An", "Âu"]
+    assert sorted_vi(words, key=str) == ["An", "Az", "Ăn", "Âu", "Bánh", "dưa", "Dừa", "Đường",
+                                         "Ếch"]
+
+
+def test_vnd():
+    assert vnd(85000) == "85.000\u00a0₫"
+    assert vnd(12345678) == "12.345.678\u00a0₫"
+    assert vnd(0) == "0\u00a0₫"
+
+
+def test_date_vi():
+    assert date_vi(dt.date(2024, 5, 2)) == "02/05/2024"
+
+
+def test_add_months_clamps_to_month_end():
+    assert add_months(dt.date(2024, 2, 29), 36) == dt.date(2027, 2, 28)
+    assert add_months(dt.date(2023, 11, 30), 3) == dt.date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(("issued", "revoked", "stars", "code", "days_left"), [
+    (dt.date(2024, 5, 12), None, 4, "valid", 175),
+    (dt.date(2023, 12, 20), None, 3, "expiring", 32),
+    (dt.date(2023, 11, 18), None, 3, "expiring", 0),
+    (dt.date(2023, 11, 17), None, 3, "expired", -1),
+    (dt.date(2025, 1, 1), dt.date(2026, 1, 1), 5, "revoked", 409),
+    (dt.date(2025, 1, 1), dt.date(2027, 1, 1), 5, "valid", 409),
+    (dt.date(2025, 1, 1), None, 2, "expired", 409),
+])
+def test_certificate_status(issued, revoked, stars, code, days_left):
+    status = certificate_status(stars, issued, None, revoked, dt.date(2026, 11, 18))
+    assert (status.code, status.days_left) == (code, days_left)
+    assert status.certified == (code in ("valid", "expiring"))
+
+
+def test_explicit_expiry_wins():
+    status = certificate_status(4, dt.date(2024, 1, 1), dt.date(2025, 1, 1), None,
+                                dt.date(2026, 11, 18))
+    assert status.code == "expired"
+    assert status.expires == dt.date(2025, 1, 1)
+
+
+@pytest.mark.parametrize(("score", "stars"), [(100, 5), (90, 5), (89, 4), (70, 4), (69, 3),
+                                              (50, 3), (49, 2), (30, 2), (29, 1), (0, 1)])
+def test_stars_for_score(score, stars):
+    assert stars_for_score(score) == stars
