@@ -144,8 +144,8 @@ def _product_summary(product: Product) -> str:
             f"{p.address.commune}, {p.address.province}.")
 
 
-def plan_pages(catalogue: Catalogue) -> list[PageSpec]:
-    """Every generated page of the catalogue, in a stable order."""
+def plan_catalogue_pages(catalogue: Catalogue) -> list[PageSpec]:
+    """Products, producers and the browse listings."""
     pages: list[PageSpec] = []
     for product in catalogue.products_sorted:
         pages.append(PageSpec(

@@ -24,7 +24,9 @@ from .errors import Problems
 from .load import SourceLayout
 from .markup import render_markdown, safe_url
 from .media import MediaLibrary
-from .pages import PRODUCER_TYPE_LABELS, PageSpec, Urls, plan_pages
+from .outputs import WRITERS, OutputContext
+from .pages import PRODUCER_TYPE_LABELS, PageSpec, Urls
+from .plan import plan_pages
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -65,6 +67,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.catalogue: Catalogue | None = None
         self.media: MediaLibrary | None = None
         self.problems = Problems()
+        self.page_urls: list[str] = []
 
     def _layout(self, config: Any) -> SourceLayout:
         root = Path(config.config_file_path).parent.resolve()
@@ -94,12 +97,25 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             raise PluginError("The catalogue has problems:\n" + self.problems.report())
         for src_uri, abs_path in self.media.files():
             files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
+        self.page_urls = []
         for spec in plan_pages(catalogue):
+            self.page_urls.append(spec.url)
             file = File.generated(config, spec.src_uri, content="",
                                   inclusion=InclusionLevel.NOT_IN_NAV)
             CataloguePage(spec, file, config)
             files.append(file)
         return files
+
+    def on_post_build(self, *, config: Any) -> None:
+        assert self.catalogue is not None
+        context = OutputContext(
+            catalogue=self.catalogue,
+            site_dir=Path(config.site_dir),
+            site_url=(config.site_url or "/").rstrip("/") + "/",
+            page_urls=tuple(self.page_urls),
+        )
+        for writer in WRITERS:
+            writer(context)
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         # Our templates print untrusted data: escape by default there. Material's
