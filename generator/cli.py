@@ -30,10 +30,22 @@ def layout_from_config(config_file: Path) -> tuple[SourceLayout, bool]:
 
 
 def write_schemas(folder: Path = SCHEMA_DIR) -> list[Path]:
+    """Write one JSON Schema per record kind; the product one lists the sub-group ids."""
+    from .groups import DEFAULT_GROUPS_FILE
+    from .load import load_groups
+
+    problems = Problems()
+    groups = load_groups(DEFAULT_GROUPS_FILE, SourceLayout.default(Path.cwd()), problems)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, cls in RECORD_KINDS.items():
         schema = json_schema(cls, f"{SCHEMA_BASE}{name}.schema.json", cls.__doc__ or name)
+        if name == "product" and groups.subgroup_ids():
+            # Editors then offer the official sub-groups as completions.
+            category = schema["properties"]["category"]
+            category["enum"] = groups.subgroup_ids()
+            category["description"] += ": " + "; ".join(
+                f"{c.id} = {c.name}" for c in groups.by_id.values() if c.parent)
         path = folder / f"{name}.schema.json"
         path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(path)
