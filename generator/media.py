@@ -32,6 +32,9 @@ class Picture:
     width: int
     height: int
     webp: tuple[Source, ...]
+    #: Pixel size of the ``src`` fallback (JPEG or PNG), for social cards.
+    fallback_width: int = 0
+    fallback_height: int = 0
 
     def upto(self, max_width: int | None) -> tuple[Source, ...]:
         """Variants no wider than ``max_width`` (at least the narrowest one).
@@ -42,6 +45,10 @@ class Picture:
         if not max_width:
             return self.webp
         return tuple(s for s in self.webp if s.width <= max_width) or self.webp[:1]
+
+    @property
+    def largest(self) -> Source:
+        return self.webp[-1]
 
     def smallest(self, min_width: int) -> Source:
         """The narrowest WebP variant at least ``min_width`` wide (or the widest)."""
@@ -59,6 +66,8 @@ def _picture(image: ProcessedImage) -> Picture:
         width=image.width,
         height=image.height,
         webp=tuple(Source(f"{MEDIA_DIR}/{v.name}", v.width) for v in image.variants),
+        fallback_width=fallback.width,
+        fallback_height=fallback.height,
     )
 
 

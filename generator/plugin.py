@@ -27,6 +27,7 @@ from .media import MediaLibrary
 from .outputs import WRITERS, OutputContext
 from .pages import PRODUCER_TYPE_LABELS, PageSpec, Urls
 from .plan import plan_pages
+from .social import social_card
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -140,6 +141,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if isinstance(page, CataloguePage):
             context.update(page.spec.context)
             context["jsonld"] = self._jsonld(page.spec, config)
+            site = (config.site_url or "/").rstrip("/") + "/"
+            context["social"] = social_card(page.spec, site, self.media)
         return context
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any,

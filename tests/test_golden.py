@@ -30,9 +30,10 @@ def significant(html: str) -> str:
     title = re.search(r"<title>.*?</title>", html, re.S)
     description = re.search(r'<meta name="description"[^>]*>', html)
     jsonld = re.findall(r'<script type="application/ld\+json">.*?</script>', html, re.S)
+    social = re.findall(r"<meta (?:property=\"og:|name=\"twitter:)[^>]*>", html)
     main = re.search(r'<article class="md-content__inner md-typeset">(.*?)</main>', html, re.S)
     parts = [title.group(0) if title else "", description.group(0) if description else "",
-             *jsonld, main.group(1).strip() if main else "<no main content>"]
+             *social, *jsonld, main.group(1).strip() if main else "<no main content>"]
     return "\n".join(parts) + "\n"
 
 

@@ -45,3 +45,28 @@ def test_product_page_fits_a_phone(phone, site_url):
     natural = img.evaluate("i => i.naturalWidth")
     # 360 CSS px at 2x density needs at most the 640 px variant.
     assert natural <= 640
+
+
+def test_gallery_lightbox_works_by_keyboard(page, site_url):
+    page.goto(site_url + "san-pham/banh-bo-thot-not-tinh-bien/")
+    zoom = page.locator("a.ocop-zoom").first
+    zoom.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog.ocop-lightbox")
+    assert dialog.evaluate("d => d.open")
+    first_src = dialog.locator("img").get_attribute("src")
+    assert first_src.endswith(".webp")
+    page.keyboard.press("ArrowRight")
+    assert dialog.locator("img").get_attribute("src") != first_src
+    page.keyboard.press("Escape")
+    assert not dialog.evaluate("d => d.open")
+    # Focus returns to a photo link so keyboard users keep their place.
+    assert page.evaluate("document.activeElement.classList.contains('ocop-zoom')")
+
+
+def test_product_page_has_social_card(page, site_url):
+    page.goto(site_url + "san-pham/banh-bo-thot-not-tinh-bien/")
+    image = page.locator('meta[property="og:image"]').get_attribute("content")
+    assert image.startswith("https://ocop.example.vn/anh/") and image.endswith(".jpg")
+    response = page.request.get(site_url + image.removeprefix("https://ocop.example.vn/"))
+    assert response.ok and response.headers["content-type"] == "image/jpeg"
