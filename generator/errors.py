@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 
 class Severity(Enum):
@@ -15,9 +16,11 @@ class Severity(Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
-class Position:
-    """A place in a source file; ``line`` and ``col`` count from 1."""
+class Position(NamedTuple):
+    """A place in a source file; ``line`` and ``col`` count from 1 (0: unknown).
+
+    A named tuple: the loader makes one per YAML value, by the hundred thousand.
+    """
 
     path: str
     line: int = 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 import types
 import typing
@@ -98,15 +99,25 @@ class Source:
         return self.positions.get("", Position(self.path, 1, 1))
 
 
-def schema_fields(cls: type) -> list[dataclasses.Field[Any]]:
-    return [f for f in dataclasses.fields(cls) if not f.metadata.get("derived") and f.init
-            and "doc" in f.metadata]
+@functools.cache
+def schema_fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
+    """The fields staff write, in declaration order."""
+    return tuple(f for f in dataclasses.fields(cls) if not f.metadata.get("derived") and f.init
+                 and "doc" in f.metadata)
 
 
+@functools.cache
+def _field_map(cls: type) -> dict[str, dataclasses.Field[Any]]:
+    return {f.name: f for f in schema_fields(cls)}
+
+
+@functools.cache
 def _hints(cls: type) -> dict[str, Any]:
+    # Resolving string annotations is slow; records are converted by the thousand.
     return typing.get_type_hints(cls)
 
 
+@functools.cache
 def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
@@ -114,6 +125,17 @@ def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
         if len(args) == 1:
             return args[0], True
     return tp, False
+
+
+@functools.cache
+def _kind(tp: Any) -> tuple[str, Any]:
+    """How to convert a field type: ("record" | "list" | "scalar", detail)."""
+    tp, _ = _unwrap_optional(tp)
+    if dataclasses.is_dataclass(tp):
+        return "record", tp
+    if typing.get_origin(tp) is list:
+        return "list", typing.get_args(tp)[0]
+    return "scalar", tp
 
 
 def _describe(node: Node) -> str:
@@ -139,7 +161,7 @@ class _Converter:
             self.fail(node, name or "-", f"expected a group of fields, found {_describe(node)}")
             return None
         hints = _hints(cls)
-        fields = {f.name: f for f in schema_fields(cls)}
+        fields = _field_map(cls)
         values: dict[str, Any] = {}
         given: set[str] = set()  # written but invalid: already reported
         ok = True
@@ -174,29 +196,28 @@ class _Converter:
         return cls(**values)
 
     def value(self, tp: Any, f: dataclasses.Field[Any], node: Node, name: str) -> Any:
-        tp, _ = _unwrap_optional(tp)
+        kind, arg = _kind(tp)
         meta = f.metadata
-        origin = typing.get_origin(tp)
-        if dataclasses.is_dataclass(tp):
-            result = self.record(tp, node, name)
+        if kind == "record":
+            result = self.record(arg, node, name)
             return _INVALID if result is None else result
-        if origin is list:
-            (item_tp,) = typing.get_args(tp)
+        if kind == "list":
             if not isinstance(node, Sequence):
                 self.fail(node, name, f"expected a list, found {_describe(node)}")
                 return _INVALID
             if meta.get("min_items") and len(node.items) < meta["min_items"]:
                 self.fail(node, name, f"needs at least {meta['min_items']} item(s)")
                 return _INVALID
-            items = [self.value(item_tp, f, item, f"{name}[{i}]")
-                     for i, item in enumerate(node.items)]
+            items = []
             for i, item in enumerate(node.items):
-                self.source.positions[f"{name}[{i}]"] = item.position
+                item_name = f"{name}[{i}]"
+                self.source.positions[item_name] = item.position
+                items.append(self.value(arg, f, item, item_name))
             return _INVALID if any(v is _INVALID for v in items) else items
         if not isinstance(node, Scalar):
             self.fail(node, name, f"expected a single value, found {_describe(node)}")
             return _INVALID
-        return self.scalar(tp, meta, node, name)
+        return self.scalar(arg, meta, node, name)
 
     def scalar(self, tp: Any, meta: typing.Mapping[str, Any], node: Scalar, name: str) -> Any:
         text = node.value.strip()

@@ -14,7 +14,6 @@ constructor: we build our own small node tree so that
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import yaml
@@ -30,6 +29,7 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 MAX_FILE_BYTES = 256 * 1024
 #: Our records nest four levels at most; this leaves room without recursion risk.
 MAX_DEPTH = 16
+_NO_ALIASES = "anchors and aliases (&, *) are not allowed; write values out"
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
@@ -115,18 +115,15 @@ def _short_tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-def _events(path: str, text: str) -> Iterator[yaml.Event]:
-    try:
-        yield from yaml.parse(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
+def _syntax_error(path: str, text: str, exc: yaml.YAMLError) -> YamlError:
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
         if mark is not None and _char_at(text, mark) == "\t":
             message = "a tab character cannot be used for indentation; use spaces"
-        raise YamlError(_position(path, mark), f"YAML syntax error: {message}") from None
-    except yaml.YAMLError as exc:  # reader errors (control characters …)
-        mark = getattr(exc, "problem_mark", None)
-        raise YamlError(_position(path, mark), f"YAML error: {exc}") from None
+        return YamlError(_position(path, mark), f"YAML syntax error: {message}")
+    # Reader errors (control characters …) carry no problem_mark.
+    return YamlError(_position(path, getattr(exc, "problem_mark", None)), f"YAML error: {exc}")
 
 
 def parse(path: str, data: bytes) -> Mapping:
@@ -166,37 +163,50 @@ def parse(path: str, data: bytes) -> Mapping:
             )
         parent.items[key.value] = (key, node)
 
-    for event in _events(path, text):
-        pos = _position(path, event.start_mark)
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise YamlError(
-                    pos, "several YAML documents in one file; keep one record per file"
-                )
-            continue
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlError(pos, "anchors and aliases (&, *) are not allowed; write values out")
-        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-            raise YamlError(pos, "anchors and aliases (&, *) are not allowed; write values out")
-        tag = getattr(event, "tag", None)
-        if isinstance(event, yaml.NodeEvent) and tag is not None and tag != "!":
-            raise YamlError(pos, f"YAML tags are not allowed (found {_short_tag(tag)})")
-        if isinstance(event, yaml.ScalarEvent):
-            value = unicodedata.normalize("NFC", event.value)
-            attach(Scalar(pos, value, plain=event.style in (None, "")))
-        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-            if len(stack) >= MAX_DEPTH:
-                raise YamlError(pos, f"nesting is deeper than {MAX_DEPTH} levels")
-            node: Node = (
-                Sequence(pos) if isinstance(event, yaml.SequenceStartEvent) else Mapping(pos)
-            )
-            attach(node)
-            stack.append(node)
-            pending_key.append(None)
-        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-            stack.pop()
-            pending_key.pop()
+    parser = _Loader(text)
+    try:
+        while True:
+            try:
+                event = parser.get_event()
+            except yaml.YAMLError as exc:
+                raise _syntax_error(path, text, exc) from None
+            kind = type(event)
+            if kind is yaml.StreamEndEvent:
+                break
+            mark = event.start_mark
+            pos = Position(path, mark.line + 1, mark.column + 1)
+            if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent \
+                    or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None:
+                    raise YamlError(pos, _NO_ALIASES)
+                tag = event.tag
+                if tag is not None and tag != "!":
+                    raise YamlError(pos, f"YAML tags are not allowed (found {_short_tag(tag)})")
+            if kind is yaml.ScalarEvent:
+                value = event.value
+                if not value.isascii():
+                    value = unicodedata.normalize("NFC", value)
+                attach(Scalar(pos, value, event.style is None or event.style == ""))
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlError(pos, f"nesting is deeper than {MAX_DEPTH} levels")
+                node: Node = Mapping(pos) if kind is yaml.MappingStartEvent else Sequence(pos)
+                attach(node)
+                stack.append(node)
+                pending_key.append(None)
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+                pending_key.pop()
+            elif kind is yaml.AliasEvent:
+                raise YamlError(pos, _NO_ALIASES)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise YamlError(
+                        pos, "several YAML documents in one file; keep one record per file"
+                    )
+    finally:
+        parser.dispose()
 
     if root is None or (isinstance(root, Scalar) and root.is_null):
         raise YamlError(Position(path, 1, 1), "the file is empty")
