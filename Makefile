@@ -37,3 +37,7 @@ test: $(STAMP) lint
 
 clean:
 	rm -rf site .cache build
+
+## Benchmark at province and national scale against plain Material (prints figures).
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py

@@ -69,6 +69,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildFailed, build_site
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    # Our own notes (warnings about certificates, photo work done) are worth showing.
+    logging.getLogger("mkdocs.plugins.ocop").setLevel(logging.INFO)
     try:
         target = build_site(Path(args.config), Path(args.site_dir) if args.site_dir else None,
                             fail_on_warnings=args.strict)

@@ -1,0 +1,140 @@
+"""National-scale benchmark: our build against a plain Material build, side by side.
+
+    make bench                      # province (600) and national (20,000) scale
+    python tools/bench.py --scales province
+
+For each scale it generates a deterministic synthetic catalogue (``ocop synth``),
+then measures, each in a fresh child process: validation only, a cold build
+(empty photo cache), a warm rebuild (unchanged photos), and a plain Material for
+MkDocs build of the same number of minimal Markdown pages. It prints a table of
+figures; nothing here passes or fails (machines are noisy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+WORK = ROOT / ".bench"
+
+SCALES = {
+    "province": {"products": 600, "producers": 280, "points_of_sale": 30, "fairs": 20},
+    "national": {"products": 20000, "producers": 9000, "points_of_sale": 700, "fairs": 300},
+}
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    output: str
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run a command in a fresh process; wall time and that process's peak RSS."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    assert proc.stdout is not None
+    output = proc.stdout.read().decode("utf-8", "replace")
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output[-4000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, output)
+
+
+def plain_material(folder: Path, pages: int) -> Path:
+    """A plain Material site with ``pages`` minimal Markdown pages, none in the nav."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    docs = folder / "docs"
+    (docs / "p").mkdir(parents=True)
+    (docs / "index.md").write_text("# Plain\n\nHome.\n", encoding="utf-8")
+    for i in range(pages):
+        (docs / "p" / f"page-{i}.md").write_text(
+            f"# Sản phẩm {i}\n\nMô tả ngắn của sản phẩm số {i}.\n", encoding="utf-8")
+    (folder / "mkdocs.yml").write_text(
+        "site_name: Plain\nsite_url: https://plain.example.vn/\ntheme:\n  name: material\n"
+        "  language: vi\n  font: false\nplugins: []\nnav:\n  - index.md\n"
+        "not_in_nav: |\n  /p/\n", encoding="utf-8")
+    return folder
+
+
+def html_pages(site: Path) -> list[Path]:
+    return [p for p in site.rglob("*.html") if p.name != "404.html"]
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def bench_scale(name: str, sizes: dict[str, int], epoch: str) -> dict[str, str]:
+    project = WORK / name
+    if project.exists():
+        shutil.rmtree(project)
+    env = {"SOURCE_DATE_EPOCH": epoch}
+    synth = run([str(BIN / "ocop"), "synth", "--products", str(sizes["products"]),
+                 "--producers", str(sizes["producers"]),
+                 "--points-of-sale", str(sizes["points_of_sale"]),
+                 "--fairs", str(sizes["fairs"]), "--seed", "1", "--out", str(project)],
+                ROOT, env)
+    check = run([str(BIN / "ocop"), "check"], project, env)
+    cold = run([str(BIN / "ocop"), "-f", "mkdocs.yml", "build"], project, env)
+    warm = run([str(BIN / "ocop"), "-f", "mkdocs.yml", "build"], project, env)
+    site = project / "site"
+    pages = html_pages(site)
+    product_pages = list((site / "san-pham").glob("*/index.html"))
+    product_pages = [p for p in product_pages if not p.parent.name.startswith("trang-")]
+    largest = max(product_pages, key=lambda p: p.stat().st_size)
+    plain = plain_material(WORK / f"{name}-plain", len(pages))
+    plain_run = run([str(BIN / "mkdocs"), "build", "-q"], plain, env)
+    photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", warm.output)
+    cold_photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", cold.output)
+    return {
+        "products": f"{sizes['products']:,}",
+        "HTML pages": f"{len(pages):,}",
+        "synthesis (s)": f"{synth.seconds:.1f}",
+        "validation only (s)": f"{check.seconds:.1f}",
+        "cold build (s)": f"{cold.seconds:.1f}",
+        "photos processed, cold": cold_photos[-1][0] if cold_photos else "?",
+        "warm rebuild (s)": f"{warm.seconds:.1f}",
+        "photos processed, warm": photos[-1][0] if photos else "?",
+        "plain Material build (s)": f"{plain_run.seconds:.1f}",
+        "ratio ours/plain (warm)": f"{warm.seconds / plain_run.seconds:.2f}",
+        "peak memory, build (MB)": f"{max(cold.peak_mb, warm.peak_mb):.0f}",
+        "peak memory, plain (MB)": f"{plain_run.peak_mb:.0f}",
+        "largest product page (KB)": f"{largest.stat().st_size / 1024:.1f}",
+        "site size (MB)": f"{folder_size(site) / 1e6:.1f}",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", nargs="+", default=list(SCALES), choices=list(SCALES))
+    parser.add_argument("--epoch", default="1795003200", help="SOURCE_DATE_EPOCH of the builds")
+    args = parser.parse_args(argv)
+    WORK.mkdir(exist_ok=True)
+    results = {name: bench_scale(name, SCALES[name], args.epoch) for name in args.scales}
+    rows = list(next(iter(results.values())))
+    width = max(len(r) for r in rows)
+    print(f"{'':{width}}  " + "  ".join(f"{n:>12}" for n in results))
+    for row in rows:
+        print(f"{row:{width}}  " + "  ".join(f"{results[n][row]:>12}" for n in results))
+    print(f"\n{os.cpu_count()} CPU(s); Python {sys.version.split()[0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
