@@ -5,9 +5,11 @@ core modules (load → validate → link), which know nothing of MkDocs.
 from __future__ import annotations
 
 import logging
+import posixpath
 from pathlib import Path
 from typing import Any
 
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -30,6 +32,24 @@ from .plan import plan_pages
 from .social import social_card
 
 log = logging.getLogger("mkdocs.plugins.ocop")
+
+
+@pass_context
+def _root_filter(context: Any, path: str) -> str:
+    """Link to a site-root-relative path via the page's ``base_url`` ('../..').
+
+    Unlike MkDocs' ``url`` filter the result depends only on the page's depth,
+    which lets rendered cards be reused across pages.
+    """
+    return f"{context['base_url']}/{path}"
+
+
+def _memo_put(memo: dict[Any, Any]) -> Any:
+    def put(key: Any, value: Any) -> Any:
+        memo[key] = value
+        return value
+
+    return put
 
 
 def _autoescape(template_name: str | None) -> bool:
@@ -69,6 +89,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.media: MediaLibrary | None = None
         self.problems = Problems()
         self.page_urls: list[str] = []
+        #: Rendered fragments reused across pages (cards, sidebars), per build.
+        self.memo: dict[Any, Any] = {}
+        self.nav_uris: set[str] = set()
 
     def _layout(self, config: Any) -> SourceLayout:
         root = Path(config.config_file_path).parent.resolve()
@@ -110,6 +133,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             files.append(file)
         return files
 
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        self.nav_uris = {page.file.src_uri for page in nav.pages}
+        return nav
+
     def on_post_build(self, *, config: Any) -> None:
         assert self.catalogue is not None
         context = OutputContext(
@@ -125,6 +152,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # Our templates print untrusted data: escape by default there. Material's
         # own templates print pre-rendered HTML and must stay as they are.
         env.autoescape = _autoescape
+        env.filters["root"] = _root_filter
+        self.memo = {}
+        env.globals["ocop_memo"] = self.memo
+        env.globals["ocop_memo_put"] = _memo_put(self.memo)
         env.filters["vnd"] = formatting.vnd
         env.filters["thousands"] = formatting.thousands
         env.filters["date_vi"] = formatting.date_vi
@@ -144,6 +175,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if isinstance(page, CataloguePage):
             context.update(page.spec.context)
             context["jsonld"] = self._jsonld(page.spec, config)
+            if page.file.src_uri not in self.nav_uris:
+                # Sidebar links are relative to the page's folder; pages outside the
+                # nav highlight nothing in it, so those sharing a parent folder share
+                # the same sidebar (see theme/main.html).
+                parent = posixpath.dirname(page.url.rstrip("/"))
+                context["ocop_nav_key"] = ("nav", parent, page.url.count("/"))
             site = (config.site_url or "/").rstrip("/") + "/"
             context["social"] = social_card(page.spec, site, self.media)
         return context
