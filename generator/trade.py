@@ -421,8 +421,8 @@ def _fair_summary(fair: Fair) -> str:
 
 def _pos_summary(pos: PointOfSale) -> str:
     where = f", {pos.address.commune}, {pos.address.province}" if pos.address else ""
-    return (f"{POINT_OF_SALE_KINDS[pos.kind]} {pos.name}{where}: "
-            f"{len(pos.products)} sản phẩm OCOP.")
+    return (f"{pos.name} ({POINT_OF_SALE_KINDS[pos.kind].lower()}{where}): "
+            f"bán {len(pos.products)} sản phẩm OCOP.")
 
 
 def plan_trade_pages(catalogue: Catalogue) -> list[PageSpec]:
