@@ -462,7 +462,7 @@ def plan_trade_pages(catalogue: Catalogue) -> list[PageSpec]:
     ))
     point_markers, producer_markers = map_markers(catalogue)
     pages.append(PageSpec(
-        url=TradeUrls.map(), template="ocop/map.html", title="Bản đồ nơi mua và chủ thể OCOP",
+        url=TradeUrls.map(), template="ocop/map.html", title="Bản đồ nơi mua",
         kind="map",
         description="Bản đồ các điểm bán và chủ thể OCOP có vị trí, kèm danh sách địa chỉ.",
         context={"point_markers": point_markers, "producer_markers": producer_markers},
