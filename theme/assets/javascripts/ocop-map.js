@@ -75,5 +75,10 @@
     }
   }
   window.addEventListener("hashchange", focusHash);
-  focusHash();
+  // After the browser's own jump to the list item, so the map wins the scroll.
+  if (document.readyState === "complete") {
+    focusHash();
+  } else {
+    window.addEventListener("load", function () { window.setTimeout(focusHash, 0); });
+  }
 })();
