@@ -159,15 +159,22 @@ class FairAppearance:
     exhibitor: Exhibitor
 
 
-def producer_fairs(producer: Producer, today: dt.date) -> list[FairAppearance]:
-    """Fairs not over on ``today`` where ``producer`` exhibits, soonest first.
+def producer_fairs(producer: Producer, today: dt.date, past: bool = False
+                   ) -> list[FairAppearance]:
+    """Fairs not over on ``today`` where ``producer`` exhibits, soonest first; with
+    ``past``, the fairs it took part in instead, latest first.
 
     Uses the products' reverse links (filled by the linker), so the cost is that
     of the producer's own fairs, not of every fair in the catalogue.
     """
     fairs = {f.id: f for product in producer.products for f in product.fairs}
+    if past:
+        chosen = sorted((f for f in fairs.values() if not is_current(f, today)),
+                        key=lambda f: (f.starts, f.id), reverse=True)
+    else:
+        chosen = current_fairs(fairs.values(), today)
     appearances = []
-    for fair in current_fairs(fairs.values(), today):
+    for fair in chosen:
         for exhibitor in fair.exhibitors:
             if exhibitor.producer == producer.id:
                 appearances.append(FairAppearance(fair, exhibitor))

@@ -242,9 +242,11 @@ def test_every_fair_links_both_ways(sample_site: Path, cat):
         for exhibitor in f.exhibitors:
             assert f"chu-the/{exhibitor.producer}/" in targets
             producer_page = (sample_site / "chu-the" / exhibitor.producer / "index.html")
-            shows_fair = f'href="../../hoi-cho/{f.id}/"' in producer_page.read_text("utf-8")
-            # Producer pages list the fairs still to come, not the past ones.
-            assert shows_fair == (f.ends >= FIXED), (f.id, exhibitor.producer)
+            producer_html = producer_page.read_text(encoding="utf-8")
+            upcoming, _, past = producer_html.partition('id="hoi-cho-da-tham-gia"')
+            # Fairs to come under "Hội chợ sắp tới", past ones under "đã tham gia".
+            link = f'href="../../hoi-cho/{f.id}/"'
+            assert link in (past if f.ends < FIXED else upcoming), (f.id, exhibitor.producer)
         assert (sample_site / page / f"{f.id}.ics").is_file()
 
 
