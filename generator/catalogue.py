@@ -17,6 +17,7 @@ from .groups import Category, ProductGroups
 from .load import LoadedRecords, SourceLayout, load_records
 from .records import Fair, PointOfSale, Producer, Product
 from .text import slugify, sorted_vi
+from .trade_checks import check_trade_records
 
 #: Rough bounding box of Vietnam, islands included.
 VIETNAM_LAT = (8.0, 23.5)
@@ -220,6 +221,7 @@ def link(loaded: LoadedRecords, today: dt.date, problems: Problems) -> Catalogue
     fairs_by_date = sorted(loaded.fairs.values(), key=lambda f: (f.starts, f.id))
     for fair in fairs_by_date:
         _link_fair(fair, loaded, problems)
+    check_trade_records(loaded, problems)
 
     catalogue = Catalogue(
         build_date=today,

@@ -30,6 +30,7 @@ from .outputs import WRITERS, OutputContext
 from .pages import PRODUCER_TYPE_LABELS, PageSpec, Urls
 from .plan import plan_pages
 from .social import social_card
+from .trade import TradeHelpers, jsonld_for
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -165,6 +166,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         env.globals["ocop_status_labels"] = STATUS_LABELS
         env.globals["ocop_producer_types"] = PRODUCER_TYPE_LABELS
         env.globals["ocop_notice"] = self.config.notice
+        env.globals["ocop_trade"] = TradeHelpers
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: Any,
@@ -202,4 +204,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if spec.kind == "producer":
             producer = spec.context["producer"]
             return jsonld.script(jsonld.organization(producer, site + Urls.producer(producer)))
+        trade_data = jsonld_for(spec, site)
+        if trade_data is not None:
+            return jsonld.script(trade_data)
         return Markup("")

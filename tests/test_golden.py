@@ -22,6 +22,9 @@ PAGES = {
     "producer-htx-thot-not-mau.html": "chu-the/htx-thot-not-mau/index.html",
     "listing-stars-4.html": "sao/4/index.html",
     "home.html": "index.html",
+    "fair-hoi-cho-mau-2027.html": "hoi-cho/hoi-cho-mau-2027/index.html",
+    "point-of-sale-cua-hang-mau.html": "diem-ban/cua-hang-mau/index.html",
+    "index-fairs.html": "hoi-cho/index.html",
 }
 
 

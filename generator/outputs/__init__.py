@@ -13,3 +13,7 @@ __all__ = ["WRITERS", "OutputContext", "Writer"]
 
 #: Output writers, in the order they run.
 WRITERS: list[Writer] = []
+
+from . import calendars, fair_feed  # noqa: E402  (registered below, after WRITERS exists)
+
+WRITERS += [calendars.write, fair_feed.write]

@@ -1,0 +1,477 @@
+"""Where to buy and where to meet: point-of-sale, fair, index and map pages.
+
+The planner here adds these pages to the render plan (see ``plan.PLANNERS``);
+the helpers are the derived views templates need (fairs still to come on the
+build date, a producer's points of sale, map markers), computed in Python so
+the templates stay declarative. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from .catalogue import Catalogue, place_slug
+from .pages import PRODUCER_TYPE_LABELS, PageSpec, Urls, paginate
+from .records import (
+    Address,
+    Exhibitor,
+    Fair,
+    Location,
+    OnlineShop,
+    PointOfSale,
+    Producer,
+    Product,
+)
+from .text import sorted_vi
+
+#: Point-of-sale kinds in the order the index shows them, with their Vietnamese names.
+POINT_OF_SALE_KINDS: dict[str, str] = {
+    "showroom": "Điểm giới thiệu và bán sản phẩm OCOP",
+    "supermarket": "Siêu thị",
+    "shop": "Cửa hàng",
+    "market": "Chợ",
+    "online": "Cửa hàng trực tuyến",
+}
+
+#: schema.org type of each point-of-sale kind (all are LocalBusiness/Store kinds).
+SCHEMA_ORG_STORE: dict[str, str] = {
+    "showroom": "Store",
+    "supermarket": "GroceryStore",
+    "shop": "Store",
+    "market": "Store",
+    "online": "OnlineStore",
+}
+
+FairPhase = Literal["upcoming", "ongoing", "past"]
+
+FAIR_PHASE_LABELS: dict[str, str] = {
+    "upcoming": "Sắp diễn ra",
+    "ongoing": "Đang diễn ra",
+    "past": "Đã diễn ra",
+}
+
+#: Size of the cards grid on a point-of-sale page before it is split into pages.
+CARRIED_PAGE_SIZE = 48
+
+
+class TradeUrls:
+    """Site-root-relative URLs of the pages and files this module adds."""
+
+    @staticmethod
+    def points_of_sale() -> str:
+        return "diem-ban/"
+
+    @staticmethod
+    def point_of_sale(pos: PointOfSale, page: int = 1) -> str:
+        base = Urls.point_of_sale(pos)
+        return base if page == 1 else f"{base}trang-{page}/"
+
+    @staticmethod
+    def fairs() -> str:
+        return "hoi-cho/"
+
+    @staticmethod
+    def map() -> str:
+        return "ban-do/"
+
+    @staticmethod
+    def fair_calendar(fair: Fair) -> str:
+        # Inside the fair's own folder, so no fair id can collide with it.
+        return f"{Urls.fair(fair)}{fair.id}.ics"
+
+    @staticmethod
+    def upcoming_calendar() -> str:
+        # A file, not a folder: fair pages are folders hoi-cho/<id>/, so no clash.
+        return "hoi-cho/sap-dien-ra.ics"
+
+    @staticmethod
+    def fair_feed() -> str:
+        return "hoi-cho/feed.xml"
+
+    @staticmethod
+    def openstreetmap(location: Location) -> str:
+        """An OpenStreetMap link with a marker: works without our map or JavaScript."""
+        query = urlencode({"mlat": f"{location.lat:.5f}", "mlon": f"{location.lon:.5f}"})
+        return (f"https://www.openstreetmap.org/?{query}"
+                f"#map=17/{location.lat:.5f}/{location.lon:.5f}")
+
+
+# --- fairs on the build date -----------------------------------------------------
+
+def fair_phase(fair: Fair, today: dt.date) -> FairPhase:
+    """Where a fair stands on ``today`` (both its first and last day count as open)."""
+    if fair.ends < today:
+        return "past"
+    if fair.starts > today:
+        return "upcoming"
+    return "ongoing"
+
+
+def is_current(fair: Fair, today: dt.date) -> bool:
+    """Still worth going to: not over yet (upcoming or ongoing)."""
+    return fair.ends >= today
+
+
+def current_fairs(fairs: Iterable[Fair], today: dt.date) -> list[Fair]:
+    """Fairs not over on ``today``, soonest first."""
+    return sorted((f for f in fairs if is_current(f, today)), key=lambda f: (f.starts, f.id))
+
+
+@dataclass(frozen=True)
+class FairYear:
+    year: int
+    fairs: tuple[Fair, ...]
+
+
+@dataclass(frozen=True)
+class FairSchedule:
+    """The fairs index on one build date."""
+
+    #: Upcoming and ongoing fairs, soonest first.
+    current: tuple[Fair, ...]
+    #: Past fairs by year of their start, latest year first, latest fair first.
+    past_by_year: tuple[FairYear, ...]
+
+
+def fair_schedule(fairs: Iterable[Fair], today: dt.date) -> FairSchedule:
+    fairs = list(fairs)
+    past: dict[int, list[Fair]] = defaultdict(list)
+    for fair in fairs:
+        if not is_current(fair, today):
+            past[fair.starts.year].append(fair)
+    years = tuple(
+        FairYear(year, tuple(sorted(past[year], key=lambda f: (f.starts, f.id), reverse=True)))
+        for year in sorted(past, reverse=True)
+    )
+    return FairSchedule(tuple(current_fairs(fairs, today)), years)
+
+
+@dataclass(frozen=True)
+class FairAppearance:
+    """A producer at a fair: where to find its booth and what it shows."""
+
+    fair: Fair
+    exhibitor: Exhibitor
+
+
+def producer_fairs(producer: Producer, today: dt.date, past: bool = False
+                   ) -> list[FairAppearance]:
+    """Fairs not over on ``today`` where ``producer`` exhibits, soonest first; with
+    ``past``, the fairs it took part in instead, latest first.
+
+    Uses the products' reverse links (filled by the linker), so the cost is that
+    of the producer's own fairs, not of every fair in the catalogue.
+    """
+    fairs = {f.id: f for product in producer.products for f in product.fairs}
+    if past:
+        chosen = sorted((f for f in fairs.values() if not is_current(f, today)),
+                        key=lambda f: (f.starts, f.id), reverse=True)
+    else:
+        chosen = current_fairs(fairs.values(), today)
+    appearances = []
+    for fair in chosen:
+        for exhibitor in fair.exhibitors:
+            if exhibitor.producer == producer.id:
+                appearances.append(FairAppearance(fair, exhibitor))
+                break
+    return appearances
+
+
+def product_fairs(product: Product, today: dt.date) -> list[FairAppearance]:
+    """Fairs not over on ``today`` that show ``product``, with its producer's booth."""
+    appearances = []
+    for fair in current_fairs(product.fairs, today):
+        for exhibitor in fair.exhibitors:
+            if exhibitor.producer == product.producer_id:
+                appearances.append(FairAppearance(fair, exhibitor))
+                break
+    return appearances
+
+
+def shown_products(exhibitor: Exhibitor) -> list[Product]:
+    """What an exhibitor shows: the products listed, else all of the producer's."""
+    return list(exhibitor.product_records or exhibitor.producer_record.products)
+
+
+# --- points of sale ------------------------------------------------------------
+
+def physical(points: Iterable[PointOfSale]) -> list[PointOfSale]:
+    """Places a buyer can walk into."""
+    return [p for p in points if p.kind != "online"]
+
+
+def online(points: Iterable[PointOfSale]) -> list[PointOfSale]:
+    return [p for p in points if p.kind == "online"]
+
+
+def producer_points_of_sale(producer: Producer) -> list[PointOfSale]:
+    """Points of sale carrying at least one of ``producer``'s products, by name."""
+    points = {pos.id: pos for product in producer.products for pos in product.points_of_sale}
+    return sorted_vi(points.values(), key=lambda p: p.name)
+
+
+def producer_online_shops(producer: Producer) -> list[tuple[OnlineShop, list[Product]]]:
+    """The online shops of ``producer``'s products, once per address, with their products."""
+    shops: dict[str, tuple[OnlineShop, list[Product]]] = {}
+    for product in producer.products:
+        for shop in product.online_shops:
+            shops.setdefault(shop.url, (shop, []))[1].append(product)
+    return list(shops.values())
+
+
+def carried_count(pos: PointOfSale, producer: Producer) -> int:
+    """How many of ``producer``'s products ``pos`` carries."""
+    return sum(1 for p in pos.products if p.producer_id == producer.id)
+
+
+def carried_producers(pos: PointOfSale) -> list[Producer]:
+    """The producers whose products ``pos`` carries, by name."""
+    producers = {p.producer.id: p.producer for p in pos.products}
+    return sorted_vi(producers.values(), key=lambda p: p.name)
+
+
+def address_line(address: Address | None) -> str:
+    """'Street, Commune, Province' on one line ('' without an address)."""
+    if address is None:
+        return ""
+    parts = [address.street, address.commune, address.province]
+    return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    kind: str
+    label: str
+    points: tuple[PointOfSale, ...]
+
+
+@dataclass(frozen=True)
+class CommuneGroup:
+    """Points of sale of one commune (or, without an address, the online ones)."""
+
+    #: Anchor on the index page.
+    slug: str
+    heading: str
+    kinds: tuple[KindGroup, ...]
+
+
+ONLINE_GROUP = "truc-tuyen"
+
+
+def points_of_sale_by_commune(points: Iterable[PointOfSale]) -> list[CommuneGroup]:
+    """Points of sale by commune (Vietnamese order), then kind; addressless ones last."""
+    by_commune: dict[str, list[PointOfSale]] = defaultdict(list)
+    headings: dict[str, tuple[str, str]] = {}
+    for pos in points:
+        if pos.address is None:
+            slug = ONLINE_GROUP
+        else:
+            slug = place_slug(pos.address.commune, pos.address.province)
+            headings.setdefault(slug, (pos.address.commune, pos.address.province))
+        by_commune[slug].append(pos)
+
+    def kinds(items: list[PointOfSale]) -> tuple[KindGroup, ...]:
+        return tuple(
+            KindGroup(kind, label, tuple(sorted_vi(
+                (p for p in items if p.kind == kind), key=lambda p: p.name)))
+            for kind, label in POINT_OF_SALE_KINDS.items()
+            if any(p.kind == kind for p in items)
+        )
+
+    groups = [CommuneGroup(slug, f"{commune}, {province}", kinds(by_commune[slug]))
+              for slug, (commune, province) in headings.items()]
+    groups = sorted_vi(groups, key=lambda g: g.heading)
+    if ONLINE_GROUP in by_commune:
+        groups.append(CommuneGroup(ONLINE_GROUP, "Bán trực tuyến", kinds(by_commune[ONLINE_GROUP])))
+    return groups
+
+
+# --- the map -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MapMarker:
+    """One place on the map page, also its line in the no-JavaScript list."""
+
+    kind: Literal["point-of-sale", "producer"]
+    #: Fragment id of its line in the list, e.g. 'diem-ban-<id>' (pages link to it).
+    anchor: str
+    name: str
+    #: What it is: a point-of-sale kind or a producer type, in Vietnamese.
+    label: str
+    url: str
+    address: str
+    lat: float
+    lon: float
+    osm_url: str
+
+
+def map_markers(catalogue: Catalogue) -> tuple[list[MapMarker], list[MapMarker]]:
+    """(points of sale, producers) that have coordinates, each in name order."""
+    points = [
+        MapMarker("point-of-sale", f"diem-ban-{pos.id}", pos.name,
+                  POINT_OF_SALE_KINDS[pos.kind], Urls.point_of_sale(pos), address_line(pos.address),
+                  pos.location.lat, pos.location.lon, TradeUrls.openstreetmap(pos.location))
+        for pos in catalogue.points_of_sale.values() if pos.location is not None
+    ]
+    producers = [
+        MapMarker("producer", f"chu-the-{p.id}", p.name, PRODUCER_TYPE_LABELS[p.type],
+                  Urls.producer(p), address_line(p.address), p.location.lat, p.location.lon,
+                  TradeUrls.openstreetmap(p.location))
+        for p in catalogue.producers_sorted if p.location is not None
+    ]
+    return sorted_vi(points, key=lambda m: m.name), producers
+
+
+# --- schema.org ---------------------------------------------------------------------
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v not in (None, "", [], {})}
+
+
+def _postal_address(address: Address | None) -> dict[str, Any] | None:
+    if address is None:
+        return None
+    return _clean({
+        "@type": "PostalAddress",
+        "streetAddress": address.street,
+        "addressLocality": address.commune,
+        "addressRegion": address.province,
+        "addressCountry": "VN",
+    })
+
+
+def store_jsonld(pos: PointOfSale, url: str) -> dict[str, Any]:
+    """schema.org Store (GroceryStore, OnlineStore) of a point of sale."""
+    c = pos.contacts
+    geo = None
+    if pos.location is not None:
+        geo = {"@type": "GeoCoordinates", "latitude": pos.location.lat,
+               "longitude": pos.location.lon}
+    return _clean({
+        "@context": "https://schema.org",
+        "@type": SCHEMA_ORG_STORE[pos.kind],
+        "name": pos.name,
+        "url": url,
+        "address": _postal_address(pos.address),
+        "geo": geo,
+        "telephone": c.phone,
+        "email": c.email,
+        "sameAs": [c.website] if c.website else None,
+    })
+
+
+def event_jsonld(fair: Fair, url: str) -> dict[str, Any]:
+    """schema.org Event of a fair: all-day dates, an offline event at its venue."""
+    return _clean({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": fair.name,
+        "url": url,
+        "startDate": fair.starts.isoformat(),
+        "endDate": fair.ends.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": {
+            "@type": "Place",
+            "name": fair.venue,
+            "address": {"@type": "PostalAddress", "addressLocality": fair.city,
+                        "addressCountry": "VN"},
+        },
+        "organizer": {"@type": "Organization", "name": fair.organiser} if fair.organiser else None,
+        "sameAs": [fair.link] if fair.link else None,
+    })
+
+
+def jsonld_for(spec: PageSpec, site_url: str) -> dict[str, Any] | None:
+    """JSON-LD of a page this module planned (``site_url`` ends with '/'), else None."""
+    if spec.kind == "point-of-sale" and spec.context.get("pager_number", 1) == 1:
+        pos = spec.context["pos"]
+        return store_jsonld(pos, site_url + Urls.point_of_sale(pos))
+    if spec.kind == "fair":
+        fair = spec.context["fair"]
+        return event_jsonld(fair, site_url + Urls.fair(fair))
+    return None
+
+
+# --- template helpers -----------------------------------------------------------------
+
+class TradeHelpers:
+    """What templates call (registered as the Jinja global ``ocop_trade``)."""
+
+    urls = TradeUrls
+    kinds = POINT_OF_SALE_KINDS
+    phase_labels = FAIR_PHASE_LABELS
+    fair_phase = staticmethod(fair_phase)
+    product_fairs = staticmethod(product_fairs)
+    producer_fairs = staticmethod(producer_fairs)
+    producer_points_of_sale = staticmethod(producer_points_of_sale)
+    producer_online_shops = staticmethod(producer_online_shops)
+    carried_count = staticmethod(carried_count)
+    carried_producers = staticmethod(carried_producers)
+    shown_products = staticmethod(shown_products)
+    physical = staticmethod(physical)
+    online = staticmethod(online)
+    address_line = staticmethod(address_line)
+
+
+# --- the planner ----------------------------------------------------------------------
+
+def _fair_summary(fair: Fair) -> str:
+    return (f"{fair.name}: {fair.starts:%d/%m/%Y}–{fair.ends:%d/%m/%Y}, {fair.venue}, "
+            f"{fair.city}; {len(fair.exhibitors)} chủ thể OCOP tham gia.")
+
+
+def _pos_summary(pos: PointOfSale) -> str:
+    where = f", {pos.address.commune}, {pos.address.province}" if pos.address else ""
+    return (f"{pos.name} ({POINT_OF_SALE_KINDS[pos.kind].lower()}{where}): "
+            f"bán {len(pos.products)} sản phẩm OCOP.")
+
+
+def plan_trade_pages(catalogue: Catalogue) -> list[PageSpec]:
+    """A page per point of sale and fair, their indexes and the map."""
+    today = catalogue.build_date
+    pages: list[PageSpec] = []
+    points = sorted_vi(catalogue.points_of_sale.values(), key=lambda p: p.name)
+    for pos in points:
+        for pager in paginate(pos.products, lambda n, p=pos: TradeUrls.point_of_sale(p, n),
+                              CARRIED_PAGE_SIZE):
+            suffix = f" – trang {pager.number}" if pager.number > 1 else ""
+            pages.append(PageSpec(
+                url=TradeUrls.point_of_sale(pos, pager.number),
+                template="ocop/point-of-sale.html", title=pos.name + suffix,
+                kind="point-of-sale", description=_pos_summary(pos),
+                context={"pos": pos, "pager": pager, "pager_number": pager.number,
+                         "producers": carried_producers(pos)},
+            ))
+    for fair in catalogue.fairs.values():
+        pages.append(PageSpec(
+            url=Urls.fair(fair), template="ocop/fair.html", title=fair.name, kind="fair",
+            description=_fair_summary(fair),
+            context={"fair": fair, "phase": fair_phase(fair, today)},
+        ))
+    pages.append(PageSpec(
+        url=TradeUrls.points_of_sale(), template="ocop/index-points-of-sale.html",
+        title="Nơi mua sản phẩm OCOP", kind="index",
+        description="Điểm giới thiệu sản phẩm OCOP, cửa hàng, siêu thị, chợ và cửa hàng "
+                    "trực tuyến bán sản phẩm OCOP, theo xã, phường.",
+        context={"groups": points_of_sale_by_commune(points), "points": points},
+    ))
+    pages.append(PageSpec(
+        url=TradeUrls.fairs(), template="ocop/index-fairs.html",
+        title="Hội chợ, triển lãm OCOP", kind="index",
+        description="Hội chợ, triển lãm có sản phẩm OCOP: sắp diễn ra và đã diễn ra.",
+        context={"schedule": fair_schedule(catalogue.fairs.values(), today)},
+    ))
+    point_markers, producer_markers = map_markers(catalogue)
+    pages.append(PageSpec(
+        url=TradeUrls.map(), template="ocop/map.html", title="Bản đồ nơi mua",
+        kind="map",
+        description="Bản đồ các điểm bán và chủ thể OCOP có vị trí, kèm danh sách địa chỉ.",
+        context={"point_markers": point_markers, "producer_markers": producer_markers},
+    ))
+    return pages
