@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from PIL import ExifTags, Image, ImageCms, ImageFile
+from PIL import ExifTags, Image, ImageCms, ImageFile, ImageOps
 
 from generator import images
 from generator.images import (
@@ -693,14 +693,25 @@ def test_variant_sizes_never_upscale(
 
 
 def test_large_jpeg_uses_reduced_decoding_and_keeps_geometry(
-    tmp_path: Path, proc: ImageProcessor
+    tmp_path: Path, proc: ImageProcessor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 4000x3000 with orientation 6: decoded at reduced scale, still exact sizes.
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6
     src = save(tmp_path / "big.jpg", halves((4000, 3000), RED, BLUE), "JPEG", exif=exif.tobytes())
+    decoded: list[tuple[int, int]] = []
+    real_transpose = ImageOps.exif_transpose
+
+    def spy(im: Image.Image, **kwargs: bool) -> Image.Image | None:
+        decoded.append(im.size)  # called right after load()
+        return real_transpose(im, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    monkeypatch.setattr(ImageOps, "exif_transpose", spy)
 
     result = proc.process(src)
+
+    # 1280 upright px need 1707x1280 stored px: libjpeg decodes at 1/2 scale.
+    assert decoded == [(2000, 1500)]
 
     assert [(v.width, v.height) for v in result.variants] == [
         (320, 427),
