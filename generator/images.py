@@ -80,16 +80,17 @@ import json
 import math
 import multiprocessing
 import os
+import stat
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import PIL
-from PIL import ExifTags, Image, ImageCms, ImageOps, features
+from PIL import ExifTags, Image, ImageCms, features
 
 __all__ = [
     "PIPELINE_VERSION",
@@ -376,7 +377,11 @@ def _read_source(path: Path, settings: ImageSettings) -> bytes:
     """The file's bytes, refusing oversize files before reading them."""
     limit = settings.max_bytes
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or device (perhaps via a committed symlink) would hang or never end.
+            raise ImageError(path, "not a regular file")
+        size = info.st_size
         if size <= limit:
             with open(path, "rb") as f:
                 # Read one byte more than allowed: the file may grow after stat.
@@ -444,36 +449,27 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-class _opened:
-    """Context manager: the header-only opened image, after the cheap checks."""
-
-    def __init__(self, data: bytes, path: Path, settings: ImageSettings) -> None:
-        self.data, self.path, self.settings = data, path, settings
-        self.im: Image.Image | None = None
-        self._warnings = warnings.catch_warnings()
-
-    def __enter__(self) -> Image.Image:
-        path, settings = self.path, self.settings
-        kind = _sniff(self.data)
-        if kind not in _ALLOWED:
-            what = f"unsupported image format {kind}" if kind else "unrecognised file type"
-            hint = f"; {_HINTS[kind]}" if kind in _HINTS else ""
-            raise ImageError(path, f"{what} (allowed: {_ALLOWED_TEXT}){hint}")
-        self._warnings.__enter__()
+@contextlib.contextmanager
+def _opened(data: bytes, path: Path, settings: ImageSettings) -> Iterator[Image.Image]:
+    """The image opened header-only, after the cheap checks; closed on exit."""
+    kind = _sniff(data)
+    if kind not in _ALLOWED:
+        what = f"unsupported image format {kind}" if kind else "unrecognised file type"
+        hint = f"; {_HINTS[kind]}" if kind in _HINTS else ""
+        raise ImageError(path, f"{what} (allowed: {_ALLOWED_TEXT}){hint}")
+    with warnings.catch_warnings():
+        # Our max_pixels check below is the authority; Pillow's warning is noise.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
-            # Our max_pixels check below is the authority; Pillow's warning is noise.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            try:
-                im = Image.open(io.BytesIO(self.data), formats=[kind])
-            except Image.DecompressionBombError as exc:
-                raise ImageError(
-                    path,
-                    f"image is over the pixel limit of {_mp(settings.max_pixels)} megapixels "
-                    f"({exc})",
-                ) from exc
-            except Exception as exc:  # untrusted data: any parser failure is the file's
-                raise ImageError(path, f"cannot read {_ALLOWED[kind]} image ({_why(exc)})") from exc
-            self.im = im
+            im = Image.open(io.BytesIO(data), formats=[kind])
+        except Image.DecompressionBombError as exc:
+            raise ImageError(
+                path,
+                f"image is over the pixel limit of {_mp(settings.max_pixels)} megapixels ({exc})",
+            ) from exc
+        except Exception as exc:  # untrusted data: any parser failure is the file's
+            raise ImageError(path, f"cannot read {_ALLOWED[kind]} image ({_why(exc)})") from exc
+        with im:
             width, height = im.size
             if width * height > settings.max_pixels:
                 raise ImageError(
@@ -489,22 +485,25 @@ class _opened:
                     f"animated {_ALLOWED[kind]} images are not supported ({frames} frames); "
                     "upload a still image",
                 )
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return im
+            yield im
 
-    def __exit__(self, *exc_info: object) -> None:
-        if self.im is not None:
-            self.im.close()
-            self.im = None
-        self._warnings.__exit__(None, None, None)
+
+# EXIF orientation -> the transposition that makes the picture upright.
+_TRANSPOSE: dict[int, Image.Transpose] = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def _orientation(im: Image.Image) -> int:
     try:
         value = im.getexif().get(ExifTags.Base.Orientation, 1)
-    except Exception:  # unreadable EXIF: treat as upright, like browsers do
+    except Exception:  # unreadable EXIF: treat the picture as upright
         return 1
     return value if value in range(1, 9) else 1
 
@@ -515,11 +514,11 @@ def _oriented(size: tuple[int, int], orientation: int) -> tuple[int, int]:
 
 
 def _decode(im: Image.Image, path: Path, max_width: int) -> tuple[Image.Image, tuple[int, int]]:
-    """Decode, orient, shrink to at most ``max_width`` and convert to sRGB RGB/RGBA.
+    """Decode, shrink to at most ``max_width``, orient, convert to sRGB RGB/RGBA.
 
     Returns the image and the upright size of the source.
     """
-    kind = _ALLOWED.get(im.format or "", "JPEG")
+    kind = "JPEG" if im.format == "MPO" else _ALLOWED.get(im.format or "", "image")
     stored = im.size
     try:
         if im.format in ("JPEG", "MPO"):
@@ -531,19 +530,25 @@ def _decode(im: Image.Image, path: Path, max_width: int) -> tuple[Image.Image, t
                 scale = max_width / upright[0]
                 im.draft(None, (math.ceil(stored[0] * scale), math.ceil(stored[1] * scale)))
         im.load()
-        # PNG may keep EXIF after the pixel data, so read the orientation after load.
-        upright = _oriented(stored, _orientation(im))
-        icc = im.info.get("icc_profile")
-        ImageOps.exif_transpose(im, in_place=True)
     except Exception as exc:  # untrusted data: any decoder failure is the file's
         raise ImageError(path, f"truncated or corrupt {kind} image data ({_why(exc)})") from exc
 
-    image: Image.Image = _to_resizable(im)
-    size = _scaled(upright, min(max_width, upright[0]))
-    if image.size != size:
-        image = image.resize(size, Image.Resampling.LANCZOS)
-    image = _to_srgb(image, icc, path)
-    return image, upright
+    # PNG may keep EXIF after the pixel data, so read the orientation after load.
+    orientation = _orientation(im)
+    upright = _oriented(stored, orientation)
+    icc = im.info.get("icc_profile")
+    width, height = _scaled(upright, min(max_width, upright[0]))
+    try:
+        image: Image.Image = _to_resizable(im)
+        # Shrink first, in stored orientation, then turn the small image upright.
+        size = _oriented((width, height), orientation)
+        if image.size != size:
+            image = image.resize(size, Image.Resampling.LANCZOS)
+        if orientation in _TRANSPOSE:
+            image = image.transpose(_TRANSPOSE[orientation])
+    except Exception as exc:  # an exotic pixel mode from the file
+        raise ImageError(path, f"cannot convert {im.mode} pixels ({_why(exc)})") from exc
+    return _to_srgb(image, icc, path), upright
 
 
 def _check_shape(upright: tuple[int, int], settings: ImageSettings, path: Path) -> None:
