@@ -8,6 +8,9 @@ clean, deterministic variants or raises :class:`ImageError` naming the file.
 Policy decisions
 ----------------
 Input safety
+    * Only regular files are read (a FIFO or device reached through a
+      committed symlink would hang the build).  Whether symlinks may point
+      outside the repository is for the caller's path resolution to decide.
     * The file size is checked with ``stat`` and again while reading (at most
       ``max_bytes + 1`` bytes are read), before any decoder sees the data.
     * The format is identified from the file's first bytes, never its name, and
@@ -39,14 +42,18 @@ Animation
     blank or transitional frame.  A JPEG carrying extra pictures (MPO: stereo
     pairs, previews, depth maps) is not animation; its primary picture is used.
 Colour and metadata
-    EXIF orientation is applied.  An embedded ICC profile is converted to sRGB
-    with LittleCMS (perceptual intent); a profile that cannot be read or does
-    not match the pixels is an error rather than silently wrong colours.  CMYK
+    EXIF orientation is applied (after shrinking, which is cheaper; unreadable
+    EXIF counts as upright).  JPEGs are decoded by libjpeg at 1/2, 1/4 or 1/8
+    scale when that still covers the largest variant.  An embedded ICC profile
+    is converted to sRGB with LittleCMS (perceptual intent); a profile that
+    cannot be read or does not match the pixels is an error rather than
+    silently wrong colours.  CMYK
     without a profile is converted naively.  Palette, 1-bit, 16-bit and
     transparent inputs are normalised to 8-bit RGB or RGBA; an alpha channel
     that is fully opaque is dropped.  Outputs are written from fresh pixel
     buffers with no ``info``, so no EXIF, GPS, XMP, comment or ICC reaches them
-    (browsers assume sRGB when no profile is present).
+    (browsers assume sRGB when no profile is present).  PNG gAMA/cHRM chunks
+    are ignored.
 Outputs
     WebP at each configured width not exceeding the upright source width, plus
     the source width itself when it is below the largest configured width
@@ -68,6 +75,13 @@ Cache
     zero-length files a power cut can leave).  Encoders get fixed parameters
     and no timestamps, so the same source and settings give byte-identical
     files on the same library versions.
+Concurrency
+    ``process_many`` hashes every source and resolves cache hits in the calling
+    process, then sends each distinct miss to a ``spawn`` process pool (forking
+    a threaded host such as ``mkdocs serve`` can deadlock); ``jobs=1`` or a
+    single miss runs inline.  Errors are returned per source, never raised.
+    :class:`ImageStats` counters are not thread-safe: use one processor per
+    thread, or ``process_many``.
 """
 
 from __future__ import annotations
