@@ -94,8 +94,8 @@ import json
 import math
 import multiprocessing
 import os
+import secrets
 import stat
-import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -316,7 +316,8 @@ class ImageProcessor:
         # threaded process can deadlock; spawn also behaves the same on every OS.
         context = multiprocessing.get_context("spawn")
         workers = min(self.jobs, len(groups))
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+        try:
             futures = {pool.submit(_worker, g[0], self.cache_dir, self.settings): g for g in groups}
             for future in concurrent.futures.as_completed(futures):
                 group = futures[future]
@@ -330,6 +331,9 @@ class ImageProcessor:
                     )
                     cached = False
                 out.append((group, outcome, cached))
+        finally:
+            # On Ctrl-C or a bug, do not sit through every queued image first.
+            pool.shutdown(wait=True, cancel_futures=True)
         return out
 
     def _count(self, cached: bool) -> None:
@@ -404,9 +408,10 @@ def _read_source(path: Path, settings: ImageSettings) -> bytes:
     except OSError as exc:
         raise ImageError(path, f"cannot read file ({exc.strerror or exc})") from exc
     if size > limit:
-        raise ImageError(
-            path, f"file is {_mib(size)} MiB, over the size limit of {_mib(limit)} MiB"
-        )
+        actual, allowed = _mib(size), _mib(limit)
+        if actual == allowed:  # too close to tell apart in MiB
+            actual, allowed = f"{size:,} bytes", f"{limit:,} bytes"
+        raise ImageError(path, f"file is {actual}, over the size limit of {allowed}")
     if not data:
         raise ImageError(path, "file is empty")
     return data
@@ -737,7 +742,11 @@ def _store(
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """Write ``data`` to a temporary file beside ``target``, then rename it into place."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # os.open with 0o666 lets the umask decide, as for any other file
+    # (mkstemp would make 0600 files that a copied site could not serve).
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -811,7 +820,7 @@ def _join(prefix: str, name: str) -> str:
 
 
 def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}"
+    return f"{size / (1024 * 1024):.1f} MiB"
 
 
 def _mp(pixels: int) -> str:

@@ -632,6 +632,9 @@ def test_oversize_file_is_refused_before_opening(
         check_image(src, small)
 
     assert caught.value.path == src
+    assert caught.value.message == (
+        f"file is {src.stat().st_size:,} bytes, over the size limit of 2,000 bytes"
+    )
     assert opened == []
 
 
@@ -863,6 +866,16 @@ def test_interrupted_write_leaves_no_partial_files(
     result = proc.process(src)
     assert proc.stats.processed == 1
     assert_files_match(proc, result)
+
+
+def test_cache_files_get_ordinary_permissions(tmp_path: Path, proc: ImageProcessor) -> None:
+    # The integrator copies these into the site; a 0600 file would not be served.
+    ordinary = tmp_path / "ordinary"
+    ordinary.write_bytes(b"")
+    result = proc.process(make_sources(tmp_path, 1)[0])
+    for variant in outputs(result):
+        mode = proc.output_path(variant.name).stat().st_mode & 0o777
+        assert mode == ordinary.stat().st_mode & 0o777
 
 
 def test_process_many_collects_every_error(tmp_path: Path) -> None:
