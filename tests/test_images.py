@@ -36,10 +36,10 @@ def save(path: Path, im: Image.Image, fmt: str, **params: object) -> Path:
     return path
 
 
-def noise(size: tuple[int, int], seed: int = 1) -> Image.Image:
-    """A photo-like image that compresses poorly (so truncation bites)."""
+def noise(size: tuple[int, int], blend: int = 1) -> Image.Image:
+    """Noise over a gradient: compresses poorly, so truncation bites; ``blend`` 0-10."""
     im = Image.effect_noise(size, 60).convert("RGB")
-    return Image.blend(im, Image.linear_gradient("L").resize(size).convert("RGB"), seed / 10)
+    return Image.blend(im, Image.linear_gradient("L").resize(size).convert("RGB"), blend / 10)
 
 
 def halves(size: tuple[int, int], left: tuple[int, ...], right: tuple[int, ...]) -> Image.Image:
