@@ -8,6 +8,9 @@ clean, deterministic variants or raises :class:`ImageError` naming the file.
 Policy decisions
 ----------------
 Input safety
+    * Only regular files are read (a FIFO or device reached through a
+      committed symlink would hang the build).  Whether symlinks may point
+      outside the repository is for the caller's path resolution to decide.
     * The file size is checked with ``stat`` and again while reading (at most
       ``max_bytes + 1`` bytes are read), before any decoder sees the data.
     * The format is identified from the file's first bytes, never its name, and
@@ -39,14 +42,18 @@ Animation
     blank or transitional frame.  A JPEG carrying extra pictures (MPO: stereo
     pairs, previews, depth maps) is not animation; its primary picture is used.
 Colour and metadata
-    EXIF orientation is applied.  An embedded ICC profile is converted to sRGB
-    with LittleCMS (perceptual intent); a profile that cannot be read or does
-    not match the pixels is an error rather than silently wrong colours.  CMYK
+    EXIF orientation is applied (after shrinking, which is cheaper; unreadable
+    EXIF counts as upright).  JPEGs are decoded by libjpeg at 1/2, 1/4 or 1/8
+    scale when that still covers the largest variant.  An embedded ICC profile
+    is converted to sRGB with LittleCMS (perceptual intent); a profile that
+    cannot be read or does not match the pixels is an error rather than
+    silently wrong colours.  CMYK
     without a profile is converted naively.  Palette, 1-bit, 16-bit and
     transparent inputs are normalised to 8-bit RGB or RGBA; an alpha channel
     that is fully opaque is dropped.  Outputs are written from fresh pixel
     buffers with no ``info``, so no EXIF, GPS, XMP, comment or ICC reaches them
-    (browsers assume sRGB when no profile is present).
+    (browsers assume sRGB when no profile is present).  PNG gAMA/cHRM chunks
+    are ignored.
 Outputs
     WebP at each configured width not exceeding the upright source width, plus
     the source width itself when it is below the largest configured width
@@ -68,6 +75,13 @@ Cache
     zero-length files a power cut can leave).  Encoders get fixed parameters
     and no timestamps, so the same source and settings give byte-identical
     files on the same library versions.
+Concurrency
+    ``process_many`` hashes every source and resolves cache hits in the calling
+    process, then sends each distinct miss to a ``spawn`` process pool (forking
+    a threaded host such as ``mkdocs serve`` can deadlock); ``jobs=1`` or a
+    single miss runs inline.  Errors are returned per source, never raised.
+    :class:`ImageStats` counters are not thread-safe: use one processor per
+    thread, or ``process_many``.
 """
 
 from __future__ import annotations
@@ -80,16 +94,17 @@ import json
 import math
 import multiprocessing
 import os
-import tempfile
+import secrets
+import stat
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import PIL
-from PIL import ExifTags, Image, ImageCms, ImageOps, features
+from PIL import ExifTags, Image, ImageCms, features
 
 __all__ = [
     "PIPELINE_VERSION",
@@ -301,7 +316,8 @@ class ImageProcessor:
         # threaded process can deadlock; spawn also behaves the same on every OS.
         context = multiprocessing.get_context("spawn")
         workers = min(self.jobs, len(groups))
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+        try:
             futures = {pool.submit(_worker, g[0], self.cache_dir, self.settings): g for g in groups}
             for future in concurrent.futures.as_completed(futures):
                 group = futures[future]
@@ -315,6 +331,9 @@ class ImageProcessor:
                     )
                     cached = False
                 out.append((group, outcome, cached))
+        finally:
+            # On Ctrl-C or a bug, do not sit through every queued image first.
+            pool.shutdown(wait=True, cancel_futures=True)
         return out
 
     def _count(self, cached: bool) -> None:
@@ -376,7 +395,11 @@ def _read_source(path: Path, settings: ImageSettings) -> bytes:
     """The file's bytes, refusing oversize files before reading them."""
     limit = settings.max_bytes
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or device (perhaps via a committed symlink) would hang or never end.
+            raise ImageError(path, "not a regular file")
+        size = info.st_size
         if size <= limit:
             with open(path, "rb") as f:
                 # Read one byte more than allowed: the file may grow after stat.
@@ -385,9 +408,10 @@ def _read_source(path: Path, settings: ImageSettings) -> bytes:
     except OSError as exc:
         raise ImageError(path, f"cannot read file ({exc.strerror or exc})") from exc
     if size > limit:
-        raise ImageError(
-            path, f"file is {_mib(size)} MiB, over the size limit of {_mib(limit)} MiB"
-        )
+        actual, allowed = _mib(size), _mib(limit)
+        if actual == allowed:  # too close to tell apart in MiB
+            actual, allowed = f"{size:,} bytes", f"{limit:,} bytes"
+        raise ImageError(path, f"file is {actual}, over the size limit of {allowed}")
     if not data:
         raise ImageError(path, "file is empty")
     return data
@@ -444,36 +468,27 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-class _opened:
-    """Context manager: the header-only opened image, after the cheap checks."""
-
-    def __init__(self, data: bytes, path: Path, settings: ImageSettings) -> None:
-        self.data, self.path, self.settings = data, path, settings
-        self.im: Image.Image | None = None
-        self._warnings = warnings.catch_warnings()
-
-    def __enter__(self) -> Image.Image:
-        path, settings = self.path, self.settings
-        kind = _sniff(self.data)
-        if kind not in _ALLOWED:
-            what = f"unsupported image format {kind}" if kind else "unrecognised file type"
-            hint = f"; {_HINTS[kind]}" if kind in _HINTS else ""
-            raise ImageError(path, f"{what} (allowed: {_ALLOWED_TEXT}){hint}")
-        self._warnings.__enter__()
+@contextlib.contextmanager
+def _opened(data: bytes, path: Path, settings: ImageSettings) -> Iterator[Image.Image]:
+    """The image opened header-only, after the cheap checks; closed on exit."""
+    kind = _sniff(data)
+    if kind not in _ALLOWED:
+        what = f"unsupported image format {kind}" if kind else "unrecognised file type"
+        hint = f"; {_HINTS[kind]}" if kind in _HINTS else ""
+        raise ImageError(path, f"{what} (allowed: {_ALLOWED_TEXT}){hint}")
+    with warnings.catch_warnings():
+        # Our max_pixels check below is the authority; Pillow's warning is noise.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
-            # Our max_pixels check below is the authority; Pillow's warning is noise.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            try:
-                im = Image.open(io.BytesIO(self.data), formats=[kind])
-            except Image.DecompressionBombError as exc:
-                raise ImageError(
-                    path,
-                    f"image is over the pixel limit of {_mp(settings.max_pixels)} megapixels "
-                    f"({exc})",
-                ) from exc
-            except Exception as exc:  # untrusted data: any parser failure is the file's
-                raise ImageError(path, f"cannot read {_ALLOWED[kind]} image ({_why(exc)})") from exc
-            self.im = im
+            im = Image.open(io.BytesIO(data), formats=[kind])
+        except Image.DecompressionBombError as exc:
+            raise ImageError(
+                path,
+                f"image is over the pixel limit of {_mp(settings.max_pixels)} megapixels ({exc})",
+            ) from exc
+        except Exception as exc:  # untrusted data: any parser failure is the file's
+            raise ImageError(path, f"cannot read {_ALLOWED[kind]} image ({_why(exc)})") from exc
+        with im:
             width, height = im.size
             if width * height > settings.max_pixels:
                 raise ImageError(
@@ -489,22 +504,25 @@ class _opened:
                     f"animated {_ALLOWED[kind]} images are not supported ({frames} frames); "
                     "upload a still image",
                 )
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return im
+            yield im
 
-    def __exit__(self, *exc_info: object) -> None:
-        if self.im is not None:
-            self.im.close()
-            self.im = None
-        self._warnings.__exit__(None, None, None)
+
+# EXIF orientation -> the transposition that makes the picture upright.
+_TRANSPOSE: dict[int, Image.Transpose] = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def _orientation(im: Image.Image) -> int:
     try:
         value = im.getexif().get(ExifTags.Base.Orientation, 1)
-    except Exception:  # unreadable EXIF: treat as upright, like browsers do
+    except Exception:  # unreadable EXIF: treat the picture as upright
         return 1
     return value if value in range(1, 9) else 1
 
@@ -515,11 +533,11 @@ def _oriented(size: tuple[int, int], orientation: int) -> tuple[int, int]:
 
 
 def _decode(im: Image.Image, path: Path, max_width: int) -> tuple[Image.Image, tuple[int, int]]:
-    """Decode, orient, shrink to at most ``max_width`` and convert to sRGB RGB/RGBA.
+    """Decode, shrink to at most ``max_width``, orient, convert to sRGB RGB/RGBA.
 
     Returns the image and the upright size of the source.
     """
-    kind = _ALLOWED.get(im.format or "", "JPEG")
+    kind = "JPEG" if im.format == "MPO" else _ALLOWED.get(im.format or "", "image")
     stored = im.size
     try:
         if im.format in ("JPEG", "MPO"):
@@ -531,19 +549,25 @@ def _decode(im: Image.Image, path: Path, max_width: int) -> tuple[Image.Image, t
                 scale = max_width / upright[0]
                 im.draft(None, (math.ceil(stored[0] * scale), math.ceil(stored[1] * scale)))
         im.load()
-        # PNG may keep EXIF after the pixel data, so read the orientation after load.
-        upright = _oriented(stored, _orientation(im))
-        icc = im.info.get("icc_profile")
-        ImageOps.exif_transpose(im, in_place=True)
     except Exception as exc:  # untrusted data: any decoder failure is the file's
         raise ImageError(path, f"truncated or corrupt {kind} image data ({_why(exc)})") from exc
 
-    image: Image.Image = _to_resizable(im)
-    size = _scaled(upright, min(max_width, upright[0]))
-    if image.size != size:
-        image = image.resize(size, Image.Resampling.LANCZOS)
-    image = _to_srgb(image, icc, path)
-    return image, upright
+    # PNG may keep EXIF after the pixel data, so read the orientation after load.
+    orientation = _orientation(im)
+    upright = _oriented(stored, orientation)
+    icc = im.info.get("icc_profile")
+    width, height = _scaled(upright, min(max_width, upright[0]))
+    try:
+        image: Image.Image = _to_resizable(im)
+        # Shrink first, in stored orientation, then turn the small image upright.
+        size = _oriented((width, height), orientation)
+        if image.size != size:
+            image = image.resize(size, Image.Resampling.LANCZOS)
+        if orientation in _TRANSPOSE:
+            image = image.transpose(_TRANSPOSE[orientation])
+    except Exception as exc:  # an exotic pixel mode from the file
+        raise ImageError(path, f"cannot convert {im.mode} pixels ({_why(exc)})") from exc
+    return _to_srgb(image, icc, path), upright
 
 
 def _check_shape(upright: tuple[int, int], settings: ImageSettings, path: Path) -> None:
@@ -718,7 +742,11 @@ def _store(
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """Write ``data`` to a temporary file beside ``target``, then rename it into place."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # os.open with 0o666 lets the umask decide, as for any other file
+    # (mkstemp would make 0600 files that a copied site could not serve).
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -792,7 +820,7 @@ def _join(prefix: str, name: str) -> str:
 
 
 def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}"
+    return f"{size / (1024 * 1024):.1f} MiB"
 
 
 def _mp(pixels: int) -> str:

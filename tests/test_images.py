@@ -36,10 +36,10 @@ def save(path: Path, im: Image.Image, fmt: str, **params: object) -> Path:
     return path
 
 
-def noise(size: tuple[int, int], seed: int = 1) -> Image.Image:
-    """A photo-like image that compresses poorly (so truncation bites)."""
+def noise(size: tuple[int, int], blend: int = 1) -> Image.Image:
+    """Noise over a gradient: compresses poorly, so truncation bites; ``blend`` 0-10."""
     im = Image.effect_noise(size, 60).convert("RGB")
-    return Image.blend(im, Image.linear_gradient("L").resize(size).convert("RGB"), seed / 10)
+    return Image.blend(im, Image.linear_gradient("L").resize(size).convert("RGB"), blend / 10)
 
 
 def halves(size: tuple[int, int], left: tuple[int, ...], right: tuple[int, ...]) -> Image.Image:
@@ -632,6 +632,9 @@ def test_oversize_file_is_refused_before_opening(
         check_image(src, small)
 
     assert caught.value.path == src
+    assert caught.value.message == (
+        f"file is {src.stat().st_size:,} bytes, over the size limit of 2,000 bytes"
+    )
     assert opened == []
 
 
@@ -642,6 +645,12 @@ def test_empty_and_missing_files(tmp_path: Path, proc: ImageProcessor) -> None:
         proc.process(empty)
     with pytest.raises(ImageError, match="cannot read file"):
         proc.process(tmp_path / "missing.jpg")
+    with pytest.raises(ImageError, match="not a regular file"):
+        proc.process(tmp_path)
+    fifo = tmp_path / "fifo.jpg"
+    os.mkfifo(fifo)  # opening it for reading would block the build forever
+    with pytest.raises(ImageError, match="not a regular file"):
+        proc.process(fifo)
 
 
 def test_image_too_tall_for_webp(tmp_path: Path, proc: ImageProcessor) -> None:
@@ -693,14 +702,26 @@ def test_variant_sizes_never_upscale(
 
 
 def test_large_jpeg_uses_reduced_decoding_and_keeps_geometry(
-    tmp_path: Path, proc: ImageProcessor
+    tmp_path: Path, proc: ImageProcessor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 4000x3000 with orientation 6: decoded at reduced scale, still exact sizes.
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6
     src = save(tmp_path / "big.jpg", halves((4000, 3000), RED, BLUE), "JPEG", exif=exif.tobytes())
+    decoded: list[tuple[int, int]] = []
+    real_load = ImageFile.ImageFile.load
+
+    def spy(self: ImageFile.ImageFile) -> object:
+        pixels = real_load(self)
+        decoded.append(self.size)
+        return pixels
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spy)
 
     result = proc.process(src)
+
+    # 1280 upright px need 1707x1280 stored px: libjpeg decodes at 1/2 scale.
+    assert decoded and set(decoded) == {(2000, 1500)}
 
     assert [(v.width, v.height) for v in result.variants] == [
         (320, 427),
@@ -845,6 +866,16 @@ def test_interrupted_write_leaves_no_partial_files(
     result = proc.process(src)
     assert proc.stats.processed == 1
     assert_files_match(proc, result)
+
+
+def test_cache_files_get_ordinary_permissions(tmp_path: Path, proc: ImageProcessor) -> None:
+    # The integrator copies these into the site; a 0600 file would not be served.
+    ordinary = tmp_path / "ordinary"
+    ordinary.write_bytes(b"")
+    result = proc.process(make_sources(tmp_path, 1)[0])
+    for variant in outputs(result):
+        mode = proc.output_path(variant.name).stat().st_mode & 0o777
+        assert mode == ordinary.stat().st_mode & 0o777
 
 
 def test_process_many_collects_every_error(tmp_path: Path) -> None:
