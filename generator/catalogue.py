@@ -132,7 +132,9 @@ def _check_location(record: Producer | PointOfSale, problems: Problems) -> None:
     if not (VIETNAM_LAT[0] <= loc.lat <= VIETNAM_LAT[1]
             and VIETNAM_LON[0] <= loc.lon <= VIETNAM_LON[1]):
         problems.error(record.source.at("location"), "location",
-                       f"coordinates {loc.lat}, {loc.lon} are outside Vietnam")
+                       f"coordinates {loc.lat:g}, {loc.lon:g} are outside Vietnam "
+                       f"(latitude {VIETNAM_LAT[0]:g}–{VIETNAM_LAT[1]:g}, longitude "
+                       f"{VIETNAM_LON[0]:g}–{VIETNAM_LON[1]:g}); are lat and lon swapped?")
 
 
 def _link_point_of_sale(pos: PointOfSale, loaded: LoadedRecords, problems: Problems) -> None:

@@ -37,8 +37,9 @@ class Address:
 class Location:
     """Tọa độ trên bản đồ (WGS 84)."""
 
-    lat: float = spec("Vĩ độ, ví dụ 10.3801", minimum=8.0, maximum=23.5)
-    lon: float = spec("Kinh độ, ví dụ 104.9902", minimum=102.0, maximum=110.0)
+    # Any valid WGS 84 value parses; the linker says plainly when it is not in Vietnam.
+    lat: float = spec("Vĩ độ, ví dụ 10.3801", minimum=-90.0, maximum=90.0)
+    lon: float = spec("Kinh độ, ví dụ 104.9902", minimum=-180.0, maximum=180.0)
 
 
 @dataclass
