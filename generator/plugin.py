@@ -53,6 +53,19 @@ def _memo_put(memo: dict[Any, Any]) -> Any:
     return put
 
 
+def _nav_labels(items: list[Any]) -> list[tuple[str, str]]:
+    """(label, path) of every page entry in a mkdocs.yml nav."""
+    out: list[tuple[str, str]] = []
+    for item in items:
+        if isinstance(item, dict):
+            for label, value in item.items():
+                if isinstance(value, str):
+                    out.append((label, value))
+                elif isinstance(value, list):
+                    out.extend(_nav_labels(value))
+    return out
+
+
 def _autoescape(template_name: str | None) -> bool:
     return bool(template_name) and template_name.startswith(("ocop/", "partials/ocop/"))
 
@@ -67,6 +80,8 @@ class CataloguePage(Page):
     def __init__(self, spec: PageSpec, file: File, config: Any) -> None:
         super().__init__(None, file, config)
         self.spec = spec
+        #: The label given in mkdocs.yml's nav, if the page is listed there.
+        self.nav_title: str | None = None
 
     def read_source(self, config: Any) -> None:
         # Titles reach Material templates that print them unescaped.
@@ -74,7 +89,8 @@ class CataloguePage(Page):
         self.markdown = ""
         self.meta = {"template": self.spec.template, "title": title,
                      "description": escape(self.spec.description)}
-        self.title = title
+        # page.title labels the sidebar; <title> and the header use meta.title.
+        self.title = escape(self.nav_title) if self.nav_title else title
 
     def render(self, config: Any, files: Files) -> None:
         self.content = ""
@@ -136,6 +152,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         self.nav_uris = {page.file.src_uri for page in nav.pages}
+        # MkDocs keeps a plugin's Page as it is, ignoring the label written in
+        # mkdocs.yml's nav; keep that label for the sidebar.
+        for label, src_uri in _nav_labels(config.nav or []):
+            file = files.get_file_from_path(src_uri)
+            if file is not None and isinstance(file.page, CataloguePage):
+                file.page.nav_title = label
         return nav
 
     def on_post_build(self, *, config: Any) -> None:
