@@ -41,3 +41,7 @@ clean:
 ## Benchmark at province and national scale against plain Material (prints figures).
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
+
+## Photo figures: cold throughput, warm rebuild, image bytes per page at 360/1280 px.
+bench-images: $(STAMP)
+	$(BIN)/python tools/bench_images.py

@@ -166,7 +166,9 @@ class ImageSettings:
     webp_quality: int = 78
     jpeg_quality: int = 80
     max_bytes: int = 20 * 1024 * 1024
-    max_pixels: int = 40_000_000
+    # 108 MP phone cameras are common; JPEGs are decoded at reduced scale, so this
+    # costs little memory. A 200 MP photo gets a clear error instead.
+    max_pixels: int = 120_000_000
 
     def __post_init__(self) -> None:
         widths = tuple(sorted(set(self.widths)))
