@@ -70,3 +70,15 @@ def test_product_page_has_social_card(page, site_url):
     assert image.startswith("https://ocop.example.vn/anh/") and image.endswith(".jpg")
     response = page.request.get(site_url + image.removeprefix("https://ocop.example.vn/"))
     assert response.ok and response.headers["content-type"] == "image/jpeg"
+
+
+def test_no_page_is_wider_than_a_phone(phone, site_url, sample_site):
+    """Every page of the sample site fits a 360 px screen without sideways scrolling."""
+    too_wide = []
+    for html in sorted(sample_site.rglob("index.html")):
+        path = html.parent.relative_to(sample_site).as_posix()
+        phone.goto(site_url + ("" if path == "." else path + "/"))
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide.append((path, width))
+    assert too_wide == []
