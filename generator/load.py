@@ -104,13 +104,22 @@ def _scan(folder: Path, layout: SourceLayout, problems: Problems,
         name = unicodedata.normalize("NFC", entry.name)
         folded = name.casefold()
         if folded in seen:
+            other = seen[folded]
+            if unicodedata.normalize("NFC", other) == name:
+                # Same name, accents encoded twice (NFC and NFD): only one can be used.
+                problems.error(
+                    Position(layout.rel(path.with_name(name))), "-",
+                    f"two files are named '{name}', with the accents encoded differently "
+                    "(Unicode NFC and NFD, as some computers save them); keep only one",
+                )
+                continue
             problems.error(
                 Position(layout.rel(path)), "-",
-                f"file name clashes with '{seen[folded]}' (names must differ by more than "
-                "upper/lower case or accents encoding)",
+                f"file name clashes with '{other}' (names must differ by more than "
+                "upper/lower case)",
             )
-            continue
-        seen[folded] = entry.name
+        else:
+            seen[folded] = name
         entries.append(_Entry(name, path, entry.is_dir(follow_symlinks=False)))
     return entries
 

@@ -31,6 +31,16 @@ MAX_FILE_BYTES = 256 * 1024
 #: Our records nest four levels at most; this leaves room without recursion risk.
 MAX_DEPTH = 16
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+#: Characters YAML reserves at the start of a plain value.
+_RESERVED_STARTS = frozenset("%@`")
+#: PyYAML's context of a syntax error, said in staff's words.
+_CONTEXTS = {
+    "while scanning a quoted scalar": "the quoted value is not closed; it starts",
+    "while parsing a flow sequence": "in the [ ] list that starts",
+    "while parsing a flow mapping": "in the { } group that starts",
+    "while parsing a block mapping": "in the group of fields that starts",
+    "while parsing a block collection": "in the list that starts",
+}
 
 
 class YamlError(Exception):
@@ -78,8 +88,10 @@ def _position(path: str, mark: yaml.Mark | None) -> Position:
 
 
 def _locate(text: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters, as editors count) of a byte offset."""
     line = text.count(b"\n", 0, offset) + 1
-    col = offset - (text.rfind(b"\n", 0, offset) + 1) + 1
+    start = text.rfind(b"\n", 0, offset) + 1
+    col = len(text[start:offset].decode("utf-8", errors="replace")) + 1
     return line, col
 
 
@@ -121,8 +133,17 @@ def _events(path: str, text: str) -> Iterator[yaml.Event]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
-        if mark is not None and _char_at(text, mark) == "\t":
+        char = _char_at(text, mark) if mark is not None else ""
+        start = exc.context_mark
+        if char == "\t":
             message = "a tab character cannot be used for indentation; use spaces"
+        elif char in _RESERVED_STARTS and "cannot start any token" in message:
+            message = f"a value cannot start with '{char}'; put the value in quotes"
+        elif exc.context and start is not None and mark is not None and start.line != mark.line:
+            # An unclosed quote or bracket is reported where the file ends; say where it began.
+            where = f"line {start.line + 1}, column {start.column + 1}"
+            what = _CONTEXTS.get(exc.context, exc.context.removeprefix("while ") + " that starts")
+            message += f" ({what} at {where})"
         raise YamlError(_position(path, mark), f"YAML syntax error: {message}") from None
     except yaml.YAMLError as exc:  # reader errors (control characters …)
         mark = getattr(exc, "problem_mark", None)
@@ -138,33 +159,38 @@ def parse(path: str, data: bytes) -> Mapping:
     root: Node | None = None
     stack: list[Node] = []
     pending_key: list[Scalar | None] = []
+    #: Field path of each open container ("ocop", "photos[0]"), for messages.
+    paths: list[str] = []
     documents = 0
 
-    def attach(node: Node) -> None:
+    def attach(node: Node) -> str:
+        """Add ``node`` to the open container; returns its field path."""
         nonlocal root
         if not stack:
             root = node
-            return
-        parent = stack[-1]
+            return ""
+        parent, parent_path = stack[-1], paths[-1]
         if isinstance(parent, Sequence):
             parent.items.append(node)
-            return
+            return f"{parent_path}[{len(parent.items) - 1}]"
         assert isinstance(parent, Mapping)
         key = pending_key[-1]
         if key is None:
             if not isinstance(node, Scalar):
                 raise YamlError(node.position, "a field name must be plain text")
             pending_key[-1] = node
-            return
+            return parent_path
         pending_key[-1] = None
+        path = f"{parent_path}.{key.value}" if parent_path else key.value
         if key.value in parent.items:
             first = parent.items[key.value][0].position
             raise YamlError(
                 key.position,
                 f"duplicate field (first given at line {first.line})",
-                key.value,
+                path,
             )
         parent.items[key.value] = (key, node)
+        return path
 
     for event in _events(path, text):
         pos = _position(path, event.start_mark)
@@ -191,12 +217,13 @@ def parse(path: str, data: bytes) -> Mapping:
             node: Node = (
                 Sequence(pos) if isinstance(event, yaml.SequenceStartEvent) else Mapping(pos)
             )
-            attach(node)
+            paths.append(attach(node))
             stack.append(node)
             pending_key.append(None)
         elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
             stack.pop()
             pending_key.pop()
+            paths.pop()
 
     if root is None or (isinstance(root, Scalar) and root.is_null):
         raise YamlError(Position(path, 1, 1), "the file is empty")
