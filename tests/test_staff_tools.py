@@ -298,3 +298,58 @@ def test_front_matter_field_not_allowed_fails_the_strict_build(mini_project: Pat
         build_site(mini_project / "mkdocs.yml", mini_project / "site", strict=True)
     assert not (mini_project / "site").exists()
 
+
+
+# --- the publishing guide ------------------------------------------------------------
+
+GUIDE = ROOT / "content" / "huong-dan-dang-tai.md"
+
+
+def guide_samples() -> dict[str, str]:
+    """The guide's YAML samples (indented code blocks), by the schema they name."""
+    samples = {}
+    for block in re.findall(r"((?:^ {4,}\S.*\n|^\n)+)", GUIDE.read_text(encoding="utf-8"),
+                            flags=re.M):
+        lines = block.strip("\n").splitlines()
+        if not lines:
+            continue
+        indent = len(lines[0]) - len(lines[0].lstrip())
+        text = "\n".join(line[indent:] for line in lines) + "\n"
+        match = SCHEMA_LINE.match(text.splitlines()[0])
+        if match:
+            samples[Path(match.group(1)).name.split(".")[0]] = text
+    return samples
+
+
+def test_guide_is_linked_from_the_readme_and_the_site_nav():
+    assert "(content/huong-dan-dang-tai.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "huong-dan-dang-tai.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", ["product", "producer"])
+def test_guide_explains_every_field(kind: str):
+    text = GUIDE.read_text(encoding="utf-8")
+    # Written `stars`, `ocop.stars` or `photos[].alt` in the guide's tables.
+    missing = [path for path in field_paths(RECORD_KINDS[kind])
+               if not re.search(rf"`(?:[\w\[\]]+\.)?{path.rpartition('.')[2]}`", text)]
+    assert missing == []
+
+
+def test_guide_samples_are_valid(write_catalogue, fixed_date: None):
+    from generator.catalogue import build_catalogue
+    from generator.load import SourceLayout
+
+    samples = guide_samples()
+    assert sorted(samples) == ["producer", "product"]
+    png = (ROOT / "tests/corpus/_base/products/htx-thu/photo.png").read_bytes()
+    root = write_catalogue({
+        "products/htx-thot-not-o-lam/producer.yaml": samples["producer"],
+        "products/htx-thot-not-o-lam/duong-thot-not.yaml": samples["product"],
+        "products/htx-thot-not-o-lam/duong-thot-not-1.jpg": png,
+    })
+    problems = Problems()
+    import datetime as dt
+
+    catalogue = build_catalogue(SourceLayout.default(root), dt.date(2026, 11, 18), problems)
+    assert [str(p) for p in problems.items] == []
+    assert catalogue.products["duong-thot-not"].price.amount == 85000
