@@ -157,8 +157,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # javascript: link may reach the site from them (see sanitize).
         if isinstance(page, CataloguePage):
             return html
-        # Material prints titles unescaped; fix the title now, whatever its source.
-        page.meta["title"] = title_text(page.title or "")
+        # Material prints titles unescaped; fix the title now, whatever its source
+        # (front matter, first heading, nav entry or file name).
+        page.title = title_text(page.title or "")  # type: ignore[misc]
         return clean_page_html(html)
 
     def _jsonld(self, spec: PageSpec, config: Any) -> Markup:
