@@ -353,3 +353,12 @@ def test_guide_samples_are_valid(write_catalogue, fixed_date: None):
     catalogue = build_catalogue(SourceLayout.default(root), dt.date(2026, 11, 18), problems)
     assert [str(p) for p in problems.items] == []
     assert catalogue.products["duong-thot-not"].price.amount == 85000
+
+
+def test_committed_json_schemas_match_the_declared_records(tmp_path: Path):
+    """Editors underline against generator/schemas/*.json: they must not lag records.py
+    (regenerate with `make schemas`)."""
+    from generator.cli import SCHEMA_DIR, write_schemas
+
+    for path in write_schemas(tmp_path):
+        assert path.read_bytes() == (SCHEMA_DIR / path.name).read_bytes(), path.name
