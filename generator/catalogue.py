@@ -16,6 +16,7 @@ from .errors import Problems
 from .groups import Category, ProductGroups
 from .load import LoadedRecords, SourceLayout, load_records
 from .records import Fair, PointOfSale, Producer, Product
+from .schema import Source
 from .text import slugify, sorted_vi
 from .trade_checks import check_trade_records
 
@@ -137,7 +138,30 @@ def _check_location(record: Producer | PointOfSale, problems: Problems) -> None:
                        f"{VIETNAM_LON[0]:g}–{VIETNAM_LON[1]:g}); are lat and lon swapped?")
 
 
-def _link_point_of_sale(pos: PointOfSale, loaded: LoadedRecords, problems: Problems) -> None:
+@dataclass
+class _Refs:
+    """Resolves ids written in points of sale and fairs to linked records."""
+
+    products: dict[str, Product]
+    producers: dict[str, Producer]
+    #: Ids whose own file has a reported problem: no second "unknown" error.
+    reported: set[str]
+    problems: Problems
+
+    def product(self, product_id: str, source: Source, where: str) -> Product | None:
+        product = self.products.get(product_id)
+        if product is None and product_id not in self.reported:
+            self.problems.error(source.at(where), where, f"unknown product '{product_id}'")
+        return product
+
+    def producer(self, producer_id: str, source: Source, where: str) -> Producer | None:
+        producer = self.producers.get(producer_id)
+        if producer is None and producer_id not in self.reported:
+            self.problems.error(source.at(where), where, f"unknown producer '{producer_id}'")
+        return producer
+
+
+def _link_point_of_sale(pos: PointOfSale, refs: _Refs, problems: Problems) -> None:
     src = pos.source
     carried: dict[str, Product] = {}
     if not pos.carries.producers and not pos.carries.products:
@@ -146,27 +170,20 @@ def _link_point_of_sale(pos: PointOfSale, loaded: LoadedRecords, problems: Probl
         problems.error(src.at(""), "address", "required field is missing (only online shops "
                        "may leave it out)")
     for i, producer_id in enumerate(pos.carries.producers):
-        producer = loaded.producers.get(producer_id)
-        if producer is None:
-            problems.error(src.at(f"carries.producers[{i}]"), f"carries.producers[{i}]",
-                           f"unknown producer '{producer_id}'")
-            continue
-        for product in producer.products:
-            carried[product.id] = product
+        producer = refs.producer(producer_id, src, f"carries.producers[{i}]")
+        if producer is not None:
+            carried.update((product.id, product) for product in producer.products)
     for i, product_id in enumerate(pos.carries.products):
-        product = loaded.products.get(product_id)
-        if product is None:
-            problems.error(src.at(f"carries.products[{i}]"), f"carries.products[{i}]",
-                           f"unknown product '{product_id}'")
-            continue
-        carried[product.id] = product
+        product = refs.product(product_id, src, f"carries.products[{i}]")
+        if product is not None:
+            carried[product.id] = product
     pos.products = sorted_vi(carried.values(), key=lambda p: p.name)
     for product in pos.products:
         product.points_of_sale.append(pos)
     _check_location(pos, problems)
 
 
-def _link_fair(fair: Fair, loaded: LoadedRecords, problems: Problems) -> None:
+def _link_fair(fair: Fair, refs: _Refs, problems: Problems) -> None:
     src = fair.source
     if fair.ends < fair.starts:
         problems.error(src.at("ends"), "ends",
@@ -175,10 +192,8 @@ def _link_fair(fair: Fair, loaded: LoadedRecords, problems: Problems) -> None:
     seen: set[str] = set()
     for i, exhibitor in enumerate(fair.exhibitors):
         where = f"exhibitors[{i}]"
-        producer = loaded.producers.get(exhibitor.producer)
+        producer = refs.producer(exhibitor.producer, src, f"{where}.producer")
         if producer is None:
-            problems.error(src.at(f"{where}.producer"), f"{where}.producer",
-                           f"unknown producer '{exhibitor.producer}'")
             continue
         if producer.id in seen:
             problems.error(src.at(f"{where}.producer"), f"{where}.producer",
@@ -186,11 +201,10 @@ def _link_fair(fair: Fair, loaded: LoadedRecords, problems: Problems) -> None:
         seen.add(producer.id)
         exhibitor.producer_record = producer
         for j, product_id in enumerate(exhibitor.products):
-            product = loaded.products.get(product_id)
+            product = refs.product(product_id, src, f"{where}.products[{j}]")
             if product is None:
-                problems.error(src.at(f"{where}.products[{j}]"), f"{where}.products[{j}]",
-                               f"unknown product '{product_id}'")
-            elif product.producer_id != producer.id:
+                continue
+            if product.producer_id != producer.id:
                 problems.error(src.at(f"{where}.products[{j}]"), f"{where}.products[{j}]",
                                f"product '{product_id}' belongs to '{product.producer_id}', "
                                f"not to '{producer.id}'")
@@ -218,11 +232,14 @@ def link(loaded: LoadedRecords, today: dt.date, problems: Problems) -> Catalogue
         producer.products = sorted_vi(
             (p for p in producer.products if p.id in products), key=lambda p: p.name)
         _check_location(producer, problems)
+    # Records that failed (their own problems are reported) are left out quietly.
+    refs = _Refs(products, loaded.producers,
+                 loaded.unreadable | (loaded.products.keys() - products.keys()), problems)
     for pos in loaded.points_of_sale.values():
-        _link_point_of_sale(pos, loaded, problems)
+        _link_point_of_sale(pos, refs, problems)
     fairs_by_date = sorted(loaded.fairs.values(), key=lambda f: (f.starts, f.id))
     for fair in fairs_by_date:
-        _link_fair(fair, loaded, problems)
+        _link_fair(fair, refs, problems)
     check_trade_records(loaded, problems)
 
     catalogue = Catalogue(

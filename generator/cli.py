@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .catalogue import build_catalogue
 from .clock import build_date
-from .errors import Problems
+from .errors import Problems, Severity
 from .load import SourceLayout
 from .records import RECORD_KINDS
 from .schema import json_schema
@@ -57,6 +57,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     strict = strict or args.strict
     problems = Problems()
     catalogue = build_catalogue(layout, build_date(), problems)
+    if getattr(args, "format", "text") == "github":
+        print(github_annotations(problems, strict))
     print(problems.report(), file=sys.stderr if problems.failed(strict) else sys.stdout)
     if problems.failed(strict):
         return 1
@@ -87,12 +89,102 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(problems: Problems, strict: bool = False) -> str:
+    """GitHub Actions workflow commands: each problem as an annotation on its file and line.
+
+    Data reaches these lines (found values); it is escaped as GitHub documents so
+    that a crafted value cannot end the command or start another one.
+    """
+    lines = []
+    for p in problems.sorted():
+        level = "error" if p.severity is Severity.ERROR or strict else "warning"
+        props = [f"file={_escape_property(p.position.path)}"]
+        if p.position.line:
+            props += [f"line={p.position.line}", f"col={p.position.col}"]
+        name = p.field or "-"
+        props.append(f"title={_escape_property(name)}")
+        lines.append(f"::{level} {','.join(props)}::{_escape_data(f'{name}: {p.message}')}")
+    return "\n".join(lines) if lines else "::notice::catalogue OK"
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, new_producer, new_product, new_record
+
+    layout, _ = layout_from_config(Path(args.config))
+    try:
+        if args.kind == "producer":
+            path = new_producer(layout, args.id, args.name)
+        elif args.kind == "product":
+            path = new_product(layout, args.producer_id, args.id, args.name)
+        else:
+            path = new_record(layout, args.kind, args.id, args.name)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Created {layout.rel(path)}: fill in the empty fields, then run: ocop check")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .reports import expiring, format_csv, format_text
+
+    layout, _ = layout_from_config(Path(args.config))
+    problems = Problems()
+    today = build_date()
+    catalogue = build_catalogue(layout, today, problems)
+    items = expiring(catalogue, args.within, args.include_expired)
+    if args.format == "csv":
+        sys.stdout.write(format_csv(items))
+    else:
+        print(format_text(items, args.within, today))
+    if problems.errors:
+        print(f"note: {len(problems.errors)} error(s) in the catalogue leave some products out; "
+              "run: ocop check", file=sys.stderr)
+    return 0
+
+
+def _add_staff_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``ocop new …`` and ``ocop report …``."""
+    new = sub.add_parser("new", help="start a record file with every field explained")
+    kinds = new.add_subparsers(dest="kind", required=True)
+    producer = kinds.add_parser("producer", help="products/<id>/producer.yaml")
+    producer.add_argument("id", help="producer id = folder name, e.g. htx-thot-not-o-lam")
+    product = kinds.add_parser("product", help="products/<producer-id>/<product-id>.yaml")
+    product.add_argument("producer_id", help="the producer's folder name")
+    product.add_argument("id", help="product id = file name, e.g. duong-thot-not")
+    for kind in ("point-of-sale", "fair"):
+        other = kinds.add_parser(kind, help=f"a {kind} record")
+        other.add_argument("id", help="record id = file name")
+    for parser in kinds.choices.values():
+        parser.add_argument("--name", help="the record's name (written in the file)")
+    new.set_defaults(func=cmd_new)
+    report = sub.add_parser("report", help="reports for staff")
+    reports = report.add_subparsers(dest="report", required=True)
+    exp = reports.add_parser("expiring", help="certificates ending soon")
+    exp.add_argument("--within", type=int, default=90, metavar="DAYS",
+                     help="days from the build date (default 90)")
+    exp.add_argument("--include-expired", action="store_true",
+                     help="also list certificates that have already ended")
+    exp.add_argument("--format", choices=("text", "csv"), default="text")
+    exp.set_defaults(func=cmd_report)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ocop", description=__doc__)
     parser.add_argument("-f", "--config", default="mkdocs.yml", help="the site's mkdocs.yml")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate the catalogue only")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: also print GitHub Actions annotations")
     check.set_defaults(func=cmd_check)
     build = sub.add_parser("build", help="build the site atomically into site/")
     build.add_argument("--strict", action="store_true", help="warnings fail too")
@@ -100,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     build.set_defaults(func=cmd_build)
     schemas = sub.add_parser("schemas", help="write the JSON Schemas for editors")
     schemas.set_defaults(func=cmd_schemas)
+    _add_staff_commands(sub)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -8,6 +8,7 @@ builds typed records. Cross-references are checked later, by ``catalogue``.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,11 +19,13 @@ from .errors import Position, Problems
 from .groups import Category, ProductGroups
 from .records import Fair, PointOfSale, Producer, Product
 from .schema import FORMATS, build_record, spec
-from .yamlsafe import YamlError, parse
+from .yamlsafe import MAX_FILE_BYTES, YamlError, parse
 
 PRODUCER_FILE = "producer.yaml"
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
 _SLUG = FORMATS["slug"][0]
+#: Ids that would take the URL of a listing page ("san-pham/trang-2/").
+_RESERVED_ID = re.compile(r"^trang-[0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ class LoadedRecords:
     products: dict[str, Product] = field(default_factory=dict)
     points_of_sale: dict[str, PointOfSale] = field(default_factory=dict)
     fairs: dict[str, Fair] = field(default_factory=dict)
+    #: Ids of producer and product files that exist but failed to load. Their
+    #: problems are reported already; references to them are not "unknown".
+    unreadable: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -74,8 +80,12 @@ class _Entry:
     is_dir: bool
 
 
-def _scan(folder: Path, layout: SourceLayout, problems: Problems) -> list[_Entry]:
-    """A folder's entries, NFC names, refusing links and ambiguous names."""
+def _scan(folder: Path, layout: SourceLayout, problems: Problems,
+          links: set[str] | None = None) -> list[_Entry]:
+    """A folder's entries, NFC names, refusing links and ambiguous names.
+
+    The (NFC) names of refused symbolic links are added to ``links`` when given.
+    """
     entries: list[_Entry] = []
     seen: dict[str, str] = {}
     try:
@@ -91,17 +101,28 @@ def _scan(folder: Path, layout: SourceLayout, problems: Problems) -> list[_Entry
         if entry.is_symlink():
             problems.error(Position(layout.rel(path)), "-",
                            "symbolic links are not allowed; commit the file itself")
+            if links is not None:
+                links.add(unicodedata.normalize("NFC", entry.name))
             continue
         name = unicodedata.normalize("NFC", entry.name)
         folded = name.casefold()
         if folded in seen:
+            other = seen[folded]
+            if unicodedata.normalize("NFC", other) == name:
+                # Same name, accents encoded twice (NFC and NFD): only one can be used.
+                problems.error(
+                    Position(layout.rel(path.with_name(name))), "-",
+                    f"two files are named '{name}', with the accents encoded differently "
+                    "(Unicode NFC and NFD, as some computers save them); keep only one",
+                )
+                continue
             problems.error(
                 Position(layout.rel(path)), "-",
-                f"file name clashes with '{seen[folded]}' (names must differ by more than "
-                "upper/lower case or accents encoding)",
+                f"file name clashes with '{other}' (names must differ by more than "
+                "upper/lower case)",
             )
-            continue
-        seen[folded] = entry.name
+        else:
+            seen[folded] = name
         entries.append(_Entry(name, path, entry.is_dir(follow_symlinks=False)))
     return entries
 
@@ -109,6 +130,12 @@ def _scan(folder: Path, layout: SourceLayout, problems: Problems) -> list[_Entry
 def _read(cls: type, path: Path, layout: SourceLayout, problems: Problems) -> Any:
     rel = layout.rel(path)
     try:
+        # Refuse an oversized file before reading it, not only before parsing it.
+        size = path.stat(follow_symlinks=False).st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(Position(rel), "-", f"file is too large ({size} bytes; the limit is "
+                           f"{MAX_FILE_BYTES} bytes)")
+            return None
         data = path.read_bytes()
         root = parse(rel, data)
     except YamlError as exc:
@@ -145,14 +172,23 @@ def _record_file(entry: _Entry, layout: SourceLayout, problems: Problems,
         problems.error(pos, "-", f"file name '{entry.name}' is not a valid id: use lower-case "
                        "ASCII letters, digits and '-' (e.g. duong-thot-not.yaml)")
         return
+    if _RESERVED_ID.match(stem):
+        problems.error(pos, "-", f"id '{stem}' is reserved for the pages of listings; "
+                       "choose another file name")
+        return
     yield stem, entry.path
 
 
 def _resolve_file(name: str, folder_names: dict[str, Path], field_name: str,
-                  source_pos: Position, problems: Problems) -> Path | None:
+                  source_pos: Position, problems: Problems,
+                  links: frozenset[str] = frozenset()) -> Path | None:
     """The photo/logo file ``name`` inside its record's folder, matched exactly."""
     if name in folder_names:
         return folder_names[name]
+    if name in links:
+        problems.error(source_pos, field_name,
+                       f"file '{name}' is a symbolic link, which is not allowed")
+        return None
     near = [n for n in folder_names if n.casefold() == name.casefold()]
     if near:
         problems.error(source_pos, field_name,
@@ -170,17 +206,25 @@ def _load_producer_folder(entry: _Entry, layout: SourceLayout, problems: Problem
         problems.error(folder_pos, "-", f"folder name '{entry.name}' is not a valid producer id: "
                        "use lower-case ASCII letters, digits and '-'")
         return
-    entries = _scan(entry.path, layout, problems)
+    if _RESERVED_ID.match(entry.name):
+        problems.error(folder_pos, "-", f"id '{entry.name}' is reserved for the pages of "
+                       "listings; choose another folder name")
+        return
+    found_links: set[str] = set()
+    entries = _scan(entry.path, layout, problems, found_links)
+    links = frozenset(found_links)
     files = {e.name: e.path for e in entries if not e.is_dir}
     if PRODUCER_FILE not in files:
         problems.error(folder_pos, "-", f"missing {PRODUCER_FILE}: every producer folder needs one")
         return
     producer = _read(Producer, files[PRODUCER_FILE], layout, problems)
-    if producer is not None:
+    if producer is None:
+        out.unreadable.add(entry.name)
+    else:
         producer.id = entry.name
         if producer.logo:
             producer.logo_path = _resolve_file(
-                producer.logo, files, "logo", producer.source.at("logo"), problems)
+                producer.logo, files, "logo", producer.source.at("logo"), problems, links)
         out.producers[producer.id] = producer
     for sub in entries:
         suffix = Path(sub.name).suffix.lower()
@@ -194,6 +238,7 @@ def _load_producer_folder(entry: _Entry, layout: SourceLayout, problems: Problem
         for product_id, path in _record_file(sub, layout, problems, "product"):
             product = _read(Product, path, layout, problems)
             if product is None:
+                out.unreadable.add(product_id)
                 continue
             product.id = product_id
             product.producer_id = entry.name
@@ -205,7 +250,7 @@ def _load_producer_folder(entry: _Entry, layout: SourceLayout, problems: Problem
             for i, photo in enumerate(product.photos):
                 photo.abs_path = _resolve_file(
                     photo.file, files, f"photos[{i}].file",
-                    product.source.at(f"photos[{i}].file"), problems)
+                    product.source.at(f"photos[{i}].file"), problems, links)
             out.products[product_id] = product
 
 

@@ -29,6 +29,7 @@ from .media import MediaLibrary
 from .outputs import WRITERS, OutputContext
 from .pages import PRODUCER_TYPE_LABELS, PageSpec, Urls
 from .plan import plan_pages
+from .sanitize import clean_page_html, clean_page_meta, title_text
 from .social import social_card
 from .trade import TradeHelpers, jsonld_for
 
@@ -213,7 +214,20 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                          files: Files) -> str:
         if page.is_homepage:
             page.meta.setdefault("template", "ocop/home.html")
+        if not isinstance(page, CataloguePage):
+            for message in clean_page_meta(page.meta):
+                log.warning(f"{Path(config.docs_dir).name}/{page.file.src_uri}: {message}")
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: Any, files: Files) -> str:
+        # Hand-written pages come through pull requests too: no script, handler or
+        # javascript: link may reach the site from them (see sanitize).
+        if isinstance(page, CataloguePage):
+            return html
+        # Material prints titles unescaped; fix the title now, whatever its source
+        # (front matter, first heading, nav entry or file name).
+        page.title = title_text(page.title or "")  # type: ignore[misc]
+        return clean_page_html(html)
 
     def _jsonld(self, spec: PageSpec, config: Any) -> Markup:
         site = (config.site_url or "/").rstrip("/") + "/"

@@ -43,6 +43,33 @@ FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
 }
 
 
+_URL_LIKE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]+:|//)")
+_ABSOLUTE = re.compile(r"^(?:[/\\]|[A-Za-z]:)")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def file_name_problem(text: str) -> str | None:
+    """Why ``text`` cannot name a file in the record's own folder, if a clear reason exists.
+
+    The ``file`` pattern alone would refuse all of these; a specific reason tells
+    staff what to change (and shows reviewers what was attempted).
+    """
+    if _URL_LIKE.match(text):
+        return ("must be a file in the producer's folder, not a web address or link "
+                "(download the photo and commit it)")
+    if _ABSOLUTE.match(text):
+        return "must be a file name in the same folder, not an absolute path"
+    if ".." in re.split(r"[/\\]", text):
+        return "must be a file name in the same folder; '..' (parent folder) is not allowed"
+    if "\\" in text:
+        return "must be a file name in the same folder; '\\' (folder separator) is not allowed"
+    if "/" in text:
+        return "must be a file name in the same folder; '/' (folder separator) is not allowed"
+    if _PERCENT.search(text):
+        return "must be written as plain characters; %-escapes such as %2e are not allowed"
+    return None
+
+
 def spec(
     doc: str,
     *,
@@ -165,6 +192,8 @@ class _Converter:
         values: dict[str, Any] = {}
         given: set[str] = set()  # written but invalid: already reported
         ok = True
+        #: Fields written with no value: a missing required one is reported at its key.
+        empty: dict[str, Scalar] = {}
         for key, (key_node, value_node) in node.items.items():
             path = f"{name}.{key}" if name else key
             if key not in fields:
@@ -177,6 +206,7 @@ class _Converter:
                 continue
             self.source.positions[path] = value_node.position
             if isinstance(value_node, Scalar) and value_node.is_null:
+                empty[key] = key_node
                 continue  # an empty value is the same as leaving the field out
             value = self.value(hints[key], fields[key], value_node, path)
             if value is _INVALID:
@@ -189,7 +219,10 @@ class _Converter:
                 continue
             if f.default is _MISSING and f.default_factory is _MISSING:
                 path = f"{name}.{key}" if name else key
-                self.fail(node, path, "required field is missing")
+                if key in empty:
+                    self.fail(empty[key], path, "required field has no value; fill it in")
+                else:
+                    self.fail(node, path, "required field is missing")
                 ok = False
         if not ok:
             return _INVALID
@@ -259,6 +292,9 @@ class _Converter:
             self.fail(node, name, "must not be empty")
             return _INVALID
         fmt = meta.get("format")
+        if fmt == "file" and (reason := file_name_problem(text)):
+            self.fail(node, name, f"{reason}; found {text!r}")
+            return _INVALID
         if fmt in FORMATS:
             pattern, what = FORMATS[fmt]
             if not pattern.match(text):

@@ -31,6 +31,16 @@ MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 16
 _NO_ALIASES = "anchors and aliases (&, *) are not allowed; write values out"
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+#: Characters YAML reserves at the start of a plain value.
+_RESERVED_STARTS = frozenset("%@`")
+#: PyYAML's context of a syntax error, said in staff's words.
+_CONTEXTS = {
+    "while scanning a quoted scalar": "the quoted value is not closed; it starts",
+    "while parsing a flow sequence": "in the [ ] list that starts",
+    "while parsing a flow mapping": "in the { } group that starts",
+    "while parsing a block mapping": "in the group of fields that starts",
+    "while parsing a block collection": "in the list that starts",
+}
 
 
 class YamlError(Exception):
@@ -78,8 +88,10 @@ def _position(path: str, mark: yaml.Mark | None) -> Position:
 
 
 def _locate(text: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters, as editors count) of a byte offset."""
     line = text.count(b"\n", 0, offset) + 1
-    col = offset - (text.rfind(b"\n", 0, offset) + 1) + 1
+    start = text.rfind(b"\n", 0, offset) + 1
+    col = len(text[start:offset].decode("utf-8", errors="replace")) + 1
     return line, col
 
 
@@ -116,14 +128,25 @@ def _short_tag(tag: str) -> str:
 
 
 def _syntax_error(path: str, text: str, exc: yaml.YAMLError) -> YamlError:
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
-        if mark is not None and _char_at(text, mark) == "\t":
-            message = "a tab character cannot be used for indentation; use spaces"
-        return YamlError(_position(path, mark), f"YAML syntax error: {message}")
-    # Reader errors (control characters …) carry no problem_mark.
-    return YamlError(_position(path, getattr(exc, "problem_mark", None)), f"YAML error: {exc}")
+    """A YAML parser error, said in staff's words, at the right place."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        # Reader errors (control characters …) carry no problem_mark.
+        mark = getattr(exc, "problem_mark", None)
+        return YamlError(_position(path, mark), f"YAML error: {exc}")
+    mark = exc.problem_mark or exc.context_mark
+    message = exc.problem or exc.context or "invalid YAML"
+    char = _char_at(text, mark) if mark is not None else ""
+    start = exc.context_mark
+    if char == "\t":
+        message = "a tab character cannot be used for indentation; use spaces"
+    elif char in _RESERVED_STARTS and "cannot start any token" in message:
+        message = f"a value cannot start with '{char}'; put the value in quotes"
+    elif exc.context and start is not None and mark is not None and start.line != mark.line:
+        # An unclosed quote or bracket is reported where the file ends; say where it began.
+        where = f"line {start.line + 1}, column {start.column + 1}"
+        what = _CONTEXTS.get(exc.context, exc.context.removeprefix("while ") + " that starts")
+        message += f" ({what} at {where})"
+    return YamlError(_position(path, mark), f"YAML syntax error: {message}")
 
 
 def parse(path: str, data: bytes) -> Mapping:
@@ -135,34 +158,40 @@ def parse(path: str, data: bytes) -> Mapping:
     root: Node | None = None
     stack: list[Node] = []
     pending_key: list[Scalar | None] = []
+    #: Field path of each open container ("ocop", "photos[0]"), for messages.
+    paths: list[str] = []
     documents = 0
 
-    def attach(node: Node) -> None:
+    def attach(node: Node) -> str:
+        """Add ``node`` to the open container; returns its field path."""
         nonlocal root
         if not stack:
             root = node
-            return
-        parent = stack[-1]
+            return ""
+        parent, parent_path = stack[-1], paths[-1]
         if isinstance(parent, Sequence):
             parent.items.append(node)
-            return
+            return f"{parent_path}[{len(parent.items) - 1}]"
         assert isinstance(parent, Mapping)
         key = pending_key[-1]
         if key is None:
             if not isinstance(node, Scalar):
                 raise YamlError(node.position, "a field name must be plain text")
             pending_key[-1] = node
-            return
+            return parent_path
         pending_key[-1] = None
+        path = f"{parent_path}.{key.value}" if parent_path else key.value
         if key.value in parent.items:
             first = parent.items[key.value][0].position
             raise YamlError(
                 key.position,
                 f"duplicate field (first given at line {first.line})",
-                key.value,
+                path,
             )
         parent.items[key.value] = (key, node)
+        return path
 
+    # A tight loop over libyaml's events: this runs once per value of every record.
     parser = _Loader(text)
     try:
         while True:
@@ -191,12 +220,13 @@ def parse(path: str, data: bytes) -> Mapping:
                 if len(stack) >= MAX_DEPTH:
                     raise YamlError(pos, f"nesting is deeper than {MAX_DEPTH} levels")
                 node: Node = Mapping(pos) if kind is yaml.MappingStartEvent else Sequence(pos)
-                attach(node)
+                paths.append(attach(node))
                 stack.append(node)
                 pending_key.append(None)
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 stack.pop()
                 pending_key.pop()
+                paths.pop()
             elif kind is yaml.AliasEvent:
                 raise YamlError(pos, _NO_ALIASES)
             elif kind is yaml.DocumentStartEvent:

@@ -146,7 +146,7 @@ def test_bad_trade_record(write_catalogue, files, expected):
              "valid id: use lower-case ASCII letters, digits and '-' (e.g. "
              "duong-thot-not.yaml)",
              "content/points-of-sale/cua-hang.yaml: -: file name clashes with 'Cua-hang.yaml' "
-             "(names must differ by more than upper/lower case or accents encoding)"],
+             "(names must differ by more than upper/lower case)"],
             id="same-folder-differing-in-case"),
         pytest.param(
             {"content/points-of-sale/hoi-cho.yaml": POS, FAIR_FILE: FAIR},

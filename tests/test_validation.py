@@ -70,7 +70,8 @@ def test_valid_catalogue_has_no_problems(write_catalogue):
     [
         pytest.param(PRODUCT.replace("stars: 4", "stars: [4"),
                      "products/htx-thu/duong.yaml:5:11: -: YAML syntax error: "
-                     "did not find expected ',' or ']'",
+                     "did not find expected ',' or ']' (in the [ ] list that starts at line 4, "
+                     "column 10)",
                      id="syntax-error"),
         pytest.param(PRODUCT + "name: Khác\n",
                      "products/htx-thu/duong.yaml:10:1: name: duplicate field "

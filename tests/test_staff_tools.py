@@ -1,0 +1,364 @@
+"""Editing help for staff: schema lines, `ocop new`, `ocop report expiring`,
+GitHub annotations, and the cleaning of hand-written pages' front matter."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from generator.cli import github_annotations, main
+from generator.errors import Position, Problems
+from generator.records import RECORD_KINDS
+from generator.sanitize import clean_page_meta, plain_text, title_text
+from generator.scaffold import render
+from generator.schema import _hints, _unwrap_optional, schema_fields
+from generator.yamlsafe import Mapping, Sequence, parse
+
+SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
+
+
+def record_files() -> list[tuple[Path, str]]:
+    """Every record file of the sample catalogue and the corpus base, with its kind."""
+    out = []
+    for base in (ROOT, ROOT / "tests" / "corpus" / "_base"):
+        for path in sorted((base / "products").glob("*/*.yaml")):
+            out.append((path, "producer" if path.name == "producer.yaml" else "product"))
+        for kind, folder in (("point-of-sale", "points-of-sale"), ("fair", "fairs")):
+            out.extend((p, kind) for p in sorted((base / "content" / folder).glob("*.yaml")))
+    return out
+
+
+def test_every_sample_file_names_its_schema():
+    files = record_files()
+    assert len(files) > 80
+    for path, kind in files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        match = SCHEMA_LINE.match(first)
+        assert match, f"{path.relative_to(ROOT)}: no schema line"
+        assert match.group(1) == f"../../generator/schemas/{kind}.schema.json", path
+        if "corpus" not in path.parts:  # the corpus base is laid out as a project of its own
+            assert (path.parent / match.group(1)).resolve().is_file(), path
+
+
+# --- ocop new -------------------------------------------------------------------
+
+def field_paths(cls: type, prefix: str = "") -> list[str]:
+    """Every field path of a record kind (nested records and list items included)."""
+    out = []
+    hints = _hints(cls)
+    for f in schema_fields(cls):
+        tp, _ = _unwrap_optional(hints[f.name])
+        if typing.get_origin(tp) is list and dataclasses.is_dataclass(typing.get_args(tp)[0]):
+            tp = typing.get_args(tp)[0]
+        out.append(prefix + f.name)
+        if dataclasses.is_dataclass(tp):
+            out.extend(field_paths(tp, f"{prefix}{f.name}."))  # type: ignore[arg-type]
+    return out
+
+
+def uncomment(text: str) -> str:
+    """The scaffold with every optional field switched on."""
+    return re.sub(r"^( *)# (?=[- ]*[a-z_0-9]+:)", r"\1", text, flags=re.M)
+
+
+@pytest.mark.parametrize("kind", sorted(RECORD_KINDS))
+def test_scaffold_lists_every_field_with_its_vietnamese_doc(kind: str):
+    cls = RECORD_KINDS[kind]
+    text = render(kind)
+    assert text.splitlines()[0] == (
+        f"# yaml-language-server: $schema=../../generator/schemas/{kind}.schema.json")
+    # With optional fields switched on, the file holds every field path of the schema.
+    root = parse("x.yaml", uncomment(text).encode())
+
+    def paths(node, prefix=""):
+        if not isinstance(node, Mapping):
+            return
+        for key, (_, value) in node.items.items():
+            yield prefix + key
+            if isinstance(value, Sequence) and value.items:
+                value = value.items[0]
+            yield from paths(value, f"{prefix}{key}.")
+
+    assert sorted(paths(root)) == sorted(field_paths(cls))
+    hints = _hints(cls)
+    for f in schema_fields(cls):
+        line = next(li for li in text.splitlines() if re.match(rf"(# )?{f.name}:", li))
+        assert f.metadata["doc"] in line
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        assert line.startswith("# ") != required, line
+        tp, _ = _unwrap_optional(hints[f.name])
+        if typing.get_origin(tp) is typing.Literal:
+            assert "một trong: " + ", ".join(typing.get_args(tp)) in line
+
+
+@pytest.fixture
+def project(mini_project: Path) -> Path:
+    return mini_project
+
+
+def run(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["-f", str(project / "mkdocs.yml"), *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_new_producer_and_product_then_check_names_every_empty_field(
+        project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    assert run(project, capsys, "new", "producer", "htx-moi", "--name", 'HTX "Mới"') == (
+        0, "Created products/htx-moi/producer.yaml: fill in the empty fields, then run: "
+           "ocop check\n", "")
+    assert run(project, capsys, "new", "product", "htx-moi", "banh-moi")[0] == 0
+    text = (project / "products/htx-moi/producer.yaml").read_text(encoding="utf-8")
+    assert 'name: "HTX \\"Mới\\""' in text
+    status, _, err = run(project, capsys, "check")
+    assert status == 1
+    assert err.splitlines() == [
+        "products/htx-moi/banh-moi.yaml:7:1: name: required field has no value; fill it in",
+        "products/htx-moi/banh-moi.yaml:8:1: category: required field has no value; fill it in",
+        "products/htx-moi/banh-moi.yaml:10:3: ocop.stars: required field has no value; "
+        "fill it in",
+        "products/htx-moi/banh-moi.yaml:11:3: ocop.issued: required field has no value; "
+        "fill it in",
+        "products/htx-moi/banh-moi.yaml:12:3: ocop.decision: required field has no value; "
+        "fill it in",
+        "products/htx-moi/banh-moi.yaml:22:5: photos[0].file: required field has no value; "
+        "fill it in",
+        "products/htx-moi/banh-moi.yaml:23:5: photos[0].alt: required field has no value; "
+        "fill it in",
+        "products/htx-moi/producer.yaml:8:1: type: required field has no value; fill it in",
+        "products/htx-moi/producer.yaml:10:3: address.commune: required field has no value; "
+        "fill it in",
+        "products/htx-moi/producer.yaml:11:3: address.province: required field has no value; "
+        "fill it in",
+        "10 error(s), 0 warning(s)",
+    ]
+
+
+def test_filled_in_scaffold_passes(project: Path, capsys: pytest.CaptureFixture[str],
+                                   fixed_date: None):
+    """Filling the empty values and switching on an optional group is all it takes."""
+    run(project, capsys, "new", "product", "htx-thot-not-mau", "duong-hu-nho")
+    path = project / "products/htx-thot-not-mau/duong-hu-nho.yaml"
+    values = {"name": "Đường hũ nhỏ", "category": "thuc-pham-che-bien", "stars": "4",
+              "issued": "2025-03-01", "decision": "12/QĐ-UBND", "- file": "duong.png",
+              "alt": "Hũ đường nhỏ", "# price": "", "# amount": "60000", "# unit": "hũ"}
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        rest = line.lstrip()
+        indent, key = line[:len(line) - len(rest)], rest.split(":", 1)[0]
+        if key in values:
+            line = f"{indent}{key.removeprefix('# ')}: {values.pop(key)}"
+        lines.append(line)
+    assert values == {}
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, out, err = run(project, capsys, "check")
+    assert (status, err, out.splitlines()[0]) == (0, "", "0 error(s), 0 warning(s)")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["new", "producer", "HTX Mới"], "error: 'HTX Mới' is not a valid producer id: use "
+         "lower-case ASCII letters, digits and '-' (e.g. htx-thot-not-o-lam)"),
+        (["new", "producer", "htx-thot-not-mau"], "error: products/htx-thot-not-mau already "
+         "exists; edit its producer.yaml"),
+        (["new", "product", "htx-khong-co", "banh"], "error: products/htx-khong-co/producer.yaml "
+         "not found; create the producer first: ocop new producer htx-khong-co"),
+        (["new", "product", "co-so-mam-mau", "duong-thot-not"], "error: product id "
+         "'duong-thot-not' is already used by products/htx-thot-not-mau/duong-thot-not.yaml"),
+        (["new", "product", "co-so-mam-mau", "trang-3"], "error: 'trang-3' is not a valid "
+         "product id: use lower-case ASCII letters, digits and '-' (e.g. htx-thot-not-o-lam)"),
+        (["new", "product", "co-so-mam-mau", "../x"], "error: '../x' is not a valid product "
+         "id: use lower-case ASCII letters, digits and '-' (e.g. htx-thot-not-o-lam)"),
+    ],
+)
+def test_new_refuses(project: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+                     message: str):
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    assert run(project, capsys, *args) == (1, "", message + "\n")
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+# --- ocop report expiring ----------------------------------------------------------
+
+def test_report_expiring(project: Path, capsys: pytest.CaptureFixture[str],
+                         monkeypatch: pytest.MonkeyPatch):
+    # 2027-03-01: the mini catalogue's sugar (issued 2024-05-12) ends 12/05/2027.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1803916800")
+    status, out, err = run(project, capsys, "report", "expiring", "--within", "90")
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        "products/htx-thot-not-mau/duong-thot-not.yaml:10:11: ocop: expires on 12/05/2027 "
+        "(72 days): Đường thốt nốt nguyên chất — Hợp tác xã Thốt Nốt Mẫu <&\"Test\"> "
+        "(4 stars, decision 86/QĐ-UBND)",
+        "1 certificate(s) ending within 90 days of 01/03/2027",
+    ]
+    status, out, _ = run(project, capsys, "report", "expiring", "--within", "30")
+    assert status == 0
+    assert out.splitlines() == ["0 certificate(s) ending within 30 days of 01/03/2027"]
+
+
+def test_report_expiring_csv_includes_expired_and_defuses_formulas(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1803916800")
+    producer = project / "products/htx-thot-not-mau/producer.yaml"
+    text = producer.read_text(encoding="utf-8")
+    producer.write_text(re.sub(r"^name: .*$", "name: =1+2", text, flags=re.M),
+                        encoding="utf-8")
+    status, out, _ = run(project, capsys, "report", "expiring", "--include-expired",
+                         "--format", "csv")
+    assert status == 0
+    rows = out.splitlines()
+    assert rows[0] == ("expires,days_left,product_id,product,producer_id,producer,stars,"
+                       "decision,phone,file")
+    assert [r.split(",")[2] for r in rows[1:]] == ["ruou-thot-not", "duong-thot-not"]
+    assert all(",'=1+2," in r for r in rows[1:])
+
+
+# --- annotations ------------------------------------------------------------------
+
+def test_github_annotations_escape_data():
+    problems = Problems()
+    problems.error(Position("products/a,b/x.yaml", 4, 10), "ocop.stars",
+                   "must be between 1 and 5; found '7%\n::error::forged'")
+    problems.error(Position("products/a"), "-", "missing producer.yaml")
+    problems.warning(Position("products/c/y.yaml", 6, 11), "ocop", "certificate expires")
+    assert github_annotations(problems).splitlines() == [
+        "::error file=products/a,title=-::-: missing producer.yaml",
+        "::error file=products/a%2Cb/x.yaml,line=4,col=10,title=ocop.stars::ocop.stars: must be "
+        "between 1 and 5; found '7%25%0A::error::forged'",
+        "::warning file=products/c/y.yaml,line=6,col=11,title=ocop::ocop: certificate expires",
+    ]
+    assert github_annotations(problems, strict=True).splitlines()[2].startswith("::error ")
+
+
+def test_check_format_github(project: Path, capsys: pytest.CaptureFixture[str],
+                             fixed_date: None):
+    path = project / "products/htx-thot-not-mau/duong-thot-not.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("stars: 4", "stars: 9"),
+                    encoding="utf-8")
+    status, out, err = run(project, capsys, "check", "--format", "github")
+    assert status == 1
+    assert out.splitlines() == [
+        "::error file=products/htx-thot-not-mau/duong-thot-not.yaml,line=5,col=10,"
+        "title=ocop.stars::ocop.stars: must be between 1 and 5; found 9"]
+    assert err.splitlines()[-1] == "1 error(s), 0 warning(s)"
+
+
+def test_warnings_fail_only_with_strict(project: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1803916800")  # sugar expires in 72 days
+    status, out, _ = run(project, capsys, "check")
+    assert status == 0
+    assert out.splitlines()[0].endswith("ocop: warning: certificate expires on 12/05/2027 "
+                                        "(72 days)")
+    status, _, err = run(project, capsys, "check", "--strict")
+    assert status == 1
+    assert err.splitlines()[-1] == "0 error(s), 1 warning(s)"
+
+
+# --- hand-written pages -----------------------------------------------------------
+
+def test_front_matter_is_cleaned():
+    meta = {"title": "A </title><script>", "description": '"><b>', "subtitle": 3,
+            "hide": ["toc", "navigation"], "template": "main.html", "icon": "../../x",
+            "status": "new\" onclick=\"x", "search": {"exclude": True}}
+    removed = clean_page_meta(meta)
+    assert meta == {"title": "A ‹/title›‹script›", "description": "&#34;›‹b›", "subtitle": "3",
+                    "hide": ["toc", "navigation"], "template": "main.html"}
+    allowed = "allowed: description, hide, subtitle, template, title"
+    assert removed == [
+        f"icon: front-matter field not allowed on hand-written pages; {allowed}",
+        f"search: front-matter field not allowed on hand-written pages; {allowed}",
+        f"status: front-matter field not allowed on hand-written pages; {allowed}",
+    ]
+    meta = {"template": "ocop/product.html", "hide": ["toc", {"x": 1}]}
+    assert clean_page_meta(meta) == ["hide: value ['toc', {'x': 1}] is not allowed",
+                                     "template: value 'ocop/product.html' is not allowed"]
+    assert meta == {}
+
+
+def test_titles_are_plain_text():
+    assert title_text("Giá &lt;/title&gt; &amp; <b>rẻ</b>") == "Giá ‹/title› &amp; rẻ"
+    assert str(plain_text("a  <b>\n & c")) == "a ‹b› &amp; c"
+
+
+def test_front_matter_field_not_allowed_fails_the_strict_build(mini_project: Path,
+                                                                fixed_date: None):
+    from generator.build import BuildFailed, build_site
+
+    (mini_project / "content/thu.md").write_text("---\nicon: ../../../x\n---\n# Thử\n",
+                                                 encoding="utf-8")
+    with pytest.raises(BuildFailed, match="Aborted with 1 warnings in strict mode"):
+        build_site(mini_project / "mkdocs.yml", mini_project / "site", strict=True)
+    assert not (mini_project / "site").exists()
+
+
+
+# --- the publishing guide ------------------------------------------------------------
+
+GUIDE = ROOT / "content" / "huong-dan-dang-tai.md"
+
+
+def guide_samples() -> dict[str, str]:
+    """The guide's YAML samples (indented code blocks), by the schema they name."""
+    samples = {}
+    for block in re.findall(r"((?:^ {4,}\S.*\n|^\n)+)", GUIDE.read_text(encoding="utf-8"),
+                            flags=re.M):
+        lines = block.strip("\n").splitlines()
+        if not lines:
+            continue
+        indent = len(lines[0]) - len(lines[0].lstrip())
+        text = "\n".join(line[indent:] for line in lines) + "\n"
+        match = SCHEMA_LINE.match(text.splitlines()[0])
+        if match:
+            samples[Path(match.group(1)).name.split(".")[0]] = text
+    return samples
+
+
+def test_guide_is_linked_from_the_readme_and_the_site_nav():
+    assert "(content/huong-dan-dang-tai.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "huong-dan-dang-tai.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", ["product", "producer"])
+def test_guide_explains_every_field(kind: str):
+    text = GUIDE.read_text(encoding="utf-8")
+    # Written `stars`, `ocop.stars` or `photos[].alt` in the guide's tables.
+    missing = [path for path in field_paths(RECORD_KINDS[kind])
+               if not re.search(rf"`(?:[\w\[\]]+\.)?{path.rpartition('.')[2]}`", text)]
+    assert missing == []
+
+
+def test_guide_samples_are_valid(write_catalogue, fixed_date: None):
+    from generator.catalogue import build_catalogue
+    from generator.load import SourceLayout
+
+    samples = guide_samples()
+    assert sorted(samples) == ["producer", "product"]
+    png = (ROOT / "tests/corpus/_base/products/htx-thu/photo.png").read_bytes()
+    root = write_catalogue({
+        "products/htx-thot-not-o-lam/producer.yaml": samples["producer"],
+        "products/htx-thot-not-o-lam/duong-thot-not.yaml": samples["product"],
+        "products/htx-thot-not-o-lam/duong-thot-not-1.jpg": png,
+    })
+    problems = Problems()
+    import datetime as dt
+
+    catalogue = build_catalogue(SourceLayout.default(root), dt.date(2026, 11, 18), problems)
+    assert [str(p) for p in problems.items] == []
+    assert catalogue.products["duong-thot-not"].price.amount == 85000
+
+
+def test_committed_json_schemas_match_the_declared_records(tmp_path: Path):
+    """Editors underline against generator/schemas/*.json: they must not lag records.py
+    (regenerate with `make schemas`)."""
+    from generator.cli import SCHEMA_DIR, write_schemas
+
+    for path in write_schemas(tmp_path):
+        assert path.read_bytes() == (SCHEMA_DIR / path.name).read_bytes(), path.name
