@@ -12,6 +12,10 @@ Planner = Callable[[Catalogue], list[PageSpec]]
 #: Page planners, in order. A module that adds a kind of page adds its planner here.
 PLANNERS: list[Planner] = [plan_catalogue_pages]
 
+from .finder import plan_finder_pages  # noqa: E402
+
+PLANNERS.append(plan_finder_pages)
+
 
 def plan_pages(catalogue: Catalogue) -> list[PageSpec]:
     """Every generated page of the catalogue, in a stable order."""

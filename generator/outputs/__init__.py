@@ -13,3 +13,7 @@ __all__ = ["WRITERS", "OutputContext", "Writer"]
 
 #: Output writers, in the order they run.
 WRITERS: list[Writer] = []
+
+from . import search as _search  # noqa: E402  (registered after WRITERS exists)
+
+WRITERS.append(_search.write)
