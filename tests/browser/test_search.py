@@ -314,8 +314,14 @@ def test_finder_on_a_phone(phone, site_url, catalogue):
     phone.click(".ocop-finder__filters > summary")
     phone.check("input[name=sao][value='3']")
     wait_finder(phone)
-    assert finder_count(phone) == len(expected(catalogue, "gao", stars={3}))
+    found = len(expected(catalogue, "gao", stars={3}))
+    assert finder_count(phone) == found
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    show = phone.locator("[data-show-results]")
+    assert show.inner_text() == f"Xem {found} sản phẩm"
+    show.click()
+    assert not phone.locator("[data-facet=sao]").is_visible()
+    assert phone.locator("[data-results] .ocop-card").first.is_visible()
 
 
 def test_header_search_on_a_phone(phone, site_url):

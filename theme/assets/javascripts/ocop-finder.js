@@ -28,6 +28,7 @@
   const list = root.querySelector("[data-results]");
   const pager = root.querySelector("[data-pager]");
   const filters = root.querySelector(".ocop-finder__filters");
+  const showButton = root.querySelector("[data-show-results]");
 
   // --- state <-> URL -------------------------------------------------------------
   function emptyState() {
@@ -398,6 +399,7 @@
         (pages > 1 ? " · trang " + page + "/" + pages : "")
       : "Không có sản phẩm nào phù hợp. Hãy bỏ bớt bộ lọc hoặc đổi từ khóa.";
     renderPager(matched.length, page);
+    showButton.textContent = "Xem " + thousands(matched.length) + " sản phẩm";
     root.removeAttribute("aria-busy");
     root.dataset.state = "ready";
   }
@@ -444,6 +446,11 @@
     const s = emptyState();
     s.q = q.value;
     go(s, true);
+  });
+  showButton.addEventListener("click", () => {
+    filters.open = false;
+    countLine.scrollIntoView({ block: "start" });
+    countLine.focus({ preventScroll: true });
   });
   window.addEventListener("popstate", () => {
     state = fromURL();
