@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from .catalogue import Catalogue, place_slug
 from .pages import PRODUCER_TYPE_LABELS, Urls
 from .records import Fair, PointOfSale, Producer, Product
-from .text import fold, slugify
+from .text import fold, slugify, sorted_vi
 
 #: Site folder of the index files.
 INDEX_DIR = "assets/ocop-search"
@@ -239,8 +239,6 @@ def catalogue_docs(catalogue: Catalogue, page_urls: Iterable[str], product_thumb
 
 
 def _by_name(items: Iterable[PointOfSale]) -> list[PointOfSale]:
-    from .text import sorted_vi
-
     return sorted_vi(items, key=lambda x: x.name)
 
 
@@ -331,8 +329,6 @@ def facet_files(catalogue: Catalogue) -> dict[str, object]:
     group_index = {g.id: i for i, g in enumerate(groups.groups)}
     sub_index = {c.id: i for i, c in enumerate(subgroups)}
     types = list(PRODUCER_TYPE_LABELS)
-    from .text import sorted_vi
-
     provinces = sorted_vi({p.producer.address.province for p in products}
                           | {p.address.province for p in catalogue.producers.values()},
                           key=lambda name: name)

@@ -189,6 +189,21 @@ def test_only_existing_pages_are_indexed(mini):
     assert [d.title for d in docs if d.kind == "l"] == ["Thực phẩm"]
 
 
+def test_points_of_sale_and_fairs_are_indexed_once_they_have_pages(sample):
+    urls = [Urls.point_of_sale(p) for p in sample.points_of_sale.values()]
+    urls += [Urls.fair(f) for f in sample.fairs.values()]
+    docs = catalogue_docs(sample, urls, lambda p: "", lambda p: "")
+    shops = [d for d in docs if d.kind == "s"]
+    fairs = [d for d in docs if d.kind == "f"]
+    assert len(shops) == len(sample.points_of_sale) and len(fairs) == len(sample.fairs)
+    index = postings(docs)
+    found = {docs[n].title for n, _ in decode_postings(index["dac"])}
+    assert "Cửa hàng Đặc sản Sen Vàng Châu Đốc" in found
+    shop = next(d for d in shops if d.title == "Cửa hàng Đặc sản Sen Vàng Châu Đốc")
+    assert shop.place == "Phường Châu Đốc, An Giang"
+    assert shop.url == "diem-ban/cua-hang-dac-san-sen-vang-chau-doc/"
+
+
 # --- the built site -------------------------------------------------------------------------
 
 def test_built_site_has_the_index_and_every_result_link_works(sample_site):

@@ -8,6 +8,7 @@ the writer sees only the finished site.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -87,7 +88,10 @@ def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...]) -> list[Extra
     return pages
 
 
-def _thumbs(media: MediaLibrary | None) -> tuple:
+def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
+                                                 Callable[[Producer], str]]:
+    """Thumbnail URL functions: the smallest WebP at least THUMB_MIN_WIDTH wide."""
+
     def product_thumb(product: Product) -> str:
         if media is None or not product.photos:
             return ""
