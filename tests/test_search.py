@@ -200,7 +200,8 @@ def test_points_of_sale_and_fairs_are_indexed_once_they_have_pages(sample):
     found = {docs[n].title for n, _ in decode_postings(index["dac"])}
     assert "Cửa hàng Đặc sản Sen Vàng Châu Đốc" in found
     shop = next(d for d in shops if d.title == "Cửa hàng Đặc sản Sen Vàng Châu Đốc")
-    assert shop.place == "Phường Châu Đốc, An Giang"
+    address = sample.points_of_sale["cua-hang-dac-san-sen-vang-chau-doc"].address
+    assert shop.place == f"{address.commune}, {address.province}" == "Phường Vĩnh Tế, An Giang"
     assert shop.url == "diem-ban/cua-hang-dac-san-sen-vang-chau-doc/"
 
 
