@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site check serve test lint bench clean schemas
+.PHONY: site check serve test lint bench clean schemas bench-search
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,9 @@ bench: $(STAMP)
 ## Photo figures: cold throughput, warm rebuild, image bytes per page at 360/1280 px.
 bench-images: $(STAMP)
 	$(BIN)/python tools/bench_images.py
+
+## Search benchmark: synthetic province (600 products) and national (20,000) catalogues,
+## built and searched in Chromium; prints the bytes a phone transfers per query.
+## Takes minutes (the national build); not part of `make test`.
+bench-search: $(STAMP)
+	$(BIN)/python tools/bench_search.py

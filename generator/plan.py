@@ -14,6 +14,10 @@ Planner = Callable[[Catalogue], list[PageSpec]]
 PLANNERS: list[Planner] = [plan_catalogue_pages]
 PLANNERS.append(plan_trade_pages)
 
+from .finder import plan_finder_pages  # noqa: E402
+
+PLANNERS.append(plan_finder_pages)
+
 
 def plan_pages(catalogue: Catalogue) -> list[PageSpec]:
     """Every generated page of the catalogue, in a stable order."""

@@ -168,6 +168,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             site_dir=Path(config.site_dir),
             site_url=(config.site_url or "/").rstrip("/") + "/",
             page_urls=tuple(self.page_urls),
+            media=self.media,
         )
         for writer in WRITERS:
             writer(context)

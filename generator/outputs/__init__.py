@@ -15,5 +15,6 @@ __all__ = ["WRITERS", "OutputContext", "Writer"]
 WRITERS: list[Writer] = []
 
 from . import calendars, fair_feed  # noqa: E402  (registered below, after WRITERS exists)
+from . import search as _search  # noqa: E402
 
-WRITERS += [calendars.write, fair_feed.write]
+WRITERS += [calendars.write, fair_feed.write, _search.write]

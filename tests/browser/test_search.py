@@ -1,0 +1,401 @@
+"""Search and the product finder in a real browser, checked against the catalogue data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from conftest import FIXED_EPOCH, ROOT
+
+from generator.catalogue import Catalogue, build_catalogue
+from generator.clock import VIETNAM
+from generator.errors import Problems
+from generator.load import SourceLayout
+from generator.records import Product
+from generator.search import product_doc, tokens
+from generator.text import fold
+
+CERTIFIED = ("valid", "expiring")
+FINDER = "tim-kiem/"
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    today = dt.datetime.fromtimestamp(int(FIXED_EPOCH), VIETNAM).date()
+    problems = Problems()
+    return build_catalogue(SourceLayout.default(ROOT), today, problems)
+
+
+def matches(product: Product, query: str) -> bool:
+    """The search rule: every word found; the last one as a prefix while typing."""
+    words = tokens(query)
+    have = {t for _, text in product_doc(product, "").fields for t in tokens(text)}
+    *complete, last = words
+    return all(w in have for w in complete) and (
+        last in have or (len(last) >= 2 and any(t.startswith(last) for t in have)))
+
+
+def expected(catalogue: Catalogue, query: str = "", **where: object) -> list[str]:
+    """Names of the certified products a finder view should list, in name order."""
+    out = []
+    for p in catalogue.products_sorted:
+        if p.status.code not in where.get("status", CERTIFIED):
+            continue
+        if query and not matches(p, query):
+            continue
+        if "stars" in where and p.ocop.stars not in where["stars"]:
+            continue
+        if "group" in where and where["group"] not in (p.group.id, p.subgroup.id):
+            continue
+        if "below" in where and not (p.price and p.price.amount < where["below"]):
+            continue
+        if "place" in where and p.producer.place_slug != where["place"]:
+            continue
+        out.append(p.name)
+    return out
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def header_search(page, query: str) -> list[str]:
+    page.fill("#ocop-search-q", query)
+    page.wait_for_function(
+        "q => { const s = document.querySelector('.ocop-search__status').textContent;"
+        " return document.querySelector('#ocop-search-q').value === q && s &&"
+        " !s.startsWith('Đang'); }", arg=query)
+    return page.locator(".ocop-result__name").all_inner_texts()
+
+
+def wait_finder(page) -> None:
+    page.wait_for_selector("[data-ocop-finder][data-state=ready]:not([aria-busy])")
+
+
+def finder_count(page) -> int:
+    text = page.locator("[data-result-count]").inner_text()
+    match = re.match(r"([\d.]+) sản phẩm", text)
+    return int(match.group(1).replace(".", "")) if match else 0
+
+
+def finder_names(page) -> list[str]:
+    return page.locator("[data-results] .ocop-card__name").all_inner_texts()
+
+
+def open_finder(page, site_url: str, query: str = "") -> None:
+    page.goto(site_url + FINDER + (f"?q={query}" if query else ""))
+    wait_finder(page)
+
+
+def params(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+# --- folding ---------------------------------------------------------------------------------
+
+TRICKY = [
+    "Mắm Châu Đốc", "MẮM CHÂU ĐỐC", unicodedata.normalize("NFD", "Mắm châu đốc"),
+    "ĐƯỜNG THỐT NỐT", "đặc sản", "Ưu đãi ơn", "Tương Tân Châu", "Quảng Trị – Huế",
+    "a\u0323\u0302", "e\u0301\u0302", "Straße ẞ", "ΟΔΟΣ ὀδός", "İstanbul ı", "Ǆemal ǅ",
+    "ﬁne ﬂour", "Ꭰ ꭰ", "µ", "Å Ω K", "한국어", "日本語", "x\u0338", "\u0130\u0307",
+    "ŉ ſ", "st25 ISO 22000", "cà phê_sữa-đá", "  nhiều   khoảng  trắng ",
+]
+
+
+def test_fold_agrees_with_python_on_every_character(page, site_url):
+    page.goto(site_url)
+    chars = [chr(cp) for cp in range(0x110000)
+             if unicodedata.category(chr(cp)) not in ("Cn", "Cs", "Co")]
+    folded = page.evaluate("cs => cs.map(c => window.ocopSearch.fold(c))", chars)
+    wrong = [(f"U+{ord(c):04X}", fold(c), js) for c, js in zip(chars, folded, strict=True)
+             if fold(c) != js]
+    assert wrong == []
+
+
+def test_fold_and_tokens_agree_on_tricky_text(page, site_url):
+    page.goto(site_url)
+    got = page.evaluate(
+        "ts => ts.map(t => [window.ocopSearch.fold(t), window.ocopSearch.tokens(t)])", TRICKY)
+    assert got == [[fold(t), tokens(t)] for t in TRICKY]
+
+
+# --- header search box ----------------------------------------------------------------------
+
+def test_header_search_finds_the_same_products_however_typed(page, site_url):
+    page.goto(site_url)
+    spellings = ["mam chau doc", "MẮM CHÂU ĐỐC", "Mắm châu đốc",
+                 unicodedata.normalize("NFD", "Mắm Châu Đốc")]
+    results = [header_search(page, q) for q in spellings]
+    assert all(r == results[0] for r in results)
+    # Name matches first: the three "Mắm … Châu Đốc" products, in Vietnamese order.
+    assert results[0][:3] == ["Mắm cá linh Châu Đốc", "Mắm cá lóc Châu Đốc",
+                              "Mắm thái đu đủ Châu Đốc"]
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("duong thot not", "Đường thốt nốt dạng bột hữu cơ"),
+    ("ĐƯỜNG THỐT NỐT", "Đường thốt nốt dạng bột hữu cơ"),
+    ("gao", "Gạo lứt huyết rồng"),
+    ("tuong tan chau", "Tương hột Tân Châu"),
+])
+def test_header_search_without_diacritics(page, site_url, query, first):
+    page.goto(site_url)
+    names = header_search(page, query)
+    assert names[0] == first
+    assert all(all(w in fold(n) for w in tokens(query)) for n in names[:2])
+
+
+def test_header_search_finds_pages_by_words_without_diacritics(page, site_url):
+    page.goto(site_url)
+    names = header_search(page, "dac san")
+    assert names and all("đặc sản" in n.lower() or "dac san" in fold(n) for n in names[:3])
+    page.goto(site_url)
+    names = header_search(page, "moi xa mot san pham")
+    # "Mỗi xã một sản phẩm" is written on the page about the OCOP programme.
+    assert "Về chương trình OCOP" in names
+    kinds = page.locator(".ocop-result__kind").all_inner_texts()
+    assert "Trang" in kinds
+
+
+def test_header_result_shows_photo_name_badge_and_place(page, site_url):
+    page.goto(site_url)
+    header_search(page, "mam ca linh chau doc")
+    first = page.locator(".ocop-result").first
+    assert first.locator(".ocop-result__name").inner_text() == "Mắm cá linh Châu Đốc"
+    assert first.locator(".ocop-badge").inner_text().endswith("OCOP 5 sao")
+    assert first.locator(".ocop-result__place").inner_text() == "Phường Châu Đốc, An Giang"
+    img = first.locator("img.ocop-result__thumb")
+    img.scroll_into_view_if_needed()
+    page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle())
+    assert img.get_attribute("alt") == ""
+
+
+def test_header_search_by_keyboard(page, site_url):
+    page.goto(site_url)
+    page.locator("#ocop-search-q").focus()
+    names = header_search(page, "duong thot not")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    active = page.locator("#ocop-search-q").get_attribute("aria-activedescendant")
+    assert page.locator(f"#{active} .ocop-result__name").inner_text() == names[1]
+    assert page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/san-pham/[^/]+/$"))
+    assert page.locator("h1").inner_text() == names[1]
+
+
+def test_header_enter_opens_the_finder_with_the_query(page, site_url, catalogue):
+    page.goto(site_url)
+    header_search(page, "thot not")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/tim-kiem/\?q=thot\+not$"))
+    wait_finder(page)
+    assert finder_count(page) == len(expected(catalogue, "thot not"))
+
+
+def test_header_no_result_says_so(page, site_url):
+    page.goto(site_url)
+    assert header_search(page, "xyzzy") == []
+    status = page.locator(".ocop-search__status").inner_text()
+    assert status == "Không tìm thấy kết quả cho “xyzzy”."
+
+
+# --- finder ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    "mam chau doc", "MẮM CHÂU ĐỐC", unicodedata.normalize("NFD", "Mắm châu đốc"),
+    "duong thot not", "dac san", "gao", "thot",
+])
+def test_finder_text_query_lists_the_matching_products(page, site_url, catalogue, query):
+    open_finder(page, site_url, query)
+    names = expected(catalogue, query)
+    assert names, "the query should find something in the sample catalogue"
+    assert finder_count(page) == len(names)
+    # Ranked by relevance: same products, every one of them.
+    assert sorted(finder_names(page)) == sorted(names)
+
+
+def test_finder_default_view_is_certified_products_in_name_order(page, site_url, catalogue):
+    open_finder(page, site_url)
+    names = expected(catalogue)
+    assert finder_count(page) == len(names) == 37
+    assert finder_names(page) == names[:24]
+    assert page.locator("[data-pager] a", has_text="2").count() == 1
+
+
+def test_finder_filters_combine_with_counts_and_url_state(page, site_url, catalogue):
+    open_finder(page, site_url)
+    page.check("input[name=sao][value='4']")
+    wait_finder(page)
+    assert params(page)["sao"] == ["4"]
+    four = expected(catalogue, stars={4})
+    assert finder_count(page) == len(four)
+    assert finder_names(page) == four
+    page.check("input[name=nhom][value='thuc-pham']")
+    wait_finder(page)
+    both = expected(catalogue, stars={4}, group="thuc-pham")
+    assert finder_count(page) == len(both)
+    assert finder_names(page) == both
+    # Each facet counts under the other facets' filters, not its own.
+    for stars in (3, 4, 5):
+        count = page.locator(f"[data-facet=sao] [data-count='{stars}']").inner_text()
+        assert count == f"({len(expected(catalogue, stars={stars}, group='thuc-pham'))})"
+    drinks = page.locator("[data-facet=nhom] [data-count='do-uong']").inner_text()
+    assert drinks == f"({len(expected(catalogue, stars={4}, group='do-uong'))})"
+    shared = page.url
+    assert params(page) == {"sao": ["4"], "nhom": ["thuc-pham"]}
+
+    # The back button returns to "4 sao" only.
+    page.go_back()
+    wait_finder(page)
+    assert params(page) == {"sao": ["4"]}
+    assert not page.is_checked("input[name=nhom][value='thuc-pham']")
+    assert finder_names(page) == four
+
+    # A shared link opens the same view.
+    page.goto(shared)
+    wait_finder(page)
+    assert page.is_checked("input[name=sao][value='4']")
+    assert page.is_checked("input[name=nhom][value='thuc-pham']")
+    assert finder_names(page) == both
+
+
+def test_finder_status_price_place_and_sort(page, site_url, catalogue):
+    open_finder(page, site_url, "mam")
+    assert "Mắm cá sặc" not in finder_names(page)  # revoked: hidden by default
+    page.check("input[name=tt][value='revoked']")
+    wait_finder(page)
+    assert "Mắm cá sặc" in finder_names(page)
+    assert params(page)["tt"] == ["valid,expiring,revoked"]
+
+    open_finder(page, site_url)
+    page.check("input[name=gia][value='0-49999']")
+    wait_finder(page)
+    cheap = expected(catalogue, below=50_000)
+    assert finder_count(page) == len(cheap)
+    assert set(finder_names(page)) == set(cheap)
+    page.select_option("select[name=sx]", "gia-giam")
+    wait_finder(page)
+    prices = [int(re.sub(r"\D", "", t.split("₫")[0]))
+              for t in page.locator("[data-results] .ocop-card__price").all_inner_texts()]
+    assert prices == sorted(prices, reverse=True) and prices[0] < 50_000
+    assert params(page) == {"gia": ["0-49999"], "sx": ["gia-giam"]}
+
+    open_finder(page, site_url)
+    page.select_option("select[name=xa]", "phuong-chau-doc-an-giang")
+    wait_finder(page)
+    chau_doc = expected(catalogue, place="phuong-chau-doc-an-giang")
+    assert finder_names(page) == chau_doc
+    label = page.locator("select[name=xa] option:checked").inner_text()
+    assert label == f"Phường Châu Đốc ({len(chau_doc)})"
+
+
+def test_finder_custom_price_range_and_reset(page, site_url, catalogue):
+    open_finder(page, site_url)
+    page.fill("#ocop-finder-min", "100000")
+    page.fill("#ocop-finder-max", "150000")
+    page.locator("#ocop-finder-max").dispatch_event("change")
+    wait_finder(page)
+    names = [p.name for p in catalogue.products_sorted if p.status.code in CERTIFIED
+             and p.price and 100_000 <= p.price.amount <= 150_000]
+    assert finder_names(page) == names
+    assert params(page)["gia"] == ["100000-150000"]
+    page.click("[data-reset]")
+    wait_finder(page)
+    assert finder_count(page) == 37
+    assert params(page) == {}
+
+
+def test_finder_on_a_phone(phone, site_url, catalogue):
+    open_finder(phone, site_url, "gao")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    # Results first; the filters are folded away until asked for.
+    assert not phone.locator("[data-facet=sao]").is_visible()
+    assert sorted(finder_names(phone)) == sorted(expected(catalogue, "gao"))
+    phone.click(".ocop-finder__filters > summary")
+    phone.check("input[name=sao][value='3']")
+    wait_finder(phone)
+    found = len(expected(catalogue, "gao", stars={3}))
+    assert finder_count(phone) == found
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    show = phone.locator("[data-show-results]")
+    assert show.inner_text() == f"Xem {found} sản phẩm"
+    show.click()
+    assert not phone.locator("[data-facet=sao]").is_visible()
+    assert phone.locator("[data-results] .ocop-card").first.is_visible()
+
+
+def test_header_search_on_a_phone(phone, site_url):
+    phone.goto(site_url + "san-pham/")
+    assert not phone.locator("#ocop-search-q").is_visible()
+    phone.click(".ocop-search__open")
+    box = phone.locator("#ocop-search-q")
+    assert box.is_visible()
+    assert phone.evaluate("document.activeElement.id") == "ocop-search-q"
+    names = header_search(phone, "mam")
+    assert names
+    panel = phone.locator(".ocop-search__panel").bounding_box()
+    assert panel["x"] >= 0 and panel["x"] + panel["width"] <= 360
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.keyboard.press("Escape")
+    phone.keyboard.press("Escape")
+    phone.keyboard.press("Escape")
+    assert not box.is_visible()
+
+
+def test_inputs_are_labelled_and_focus_is_visible(page, site_url):
+    open_finder(page, site_url)
+    unlabelled = page.evaluate(
+        "() => Array.from(document.querySelectorAll("
+        "'.ocop-finder input, .ocop-finder select, .ocop-search input'))"
+        ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))"
+        ".map(e => e.outerHTML)")
+    assert unlabelled == []
+    page.locator("#ocop-finder-q").focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => { const e = document.activeElement; const s = getComputedStyle(e);"
+        " return [e.id, s.outlineStyle, s.outlineWidth]; }")
+    assert focused[0] == "ocop-finder-sort"
+    assert focused[1] != "none" and focused[2] != "0px"
+    page.locator("#ocop-search-q").focus()
+    style = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert style != "none"
+
+
+def test_without_javascript_the_listings_remain(browser, site_url, catalogue):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(site_url + FINDER)
+        assert not page.locator(".ocop-finder").is_visible()
+        links = page.locator(".ocop-finder__nojs a")
+        assert links.count() >= 5
+        # The header's magnifier leads to this page; every product is reachable by
+        # following the "all products" pages.
+        assert page.locator(".ocop-search__open").is_visible()
+        page.locator(".ocop-finder__nojs a", has_text="Tất cả sản phẩm").click()
+        seen = []
+        while True:
+            seen += page.locator(".ocop-card__name").all_inner_texts()
+            following = page.locator(".ocop-pager a[rel=next]")
+            if not following.count():
+                break
+            following.click()
+        assert seen == [p.name for p in catalogue.products_sorted]
+    finally:
+        context.close()
+
+
+def test_index_data_is_what_the_browser_loads(page, site_url, sample_site):
+    """The browser reads the index the build wrote, and nothing from elsewhere."""
+    hosts = set()
+    page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
+    page.goto(site_url)
+    header_search(page, "tra")
+    version = page.evaluate("() => window.ocopSearch.manifest().then(m => m.v)")
+    written = json.loads((sample_site / "assets/ocop-search/manifest.json").read_bytes())
+    assert version == written["v"]
+    assert hosts == {urlsplit(site_url).netloc}

@@ -1,0 +1,254 @@
+"""The search index and the finder page data (no browser: see tests/browser/test_search.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from conftest import FIXED_EPOCH, FIXTURES, ROOT
+
+from generator.catalogue import Catalogue, build_catalogue
+from generator.clock import VIETNAM
+from generator.errors import Problems
+from generator.finder import DEFAULT_STATUSES, PRICE_RANGES, build_finder
+from generator.load import SourceLayout
+from generator.pages import Urls
+from generator.search import (
+    ALPHABET,
+    INDEX_DIR,
+    META,
+    NAME,
+    TEXT,
+    SearchDoc,
+    build_search_index,
+    catalogue_docs,
+    chunk_tokens,
+    decode_postings,
+    key_file,
+    postings,
+    product_doc,
+    tokens,
+)
+from generator.text import sort_key
+
+FIXED_DATE = dt.datetime.fromtimestamp(int(FIXED_EPOCH), VIETNAM).date()
+
+
+def _catalogue(root: Path) -> Catalogue:
+    problems = Problems()
+    catalogue = build_catalogue(SourceLayout.default(root), FIXED_DATE, problems)
+    assert not problems.failed(False), problems.report()
+    return catalogue
+
+
+@pytest.fixture(scope="module")
+def sample() -> Catalogue:
+    return _catalogue(ROOT)
+
+
+@pytest.fixture(scope="module")
+def mini() -> Catalogue:
+    return _catalogue(FIXTURES / "mini")
+
+
+def _docs(catalogue: Catalogue) -> list[SearchDoc]:
+    return catalogue_docs(catalogue, (), lambda p: f"anh/{p.id}.webp", lambda p: "")
+
+
+# --- tokens ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Mắm Châu Đốc", ["mam", "chau", "doc"]),
+    ("MẮM CHÂU ĐỐC", ["mam", "chau", "doc"]),
+    ("Đường thốt nốt (hũ 500 g)", ["duong", "thot", "not", "hu", "500", "g"]),
+    ("đặc sản/đặc_sản", ["dac", "san", "dac", "san"]),
+    ("ISO 22000, HACCP", ["iso", "22000", "haccp"]),
+    ("  ", []),
+])
+def test_tokens_fold_and_split(text, words):
+    assert tokens(text) == words
+    assert tokens(unicodedata.normalize("NFD", text)) == words
+
+
+def test_key_file_is_url_safe():
+    assert key_file("ma") == "ma"
+    assert key_file("øl") == "_c3b86c"
+
+
+# --- postings and chunks ---------------------------------------------------------------
+
+def test_postings_keep_the_best_weight_per_document():
+    docs = [
+        SearchDoc("p", "a/", "Mắm cá", fields=((NAME, "Mắm cá"), (TEXT, "mắm ngon"))),
+        SearchDoc("p", "b/", "Gạo", fields=((NAME, "Gạo"), (TEXT, "không mắm"))),
+        SearchDoc("p", "c/", "Trà", fields=((META, "Mắm"),)),
+    ]
+    index = postings(docs)
+    assert decode_postings(index["mam"]) == [(0, NAME), (1, TEXT), (2, META)]
+    assert decode_postings(index["gao"]) == [(1, NAME)]
+    # Deltas, not document numbers: small numbers compress well.
+    assert index["mam"] == [0 << 2 | NAME, 1 << 2 | TEXT, 1 << 2 | META]
+
+
+def test_every_token_lives_in_the_longest_key_that_prefixes_it():
+    docs = [SearchDoc("p", f"{i}/", "x", fields=((NAME, word),))
+            for i, word in enumerate(["chau", "chanh", "che", "cho", "ch", "c", "an"] * 40)]
+    index = postings(docs)
+    chunks = chunk_tokens(index, limit=200)
+    assert len(chunks) > 3, "a small limit splits the 'ch' chunk"
+    placed = {token: key for key, members in chunks.items() for token in members}
+    assert sorted(placed) == sorted(index)
+    for token, key in placed.items():
+        longest = max((k for k in chunks if token.startswith(k)), key=len)
+        assert key == longest, token
+    unsplit = chunk_tokens(index, limit=10**9)
+    assert sorted(unsplit) == ["an", "c", "ch"]
+
+
+# --- the index of a catalogue ------------------------------------------------------------
+
+def test_products_come_first_in_vietnamese_name_order(sample):
+    docs = _docs(sample)
+    products = [d for d in docs if d.kind == "p"]
+    assert docs[:len(products)] == products
+    names = [d.title for d in products]
+    assert names == sorted(names, key=sort_key)
+    # Đ sorts after D, not with it: every "Đường…" after every "D…" name.
+    first_d_stroke = next(i for i, n in enumerate(names) if n.startswith("Đ"))
+    assert all(not n.startswith("D") for n in names[first_d_stroke:])
+
+
+def test_product_record_shows_name_badge_place_and_thumbnail(sample):
+    product = sample.products["duong-thot-not-nguyen-chat-o-lam"]
+    doc = product_doc(product, "anh/x-320.webp")
+    assert doc.record() == [
+        "p", "san-pham/duong-thot-not-nguyen-chat-o-lam/", "Đường thốt nốt nguyên chất",
+        "Hợp tác xã Thốt Nốt Phước Hòa", "Xã Ô Lâm, An Giang", 4, "v", 75000, "hũ 500 g",
+        "anh/x-320.webp",
+    ]
+
+
+def test_index_files_and_manifest(sample):
+    docs = _docs(sample)
+    index = build_search_index(sample, docs)
+    manifest = json.loads(index.files["manifest.json"])
+    assert manifest["products"] == len(sample.products) == 42
+    assert manifest["docs"] == len(docs)
+    assert manifest["v"] == index.version
+    for key in manifest["keys"]:
+        assert f"t/{key_file(key)}.json" in index.files
+    shards = sorted(int(p[2:-5]) for p in index.files if p.startswith("d/"))
+    assert shards == list(range(-(-len(docs) // manifest["shard"])))
+    records = [r for p in sorted(index.files, key=lambda p: (len(p), p)) if p.startswith("d/")
+               for r in json.loads(index.files[p])]
+    assert [r[1] for r in records] == [d.url for d in docs]
+    # Where does "duong" point? At every product with Đường in its name, as a name match.
+    chunk = json.loads(index.files["t/du.json"])
+    named = {n for n, w in decode_postings(chunk["duong"]) if w == NAME}
+    expected = {i for i, d in enumerate(docs) if "duong" in tokens(d.title)}
+    assert named == expected and len(expected) >= 4
+
+
+def test_index_is_deterministic(sample):
+    first = build_search_index(sample, _docs(sample))
+    second = build_search_index(sample, _docs(sample))
+    assert first.files == second.files
+    assert list(first.files) == sorted(first.files)
+
+
+def test_facet_columns_match_the_catalogue(sample):
+    index = build_search_index(sample, _docs(sample))
+    facets = json.loads(index.files["facets.json"])
+    products = sample.products_sorted
+    assert facets["n"] == len(products)
+    assert facets["stars"] == "".join(str(p.ocop.stars) for p in products)
+    letters = {"valid": "v", "expiring": "e", "expired": "x", "revoked": "r"}
+    assert facets["status"] == "".join(letters[p.status.code] for p in products)
+    cats = [c[0] for c in facets["cats"]]
+    assert [cats[ALPHABET.index(ch)] for ch in facets["cat"]] == [p.subgroup.id for p in products]
+    types = [t[0] for t in facets["types"]]
+    assert [types[ALPHABET.index(ch)] for ch in facets["type"]] == [
+        p.producer.type for p in products]
+    assert facets["price"] == [p.price.amount if p.price else -1 for p in products]
+    assert facets["provs"] == [["an-giang", "An Giang"]]
+    province = json.loads(index.files["p/an-giang.json"])
+    places = [s for s, _ in province["places"]]
+    assert [places[i] for i in province["idx"]] == [p.producer.place_slug for p in products]
+
+
+def test_only_existing_pages_are_indexed(mini):
+    # No point-of-sale or place pages on this site: none of them may be a result.
+    docs = catalogue_docs(mini, [Urls.category(mini.groups.by_id["thuc-pham"])],
+                          lambda p: "", lambda p: "")
+    kinds = {d.kind for d in docs}
+    assert kinds == {"p", "c", "l"}
+    assert [d.title for d in docs if d.kind == "l"] == ["Thực phẩm"]
+
+
+def test_points_of_sale_and_fairs_are_indexed_once_they_have_pages(sample):
+    urls = [Urls.point_of_sale(p) for p in sample.points_of_sale.values()]
+    urls += [Urls.fair(f) for f in sample.fairs.values()]
+    docs = catalogue_docs(sample, urls, lambda p: "", lambda p: "")
+    shops = [d for d in docs if d.kind == "s"]
+    fairs = [d for d in docs if d.kind == "f"]
+    assert len(shops) == len(sample.points_of_sale) and len(fairs) == len(sample.fairs)
+    index = postings(docs)
+    found = {docs[n].title for n, _ in decode_postings(index["dac"])}
+    assert "Cửa hàng Đặc sản Sen Vàng Châu Đốc" in found
+    shop = next(d for d in shops if d.title == "Cửa hàng Đặc sản Sen Vàng Châu Đốc")
+    address = sample.points_of_sale["cua-hang-dac-san-sen-vang-chau-doc"].address
+    assert shop.place == f"{address.commune}, {address.province}" == "Phường Vĩnh Tế, An Giang"
+    assert shop.url == "diem-ban/cua-hang-dac-san-sen-vang-chau-doc/"
+
+
+# --- the built site -------------------------------------------------------------------------
+
+def test_built_site_has_the_index_and_every_result_link_works(sample_site):
+    index_dir = sample_site / INDEX_DIR
+    manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+    records = [r for shard in sorted(index_dir.glob("d/*.json"))
+               for r in json.loads(shard.read_text(encoding="utf-8"))]
+    assert len(records) == manifest["docs"]
+    for _kind, url, *_rest, thumb in records:
+        assert (sample_site / url / "index.html").is_file(), url
+        if thumb:
+            assert (sample_site / thumb).is_file(), thumb
+    pages = {r[2]: r[1] for r in records if r[0] == "g"}
+    # Hand-written Markdown pages are found too, generated pages are not duplicated.
+    hand_written = {"" if md.stem == "index" else f"{md.stem}/"
+                    for md in (ROOT / "content").glob("*.md")}
+    assert sorted(pages.values()) == sorted(hand_written)
+    assert pages["Về chương trình OCOP"] == "gioi-thieu-ocop/"
+    assert all(r[5] == 0 or r[0] == "p" for r in records)
+
+
+# --- finder page data ----------------------------------------------------------------------
+
+def test_finder_counts_are_those_of_the_default_view(sample):
+    finder = build_finder(sample)
+    shown = [p for p in sample.products.values() if p.status.code in DEFAULT_STATUSES]
+    assert finder.total == len(shown) == 37
+    assert {o.value: o.count for o in finder.stars} == {
+        s: sum(1 for p in shown if str(p.ocop.stars) == s) for s in ("5", "4", "3")}
+    food = next(g for g in finder.groups if g.value == "thuc-pham")
+    assert food.count == sum(1 for p in shown if p.group.id == "thuc-pham")
+    assert sum(c.count for c in food.children) == food.count
+    # The status facet counts every status (it is the facet being filtered).
+    assert {o.value: o.count for o in finder.statuses} == sample.count_by_status()
+    assert finder.prices[0].value == "0-49999"
+    assert sum(o.count for o in finder.prices) == sum(1 for p in shown if p.price)
+    assert len(finder.places) == len(sample.places)
+    assert PRICE_RANGES[-1][1] is None
+
+
+def test_fold_tables_in_the_browser_script_are_current():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import fold_tables
+    finally:
+        sys.path.pop(0)
+    assert fold_tables.main(["--check"]) == 0
