@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .catalogue import Catalogue
+from .opendata import plan_open_data_page
 from .pages import PageSpec, plan_catalogue_pages
+from .stats import plan_statistics_page
+from .suppliers import plan_supplier_pages
 
 Planner = Callable[[Catalogue], list[PageSpec]]
 
 #: Page planners, in order. A module that adds a kind of page adds its planner here.
 PLANNERS: list[Planner] = [plan_catalogue_pages]
+PLANNERS += [plan_supplier_pages, plan_statistics_page, plan_open_data_page]
 
 
 def plan_pages(catalogue: Catalogue) -> list[PageSpec]:

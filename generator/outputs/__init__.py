@@ -7,9 +7,11 @@ Register it in ``WRITERS``; the plugin calls them in order after the build.
 
 from __future__ import annotations
 
+from . import exports, product_feed, qr, supplier_filter, vcards
 from .context import OutputContext, Writer
 
 __all__ = ["WRITERS", "OutputContext", "Writer"]
 
 #: Output writers, in the order they run.
 WRITERS: list[Writer] = []
+WRITERS += [exports.write, vcards.write, product_feed.write, qr.write, supplier_filter.write]

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..catalogue import Catalogue
+
+if TYPE_CHECKING:
+    from ..media import MediaLibrary
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,13 @@ class OutputContext:
     site_url: str
     #: Site paths of every generated catalogue page, e.g. "san-pham/x/".
     page_urls: tuple[str, ...]
+    #: Processed photos (site paths of images), when the build made them.
+    media: MediaLibrary | None = None
+    #: The site's name (``site_name`` in mkdocs.yml), for feed titles.
+    site_name: str = ""
+    #: Licence of the open data, chosen by the catalogue owner (plugin option).
+    data_licence: str = "CC BY 4.0"
+    data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.vi"
 
 
 Writer = Callable[[OutputContext], list[str]]
