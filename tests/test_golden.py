@@ -22,6 +22,8 @@ PAGES = {
     "producer-htx-thot-not-mau.html": "chu-the/htx-thot-not-mau/index.html",
     "listing-stars-4.html": "sao/4/index.html",
     "home.html": "index.html",
+    "suppliers.html": "nha-cung-cap/index.html",
+    "statistics.html": "thong-ke/index.html",
 }
 
 

@@ -197,8 +197,14 @@
     more.hidden = shown >= matches.length;
   }
 
+  var applied = null;
+
   function apply() {
-    var c = criteriaOf();
+    var c = criteriaOf(), key = JSON.stringify(c);
+    // 'change' follows 'input' when the search box loses focus, e.g. on a click on a
+    // result: rebuilding the list then would swallow that click.
+    if (key === applied) return;
+    applied = key;
     writeUrl(c);
     if (!active(c)) {
       results.hidden = true;
