@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 def producers_with(standard: str | None = None, type_: str | None = None,
                    commune: str | None = None) -> list[str]:
     out = []
-    for pid, p in rawdata.producers().items():
+    for p in rawdata.producers().values():
         standards = {s.split(":")[0].strip().casefold()
                      for s in p.get("supplier", {}).get("standards", [])}
         if standard and standard.casefold() not in standards:
@@ -46,7 +46,8 @@ def test_filter_by_standard_type_and_commune_then_download(page, site_url):
     choose(standard, "HACCP (")
     expected = producers_with("HACCP")
     assert expected
-    expect(page.locator(".ocop-filter__count")).to_have_text(f"{len(expected)} nhà cung cấp phù hợp")
+    count = page.locator(".ocop-filter__count")
+    expect(count).to_have_text(f"{len(expected)} nhà cung cấp phù hợp")
     assert shown_names(page) == expected
     expect(page.locator("#ocop-supplier-listing")).to_be_hidden()
     assert "tieu-chuan=HACCP" in page.url
@@ -59,7 +60,7 @@ def test_filter_by_standard_type_and_commune_then_download(page, site_url):
         page.get_by_role("button", name="Tải danh sách đang xem (CSV)").click()
     download = info.value
     assert download.suggested_filename == "nha-cung-cap-ocop.csv"
-    data = open(download.path(), "rb").read()
+    data = download.path().read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert sorted(r["name"] for r in rows) == expected
@@ -113,7 +114,7 @@ def test_vcard_downloads_from_the_producer_page(page, site_url):
     page.goto(site_url + "chu-the/htx-thot-not-phuoc-hoa/")
     with page.expect_download() as info:
         page.get_by_role("link", name="Tải danh thiếp liên hệ (vCard)").click()
-    text = open(info.value.path(), "rb").read().decode("utf-8")
+    text = info.value.path().read_bytes().decode("utf-8")
     assert text.startswith("BEGIN:VCARD\r\nVERSION:4.0\r\n")
     assert "FN:Hợp tác xã Thốt Nốt Phước Hòa\r\n" in text
 
