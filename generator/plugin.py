@@ -118,6 +118,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             site_name=config.site_name or "",
             data_licence=self.config.data_licence,
             data_licence_url=self.config.data_licence_url,
+            cache_dir=Path(config.config_file_path).parent.resolve() / self.config.cache_dir,
         )
         for writer in WRITERS:
             writer(context)

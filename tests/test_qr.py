@@ -104,3 +104,35 @@ def test_every_status_sentence_matches_the_yaml(sample_site: Path):
 def test_producer_page_links_the_printable_codes(sample_site: Path):
     html = (sample_site / "chu-the/htx-thot-not-phuoc-hoa/index.html").read_text(encoding="utf-8")
     assert 'href="../../q/keo-thot-not-o-lam/qr.svg" download="keo-thot-not-o-lam-qr.svg"' in html
+
+
+def test_mask_cache_reproduces_the_same_symbol(tmp_path, monkeypatch):
+    from generator import qr
+
+    urls = [f"{SITE_URL}q/san-pham-{i}/" for i in range(6)]
+    cache = qr.MaskCache(tmp_path / "qr-masks.json")
+    masks = cache.resolve(urls, jobs=1)
+    cache.save()
+    assert cache.reused == 0
+    again = qr.MaskCache(tmp_path / "qr-masks.json")
+    assert again.resolve(urls[:4], jobs=1) == {u: masks[u] for u in urls[:4]}
+    assert again.reused == 4
+    for url in urls:
+        assert qr.qr_svg(url, "t", "d", mask=masks[url]) == qr.qr_svg(url, "t", "d")
+    # Masks chosen by worker processes are the ones chosen in this process.
+    monkeypatch.setattr(qr, "PARALLEL_FROM", 2)
+    parallel = qr.MaskCache(None).resolve(urls, jobs=2)
+    assert parallel == masks
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"key": "segno 0.0, error m", "masks": {}}',
+                                     '{"key": 1}', "[]"])
+def test_a_damaged_or_foreign_mask_cache_is_ignored(tmp_path, content):
+    from generator.qr import MaskCache
+
+    path = tmp_path / "qr-masks.json"
+    path.write_text(content, encoding="utf-8")
+    cache = MaskCache(path)
+    url = f"{SITE_URL}q/x/"
+    assert cache.resolve([url], jobs=1) == {url: int(qr_code(url).mask)}
+    assert cache.reused == 0

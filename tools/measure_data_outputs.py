@@ -103,10 +103,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder)
         context = OutputContext(catalogue=catalogue, site_dir=site,
-                                site_url="https://ocop.example.vn/", page_urls=())
+                                site_url="https://ocop.example.vn/", page_urls=(),
+                                cache_dir=site / ".cache")
         for name, writer in (("supplier filter", supplier_filter.write),
                              ("exports", exports.write), ("vcards", vcards.write),
-                             ("product feed", product_feed.write), ("qr codes", qr.write)):
+                             ("product feed", product_feed.write),
+                             ("qr codes (cold)", qr.write), ("qr codes (warm)", qr.write)):
             start = time.perf_counter()
             written = writer(context)
             print(f"{name:16s} {len(written):6d} files  {time.perf_counter() - start:6.1f} s")

@@ -31,6 +31,8 @@ class OutputContext:
     #: Licence of the open data, chosen by the catalogue owner (plugin option).
     data_licence: str = "CC BY 4.0"
     data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.vi"
+    #: Folder for work kept between builds (e.g. QR masks); None for none.
+    cache_dir: Path | None = None
 
 
 Writer = Callable[[OutputContext], list[str]]

@@ -14,7 +14,7 @@ from html import escape
 from ..dataurls import DataUrls
 from ..formatting import date_vi
 from ..pages import Urls
-from ..qr import qr_svg
+from ..qr import MaskCache, qr_svg
 from ..records import Product
 from .context import OutputContext
 from .sitefiles import write_bytes
@@ -65,6 +65,12 @@ def write(context: OutputContext) -> list[str]:
         log.warning("site_url is not set in mkdocs.yml: QR codes need an absolute address "
                     "and were not written")
     written = []
+    masks: dict[str, int] = {}
+    if absolute:
+        cache = MaskCache(context.cache_dir / "qr-masks.json" if context.cache_dir else None)
+        masks = cache.resolve(context.site_url + DataUrls.verify(p)
+                              for p in catalogue.products_sorted)
+        cache.save()
     for product in catalogue.products_sorted:
         written.append(write_bytes(context, DataUrls.verify(product) + "index.html",
                                    verify_page(product, context.site_url, today)
@@ -73,6 +79,7 @@ def write(context: OutputContext) -> list[str]:
             url = context.site_url + DataUrls.verify(product)
             svg = qr_svg(url, f"Mã QR kiểm tra chứng nhận OCOP: {product.name}",
                          f"Quét để mở {url}, trang sản phẩm {product.name} của "
-                         f"{product.producer.name} với tình trạng giấy chứng nhận.")
+                         f"{product.producer.name} với tình trạng giấy chứng nhận.",
+                         mask=masks[url])
             written.append(write_bytes(context, DataUrls.qr_svg(product), svg))
     return written
