@@ -106,33 +106,37 @@ def test_producer_page_links_the_printable_codes(sample_site: Path):
     assert 'href="../../q/keo-thot-not-o-lam/qr.svg" download="keo-thot-not-o-lam-qr.svg"' in html
 
 
-def test_mask_cache_reproduces_the_same_symbol(tmp_path, monkeypatch):
+
+def test_cached_codes_are_the_codes(tmp_path, monkeypatch):
     from generator import qr
 
-    urls = [f"{SITE_URL}q/san-pham-{i}/" for i in range(6)]
-    cache = qr.MaskCache(tmp_path / "qr-masks.json")
-    masks = cache.resolve(urls, jobs=1)
-    cache.save()
-    assert cache.reused == 0
-    again = qr.MaskCache(tmp_path / "qr-masks.json")
-    assert again.resolve(urls[:4], jobs=1) == {u: masks[u] for u in urls[:4]}
-    assert again.reused == 4
-    for url in urls:
-        assert qr.qr_svg(url, "t", "d", mask=masks[url]) == qr.qr_svg(url, "t", "d")
-    # Masks chosen by worker processes are the ones chosen in this process.
+    requests = [qr.QrRequest(f"{SITE_URL}q/san-pham-{i}/", f"Mã QR {i}", "Quét") for i in range(6)]
+    codes = qr.QrCodes(tmp_path, jobs=1)
+    codes.prepare(requests)
+    assert (codes.reused, codes.made) == (0, 6)
+    fresh = [qr.qr_svg(r.url, r.title, r.description) for r in requests]
+    assert [codes.svg(r) for r in requests] == fresh
+    again = qr.QrCodes(tmp_path, jobs=1)
+    again.prepare(requests[:4])
+    assert (again.reused, again.made) == (4, 0)
+    # Codes no longer in the catalogue leave the cache.
+    assert sorted(p.stem for p in (tmp_path / "qr").iterdir()) == sorted(
+        r.key for r in requests[:4])
+    # A damaged cache file is made again, not served.
+    (tmp_path / "qr" / f"{requests[0].key}.svg").write_bytes(b"<?xml trunc")
+    assert again.svg(requests[0]) == fresh[0]
+    # Codes made by worker processes are the ones made here.
     monkeypatch.setattr(qr, "PARALLEL_FROM", 2)
-    parallel = qr.MaskCache(None).resolve(urls, jobs=2)
-    assert parallel == masks
+    parallel = qr.QrCodes(tmp_path / "p", jobs=2)
+    parallel.prepare(requests)
+    assert parallel.made == 6
+    assert [parallel.svg(r) for r in requests] == fresh
+    assert [qr.QrCodes(None).svg(r) for r in requests[:2]] == fresh[:2]
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"key": "segno 0.0, error m", "masks": {}}',
-                                     '{"key": 1}', "[]"])
-def test_a_damaged_or_foreign_mask_cache_is_ignored(tmp_path, content):
-    from generator.qr import MaskCache
+def test_cache_key_covers_what_shapes_the_file():
+    from generator.qr import QrRequest
 
-    path = tmp_path / "qr-masks.json"
-    path.write_text(content, encoding="utf-8")
-    cache = MaskCache(path)
-    url = f"{SITE_URL}q/x/"
-    assert cache.resolve([url], jobs=1) == {url: int(qr_code(url).mask)}
-    assert cache.reused == 0
+    base = QrRequest(f"{SITE_URL}q/a/", "t", "d")
+    assert len({base.key, QrRequest(f"{SITE_URL}q/b/", "t", "d").key,
+                QrRequest(base.url, "t2", "d").key, QrRequest(base.url, "t", "d2").key}) == 4

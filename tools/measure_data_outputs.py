@@ -100,11 +100,11 @@ def main() -> None:
     catalogue = link(synthetic(products, producers, today), today, Problems())
     print(f"catalogue: {len(catalogue.products)} products, {len(catalogue.producers)} "
           f"producers, {len(catalogue.places)} communes ({time.perf_counter() - start:.1f} s)")
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryDirectory() as cache:
         site = Path(folder)
         context = OutputContext(catalogue=catalogue, site_dir=site,
                                 site_url="https://ocop.example.vn/", page_urls=(),
-                                cache_dir=site / ".cache")
+                                cache_dir=Path(cache))
         for name, writer in (("supplier filter", supplier_filter.write),
                              ("exports", exports.write), ("vcards", vcards.write),
                              ("product feed", product_feed.write),

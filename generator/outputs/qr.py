@@ -14,7 +14,7 @@ from html import escape
 from ..dataurls import DataUrls
 from ..formatting import date_vi
 from ..pages import Urls
-from ..qr import MaskCache, qr_svg
+from ..qr import QrCodes, QrRequest
 from ..records import Product
 from .context import OutputContext
 from .sitefiles import write_bytes
@@ -57,6 +57,13 @@ def verify_page(product: Product, site_url: str, build_date: str) -> str:
     )
 
 
+def qr_request(product: Product, site_url: str) -> QrRequest:
+    url = site_url + DataUrls.verify(product)
+    return QrRequest(url, f"Mã QR kiểm tra chứng nhận OCOP: {product.name}",
+                     f"Quét để mở {url}, trang sản phẩm {product.name} của "
+                     f"{product.producer.name} với tình trạng giấy chứng nhận.")
+
+
 def write(context: OutputContext) -> list[str]:
     catalogue = context.catalogue
     today = date_vi(catalogue.build_date)
@@ -65,21 +72,15 @@ def write(context: OutputContext) -> list[str]:
         log.warning("site_url is not set in mkdocs.yml: QR codes need an absolute address "
                     "and were not written")
     written = []
-    masks: dict[str, int] = {}
+    codes = QrCodes(context.cache_dir)
+    requests = {p.id: qr_request(p, context.site_url) for p in catalogue.products_sorted}
     if absolute:
-        cache = MaskCache(context.cache_dir / "qr-masks.json" if context.cache_dir else None)
-        masks = cache.resolve(context.site_url + DataUrls.verify(p)
-                              for p in catalogue.products_sorted)
-        cache.save()
+        codes.prepare(requests.values())
     for product in catalogue.products_sorted:
         written.append(write_bytes(context, DataUrls.verify(product) + "index.html",
                                    verify_page(product, context.site_url, today)
                                    .encode("utf-8")))
         if absolute:
-            url = context.site_url + DataUrls.verify(product)
-            svg = qr_svg(url, f"Mã QR kiểm tra chứng nhận OCOP: {product.name}",
-                         f"Quét để mở {url}, trang sản phẩm {product.name} của "
-                         f"{product.producer.name} với tình trạng giấy chứng nhận.",
-                         mask=masks[url])
-            written.append(write_bytes(context, DataUrls.qr_svg(product), svg))
+            written.append(write_bytes(context, DataUrls.qr_svg(product),
+                                       codes.svg(requests[product.id])))
     return written
