@@ -9,6 +9,8 @@ import re
 import rawdata
 from playwright.sync_api import expect
 
+from generator.outputs.exports import PRODUCER_COLUMNS
+
 
 def producers_with(standard: str | None = None, type_: str | None = None,
                    commune: str | None = None) -> list[str]:
@@ -66,6 +68,8 @@ def test_filter_by_standard_type_and_commune_then_download(page, site_url):
     assert sorted(r["name"] for r in rows) == expected
     assert all(r["type_label"] == "Doanh nghiệp" and "HACCP" in r["standards"] for r in rows)
     assert all(r["url"].startswith(site_url + "chu-the/") for r in rows)
+    # The same column names as producers.csv, documented on the open-data page.
+    assert set(rows[0]) <= {c.name for c in PRODUCER_COLUMNS}
 
     # The filter travels in the URL: reopening it shows the same list.
     page.goto(page.url)
@@ -83,9 +87,13 @@ def test_filter_by_commune_and_name_without_diacritics(page, site_url):
     expected = producers_with(commune="Phường Châu Đốc")
     assert len(expected) > 1
     assert shown_names(page) == expected
-    page.get_by_label("Tên nhà cung cấp").fill("mam")
+    page.get_by_label("Tên nhà cung cấp").fill("mắm")
     narrowed = [n for n in expected if "Mắm" in n or "mắm" in n]
     assert narrowed and shown_names(page) == sorted(narrowed)
+    assert "q=m%E1%BA%AFm" in page.url
+    # Typed without tones, as on many phones, it finds the same producers.
+    page.get_by_label("Tên nhà cung cấp").fill("MAM")
+    assert shown_names(page) == sorted(narrowed)
     first = page.locator("#ocop-supplier-results .ocop-supplier__name a").first
     first.click()
     page.wait_for_url(re.compile(r"/chu-the/[a-z0-9-]+/$"))

@@ -112,6 +112,7 @@
     FILTERS.forEach(function (name) {
       var value = criteria[name];
       if (value === "" || value === false) return;
+      if (name === "q") value = form.elements.q.value.trim();  // as typed, not folded
       params.set(name, name === "si" ? "1" : KEYS[name] ? KEYS[name](Number(value)) : value);
     });
     var query = params.toString();
