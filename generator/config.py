@@ -21,3 +21,7 @@ class CatalogueConfig(base.Config):
     strict = c.Type(bool, default=False)
     #: Folder for processed photos kept between builds (relative to mkdocs.yml).
     cache_dir = c.Type(str, default=".cache/ocop")
+    #: Licence of the open data (exports, feeds), chosen by the catalogue owner.
+    data_licence = c.Type(str, default="CC BY 4.0")
+    #: Where the licence text is; empty for none.
+    data_licence_url = c.Type(str, default="https://creativecommons.org/licenses/by/4.0/deed.vi")

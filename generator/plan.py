@@ -5,18 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .catalogue import Catalogue
+from .finder import plan_finder_pages
+from .opendata import plan_open_data_page
 from .pages import PageSpec, plan_catalogue_pages
+from .stats import plan_statistics_page
+from .suppliers import plan_supplier_pages
 from .trade import plan_trade_pages
 
 Planner = Callable[[Catalogue], list[PageSpec]]
 
 #: Page planners, in order. A module that adds a kind of page adds its planner here.
-PLANNERS: list[Planner] = [plan_catalogue_pages]
-PLANNERS.append(plan_trade_pages)
-
-from .finder import plan_finder_pages  # noqa: E402
-
-PLANNERS.append(plan_finder_pages)
+PLANNERS: list[Planner] = [
+    plan_catalogue_pages,
+    plan_trade_pages,
+    plan_finder_pages,
+    plan_supplier_pages,
+    plan_statistics_page,
+    plan_open_data_page,
+]
 
 
 def plan_pages(catalogue: Catalogue) -> list[PageSpec]:

@@ -22,6 +22,7 @@ from .catalogue import Catalogue, build_catalogue
 from .certificates import LABELS as STATUS_LABELS
 from .clock import build_date
 from .config import CatalogueConfig
+from .dataurls import DataUrls
 from .errors import Problems
 from .load import SourceLayout
 from .markup import render_markdown, safe_url
@@ -169,6 +170,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             site_url=(config.site_url or "/").rstrip("/") + "/",
             page_urls=tuple(self.page_urls),
             media=self.media,
+            site_name=config.site_name or "",
+            data_licence=self.config.data_licence,
+            data_licence_url=self.config.data_licence_url,
+            cache_dir=Path(config.config_file_path).parent.resolve() / self.config.cache_dir,
         )
         for writer in WRITERS:
             writer(context)
@@ -191,6 +196,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         env.globals["ocop_producer_types"] = PRODUCER_TYPE_LABELS
         env.globals["ocop_notice"] = self.config.notice
         env.globals["ocop_trade"] = TradeHelpers
+        env.globals["ocop_data_urls"] = DataUrls
+        env.globals["ocop_data_licence"] = {"name": self.config.data_licence,
+                                            "url": self.config.data_licence_url}
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: Any,

@@ -7,14 +7,28 @@ Register it in ``WRITERS``; the plugin calls them in order after the build.
 
 from __future__ import annotations
 
+from . import (
+    calendars,
+    exports,
+    fair_feed,
+    product_feed,
+    qr,
+    search,
+    supplier_filter,
+    vcards,
+)
 from .context import OutputContext, Writer
 
 __all__ = ["WRITERS", "OutputContext", "Writer"]
 
 #: Output writers, in the order they run.
-WRITERS: list[Writer] = []
-
-from . import calendars, fair_feed  # noqa: E402  (registered below, after WRITERS exists)
-from . import search as _search  # noqa: E402
-
-WRITERS += [calendars.write, fair_feed.write, _search.write]
+WRITERS: list[Writer] = [
+    calendars.write,
+    fair_feed.write,
+    search.write,
+    exports.write,
+    vcards.write,
+    product_feed.write,
+    qr.write,
+    supplier_filter.write,
+]

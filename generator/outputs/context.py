@@ -24,8 +24,15 @@ class OutputContext:
     site_url: str
     #: Site paths of every generated catalogue page, e.g. "san-pham/x/".
     page_urls: tuple[str, ...]
-    #: Processed photos and logos, for outputs that link to them (None in bare tests).
+    #: Processed photos (site paths of images), when the build made them.
     media: MediaLibrary | None = None
+    #: The site's name (``site_name`` in mkdocs.yml), for feed titles.
+    site_name: str = ""
+    #: Licence of the open data, chosen by the catalogue owner (plugin option).
+    data_licence: str = "CC BY 4.0"
+    data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.vi"
+    #: Folder for work kept between builds (e.g. QR masks); None for none.
+    cache_dir: Path | None = None
 
 
 Writer = Callable[[OutputContext], list[str]]

@@ -76,6 +76,8 @@ def test_no_page_is_wider_than_a_phone(phone, site_url, sample_site):
     """Every page of the sample site fits a 360 px screen without sideways scrolling."""
     too_wide = []
     for html in sorted(sample_site.rglob("index.html")):
+        if 'http-equiv="refresh"' in html.read_text(encoding="utf-8"):
+            continue  # short verification URLs (q/<id>/) forward to the product page
         path = html.parent.relative_to(sample_site).as_posix()
         phone.goto(site_url + ("" if path == "." else path + "/"))
         width = phone.evaluate("document.documentElement.scrollWidth")

@@ -1,0 +1,135 @@
+"""Printable QR codes (SVG) for the short verification URL of each product.
+
+A shopper scans the code on a label or a shelf and lands on the product page,
+which shows the certificate status on the build date. Error correction level M
+(15 %) survives a scuffed label; a module is 0.5 mm, so a typical code prints
+about 2 cm wide, which phones read from a hand's distance.
+
+segno is pure Python: a code costs a few milliseconds, minutes at national
+scale (20,000 products). Codes are therefore kept in a content-addressed cache
+between builds (the key covers everything that shapes the file), and the codes
+missing from it are made on all cores.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import io
+import multiprocessing
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import segno
+
+#: Size of one module when printed.
+MODULE_MM = 0.5
+#: Quiet zone around the code, in modules (the QR standard's minimum is 4).
+QUIET_ZONE = 4
+ERROR_LEVEL = "m"
+#: Below this many new codes, starting worker processes costs more than it saves.
+PARALLEL_FROM = 256
+#: Changes whenever the SVG this module writes changes for the same input.
+FORMAT = f"segno {segno.__version__}; error {ERROR_LEVEL}; {MODULE_MM} mm; border {QUIET_ZONE}"
+
+
+def qr_code(url: str) -> segno.QRCode:
+    """The QR code of ``url`` (never a Micro QR: phones' cameras do not all read them)."""
+    return segno.make(url, error=ERROR_LEVEL, micro=False, boost_error=False)
+
+
+@dataclass(frozen=True)
+class QrRequest:
+    """One code to make: the URL it encodes and the SVG's <title> and <desc>."""
+
+    url: str
+    title: str
+    description: str
+
+    @property
+    def key(self) -> str:
+        text = "\n".join((FORMAT, self.url, self.title, self.description))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def qr_svg(url: str, title: str, description: str) -> bytes:
+    """A standalone SVG with a white background, printable at its real size (mm).
+
+    ``title`` and ``description`` become the SVG's <title> and <desc>, which
+    screen readers announce; segno escapes them.
+    """
+    out = io.BytesIO()
+    qr_code(url).save(out, kind="svg", scale=MODULE_MM, unit="mm", border=QUIET_ZONE,
+                      dark="#000", light="#fff", title=title, desc=description,
+                      xmldecl=True, svgclass="ocop-qr", lineclass=None)
+    return out.getvalue()
+
+
+def _complete(data: bytes) -> bool:
+    # Cache files are written atomically; this only guards against foreign files.
+    return data.startswith(b"<?xml") and data.endswith(b"</svg>\n")
+
+
+def _make_into(folder: Path, request: QrRequest) -> None:
+    """Worker: make one code and store it in the cache folder under its key."""
+    path = folder / f"{request.key}.svg"
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(qr_svg(request.url, request.title, request.description))
+    tmp.replace(path)
+
+
+class QrCodes:
+    """Makes QR codes, through the cache folder when there is one."""
+
+    def __init__(self, cache_dir: Path | None, jobs: int | None = None) -> None:
+        self.folder = cache_dir / "qr" if cache_dir is not None else None
+        self.jobs = jobs or _cpu_count()
+        #: Codes taken from the cache and made, in the last ``prepare``.
+        self.reused = 0
+        self.made = 0
+
+    def prepare(self, requests: Iterable[QrRequest]) -> None:
+        """Make every code missing from the cache; drop cached codes no longer wanted."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        wanted = {r.key: r for r in requests}
+        present = {p.stem for p in self.folder.glob("*.svg")}
+        missing = [r for key, r in wanted.items() if key not in present]
+        self.reused, self.made = len(wanted) - len(missing), len(missing)
+        if len(missing) >= PARALLEL_FROM and self.jobs > 1:
+            # spawn, not fork: MkDocs serve runs threads (see images.ImageProcessor).
+            context = multiprocessing.get_context("spawn")
+            with concurrent.futures.ProcessPoolExecutor(self.jobs, mp_context=context) as pool:
+                list(pool.map(_make_into, [self.folder] * len(missing), missing,
+                              chunksize=64))
+        else:
+            for request in missing:
+                _make_into(self.folder, request)
+        # The cache holds this catalogue's codes only: it does not grow forever.
+        for stale in present - set(wanted):
+            (self.folder / f"{stale}.svg").unlink(missing_ok=True)
+        for leftover in self.folder.glob("*.tmp"):  # from a worker that was killed
+            leftover.unlink(missing_ok=True)
+
+    def svg(self, request: QrRequest) -> bytes:
+        if self.folder is not None:
+            path = self.folder / f"{request.key}.svg"
+            try:
+                data = path.read_bytes()
+                if _complete(data):
+                    return data
+            except FileNotFoundError:
+                pass
+            _make_into(self.folder, request)
+            return path.read_bytes()
+        return qr_svg(request.url, request.title, request.description)
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1

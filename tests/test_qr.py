@@ -1,0 +1,142 @@
+"""Verification QR codes decoded back to each product's short URL, which leads to
+the product page with its certificate status."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import rawdata
+import segno
+import zxingcpp
+from PIL import Image
+
+from generator.qr import QUIET_ZONE, qr_code
+
+SITE_URL = "https://ocop.example.vn/"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def decode(image: Image.Image) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(image)]
+
+
+def svg_modules(svg_text: str) -> set[tuple[int, int]]:
+    """Dark modules (row, column) drawn by a segno SVG path: 'M x y', 'm dx dy', 'h n'."""
+    root = ET.fromstring(svg_text)
+    path = next(p for p in root.iter(f"{SVG}path") if p.get("stroke"))
+    x = y = 0.0
+    dark = set()
+    for op, args in re.findall(r"([MmHh])([-\d. ]+)", path.get("d", "")):
+        nums = [float(n) for n in args.split()]
+        if op == "M":
+            x, y = nums
+        elif op == "m":
+            x, y = x + nums[0], y + nums[1]
+        else:
+            n = nums[0] if op == "h" else nums[0] - x
+            dark |= {(int(y - 0.5), int(x) + i) for i in range(int(n))}
+            x += n
+    return dark
+
+
+def modules_image(dark: set[tuple[int, int]], size: int, scale: int = 8) -> Image.Image:
+    image = Image.new("L", (size * scale, size * scale), 255)
+    for row, col in dark:
+        image.paste(0, (col * scale, row * scale, (col + 1) * scale, (row + 1) * scale))
+    return image
+
+
+@pytest.mark.parametrize("product_id", sorted(rawdata.products()))
+def test_printed_qr_code_decodes_to_the_short_url(sample_site: Path, product_id: str):
+    url = f"{SITE_URL}q/{product_id}/"
+    svg_text = (sample_site / "q" / product_id / "qr.svg").read_text(encoding="utf-8")
+    assert "<title>" in svg_text and "<desc>" in svg_text
+    # The SVG as written, read module by module and decoded.
+    code = qr_code(url)
+    size = code.symbol_size(border=QUIET_ZONE)[0]
+    dark = svg_modules(svg_text)
+    assert decode(modules_image(dark, size)) == [url]
+    # The same code rendered by segno as PNG (the independent path the issue asks for).
+    png = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(png, kind="png", scale=6)
+    assert decode(Image.open(io.BytesIO(png.getvalue()))) == [url]
+
+
+def test_short_url_forwards_to_the_product_page(sample_site: Path):
+    for product_id in rawdata.products():
+        html = (sample_site / "q" / product_id / "index.html").read_text(encoding="utf-8")
+        refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', html)
+        assert refresh is not None
+        target = (sample_site / "q" / product_id / refresh.group(1)).resolve()
+        assert target == (sample_site / "san-pham" / product_id).resolve()
+        assert (target / "index.html").is_file()
+        assert f'<link rel="canonical" href="{SITE_URL}san-pham/{product_id}/">' in html
+        assert '<meta name="robots" content="noindex">' in html
+
+
+@pytest.mark.parametrize(("product_id", "claim"), [
+    ("mam-ca-sac-chau-doc", "Giấy chứng nhận OCOP đã bị thu hồi ngày"),
+    ("keo-thot-not-o-lam", "Sản phẩm OCOP 3 sao, giấy chứng nhận còn hiệu lực đến 14/03/2028."),
+])
+def test_short_url_states_the_certificate_status(sample_site: Path, product_id, claim):
+    html = (sample_site / "q" / product_id / "index.html").read_text(encoding="utf-8")
+    assert claim in html
+    assert "Dữ liệu ngày 18/11/2026." in html
+
+
+def test_every_status_sentence_matches_the_yaml(sample_site: Path):
+    for product in rawdata.products().values():
+        html = (sample_site / "q" / product.id / "index.html").read_text(encoding="utf-8")
+        status = product.status()
+        if status in ("valid", "expiring"):
+            assert f"Sản phẩm OCOP {product.stars} sao" in html
+            assert product.expires.strftime("%d/%m/%Y") in html
+        elif status == "revoked":
+            assert "thu hồi" in html
+        else:
+            assert "hết hạn" in html or "chưa được công nhận" in html
+
+
+def test_producer_page_links_the_printable_codes(sample_site: Path):
+    html = (sample_site / "chu-the/htx-thot-not-phuoc-hoa/index.html").read_text(encoding="utf-8")
+    assert 'href="../../q/keo-thot-not-o-lam/qr.svg" download="keo-thot-not-o-lam-qr.svg"' in html
+
+
+
+def test_cached_codes_are_the_codes(tmp_path, monkeypatch):
+    from generator import qr
+
+    requests = [qr.QrRequest(f"{SITE_URL}q/san-pham-{i}/", f"Mã QR {i}", "Quét") for i in range(6)]
+    codes = qr.QrCodes(tmp_path, jobs=1)
+    codes.prepare(requests)
+    assert (codes.reused, codes.made) == (0, 6)
+    fresh = [qr.qr_svg(r.url, r.title, r.description) for r in requests]
+    assert [codes.svg(r) for r in requests] == fresh
+    again = qr.QrCodes(tmp_path, jobs=1)
+    again.prepare(requests[:4])
+    assert (again.reused, again.made) == (4, 0)
+    # Codes no longer in the catalogue leave the cache.
+    assert sorted(p.stem for p in (tmp_path / "qr").iterdir()) == sorted(
+        r.key for r in requests[:4])
+    # A damaged cache file is made again, not served.
+    (tmp_path / "qr" / f"{requests[0].key}.svg").write_bytes(b"<?xml trunc")
+    assert again.svg(requests[0]) == fresh[0]
+    # Codes made by worker processes are the ones made here.
+    monkeypatch.setattr(qr, "PARALLEL_FROM", 2)
+    parallel = qr.QrCodes(tmp_path / "p", jobs=2)
+    parallel.prepare(requests)
+    assert parallel.made == 6
+    assert [parallel.svg(r) for r in requests] == fresh
+    assert [qr.QrCodes(None).svg(r) for r in requests[:2]] == fresh[:2]
+
+
+def test_cache_key_covers_what_shapes_the_file():
+    from generator.qr import QrRequest
+
+    base = QrRequest(f"{SITE_URL}q/a/", "t", "d")
+    assert len({base.key, QrRequest(f"{SITE_URL}q/b/", "t", "d").key,
+                QrRequest(base.url, "t2", "d").key, QrRequest(base.url, "t", "d2").key}) == 4
