@@ -21,9 +21,10 @@ site: $(STAMP)
 check: $(STAMP)
 	$(BIN)/ocop check
 
-## Live preview on http://127.0.0.1:8000/
+## Live preview on http://127.0.0.1:8000/ ; a part of a big catalogue with
+## make serve PREVIEW="province:An Giang"   or   make serve PREVIEW=products:500
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	OCOP_PREVIEW="$(PREVIEW)" $(BIN)/mkdocs serve
 
 ## Regenerate the JSON Schemas staff editors use (generator/schemas/*.json).
 schemas: $(STAMP)

@@ -19,6 +19,9 @@ class CatalogueConfig(base.Config):
     notice = c.Type(str, default="")
     #: Treat warnings (e.g. certificates expiring soon) as errors.
     strict = c.Type(bool, default=False)
+    #: Build only part of the catalogue, for a quick preview of a national one:
+    #: "province:<name>" or "products:<n>". The OCOP_PREVIEW variable overrides it.
+    preview = c.Type(str, default="")
     #: Folder for processed photos kept between builds (relative to mkdocs.yml).
     cache_dir = c.Type(str, default=".cache/ocop")
     #: Licence of the open data (exports, feeds), chosen by the catalogue owner.

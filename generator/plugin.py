@@ -5,6 +5,7 @@ core modules (load → validate → link), which know nothing of MkDocs.
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -18,18 +19,19 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from . import formatting, jsonld
-from .catalogue import Catalogue, build_catalogue
+from .catalogue import Catalogue, link
 from .certificates import LABELS as STATUS_LABELS
 from .clock import build_date
 from .config import CatalogueConfig
 from .dataurls import DataUrls
 from .errors import Problems
-from .load import SourceLayout
+from .load import SourceLayout, load_records
 from .markup import render_markdown, safe_url
 from .media import MediaLibrary
 from .outputs import WRITERS, OutputContext
 from .pages import PRODUCER_TYPE_LABELS, PageSpec, Urls
 from .plan import plan_pages
+from .preview import PreviewError, restrict
 from .sanitize import clean_page_html, clean_page_meta, title_text
 from .social import social_card
 from .trade import TradeHelpers, jsonld_for
@@ -128,7 +130,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files: Files, *, config: Any) -> Files:
         layout = self._layout(config)
         self.problems = Problems()
-        catalogue = build_catalogue(layout, build_date(), self.problems)
+        loaded = load_records(layout, self.problems)
+        selection = os.environ.get("OCOP_PREVIEW") or self.config.preview
+        if selection:
+            try:
+                restrict(loaded, selection)
+            except PreviewError as exc:
+                raise PluginError(str(exc)) from None
+            log.info(f"ocop preview ({selection}): {len(loaded.products)} products of "
+                     f"{len(loaded.producers)} producers")
+        catalogue = link(loaded, build_date(), self.problems)
         if self.problems.failed(self.config.strict):
             raise PluginError("The catalogue has problems:\n" + self.problems.report())
         for warning in self.problems.warnings:
@@ -151,6 +162,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             CataloguePage(spec, file, config)
             files.append(file)
         return files
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        # Records outside docs_dir (products/ and their photos) must trigger a rebuild too.
+        layout = self._layout(config)
+        for folder in (layout.products_dir, layout.groups_file):
+            if folder.exists():
+                server.watch(str(folder))
+        return server
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         self.nav_uris = {page.file.src_uri for page in nav.pages}
