@@ -56,6 +56,11 @@ class Urls:
         return _paged("chu-the/", page)
 
     @staticmethod
+    def producer_products(producer: Producer, page: int = 1) -> str:
+        """All products of a producer with more than a page of them."""
+        return _paged(f"chu-the/{producer.id}/san-pham/", page)
+
+    @staticmethod
     def point_of_sale(pos: PointOfSale) -> str:
         return f"diem-ban/{pos.id}/"
 
@@ -161,6 +166,13 @@ def plan_catalogue_pages(catalogue: Catalogue) -> list[PageSpec]:
                         f"{producer.address.commune}, {producer.address.province}: "
                         f"{len(producer.products)} sản phẩm OCOP.",
         ))
+    for producer in catalogue.producers_sorted:
+        # The producer page shows one page of cards; a big producer's full list is paged.
+        if len(producer.products) > PAGE_SIZE:
+            pages += _listing(
+                "producer-products", f"Sản phẩm của {producer.name}", producer.products,
+                lambda n, p=producer: Urls.producer_products(p, n),
+                f"Tất cả sản phẩm OCOP của {producer.name}.", producer=producer)
     pages += _listing("products", "Tất cả sản phẩm", catalogue.products_sorted, Urls.products,
                       "Danh sách sản phẩm OCOP theo thứ tự tên.")
     pages += _listing("producers", "Chủ thể OCOP", catalogue.producers_sorted, Urls.producers,
