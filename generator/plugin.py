@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import time
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         #: Rendered fragments reused across pages (cards, sidebars), per build.
         self.memo: dict[Any, Any] = {}
         self.nav_uris: set[str] = set()
+        self.timings: dict[str, float] = {}
+        self.render_start = time.perf_counter()
 
     def _layout(self, config: Any) -> SourceLayout:
         root = Path(config.config_file_path).parent.resolve()
@@ -130,6 +133,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_files(self, files: Files, *, config: Any) -> Files:
         layout = self._layout(config)
         self.problems = Problems()
+        self.timings = {}
+        start = time.perf_counter()
         loaded = load_records(layout, self.problems)
         selection = os.environ.get("OCOP_PREVIEW") or self.config.preview
         if selection:
@@ -140,20 +145,23 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             log.info(f"ocop preview ({selection}): {len(loaded.products)} products of "
                      f"{len(loaded.producers)} producers")
         catalogue = link(loaded, build_date(), self.problems)
+        self._lap("load+link", start)
         if self.problems.failed(self.config.strict):
             raise PluginError("The catalogue has problems:\n" + self.problems.report())
         for warning in self.problems.warnings:
             log.info(str(warning))
         self.catalogue = catalogue
         self.media = MediaLibrary(layout.root / self.config.cache_dir, layout)
+        start = time.perf_counter()
         self.media.prepare(catalogue, self.problems)
+        self._lap("photos", start)
         stats = self.media.processor.stats
         # The benchmark reads this line to prove a warm rebuild does no image work.
         log.info(f"ocop photos: {stats.processed} processed, {stats.cached} from cache")
         if self.problems.failed(self.config.strict):
             raise PluginError("The catalogue has problems:\n" + self.problems.report())
-        for src_uri, abs_path in self.media.files():
-            files.append(File.generated(config, src_uri, abs_src_path=str(abs_path)))
+        # Image files reach the site in the write step (outputs/media_files.py).
+        start = time.perf_counter()
         self.page_urls = []
         for spec in plan_pages(catalogue):
             self.page_urls.append(spec.url)
@@ -161,7 +169,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                                   inclusion=InclusionLevel.NOT_IN_NAV)
             CataloguePage(spec, file, config)
             files.append(file)
+        self._lap("plan", start)
         return files
+
+    def _lap(self, name: str, start: float) -> None:
+        self.timings[name] = time.perf_counter() - start
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         # Records outside docs_dir (products/ and their photos) must trigger a rebuild too.
@@ -194,13 +206,19 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             data_licence_url=self.config.data_licence_url,
             cache_dir=Path(config.config_file_path).parent.resolve() / self.config.cache_dir,
         )
+        self._lap("pages", self.render_start)
         for writer in WRITERS:
+            start = time.perf_counter()
             writer(context)
+            self._lap(writer.__module__.rsplit(".", 1)[-1], start)
+        # `make bench` reads this line: where the build's time goes.
+        log.info("ocop timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         # Our templates print untrusted data: escape by default there. Material's
         # own templates print pre-rendered HTML and must stay as they are.
         env.autoescape = _autoescape
+        self.render_start = time.perf_counter()
         env.filters["root"] = _root_filter
         self.memo = {}
         env.globals["ocop_memo"] = self.memo

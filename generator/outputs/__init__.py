@@ -11,6 +11,7 @@ from . import (
     calendars,
     exports,
     fair_feed,
+    media_files,
     product_feed,
     qr,
     search,
@@ -23,6 +24,7 @@ __all__ = ["WRITERS", "OutputContext", "Writer"]
 
 #: Output writers, in the order they run.
 WRITERS: list[Writer] = [
+    media_files.write,
     calendars.write,
     fair_feed.write,
     search.write,
