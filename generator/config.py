@@ -22,6 +22,9 @@ class CatalogueConfig(base.Config):
     #: Build only part of the catalogue, for a quick preview of a national one:
     #: "province:<name>" or "products:<n>". The OCOP_PREVIEW variable overrides it.
     preview = c.Type(str, default="")
+    #: Processes rendering generated pages; 0 means one per CPU, 1 turns it off.
+    #: The OCOP_WORKERS variable overrides it.
+    workers = c.Type(int, default=0)
     #: Folder for processed photos kept between builds (relative to mkdocs.yml).
     cache_dir = c.Type(str, default=".cache/ocop")
     #: Licence of the open data (exports, feeds), chosen by the catalogue owner.

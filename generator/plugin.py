@@ -31,6 +31,7 @@ from .markup import render_markdown, safe_url
 from .media import MediaLibrary
 from .outputs import WRITERS, OutputContext
 from .pages import PRODUCER_TYPE_LABELS, PageSpec, Urls
+from .parallel import STAND_IN, ParallelRenderer, in_worker
 from .plan import plan_pages
 from .preview import PreviewError, restrict
 from .sanitize import clean_page_html, clean_page_meta, title_text
@@ -38,6 +39,9 @@ from .social import social_card
 from .trade import TradeHelpers, jsonld_for
 
 log = logging.getLogger("mkdocs.plugins.ocop")
+
+#: Below this many generated pages, forking workers costs more than it saves.
+PARALLEL_MIN_PAGES = 400
 
 
 @pass_context
@@ -116,6 +120,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.nav_uris: set[str] = set()
         self.timings: dict[str, float] = {}
         self.render_start = time.perf_counter()
+        self.command: str | None = None
+        self.nav: Any = None
+        self.renderer: ParallelRenderer | None = None
 
     def _layout(self, config: Any) -> SourceLayout:
         root = Path(config.config_file_path).parent.resolve()
@@ -183,7 +190,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 server.watch(str(folder))
         return server
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        self.nav = nav
         self.nav_uris = {page.file.src_uri for page in nav.pages}
         # MkDocs keeps a plugin's Page as it is, ignoring the label written in
         # mkdocs.yml's nav; keep that label for the sidebar.
@@ -206,6 +217,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             data_licence_url=self.config.data_licence_url,
             cache_dir=Path(config.config_file_path).parent.resolve() / self.config.cache_dir,
         )
+        if self.renderer is not None:
+            self.renderer.close()
+            self.renderer = None
         self._lap("pages", self.render_start)
         for writer in WRITERS:
             start = time.perf_counter()
@@ -213,6 +227,24 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self._lap(writer.__module__.rsplit(".", 1)[-1], start)
         # `make bench` reads this line: where the build's time goes.
         log.info("ocop timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.renderer is not None:
+            self.renderer.terminate()
+            self.renderer = None
+
+    def _start_workers(self, env: Any, config: Any, files: Files) -> None:
+        """Render generated pages in worker processes when it pays off."""
+        workers = int(os.environ.get("OCOP_WORKERS") or self.config.workers or os.cpu_count() or 1)
+        doc_files = files.documentation_pages()
+        pages = [f.page for f in doc_files if isinstance(f.page, CataloguePage)]
+        # Not under `mkdocs serve` (a threaded server must not fork), not for small sites.
+        if workers < 2 or self.command == "serve" or len(pages) < PARALLEL_MIN_PAGES:
+            return
+        for page in pages:
+            page.meta["template"] = STAND_IN
+        self.renderer = ParallelRenderer(pages, env, config, self.nav, doc_files, workers)
+        env.globals["ocop_prerendered"] = self.renderer.html
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         # Our templates print untrusted data: escape by default there. Material's
@@ -236,11 +268,15 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         env.globals["ocop_data_urls"] = DataUrls
         env.globals["ocop_data_licence"] = {"name": self.config.data_licence,
                                             "url": self.config.data_licence_url}
+        # Last: workers inherit the environment as it is now.
+        self._start_workers(env, config, files)
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: Any,
                         nav: Any) -> dict[str, Any]:
         assert self.catalogue is not None and self.media is not None
+        if page.meta.get("template") == STAND_IN and not in_worker():
+            return context  # a worker renders this page, with the full context
         context["catalogue"] = self.catalogue
         context["media"] = self.media
         if isinstance(page, CataloguePage):
