@@ -252,6 +252,10 @@ def test_finder_counts_are_those_of_the_default_view(sample):
 
 
 def test_fold_tables_in_the_browser_script_are_current():
+    script = (ROOT / "theme/assets/javascripts/ocop-search.js").read_text(encoding="utf-8")
+    if f"// Unicode {unicodedata.unidata_version}:" not in script:
+        pytest.skip(f"the tables were generated with another Unicode version than this "
+                    f"Python's {unicodedata.unidata_version}")
     sys.path.insert(0, str(ROOT / "tools"))
     try:
         import fold_tables

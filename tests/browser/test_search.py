@@ -105,6 +105,9 @@ TRICKY = [
 
 
 def test_fold_agrees_with_python_on_every_character(page, site_url):
+    script = (ROOT / "theme/assets/javascripts/ocop-search.js").read_text(encoding="utf-8")
+    if f"// Unicode {unicodedata.unidata_version}:" not in script:
+        pytest.skip("the browser's tables come from another Unicode version than this Python's")
     page.goto(site_url)
     chars = [chr(cp) for cp in range(0x110000)
              if unicodedata.category(chr(cp)) not in ("Cn", "Cs", "Co")]
