@@ -33,6 +33,8 @@ def catalogue() -> Catalogue:
 def matches(product: Product, query: str) -> bool:
     """The search rule: every word found; the last one as a prefix while typing."""
     words = tokens(query)
+    if len(words) > 1 and len(words[-1]) < 2:
+        words = words[:-1]  # a last letter alone is not searched yet
     have = {t for _, text in product_doc(product, "").fields for t in tokens(text)}
     *complete, last = words
     return all(w in have for w in complete) and (
@@ -193,6 +195,14 @@ def test_header_enter_opens_the_finder_with_the_query(page, site_url, catalogue)
     page.wait_for_url(re.compile(r"/tim-kiem/\?q=thot\+not$"))
     wait_finder(page)
     assert finder_count(page) == len(expected(catalogue, "thot not"))
+
+
+def test_header_waits_for_a_second_letter(page, site_url):
+    page.goto(site_url)
+    assert header_search(page, "m") == []
+    assert page.locator(".ocop-search__status").inner_text() == "Gõ thêm chữ để tìm…"
+    # A last single letter is not searched yet: the complete words still are.
+    assert header_search(page, "mam chau d") == header_search(page, "mam chau")
 
 
 def test_header_no_result_says_so(page, site_url):
