@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site check serve test lint bench clean schemas bench-search
+.PHONY: site check serve test lint bench clean schemas
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,5 +50,6 @@ bench-images: $(STAMP)
 ## Search benchmark: synthetic province (600 products) and national (20,000) catalogues,
 ## built and searched in Chromium; prints the bytes a phone transfers per query.
 ## Takes minutes (the national build); not part of `make test`.
+.PHONY: bench-search
 bench-search: $(STAMP)
 	$(BIN)/python tools/bench_search.py

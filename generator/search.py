@@ -32,11 +32,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from .catalogue import Catalogue, place_slug
+from .catalogue import Catalogue
 from .pages import PRODUCER_TYPE_LABELS, Urls
 from .records import Fair, PointOfSale, Producer, Product
 from .text import fold, slugify, sorted_vi
@@ -84,9 +86,29 @@ _URL = re.compile(r"\]\([^)]*\)|https?://\S+")
 _SAFE_KEY = re.compile(r"[a-z0-9]+")
 
 
-def tokens(text: str) -> list[str]:
-    """Folded words of ``text``: 'Mắm Châu Đốc!' → ['mam', 'chau', 'doc']."""
-    return _TOKEN.findall(fold(text))
+# Latin text (Vietnamese included) decomposes to ASCII plus these marks, all of
+# combining class ≠ 0 (U+034F, the one exception in the block, is left out).
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+_D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fast_fold(text: str) -> str:
+    """``text.fold`` with a fast path for Latin script; the same result for any input.
+
+    When decomposed text is ASCII once the Latin marks are gone, NFC leaves it
+    alone and case folding is ``lower()``; anything else takes ``fold`` itself.
+    """
+    stripped = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text.translate(_D_STROKE)))
+    return stripped.lower() if stripped.isascii() else fold(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def tokens(text: str) -> tuple[str, ...]:
+    """Folded words of ``text``: 'Mắm Châu Đốc!' → ('mam', 'chau', 'doc').
+
+    Cached: places, groups and producer names recur on thousands of products.
+    """
+    return tuple(_TOKEN.findall(fast_fold(text)))
 
 
 def key_file(key: str) -> str:
@@ -149,10 +171,9 @@ def product_doc(product: Product, thumb: str) -> SearchDoc:
     p = product.producer
     a = p.address
     group, sub = product.group, product.subgroup
-    meta = [product.name_en or "", p.name, a.commune, a.province, a.district_before_2025 or "",
-            group.name, sub.name, " ".join(product.standards)]
-    text = [_URL.sub(" ", product.description or ""), product.ingredients or "",
-            product.packaging or ""]
+    meta = (product.name_en, p.name, a.commune, a.province, a.district_before_2025,
+            group.name, sub.name, *product.standards)
+    text = (_URL.sub(" ", product.description or ""), product.ingredients, product.packaging)
     price = product.price
     return SearchDoc(
         kind=KIND_PRODUCT, url=Urls.product(product), title=product.name, sub=p.name,
@@ -160,20 +181,21 @@ def product_doc(product: Product, thumb: str) -> SearchDoc:
         stars=product.ocop.stars, status=STATUS_LETTERS[product.status.code],
         price=price.amount if price else -1, unit=price.unit if price else "",
         thumb=thumb,
-        fields=((NAME, product.name), (META, " ".join(meta)), (TEXT, " ".join(text))),
+        fields=((NAME, product.name), *((META, m) for m in meta if m),
+                *((TEXT, t) for t in text if t)),
     )
 
 
 def producer_doc(producer: Producer, thumb: str) -> SearchDoc:
     a = producer.address
     label = PRODUCER_TYPE_LABELS[producer.type]
-    meta = [label, a.commune, a.province, a.district_before_2025 or "", a.street or "",
-            " ".join(producer.supplier.standards)]
+    meta = (label, a.commune, a.province, a.district_before_2025, a.street,
+            *producer.supplier.standards)
     return SearchDoc(
         kind=KIND_PRODUCER, url=Urls.producer(producer), title=producer.name,
         sub=f"{label} · {len(producer.products)} sản phẩm", place=_place(a.commune, a.province),
         thumb=thumb,
-        fields=((NAME, producer.name), (META, " ".join(meta)),
+        fields=((NAME, producer.name), *((META, m) for m in meta if m),
                 (TEXT, _URL.sub(" ", producer.story or ""))),
     )
 
@@ -275,10 +297,6 @@ def decode_postings(encoded: Sequence[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _size(token: str, encoded: list[int]) -> int:
-    return len(token) + 6 + sum(len(str(v)) + 1 for v in encoded)
-
-
 def chunk_tokens(index: dict[str, list[int]], limit: int = CHUNK_LIMIT) -> dict[str, list[str]]:
     """Chunk key → tokens in it. A token lives in the longest key that prefixes it.
 
@@ -287,11 +305,13 @@ def chunk_tokens(index: dict[str, list[int]], limit: int = CHUNK_LIMIT) -> dict[
     in the key's own chunk), up to ``MAX_PREFIX_LEN`` letters.
     """
     chunks: dict[str, list[str]] = {}
+    # Bytes of each token's entry in its chunk's JSON.
+    size = {t: len(t) + 4 + len(json.dumps(v, separators=(",", ":"))) for t, v in index.items()}
 
     def place(key: str, members: list[str]) -> None:
         depth = len(key)
         if (depth >= MAX_PREFIX_LEN or len(members) == 1
-                or sum(_size(t, index[t]) for t in members) <= limit):
+                or sum(size[t] for t in members) <= limit):
             chunks[key] = members
             return
         groups: dict[str, list[str]] = defaultdict(list)
@@ -335,8 +355,7 @@ def facet_files(catalogue: Catalogue) -> dict[str, object]:
     province_index = {name: i for i, name in enumerate(provinces)}
     by_province: dict[str, list[str]] = defaultdict(list)
     for product in products:
-        a = product.producer.address
-        by_province[a.province].append(place_slug(a.commune, a.province))
+        by_province[product.producer.address.province].append(product.producer.place_slug)
     facets = {
         "n": len(products),
         "stars": "".join(str(p.ocop.stars) for p in products),
@@ -352,14 +371,15 @@ def facet_files(catalogue: Catalogue) -> dict[str, object]:
         "provs": [[slugify(name), name] for name in provinces],
     }
     files: dict[str, object] = {"facets.json": facets}
-    places = catalogue.places
+    # catalogue.places is in Vietnamese commune order already.
+    slugs_by_province: dict[str, list[str]] = defaultdict(list)
+    for slug, place in catalogue.places.items():
+        slugs_by_province[place.province].append(slug)
     for name in provinces:
-        slugs = sorted_vi({s for s in by_province.get(name, [])}
-                          | {s for s, pl in places.items() if pl.province == name},
-                          key=lambda s: places[s].commune)
+        slugs = slugs_by_province.get(name, [])
         index = {s: i for i, s in enumerate(slugs)}
         files[f"p/{slugify(name)}.json"] = {
-            "places": [[s, places[s].commune] for s in slugs],
+            "places": [[s, catalogue.places[s].commune] for s in slugs],
             "idx": [index[s] for s in by_province.get(name, [])],
         }
     return files

@@ -10,10 +10,11 @@ a 360 px phone:
 * finder: open the finder page, type a query, then tick "4 sao" (a filter change).
 
 Transfer is counted by the server: the compressed body plus headers of every
-response the browser asked for, grouped by step. The page itself (HTML, CSS,
-JavaScript) is reported apart from what answering the query cost (index files
-and result thumbnails), which is what the targets apply to (DESIGN.md §4: first
-query ≤ 100 KB at province scale, ≤ 300 KB at national scale).
+response the browser asked for, grouped by step. Columns: "page" is the page
+itself (HTML, CSS, JavaScript: Material's and ours), "index" the search data,
+"photos" the result thumbnails; "answer" = index + photos is what the targets
+apply to (DESIGN.md §4: first query ≤ 100 KB at province scale, ≤ 300 KB at
+national scale), "total" adds the page for steps that load one.
 
 Usage: python tools/bench_search.py [--scale province|national|all] [--workdir DIR]
 """
@@ -312,7 +313,8 @@ def run(scale: Scale, work: Path) -> bool:
         server.shutdown()
         server.server_close()
     print(f"[{scale.name}] bytes transferred (gzip -{GZIP_LEVEL}, KB; 360 px phone):")
-    print(f"  {'step':58} {'page':>7} {'index':>7} {'photos':>7} {'answer':>7} {'req':>4}")
+    print(f"  {'step':58} {'page':>7} {'index':>7} {'photos':>7} {'answer':>7} {'total':>7} "
+          f"{'req':>4}")
     ok = True
     for step in steps:
         judged = step.name.startswith(("header: first", "finder: first", "finder: filter"))
@@ -322,7 +324,8 @@ def run(scale: Scale, work: Path) -> bool:
             ok = ok and within
             verdict = f"  {'OK' if within else 'OVER'} (target ≤ {scale.target_kb} KB)"
         print(f"  {step.name:58} {_kb(step.shell)} {_kb(step.data)} {_kb(step.images)} "
-              f"{_kb(step.answer)} {step.requests:4}{verdict}", flush=True)
+              f"{_kb(step.answer)} {_kb(step.shell + step.answer)} {step.requests:4}{verdict}",
+              flush=True)
     return ok
 
 

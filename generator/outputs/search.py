@@ -80,6 +80,10 @@ def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...]) -> list[Extra
         url = "" if rel == "." else rel + "/"
         if url == "":
             dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
+        else:
+            # Below a section (san-pham/ …), generated pages hold no hand-written
+            # pages: skipping them spares a folder listing per product.
+            dirs[:] = [d for d in dirs if f"{url}{d}/" not in generated]
         dirs.sort()
         if url not in generated and "index.html" in files:
             page = read_page(Path(folder) / "index.html", url)

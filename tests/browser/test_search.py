@@ -33,6 +33,8 @@ def catalogue() -> Catalogue:
 def matches(product: Product, query: str) -> bool:
     """The search rule: every word found; the last one as a prefix while typing."""
     words = tokens(query)
+    if len(words) > 1 and len(words[-1]) < 2:
+        words = words[:-1]  # a last letter alone is not searched yet
     have = {t for _, text in product_doc(product, "").fields for t in tokens(text)}
     *complete, last = words
     return all(w in have for w in complete) and (
@@ -105,6 +107,9 @@ TRICKY = [
 
 
 def test_fold_agrees_with_python_on_every_character(page, site_url):
+    script = (ROOT / "theme/assets/javascripts/ocop-search.js").read_text(encoding="utf-8")
+    if f"// Unicode {unicodedata.unidata_version}:" not in script:
+        pytest.skip("the browser's tables come from another Unicode version than this Python's")
     page.goto(site_url)
     chars = [chr(cp) for cp in range(0x110000)
              if unicodedata.category(chr(cp)) not in ("Cn", "Cs", "Co")]
@@ -118,7 +123,7 @@ def test_fold_and_tokens_agree_on_tricky_text(page, site_url):
     page.goto(site_url)
     got = page.evaluate(
         "ts => ts.map(t => [window.ocopSearch.fold(t), window.ocopSearch.tokens(t)])", TRICKY)
-    assert got == [[fold(t), tokens(t)] for t in TRICKY]
+    assert got == [[fold(t), list(tokens(t))] for t in TRICKY]
 
 
 # --- header search box ----------------------------------------------------------------------
@@ -193,6 +198,14 @@ def test_header_enter_opens_the_finder_with_the_query(page, site_url, catalogue)
     page.wait_for_url(re.compile(r"/tim-kiem/\?q=thot\+not$"))
     wait_finder(page)
     assert finder_count(page) == len(expected(catalogue, "thot not"))
+
+
+def test_header_waits_for_a_second_letter(page, site_url):
+    page.goto(site_url)
+    assert header_search(page, "m") == []
+    assert page.locator(".ocop-search__status").inner_text() == "Gõ thêm chữ để tìm…"
+    # A last single letter is not searched yet: the complete words still are.
+    assert header_search(page, "mam chau d") == header_search(page, "mam chau")
 
 
 def test_header_no_result_says_so(page, site_url):

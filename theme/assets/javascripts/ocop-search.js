@@ -112,9 +112,13 @@
    */
   async function search(query) {
     const m = await manifest();
-    const words = tokens(query);
-    if (!words.length) return null;
+    let words = tokens(query);
     const typing = !/\s$/.test(query);
+    // "mam chau d": the last letter alone says little yet; search for what is complete.
+    if (typing && words.length > 1 && words[words.length - 1].length < 2) {
+      words = words.slice(0, -1);
+    }
+    if (!words.length) return null;
     const perWord = await Promise.all(words.map(async (word, i) => {
       const prefix = typing && i === words.length - 1 && word.length >= 2;
       const chunks = await Promise.all(
@@ -295,6 +299,13 @@
         list.replaceChildren();
         status.textContent = "";
         show(false);
+        return;
+      }
+      const words = tokens(q);
+      if (words.length === 1 && words[0].length < 2 && !/\s$/.test(q)) {
+        list.replaceChildren();
+        status.textContent = "Gõ thêm chữ để tìm…";
+        show(true);
         return;
       }
       status.textContent = "Đang tìm…";
