@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -177,6 +178,25 @@ def _add_staff_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     exp.set_defaults(func=cmd_report)
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import SynthOptions, synthesize
+
+    options = SynthOptions(
+        products=args.products, producers=args.producers, points_of_sale=args.points_of_sale,
+        fairs=args.fairs, seed=args.seed, provinces=args.provinces,
+        today=dt.date.fromisoformat(args.today) if args.today else build_date(),
+    )
+    try:
+        summary = synthesize(Path(args.out), options)
+    except ValueError as exc:
+        print(f"ocop synth: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {summary.products} products, {summary.producers} producers, "
+          f"{summary.points_of_sale} points of sale, {summary.fairs} fairs in "
+          f"{summary.communes} communes of {summary.provinces} provinces to {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ocop", description=__doc__)
     parser.add_argument("-f", "--config", default="mkdocs.yml", help="the site's mkdocs.yml")
@@ -193,6 +213,18 @@ def main(argv: list[str] | None = None) -> int:
     schemas = sub.add_parser("schemas", help="write the JSON Schemas for editors")
     schemas.set_defaults(func=cmd_schemas)
     _add_staff_commands(sub)
+    synth = sub.add_parser("synth", help="write a synthetic catalogue project (benchmarks)")
+    synth.add_argument("--products", type=int, required=True)
+    synth.add_argument("--producers", type=int, required=True)
+    synth.add_argument("--points-of-sale", type=int, default=0)
+    synth.add_argument("--fairs", type=int, default=0)
+    synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument("--provinces", type=int, default=0,
+                       help="how many provinces (default: 1 up to 2,000 products, else 34)")
+    synth.add_argument("--today", help="date certificates are relative to (YYYY-MM-DD; "
+                       "default: the build date, SOURCE_DATE_EPOCH when set)")
+    synth.add_argument("--out", required=True, help="an empty or missing folder")
+    synth.set_defaults(func=cmd_synth)
     args = parser.parse_args(argv)
     return int(args.func(args))
 
