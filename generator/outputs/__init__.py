@@ -17,3 +17,7 @@ WRITERS: list[Writer] = []
 from . import calendars, fair_feed  # noqa: E402  (registered below, after WRITERS exists)
 
 WRITERS += [calendars.write, fair_feed.write]
+
+from . import map_data  # noqa: E402
+
+WRITERS.append(map_data.write)
