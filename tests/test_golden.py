@@ -25,6 +25,7 @@ PAGES = {
     "fair-hoi-cho-mau-2027.html": "hoi-cho/hoi-cho-mau-2027/index.html",
     "point-of-sale-cua-hang-mau.html": "diem-ban/cua-hang-mau/index.html",
     "index-fairs.html": "hoi-cho/index.html",
+    "map.html": "ban-do/index.html",
 }
 
 
