@@ -38,6 +38,18 @@ class Place:
     producers: tuple[Producer, ...]
 
 
+@dataclass(frozen=True)
+class Province:
+    """A province or centrally-run city with its communes that have producers."""
+
+    slug: str
+    name: str
+    #: Its communes and wards, in Vietnamese order.
+    places: tuple[Place, ...]
+    product_count: int
+    producer_count: int
+
+
 @dataclass
 class Catalogue:
     """The whole linked catalogue on one build date."""
@@ -56,6 +68,8 @@ class Catalogue:
     #: Products by group id and by sub-group id.
     by_category: dict[str, list[Product]] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
+    #: Provinces of the producers by slug, in Vietnamese name order.
+    provinces: dict[str, Province] = field(default_factory=dict)
 
     # --- figures (computed, never typed) ---------------------------------------
     def count_by_stars(self, certified_only: bool = True) -> dict[int, int]:
@@ -258,6 +272,7 @@ def link(loaded: LoadedRecords, today: dt.date, problems: Problems) -> Catalogue
 def _check_slugs(catalogue: Catalogue, problems: Problems) -> None:
     """Place pages are named by slug; two spellings of one commune must not collide."""
     seen: dict[str, tuple[str, str]] = {}
+    provinces: dict[str, str] = {}
     for producer in catalogue.producers.values():
         a = producer.address
         slug = place_slug(a.commune, a.province)
@@ -267,10 +282,30 @@ def _check_slugs(catalogue: Catalogue, problems: Problems) -> None:
                            f"'{a.commune}, {a.province}' and '{seen[slug][0]}, {seen[slug][1]}' "
                            "differ only in accents or case; spell the commune one way")
         seen.setdefault(slug, key)
+        if seen[slug] == key:  # a clash above already names the spelling to fix
+            _check_province(producer, provinces, problems)
+
+
+def _check_province(producer: Producer, provinces: dict[str, str], problems: Problems) -> None:
+    """Province pages are named by slug too; their names must slug to something."""
+    a = producer.address
+    for name, value in (("address.commune", a.commune), ("address.province", a.province)):
+        if not slugify(value):
+            problems.error(producer.source.at(name), name,
+                           f"'{value}' has no letters or digits; write the name in full")
+    slug = province_slug(a.province)
+    if slug and provinces.setdefault(slug, a.province) != a.province:
+        problems.error(producer.source.at("address.province"), "address.province",
+                       f"'{a.province}' and '{provinces[slug]}' differ only in accents or case; "
+                       "spell the province one way")
 
 
 def place_slug(commune: str, province: str) -> str:
     return slugify(f"{commune} {province}")
+
+
+def province_slug(province: str) -> str:
+    return slugify(province)
 
 
 def _index(catalogue: Catalogue) -> None:
@@ -299,6 +334,15 @@ def _index(catalogue: Catalogue) -> None:
         places.append(Place(slug, a.commune, a.province, tuple(by_place.get(slug, ())),
                             tuple(producers)))
     catalogue.places = {p.slug: p for p in sorted_vi(places, key=lambda p: p.commune)}
+    by_province: dict[str, list[Place]] = defaultdict(list)
+    for place in catalogue.places.values():
+        by_province[province_slug(place.province)].append(place)
+    provinces = [
+        Province(slug, members[0].province, tuple(members),
+                 sum(len(p.products) for p in members), sum(len(p.producers) for p in members))
+        for slug, members in by_province.items()
+    ]
+    catalogue.provinces = {p.slug: p for p in sorted_vi(provinces, key=lambda p: p.name)}
 
 
 def build_catalogue(layout: SourceLayout, today: dt.date, problems: Problems) -> Catalogue:

@@ -211,7 +211,5 @@ def plan_catalogue_pages(catalogue: Catalogue) -> list[PageSpec]:
     pages.append(PageSpec(url="nhom/", template="ocop/index-groups.html",
                           title="Sản phẩm theo nhóm", kind="index",
                           description="Sáu nhóm sản phẩm OCOP theo Quyết định 148/QĐ-TTg."))
-    pages.append(PageSpec(url="dia-phuong/", template="ocop/index-places.html",
-                          title="Sản phẩm theo địa phương", kind="index",
-                          description="Sản phẩm OCOP theo xã, phường."))
+    # dia-phuong/ (communes or provinces) is planned by regions.plan_region_pages.
     return pages

@@ -8,6 +8,7 @@ from .catalogue import Catalogue
 from .finder import plan_finder_pages
 from .opendata import plan_open_data_page
 from .pages import PageSpec, plan_catalogue_pages
+from .regions import plan_region_pages
 from .stats import plan_statistics_page
 from .suppliers import plan_supplier_pages
 from .trade import plan_trade_pages
@@ -18,6 +19,7 @@ Planner = Callable[[Catalogue], list[PageSpec]]
 PLANNERS: list[Planner] = [
     plan_catalogue_pages,
     plan_trade_pages,
+    plan_region_pages,
     plan_finder_pages,
     plan_supplier_pages,
     plan_statistics_page,

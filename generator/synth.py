@@ -28,6 +28,7 @@ import yaml
 from PIL import Image, ImageDraw
 
 from .certificates import add_months
+from .synth_geo import POINT_OF_SALE_SHARE, PRODUCER_SHARE, location_lines
 from .text import slugify
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -494,6 +495,8 @@ def synthesize(out: Path, options: SynthOptions) -> SynthSummary:
                  f"type: {producer.type}", "address:",
                  f"  street: {_q('Ấp ' + rng.choice(PLACE_PARTS) + ' ' + rng.choice(PLACE_PARTS))}",
                  f"  commune: {_q(producer.commune)}", f"  province: {_q(producer.province)}",
+                 *location_lines(options.seed, producer.id, producer.province, producer.commune,
+                                 PRODUCER_SHARE),
                  "contacts:",
                  f"  phone: \"0{rng.randint(200, 299)} {rng.randint(1000, 9999)} "
                  f"{rng.randint(100, 999)}\"",
@@ -532,6 +535,8 @@ def synthesize(out: Path, options: SynthOptions) -> SynthSummary:
             street = f"Số {rng.randint(1, 300)} đường {rng.choice(PLACE_PARTS)}"
             lines += ["address:", f"  street: {_q(street)}",
                       f"  commune: {_q(commune)}", f"  province: {_q(province)}",
+                      *location_lines(options.seed, pos_id, province, commune,
+                                      POINT_OF_SALE_SHARE),
                       f"opening_hours: {_q('7:30–17:00, thứ Hai đến thứ Bảy')}"]
         lines += ["carries:", "  producers:", *(f"    - {p.id}" for p in carried)]
         (pos_dir / f"{pos_id}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")

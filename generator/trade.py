@@ -9,6 +9,7 @@ the templates stay declarative. Nothing here imports MkDocs.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 from .catalogue import Catalogue, place_slug
-from .pages import PRODUCER_TYPE_LABELS, PageSpec, Urls, paginate
+from .pages import PRODUCER_TYPE_LABELS, Pager, PageSpec, Urls, paginate
 from .records import (
     Address,
     Exhibitor,
@@ -27,6 +28,7 @@ from .records import (
     Producer,
     Product,
 )
+from .regions import Region, RegionUrls, province_level, regions
 from .text import sorted_vi
 
 #: Point-of-sale kinds in the order the index shows them, with their Vietnamese names.
@@ -57,14 +59,25 @@ FAIR_PHASE_LABELS: dict[str, str] = {
 
 #: Size of the cards grid on a point-of-sale page before it is split into pages.
 CARRIED_PAGE_SIZE = 48
+#: Lines on one page of the points-of-sale lists, the fair lists and the map's address list.
+#: Measured at national scale: a line is about 450 bytes of HTML (a map line 550) over about
+#: 15 KB of page, so every such page stays under the product page's 40 KB.
+POINTS_PAGE_SIZE = 50
+FAIRS_PAGE_SIZE = 50
+MAP_PAGE_SIZE = 40
 
 
 class TradeUrls:
     """Site-root-relative URLs of the pages and files this module adds."""
 
     @staticmethod
-    def points_of_sale() -> str:
-        return "diem-ban/"
+    def points_of_sale(page: int = 1) -> str:
+        return _paged("diem-ban/", page)
+
+    @staticmethod
+    def province_points_of_sale(slug: str, page: int = 1) -> str:
+        # Point-of-sale ids cannot be 'tinh' (trade_checks), so no page can sit here.
+        return _paged(f"diem-ban/tinh/{slug}/", page)
 
     @staticmethod
     def point_of_sale(pos: PointOfSale, page: int = 1) -> str:
@@ -72,12 +85,26 @@ class TradeUrls:
         return base if page == 1 else f"{base}trang-{page}/"
 
     @staticmethod
-    def fairs() -> str:
-        return "hoi-cho/"
+    def fairs(page: int = 1) -> str:
+        return _paged("hoi-cho/", page)
 
     @staticmethod
-    def map() -> str:
-        return "ban-do/"
+    def fair_year(year: int, page: int = 1) -> str:
+        # Fair ids cannot be 'nam-<digits>' (trade_checks), so no fair page sits here.
+        return _paged(f"hoi-cho/nam-{year}/", page)
+
+    @staticmethod
+    def map(page: int = 1) -> str:
+        return _paged("ban-do/", page)
+
+    @staticmethod
+    def province_map(slug: str, page: int = 1) -> str:
+        return _paged(f"ban-do/tinh/{slug}/", page)
+
+    @staticmethod
+    def map_data(slug: str | None = None) -> str:
+        """The markers of one map (the whole catalogue's, or a province's) as JSON."""
+        return f"{TradeUrls.province_map(slug) if slug else TradeUrls.map()}vi-tri.json"
 
     @staticmethod
     def fair_calendar(fair: Fair) -> str:
@@ -99,6 +126,10 @@ class TradeUrls:
         query = urlencode({"mlat": f"{location.lat:.5f}", "mlon": f"{location.lon:.5f}"})
         return (f"https://www.openstreetmap.org/?{query}"
                 f"#map=17/{location.lat:.5f}/{location.lon:.5f}")
+
+
+def _paged(base: str, page: int) -> str:
+    return base if page == 1 else f"{base}trang-{page}/"
 
 
 # --- fairs on the build date -----------------------------------------------------
@@ -291,6 +322,32 @@ def points_of_sale_by_commune(points: Iterable[PointOfSale]) -> list[CommuneGrou
     return groups
 
 
+@dataclass(frozen=True)
+class PointsPage:
+    """One page of a points-of-sale list: its lines grouped by commune, then kind."""
+
+    pager: Pager
+    groups: tuple[CommuneGroup, ...]
+    #: Slugs of the groups begun on an earlier page (their heading says so).
+    continued: frozenset[str]
+
+
+def points_of_sale_pages(points: Iterable[PointOfSale], url_of: Any) -> list[PointsPage]:
+    """The list of ``points`` by commune then kind, cut into pages of ``POINTS_PAGE_SIZE``.
+
+    Pages cut the one ordered list, so a commune may run on over the next page.
+    """
+    ordered = [pos for g in points_of_sale_by_commune(points) for k in g.kinds
+               for pos in k.points]
+    pages = []
+    seen: set[str] = set()
+    for pager in paginate(ordered, url_of, POINTS_PAGE_SIZE):
+        groups = tuple(points_of_sale_by_commune(pager.items))
+        pages.append(PointsPage(pager, groups, frozenset(g.slug for g in groups) & seen))
+        seen.update(g.slug for g in groups)
+    return pages
+
+
 # --- the map -----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -310,21 +367,82 @@ class MapMarker:
     osm_url: str
 
 
+def _point_marker(pos: PointOfSale) -> MapMarker:
+    assert pos.location is not None
+    return MapMarker("point-of-sale", f"diem-ban-{pos.id}", pos.name,
+                     POINT_OF_SALE_KINDS[pos.kind], Urls.point_of_sale(pos),
+                     address_line(pos.address), pos.location.lat, pos.location.lon,
+                     TradeUrls.openstreetmap(pos.location))
+
+
+def _producer_marker(p: Producer) -> MapMarker:
+    assert p.location is not None
+    return MapMarker("producer", f"chu-the-{p.id}", p.name, PRODUCER_TYPE_LABELS[p.type],
+                     Urls.producer(p), address_line(p.address), p.location.lat, p.location.lon,
+                     TradeUrls.openstreetmap(p.location))
+
+
 def map_markers(catalogue: Catalogue) -> tuple[list[MapMarker], list[MapMarker]]:
     """(points of sale, producers) that have coordinates, each in name order."""
-    points = [
-        MapMarker("point-of-sale", f"diem-ban-{pos.id}", pos.name,
-                  POINT_OF_SALE_KINDS[pos.kind], Urls.point_of_sale(pos), address_line(pos.address),
-                  pos.location.lat, pos.location.lon, TradeUrls.openstreetmap(pos.location))
-        for pos in catalogue.points_of_sale.values() if pos.location is not None
-    ]
-    producers = [
-        MapMarker("producer", f"chu-the-{p.id}", p.name, PRODUCER_TYPE_LABELS[p.type],
-                  Urls.producer(p), address_line(p.address), p.location.lat, p.location.lon,
-                  TradeUrls.openstreetmap(p.location))
-        for p in catalogue.producers_sorted if p.location is not None
-    ]
+    points = [_point_marker(pos) for pos in catalogue.points_of_sale.values()
+              if pos.location is not None]
+    producers = [_producer_marker(p) for p in catalogue.producers_sorted
+                 if p.location is not None]
     return sorted_vi(points, key=lambda m: m.name), producers
+
+
+@dataclass(frozen=True)
+class MapScope:
+    """The places one map shows: the whole catalogue's, or one province's."""
+
+    #: Province slug; None for the whole catalogue (a one-province catalogue).
+    slug: str | None
+    name: str
+    points: tuple[MapMarker, ...]
+    producers: tuple[MapMarker, ...]
+
+    def url(self, page: int = 1) -> str:
+        return TradeUrls.province_map(self.slug, page) if self.slug else TradeUrls.map(page)
+
+    @property
+    def data_url(self) -> str:
+        return TradeUrls.map_data(self.slug)
+
+    @property
+    def markers(self) -> tuple[MapMarker, ...]:
+        """Points of sale first, then producers: the order of the address list."""
+        return self.points + self.producers
+
+
+def map_scopes(catalogue: Catalogue, areas: Iterable[Region] | None = None) -> list[MapScope]:
+    """One map for a one-province catalogue; else one per province with located places.
+
+    With several provinces, a located point of sale without an address (an online
+    shop) belongs to no province and is on no map.
+    """
+    if not province_level(catalogue):
+        points, producers = map_markers(catalogue)
+        return [MapScope(None, "", tuple(points), tuple(producers))]
+    return [
+        MapScope(r.slug, r.name, tuple(_point_marker(p) for p in r.located_points),
+                 tuple(_producer_marker(p) for p in r.located_producers))
+        for r in (regions(catalogue) if areas is None else areas)
+        if r.located_points or r.located_producers
+    ]
+
+
+def map_data(scope: MapScope) -> dict[str, Any]:
+    """The JSON the map script draws: every marker of ``scope``, links relative to the file."""
+    folder = posixpath.dirname(scope.data_url)
+
+    def rel(url: str) -> str:
+        return posixpath.relpath(url, folder) + "/"
+
+    return {"markers": [
+        {"kind": m.kind, "anchor": m.anchor, "name": m.name, "label": m.label,
+         "address": m.address, "url": rel(m.url), "lat": m.lat, "lon": m.lon}
+        for m in scope.markers
+    ]}
 
 
 # --- schema.org ---------------------------------------------------------------------
@@ -432,21 +550,115 @@ def _pos_summary(pos: PointOfSale) -> str:
             f"bán {len(pos.products)} sản phẩm OCOP.")
 
 
+def _suffix(pager: Pager) -> str:
+    return f" – trang {pager.number}" if pager.number > 1 else ""
+
+
+POINTS_DESCRIPTION = ("Điểm giới thiệu sản phẩm OCOP, cửa hàng, siêu thị, chợ và cửa hàng "
+                      "trực tuyến bán sản phẩm OCOP, theo xã, phường.")
+
+
+def _points_of_sale_indexes(points: list[PointOfSale], areas: list[Region],
+                            several: bool) -> list[PageSpec]:
+    """``diem-ban/``: every point of sale by commune; with several provinces, the
+    provinces and the online shops, each province's points on its own pages."""
+    pages: list[PageSpec] = []
+    listed = [p for p in points if p.address is None] if several else points
+    with_points = [r for r in areas if r.points_of_sale] if several else []
+    for page in points_of_sale_pages(listed, TradeUrls.points_of_sale):
+        pages.append(PageSpec(
+            url=TradeUrls.points_of_sale(page.pager.number),
+            template="ocop/index-points-of-sale.html",
+            title="Nơi mua sản phẩm OCOP" + _suffix(page.pager), kind="index",
+            description=POINTS_DESCRIPTION,
+            context={"listing": page, "pager": page.pager, "total": len(points), "region": None,
+                     "regions": with_points if page.pager.number == 1 else []},
+        ))
+    for region in with_points:
+        for page in points_of_sale_pages(
+                region.points_of_sale,
+                lambda n, s=region.slug: TradeUrls.province_points_of_sale(s, n)):
+            pages.append(PageSpec(
+                url=TradeUrls.province_points_of_sale(region.slug, page.pager.number),
+                template="ocop/index-points-of-sale.html",
+                title=f"Nơi mua sản phẩm OCOP ở {region.name}" + _suffix(page.pager),
+                kind="index",
+                description=f"Điểm bán sản phẩm OCOP ở {region.name}, theo xã, phường.",
+                context={"listing": page, "pager": page.pager, "total": len(region.points_of_sale),
+                         "region": region, "regions": [], "province_url": RegionUrls.province},
+            ))
+    return pages
+
+
+def _fair_indexes(catalogue: Catalogue) -> list[PageSpec]:
+    """``hoi-cho/``: fairs to come (paginated); past fairs there too while they are
+    few, else on a page per year (``hoi-cho/nam-YYYY/``, paginated)."""
+    schedule = fair_schedule(catalogue.fairs.values(), catalogue.build_date)
+    past_inline = sum(len(y.fairs) for y in schedule.past_by_year) <= FAIRS_PAGE_SIZE
+    pages = []
+    for pager in paginate(schedule.current, TradeUrls.fairs, FAIRS_PAGE_SIZE):
+        pages.append(PageSpec(
+            url=TradeUrls.fairs(pager.number), template="ocop/index-fairs.html",
+            title="Hội chợ, triển lãm OCOP" + _suffix(pager), kind="index",
+            description="Hội chợ, triển lãm có sản phẩm OCOP: sắp diễn ra và đã diễn ra.",
+            context={"schedule": schedule, "pager": pager, "past_inline": past_inline},
+        ))
+    for year in () if past_inline else schedule.past_by_year:
+        for pager in paginate(year.fairs, lambda n, y=year.year: TradeUrls.fair_year(y, n),
+                              FAIRS_PAGE_SIZE):
+            pages.append(PageSpec(
+                url=TradeUrls.fair_year(year.year, pager.number), template="ocop/fairs-year.html",
+                title=f"Hội chợ, triển lãm OCOP năm {year.year}" + _suffix(pager), kind="index",
+                description=f"Hội chợ, triển lãm có sản phẩm OCOP đã diễn ra năm {year.year}.",
+                context={"year": year, "pager": pager},
+            ))
+    return pages
+
+
+def _map_pages(scopes: list[MapScope], several: bool) -> tuple[list[PageSpec], dict[str, str]]:
+    """The map pages, and the page whose address list holds each marker (by anchor)."""
+    pages = []
+    where: dict[str, str] = {}
+    for scope in scopes:
+        title = f"Bản đồ nơi mua ở {scope.name}" if scope.slug else "Bản đồ nơi mua"
+        for pager in paginate(scope.markers, scope.url, MAP_PAGE_SIZE):
+            url = scope.url(pager.number)
+            where.update((m.anchor, url) for m in pager.items)
+            pages.append(PageSpec(
+                url=url, template="ocop/map.html", title=title + _suffix(pager), kind="map",
+                description="Bản đồ các điểm bán và chủ thể OCOP có vị trí, kèm danh sách "
+                            "địa chỉ" + (f" ở {scope.name}." if scope.slug else "."),
+                context={"scope": scope, "pager": pager,
+                         "point_markers": [m for m in pager.items if m.kind == "point-of-sale"],
+                         "producer_markers": [m for m in pager.items if m.kind == "producer"]},
+            ))
+    if several:
+        pages.append(PageSpec(
+            url=TradeUrls.map(), template="ocop/index-map.html", title="Bản đồ nơi mua",
+            kind="index", description="Bản đồ các điểm bán và chủ thể OCOP theo tỉnh, thành phố.",
+            context={"scopes": scopes},
+        ))
+    return pages, where
+
+
 def plan_trade_pages(catalogue: Catalogue) -> list[PageSpec]:
-    """A page per point of sale and fair, their indexes and the map."""
+    """A page per point of sale and fair, their indexes and the maps."""
     today = catalogue.build_date
+    several = province_level(catalogue)
+    areas = regions(catalogue) if several else []
+    map_pages, map_pages_of = _map_pages(map_scopes(catalogue, areas), several)
     pages: list[PageSpec] = []
     points = sorted_vi(catalogue.points_of_sale.values(), key=lambda p: p.name)
     for pos in points:
         for pager in paginate(pos.products, lambda n, p=pos: TradeUrls.point_of_sale(p, n),
                               CARRIED_PAGE_SIZE):
-            suffix = f" – trang {pager.number}" if pager.number > 1 else ""
             pages.append(PageSpec(
                 url=TradeUrls.point_of_sale(pos, pager.number),
-                template="ocop/point-of-sale.html", title=pos.name + suffix,
+                template="ocop/point-of-sale.html", title=pos.name + _suffix(pager),
                 kind="point-of-sale", description=_pos_summary(pos),
                 context={"pos": pos, "pager": pager, "pager_number": pager.number,
-                         "producers": carried_producers(pos)},
+                         "producers": carried_producers(pos),
+                         "map_url": map_pages_of.get(f"diem-ban-{pos.id}")},
             ))
     for fair in catalogue.fairs.values():
         pages.append(PageSpec(
@@ -454,24 +666,7 @@ def plan_trade_pages(catalogue: Catalogue) -> list[PageSpec]:
             description=_fair_summary(fair),
             context={"fair": fair, "phase": fair_phase(fair, today)},
         ))
-    pages.append(PageSpec(
-        url=TradeUrls.points_of_sale(), template="ocop/index-points-of-sale.html",
-        title="Nơi mua sản phẩm OCOP", kind="index",
-        description="Điểm giới thiệu sản phẩm OCOP, cửa hàng, siêu thị, chợ và cửa hàng "
-                    "trực tuyến bán sản phẩm OCOP, theo xã, phường.",
-        context={"groups": points_of_sale_by_commune(points), "points": points},
-    ))
-    pages.append(PageSpec(
-        url=TradeUrls.fairs(), template="ocop/index-fairs.html",
-        title="Hội chợ, triển lãm OCOP", kind="index",
-        description="Hội chợ, triển lãm có sản phẩm OCOP: sắp diễn ra và đã diễn ra.",
-        context={"schedule": fair_schedule(catalogue.fairs.values(), today)},
-    ))
-    point_markers, producer_markers = map_markers(catalogue)
-    pages.append(PageSpec(
-        url=TradeUrls.map(), template="ocop/map.html", title="Bản đồ nơi mua",
-        kind="map",
-        description="Bản đồ các điểm bán và chủ thể OCOP có vị trí, kèm danh sách địa chỉ.",
-        context={"point_markers": point_markers, "producer_markers": producer_markers},
-    ))
+    pages += _points_of_sale_indexes(points, areas, several)
+    pages += _fair_indexes(catalogue)
+    pages += map_pages
     return pages

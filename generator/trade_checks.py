@@ -14,15 +14,26 @@ the catalogue):
   file, in the order producers, products, points of sale, fairs;
 * the same id twice in one list (``carries.producers``, ``carries.products``,
   an exhibitor's ``products``): reported on the repeat.
+
+Ids that would take the URL of one of their section's index pages (a point of
+sale 'tinh', a fair 'nam-2020') are refused too, like 'trang-2' everywhere.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .errors import Problems
 from .load import LoadedRecords
 from .schema import Source
+
+#: Ids that would take the URL of an index page: diem-ban/tinh/<province>/ (points of
+#: sale of a province) and hoi-cho/nam-<year>/ (past fairs of a year).
+_RESERVED_IDS = {
+    "point of sale": (re.compile(r"^tinh$"), "the points of sale of each province"),
+    "fair": (re.compile(r"^nam-[0-9]+$"), "the past fairs of each year"),
+}
 
 _KIND_NAMES = {"producer": "the producer", "product": "the product",
                "point of sale": "the point of sale", "fair": "the fair"}
@@ -54,6 +65,11 @@ def check_trade_records(loaded: LoadedRecords, problems: Problems) -> None:
                                "(rename this file)")
             else:
                 owners[record_id] = (kind, record.source.path)
+            reserved, pages = _RESERVED_IDS[kind]
+            if reserved.match(record_id):
+                problems.error(record.source.at(""), "-",
+                               f"id '{record_id}' is reserved for the pages of {pages}; "
+                               "choose another file name")
     for pos in loaded.points_of_sale.values():
         _repeats(pos.carries.producers, "carries.producers", pos.source, problems)
         _repeats(pos.carries.products, "carries.products", pos.source, problems)

@@ -27,6 +27,7 @@ PAGES = {
     "index-fairs.html": "hoi-cho/index.html",
     "suppliers.html": "nha-cung-cap/index.html",
     "statistics.html": "thong-ke/index.html",
+    "map.html": "ban-do/index.html",
 }
 
 

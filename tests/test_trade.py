@@ -275,7 +275,7 @@ def test_trade_pages_carry_their_jsonld(sample_site: Path):
 def test_map_page_lists_every_place_with_coordinates(sample_site: Path, cat):
     html = (sample_site / "ban-do" / "index.html").read_text(encoding="utf-8")
     points, producers = trade.map_markers(cat)
-    assert html.count('class="ocop-marker ') == len(points) + len(producers)
+    assert html.count('class="ocop-marker"') == len(points) + len(producers)
     assert html.count('href="https://www.openstreetmap.org/?mlat=') == len(points) + len(
         producers)
     assert 'src="../assets/vendor/leaflet/leaflet.js"' in html
