@@ -72,14 +72,36 @@ def plain_material(folder: Path, pages: int) -> Path:
 
 
 def html_pages(site: Path) -> list[Path]:
-    return [p for p in site.rglob("*.html") if p.name != "404.html"]
+    """Pages MkDocs renders (short verification URLs q/<id>/ are written directly)."""
+    return [p for p in site.rglob("*.html")
+            if p.name != "404.html" and not p.relative_to(site).as_posix().startswith("q/")]
+
+
+def search_transfer(site: Path, query: str) -> tuple[int, int]:
+    """Compressed bytes for a first header query and a first finder query (tools/bench_search)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import bench_search as bs
+
+    scale = bs.Scale("bench", 0, 0, 0, 0, 0, query)
+    product = next(p for p in sorted((site / "san-pham").iterdir())
+                   if p.is_dir() and not p.name.startswith("trang-")).name
+    ledger = bs.Ledger()
+    server, base = bs.serve(site, ledger)
+    try:
+        steps = bs.browse(base, ledger, scale, f"san-pham/{product}/")
+    finally:
+        server.shutdown()
+        server.server_close()
+    header = next(s for s in steps if s.name.startswith("header: first"))
+    finder = next(s for s in steps if s.name.startswith("finder: first"))
+    return header.answer, finder.answer
 
 
 def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def bench_scale(name: str, sizes: dict[str, int], epoch: str) -> dict[str, str]:
+def bench_scale(name: str, sizes: dict[str, int], epoch: str) -> tuple[dict[str, str], str]:
     project = WORK / name
     if project.exists():
         shutil.rmtree(project)
@@ -99,6 +121,8 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str) -> dict[str, str]:
     largest = max(product_pages, key=lambda p: p.stat().st_size)
     plain = plain_material(WORK / f"{name}-plain", len(pages))
     plain_run = run([str(BIN / "mkdocs"), "build", "-q"], plain, env)
+    header_kb, finder_kb = search_transfer(site, "mam ca linh")
+    timings = re.findall(r"ocop timings: (.*)", warm.output)
     photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", warm.output)
     cold_photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", cold.output)
     return {
@@ -116,7 +140,9 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str) -> dict[str, str]:
         "peak memory, plain (MB)": f"{plain_run.peak_mb:.0f}",
         "largest product page (KB)": f"{largest.stat().st_size / 1024:.1f}",
         "site size (MB)": f"{folder_size(site) / 1e6:.1f}",
-    }
+        "search: first query (KB gz)": f"{header_kb / 1024:.1f}",
+        "finder: first query (KB gz)": f"{finder_kb / 1024:.1f}",
+    }, (timings[-1] if timings else "")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,13 +152,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epoch", default="1795003200", help="SOURCE_DATE_EPOCH of the builds")
     args = parser.parse_args(argv)
     WORK.mkdir(exist_ok=True)
-    results = {name: bench_scale(name, SCALES[name], args.epoch) for name in args.scales}
+    results: dict[str, dict[str, str]] = {}
+    notes: dict[str, str] = {}
+    for name in args.scales:
+        results[name], notes[name] = bench_scale(name, SCALES[name], args.epoch)
+        print(f"[{name}] done", flush=True)
     rows = list(next(iter(results.values())))
     width = max(len(r) for r in rows)
     print(f"{'':{width}}  " + "  ".join(f"{n:>12}" for n in results))
     for row in rows:
         print(f"{row:{width}}  " + "  ".join(f"{results[n][row]:>12}" for n in results))
-    print(f"\n{os.cpu_count()} CPU(s); Python {sys.version.split()[0]}")
+    for name, note in notes.items():
+        print(f"\n{name}, warm rebuild: {note}")
+    print(f"\n{os.cpu_count()} CPU(s); Python {sys.version.split()[0]}; build time is wall "
+          "clock; peak memory is the largest resident set of one process (workers are "
+          "forked copies sharing pages)")
     return 0
 
 

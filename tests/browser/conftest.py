@@ -70,3 +70,32 @@ def phone(browser) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def _offline(route) -> None:
+    """Block everything but the local test server: no map tiles, no network."""
+    if route.request.url.startswith(("http://127.0.0.1", "data:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+@pytest.fixture
+def offline_page(browser) -> Iterator[object]:
+    """A desktop page that can reach only 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    context.route("**/*", _offline)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def no_js_page(browser) -> Iterator[object]:
+    """A 360 px phone with JavaScript off and no network."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN",
+                                  java_script_enabled=False)
+    context.route("**/*", _offline)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -61,34 +61,9 @@ def provinces_url(provinces_site: Path) -> Iterator[str]:
         server.server_close()
 
 
-def _offline(route) -> None:
-    if route.request.url.startswith(("http://127.0.0.1", "data:")):
-        route.continue_()
-    else:
-        route.abort()
-
-
-@pytest.fixture
-def offline(browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    context.route("**/*", _offline)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def no_js(browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN",
-                                  java_script_enabled=False)
-    context.route("**/*", _offline)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def test_province_map_draws_all_its_markers_from_json(offline, provinces_site, provinces_url):
-    page = offline
+def test_province_map_draws_all_its_markers_from_json(offline_page, provinces_site,
+                                                      provinces_url):
+    page = offline_page
     page.goto(provinces_url + "ban-do/")
     provinces = page.locator("article ul.ocop-index > li > a")
     assert provinces.count() == 3
@@ -115,9 +90,9 @@ def test_province_map_draws_all_its_markers_from_json(offline, provinces_site, p
     assert page.locator("h1").inner_text() == last["name"]
 
 
-def test_point_of_sale_opens_its_marker_on_the_right_list_page(offline, provinces_site,
+def test_point_of_sale_opens_its_marker_on_the_right_list_page(offline_page, provinces_site,
                                                                provinces_url):
-    page = offline
+    page = offline_page
     # The last located point of sale of a province sits on a later page of its list.
     for pos_page in sorted((provinces_site / "diem-ban").glob("*/index.html")):
         html = pos_page.read_text(encoding="utf-8")
@@ -136,8 +111,8 @@ def test_point_of_sale_opens_its_marker_on_the_right_list_page(offline, province
     assert name in popup.inner_text()
 
 
-def test_without_javascript_every_province_page_is_a_list(no_js, provinces_url):
-    page = no_js
+def test_without_javascript_every_province_page_is_a_list(no_js_page, provinces_url):
+    page = no_js_page
     page.goto(provinces_url + "dia-phuong/")
     page.locator("article ul.ocop-index a").first.click()
     page.wait_for_url(re.compile(r"/dia-phuong/tinh/[a-z0-9-]+/$"))

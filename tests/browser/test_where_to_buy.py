@@ -3,36 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-
-import pytest
-
-
-def _offline(route) -> None:
-    """Block everything but the local test server: no tiles, no network."""
-    if route.request.url.startswith(("http://127.0.0.1", "data:")):
-        route.continue_()
-    else:
-        route.abort()
-
-
-@pytest.fixture
-def offline_page(browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    context.route("**/*", _offline)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def no_js_page(browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN",
-                                  java_script_enabled=False)
-    context.route("**/*", _offline)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_where_to_buy_reaches_the_point_of_sale_and_back(page, site_url):
