@@ -345,6 +345,7 @@ def _index(catalogue: Catalogue) -> None:
     catalogue.provinces = {p.slug: p for p in sorted_vi(provinces, key=lambda p: p.name)}
 
 
-def build_catalogue(layout: SourceLayout, today: dt.date, problems: Problems) -> Catalogue:
+def build_catalogue(layout: SourceLayout, today: dt.date, problems: Problems,
+                    workers: int = 1) -> Catalogue:
     """Load and link a catalogue; check ``problems`` before using the result."""
-    return link(load_records(layout, problems), today, problems)
+    return link(load_records(layout, problems, workers), today, problems)

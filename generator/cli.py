@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -57,7 +58,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     layout, strict = layout_from_config(Path(args.config))
     strict = strict or args.strict
     problems = Problems()
-    catalogue = build_catalogue(layout, build_date(), problems)
+    workers = int(os.environ.get("OCOP_WORKERS") or os.cpu_count() or 1)
+    catalogue = build_catalogue(layout, build_date(), problems, workers)
     if getattr(args, "format", "text") == "github":
         print(github_annotations(problems, strict))
     print(problems.report(), file=sys.stderr if problems.failed(strict) else sys.stdout)

@@ -7,6 +7,7 @@ builds typed records. Cross-references are checked later, by ``catalogue``.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import unicodedata
@@ -308,19 +309,75 @@ def load_groups(path: Path, layout: SourceLayout, problems: Problems) -> Product
     return groups
 
 
-def load_records(layout: SourceLayout, problems: Problems) -> LoadedRecords:
-    """Read every record; problems are collected, never raised."""
+#: Below this many producer folders, reading in one process is quicker than forking.
+PARALLEL_MIN_FOLDERS = 1000
+
+# Set in the parent just before forking loader workers; read by them.
+_FOLDERS: tuple[list[list[_Entry]], SourceLayout] | None = None
+
+
+def _load_chunk(index: int) -> tuple[LoadedRecords, Problems]:
+    assert _FOLDERS is not None
+    chunks, layout = _FOLDERS
+    part, problems = LoadedRecords(groups=ProductGroups(decision="")), Problems()
+    for entry in chunks[index]:
+        _load_producer_folder(entry, layout, problems, part)
+    return part, problems
+
+
+def _load_folders(folders: list[_Entry], layout: SourceLayout, problems: Problems,
+                  out: LoadedRecords, workers: int) -> None:
+    """Read producer folders, in forked worker processes for a big catalogue.
+
+    Parsing and validating tens of thousands of small files is CPU work that
+    splits cleanly by folder; results are merged in folder order, so what is
+    loaded and reported is what one process would load and report.
+    """
+    global _FOLDERS
+    if workers < 2 or len(folders) < PARALLEL_MIN_FOLDERS:
+        for entry in folders:
+            _load_producer_folder(entry, layout, problems, out)
+        return
+    size = max(1, len(folders) // (workers * 8))
+    chunks = [folders[i:i + size] for i in range(0, len(folders), size)]
+    _FOLDERS = (chunks, layout)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_load_chunk, range(len(chunks)))
+    finally:
+        _FOLDERS = None
+    for part, part_problems in parts:
+        problems.extend(part_problems)
+        out.producers.update(part.producers)
+        out.unreadable |= part.unreadable
+        for product_id, product in part.products.items():
+            if product_id in out.products:  # the same id in two chunks
+                other = out.products[product_id].source.path
+                problems.error(Position(product.source.path), "-",
+                               f"product id '{product_id}' is already used by {other}")
+                continue
+            out.products[product_id] = product
+
+
+def load_records(layout: SourceLayout, problems: Problems, workers: int = 1) -> LoadedRecords:
+    """Read every record; problems are collected, never raised.
+
+    ``workers`` > 1 reads a large catalogue in that many forked processes (never
+    from a threaded program such as ``mkdocs serve``).
+    """
     out = LoadedRecords(groups=load_groups(layout.groups_file, layout, problems))
     if not layout.products_dir.is_dir():
         problems.error(Position(layout.rel(layout.products_dir)), "-", "products folder not found")
     elif _check_inside(layout.products_dir, layout, problems):
+        folders = []
         for entry in _scan(layout.products_dir, layout, problems):
             if not entry.is_dir:
                 if not entry.name.lower().endswith((".md", ".txt")):
                     problems.error(Position(layout.rel(entry.path)), "-",
                                    "unexpected file: products/ holds one folder per producer")
                 continue
-            _load_producer_folder(entry, layout, problems, out)
+            folders.append(entry)
+        _load_folders(folders, layout, problems, out, workers)
     for kind, cls, folder, target in (
         ("point of sale", PointOfSale, layout.points_of_sale_dir, out.points_of_sale),
         ("fair", Fair, layout.fairs_dir, out.fairs),

@@ -142,7 +142,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.problems = Problems()
         self.timings = {}
         start = time.perf_counter()
-        loaded = load_records(layout, self.problems)
+        loaded = load_records(layout, self.problems, self._workers())
         selection = os.environ.get("OCOP_PREVIEW") or self.config.preview
         if selection:
             try:
@@ -233,13 +233,19 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.renderer.terminate()
             self.renderer = None
 
+    def _workers(self) -> int:
+        """Processes for loading and rendering; 1 under `mkdocs serve`, whose
+        threaded server must not fork."""
+        if self.command == "serve":
+            return 1
+        return int(os.environ.get("OCOP_WORKERS") or self.config.workers or os.cpu_count() or 1)
+
     def _start_workers(self, env: Any, config: Any, files: Files) -> None:
         """Render generated pages in worker processes when it pays off."""
-        workers = int(os.environ.get("OCOP_WORKERS") or self.config.workers or os.cpu_count() or 1)
+        workers = self._workers()
         doc_files = files.documentation_pages()
         pages = [f.page for f in doc_files if isinstance(f.page, CataloguePage)]
-        # Not under `mkdocs serve` (a threaded server must not fork), not for small sites.
-        if workers < 2 or self.command == "serve" or len(pages) < PARALLEL_MIN_PAGES:
+        if workers < 2 or len(pages) < PARALLEL_MIN_PAGES:
             return
         for page in pages:
             page.meta["template"] = STAND_IN
