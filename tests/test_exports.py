@@ -297,3 +297,16 @@ def test_outputs_are_byte_identical_across_builds(mini_project, fixed_date, tmp_
     assert any(str(f).endswith("qr.svg") for f in files)
     for rel in files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_output_paths_cannot_leave_the_site(tmp_path):
+    from types import SimpleNamespace
+
+    from generator.outputs.sitefiles import write_bytes
+
+    context = SimpleNamespace(site_dir=tmp_path)
+    assert write_bytes(context, "q/x/index.html", b"ok") == "q/x/index.html"
+    assert (tmp_path / "q/x/index.html").read_bytes() == b"ok"
+    for bad in ("../x", "/etc/x", "a/../b", "a\\b/c", "c:/x", "a//b"):
+        with pytest.raises(ValueError, match="output path leaves the site folder"):
+            write_bytes(context, bad, b"")
