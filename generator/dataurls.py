@@ -8,6 +8,7 @@ open data (people bookmark and script against them): never rename one.
 
 from __future__ import annotations
 
+from .pages import paged_url
 from .records import Producer, Product
 
 #: Folder of the open-data files and of their documentation page.
@@ -26,17 +27,12 @@ CSV_FILES: dict[str, str] = {
 }
 
 
-def _paged(base: str, page: int) -> str:
-    # The same pattern as the catalogue listings ('…/trang-2/').
-    return base if page == 1 else f"{base}trang-{page}/"
-
-
 class DataUrls:
     """Site-root-relative paths of the supplier, statistics and open-data outputs."""
 
     @staticmethod
     def suppliers(page: int = 1) -> str:
-        return _paged("nha-cung-cap/", page)
+        return paged_url("nha-cung-cap/", page)
 
     #: Compact facet data behind the supplier filter (plain and gzip-compressed).
     suppliers_filter = "nha-cung-cap/bo-loc.json"

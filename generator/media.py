@@ -113,7 +113,3 @@ class MediaLibrary:
             for variant in (*image.variants, image.fallback):
                 out[f"{MEDIA_DIR}/{variant.name}"] = self.processor.output_path(variant.name)
         return sorted(out.items())
-
-    @property
-    def stats(self) -> object:
-        return self.processor.stats

@@ -37,28 +37,28 @@ class Urls:
 
     @staticmethod
     def stars(stars: int, page: int = 1) -> str:
-        return _paged(f"sao/{stars}/", page)
+        return paged_url(f"sao/{stars}/", page)
 
     @staticmethod
     def category(category: Category, page: int = 1) -> str:
-        return _paged(f"nhom/{category.id}/", page)
+        return paged_url(f"nhom/{category.id}/", page)
 
     @staticmethod
     def place(slug: str, page: int = 1) -> str:
-        return _paged(f"dia-phuong/{slug}/", page)
+        return paged_url(f"dia-phuong/{slug}/", page)
 
     @staticmethod
     def products(page: int = 1) -> str:
-        return _paged("san-pham/", page)
+        return paged_url("san-pham/", page)
 
     @staticmethod
     def producers(page: int = 1) -> str:
-        return _paged("chu-the/", page)
+        return paged_url("chu-the/", page)
 
     @staticmethod
     def producer_products(producer: Producer, page: int = 1) -> str:
         """All products of a producer with more than a page of them."""
-        return _paged(f"chu-the/{producer.id}/san-pham/", page)
+        return paged_url(f"chu-the/{producer.id}/san-pham/", page)
 
     @staticmethod
     def point_of_sale(pos: PointOfSale) -> str:
@@ -69,7 +69,8 @@ class Urls:
         return f"hoi-cho/{fair.id}/"
 
 
-def _paged(base: str, page: int) -> str:
+def paged_url(base: str, page: int) -> str:
+    """URL of page ``page`` of a listing at ``base``: base, then base/trang-2/ …"""
     return base if page == 1 else f"{base}trang-{page}/"
 
 

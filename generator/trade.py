@@ -17,7 +17,7 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 from .catalogue import Catalogue, place_slug
-from .pages import PRODUCER_TYPE_LABELS, Pager, PageSpec, Urls, paginate
+from .pages import PRODUCER_TYPE_LABELS, Pager, PageSpec, Urls, paged_url, paginate
 from .records import (
     Address,
     Exhibitor,
@@ -72,34 +72,33 @@ class TradeUrls:
 
     @staticmethod
     def points_of_sale(page: int = 1) -> str:
-        return _paged("diem-ban/", page)
+        return paged_url("diem-ban/", page)
 
     @staticmethod
     def province_points_of_sale(slug: str, page: int = 1) -> str:
         # Point-of-sale ids cannot be 'tinh' (trade_checks), so no page can sit here.
-        return _paged(f"diem-ban/tinh/{slug}/", page)
+        return paged_url(f"diem-ban/tinh/{slug}/", page)
 
     @staticmethod
     def point_of_sale(pos: PointOfSale, page: int = 1) -> str:
-        base = Urls.point_of_sale(pos)
-        return base if page == 1 else f"{base}trang-{page}/"
+        return paged_url(Urls.point_of_sale(pos), page)
 
     @staticmethod
     def fairs(page: int = 1) -> str:
-        return _paged("hoi-cho/", page)
+        return paged_url("hoi-cho/", page)
 
     @staticmethod
     def fair_year(year: int, page: int = 1) -> str:
         # Fair ids cannot be 'nam-<digits>' (trade_checks), so no fair page sits here.
-        return _paged(f"hoi-cho/nam-{year}/", page)
+        return paged_url(f"hoi-cho/nam-{year}/", page)
 
     @staticmethod
     def map(page: int = 1) -> str:
-        return _paged("ban-do/", page)
+        return paged_url("ban-do/", page)
 
     @staticmethod
     def province_map(slug: str, page: int = 1) -> str:
-        return _paged(f"ban-do/tinh/{slug}/", page)
+        return paged_url(f"ban-do/tinh/{slug}/", page)
 
     @staticmethod
     def map_data(slug: str | None = None) -> str:
@@ -126,10 +125,6 @@ class TradeUrls:
         query = urlencode({"mlat": f"{location.lat:.5f}", "mlon": f"{location.lon:.5f}"})
         return (f"https://www.openstreetmap.org/?{query}"
                 f"#map=17/{location.lat:.5f}/{location.lon:.5f}")
-
-
-def _paged(base: str, page: int) -> str:
-    return base if page == 1 else f"{base}trang-{page}/"
 
 
 # --- fairs on the build date -----------------------------------------------------

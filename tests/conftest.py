@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Callable
@@ -40,6 +41,23 @@ def mini_project(tmp_path: Path) -> Path:
     config.write_text(text.replace("custom_dir: ../../../theme",
                                    f"custom_dir: {ROOT / 'theme'}"), encoding="utf-8")
     return dest
+
+
+#: The build date of FIXED_EPOCH in Vietnam.
+FIXED_DATE = dt.date(2026, 11, 18)
+
+
+@pytest.fixture(scope="session")
+def sample_catalogue():
+    """The sample catalogue, loaded and linked on FIXED_DATE (read-only for tests)."""
+    from generator.catalogue import build_catalogue
+    from generator.errors import Problems
+    from generator.load import SourceLayout
+
+    problems = Problems()
+    catalogue = build_catalogue(SourceLayout.default(ROOT), FIXED_DATE, problems)
+    assert not problems.errors, problems.report()
+    return catalogue
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,6 @@ from pathlib import Path
 import pytest
 import rawdata
 
-from generator.catalogue import build_catalogue
-from generator.errors import Problems
-from generator.load import SourceLayout
 from generator.outputs.product_feed import FEED_SIZE, newly_certified
 from generator.plan import plan_pages
 
@@ -22,11 +19,9 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture(scope="module")
-def catalogue():
-    problems = Problems()
-    catalogue = build_catalogue(SourceLayout.default(rawdata.ROOT), rawdata.BUILD_DATE, problems)
-    assert not problems.errors
-    return catalogue
+def catalogue(sample_catalogue):
+    assert sample_catalogue.build_date == rawdata.BUILD_DATE
+    return sample_catalogue
 
 
 @pytest.fixture(scope="module")

@@ -47,8 +47,9 @@ def _catalogue(root: Path) -> Catalogue:
 
 
 @pytest.fixture(scope="module")
-def sample() -> Catalogue:
-    return _catalogue(ROOT)
+def sample(sample_catalogue) -> Catalogue:
+    assert sample_catalogue.build_date == FIXED_DATE
+    return sample_catalogue
 
 
 @pytest.fixture(scope="module")

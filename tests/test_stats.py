@@ -11,20 +11,15 @@ from collections import Counter
 import pytest
 import rawdata
 
-from generator.catalogue import build_catalogue
-from generator.errors import Problems
-from generator.load import SourceLayout
 from generator.stats import CHART_WIDTH, PADDING, VALUE_ROOM, Chart, Row, statistics
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def stats():
-    problems = Problems()
-    catalogue = build_catalogue(SourceLayout.default(rawdata.ROOT), rawdata.BUILD_DATE, problems)
-    assert not problems.errors
-    return statistics(catalogue)
+def stats(sample_catalogue):
+    assert sample_catalogue.build_date == rawdata.BUILD_DATE
+    return statistics(sample_catalogue)
 
 
 def chart(stats, chart_id: str) -> dict[str, int]:
