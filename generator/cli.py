@@ -10,12 +10,12 @@ import os
 import sys
 from pathlib import Path
 
-from .catalogue import build_catalogue
-from .clock import build_date
-from .errors import Problems, Severity
-from .load import SourceLayout
-from .records import RECORD_KINDS
-from .schema import json_schema
+from .link.catalogue import build_catalogue
+from .link.clock import build_date
+from .source.load import SourceLayout
+from .source.problems import Problems, Severity
+from .source.records import RECORD_KINDS
+from .source.schema import json_schema
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 SCHEMA_BASE = "https://ocop.example.vn/schemas/"
@@ -33,8 +33,8 @@ def layout_from_config(config_file: Path) -> tuple[SourceLayout, bool]:
 
 def write_schemas(folder: Path = SCHEMA_DIR) -> list[Path]:
     """Write one JSON Schema per record kind; the product one lists the sub-group ids."""
-    from .groups import DEFAULT_GROUPS_FILE
-    from .load import load_groups
+    from .source.groups import DEFAULT_GROUPS_FILE
+    from .source.load import load_groups
 
     problems = Problems()
     groups = load_groups(DEFAULT_GROUPS_FILE, SourceLayout.default(Path.cwd()), problems)
@@ -71,7 +71,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildFailed, build_site
+    from .adapter.publish import BuildFailed, build_site
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     # Our own notes (warnings about certificates, photo work done) are worth showing.
@@ -119,7 +119,7 @@ def github_annotations(problems: Problems, strict: bool = False) -> str:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldError, new_producer, new_product, new_record
+    from .staff.scaffold import ScaffoldError, new_producer, new_product, new_record
 
     layout, _ = layout_from_config(Path(args.config))
     try:
@@ -137,7 +137,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .reports import expiring, format_csv, format_text
+    from .staff.reports import expiring, format_csv, format_text
 
     layout, _ = layout_from_config(Path(args.config))
     problems = Problems()
@@ -181,7 +181,7 @@ def _add_staff_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from .synth import SynthOptions, synthesize
+    from .synth.catalogue import SynthOptions, synthesize
 
     options = SynthOptions(
         products=args.products, producers=args.producers, points_of_sale=args.points_of_sale,

@@ -50,9 +50,9 @@ FIXED_DATE = dt.date(2026, 11, 18)
 @pytest.fixture(scope="session")
 def sample_catalogue():
     """The sample catalogue, loaded and linked on FIXED_DATE (read-only for tests)."""
-    from generator.catalogue import build_catalogue
-    from generator.errors import Problems
-    from generator.load import SourceLayout
+    from generator.link.catalogue import build_catalogue
+    from generator.source.load import SourceLayout
+    from generator.source.problems import Problems
 
     problems = Problems()
     catalogue = build_catalogue(SourceLayout.default(ROOT), FIXED_DATE, problems)
@@ -63,7 +63,7 @@ def sample_catalogue():
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample catalogue, built once per test session with a fixed date."""
-    from generator.build import build_site
+    from generator.adapter.publish import build_site
 
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH

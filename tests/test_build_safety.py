@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_EPOCH, ROOT
 
-from generator.build import BuildFailed, build_site
+from generator.adapter.publish import BuildFailed, build_site
 from generator.cli import main
 
 
@@ -81,7 +81,7 @@ def test_strict_mode_warning_leaves_the_previous_site_untouched(built):
 
 def test_a_crash_after_pages_were_written_leaves_the_previous_site_untouched(
         built, monkeypatch: pytest.MonkeyPatch):
-    from generator import outputs
+    from generator import write as outputs
 
     project, before = built
 
@@ -90,7 +90,7 @@ def test_a_crash_after_pages_were_written_leaves_the_previous_site_untouched(
         raise RuntimeError("writer crashed")
 
     monkeypatch.setattr(outputs, "WRITERS", [*outputs.WRITERS, crashing_writer])
-    monkeypatch.setattr("generator.plugin.WRITERS", outputs.WRITERS)
+    monkeypatch.setattr("generator.adapter.plugin.WRITERS", outputs.WRITERS)
     with pytest.raises(RuntimeError, match="writer crashed"):
         build_site(project / "mkdocs.yml", project / "site")
     assert snapshot(project / "site") == before

@@ -28,7 +28,7 @@ import pytest
 from conftest import FIXED_EPOCH, ROOT
 
 from generator.cli import main
-from generator.yamlsafe import MAX_FILE_BYTES
+from generator.source.yamlsafe import MAX_FILE_BYTES
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 BASE = CORPUS / "_base"
@@ -164,7 +164,7 @@ def _expectations(case: str) -> list[tuple[str, str, str]]:
 @pytest.fixture(scope="module")
 def html_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One site built from the base and every case that has html.txt."""
-    from generator.build import build_site
+    from generator.adapter.publish import build_site
 
     base_files = {p.relative_to(BASE) for p in BASE.rglob("*") if p.is_file()}
     seen: dict[Path, str] = {}

@@ -7,10 +7,10 @@ import unicodedata
 
 import pytest
 
-from generator.catalogue import stars_for_score
-from generator.certificates import add_months, certificate_status
-from generator.formatting import date_vi, vnd
-from generator.text import fold, slugify, sorted_vi
+from generator.link.catalogue import stars_for_score
+from generator.link.certificates import add_months, certificate_status
+from generator.link.text import fold, slugify, sorted_vi
+from generator.render.formatting import date_vi, vnd
 
 
 @pytest.mark.parametrize(("text", "folded"), [

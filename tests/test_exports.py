@@ -16,10 +16,10 @@ import pytest
 import rawdata
 import vobject
 
-from generator.build import build_site
-from generator.outputs.exports import CSV_COLUMNS, csv_cell
-from generator.outputs.vcards import escape_text, fold_line, tel_uri
-from generator.suppliers import standard_label
+from generator.adapter.publish import build_site
+from generator.plan.suppliers import standard_label
+from generator.write.exports import CSV_COLUMNS, csv_cell
+from generator.write.vcards import escape_text, fold_line, tel_uri
 
 SITE_URL = "https://ocop.example.vn/"
 KINDS = {"products": "products.json", "producers": "producers.json",
@@ -302,7 +302,7 @@ def test_outputs_are_byte_identical_across_builds(mini_project, fixed_date, tmp_
 def test_output_paths_cannot_leave_the_site(tmp_path):
     from types import SimpleNamespace
 
-    from generator.outputs.sitefiles import write_bytes
+    from generator.write.files import write_bytes
 
     context = SimpleNamespace(site_dir=tmp_path)
     assert write_bytes(context, "q/x/index.html", b"ok") == "q/x/index.html"

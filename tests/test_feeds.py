@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import rawdata
 
-from generator.outputs.product_feed import FEED_SIZE, newly_certified
 from generator.plan import plan_pages
+from generator.write.product_feed import FEED_SIZE, newly_certified
 
 SITE_URL = "https://ocop.example.vn/"
 ATOM = "{http://www.w3.org/2005/Atom}"

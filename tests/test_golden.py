@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_site
+from generator.adapter.publish import build_site
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -1,4 +1,4 @@
-"""Tests for generator.images: real images are generated in tmp_path."""
+"""Tests for generator.media.images: real images are generated in tmp_path."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
-from generator import images
-from generator.images import (
+from generator.media import images
+from generator.media.images import (
     ImageError,
     ImageProcessor,
     ImageSettings,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from generator import plugin
-from generator.build import build_site
+from generator.adapter import plugin
+from generator.adapter.publish import build_site
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -39,9 +39,9 @@ def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date):
 
 def test_parallel_loading_equals_sequential(monkeypatch, write_catalogue):
     """Folders read by forked workers give the same records and problems, in order."""
-    from generator import load as load_module
-    from generator.errors import Problems
-    from generator.load import SourceLayout, load_records
+    from generator.source import load as load_module
+    from generator.source.load import SourceLayout, load_records
+    from generator.source.problems import Problems
 
     producer = ("name: Cơ sở {n}\ntype: household\n"
                 "address: {{commune: Xã Ô Lâm, province: An Giang}}\n")

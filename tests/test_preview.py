@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from conftest import ROOT
 
-from generator.catalogue import link
-from generator.errors import Problems
-from generator.load import SourceLayout, load_records
-from generator.preview import PreviewError, restrict
+from generator.link.catalogue import link
+from generator.source.load import SourceLayout, load_records
+from generator.source.preview import PreviewError, restrict
+from generator.source.problems import Problems
 
 TODAY = dt.date(2026, 11, 18)
 
@@ -52,7 +52,7 @@ def test_unknown_selection_says_what_to_write():
 
 
 def test_preview_build(tmp_path, monkeypatch, fixed_date):
-    from generator.build import build_site
+    from generator.adapter.publish import build_site
 
     monkeypatch.setenv("OCOP_PREVIEW", "products:3")
     site = build_site(ROOT / "mkdocs.yml", tmp_path / "site")

@@ -26,11 +26,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_corpus import lay_out
 
-from generator.catalogue import build_catalogue
-from generator.errors import Problems
-from generator.load import SourceLayout
-from generator.records import Fair, PointOfSale, Producer, Product
-from generator.schema import _hints, _unwrap_optional, schema_fields
+from generator.link.catalogue import build_catalogue
+from generator.source.load import SourceLayout
+from generator.source.problems import Problems
+from generator.source.records import Fair, PointOfSale, Producer, Product
+from generator.source.schema import _hints, _unwrap_optional, schema_fields
 
 RECORD_FILES = {
     "products/htx-thu/producer.yaml": Producer,
@@ -137,7 +137,7 @@ def test_any_text_in_any_field_is_valid_or_our_error(tmp_path_factory, field, te
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(field=st.sampled_from([f for f in FIELDS if f[0].startswith("products/")]), text=TEXT)
 def test_valid_text_in_any_field_builds_its_page(tmp_path_factory, field, text):
-    from generator.build import build_site
+    from generator.adapter.publish import build_site
 
     root = lay_out(tmp_path_factory.mktemp("b") / "project", [])
     write_case(root, field[0], field[1], text, raw=False)

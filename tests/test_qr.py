@@ -14,7 +14,7 @@ import segno
 import zxingcpp
 from PIL import Image
 
-from generator.qr import QUIET_ZONE, qr_code
+from generator.media.qr_codes import QUIET_ZONE, qr_code
 
 SITE_URL = "https://ocop.example.vn/"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -108,7 +108,7 @@ def test_producer_page_links_the_printable_codes(sample_site: Path):
 
 
 def test_cached_codes_are_the_codes(tmp_path, monkeypatch):
-    from generator import qr
+    from generator.media import qr_codes as qr
 
     requests = [qr.QrRequest(f"{SITE_URL}q/san-pham-{i}/", f"Mã QR {i}", "Quét") for i in range(6)]
     codes = qr.QrCodes(tmp_path, jobs=1)
@@ -135,7 +135,7 @@ def test_cached_codes_are_the_codes(tmp_path, monkeypatch):
 
 
 def test_cache_key_covers_what_shapes_the_file():
-    from generator.qr import QrRequest
+    from generator.media.qr_codes import QrRequest
 
     base = QrRequest(f"{SITE_URL}q/a/", "t", "d")
     assert len({base.key, QrRequest(f"{SITE_URL}q/b/", "t", "d").key,

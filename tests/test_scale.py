@@ -20,14 +20,13 @@ from conftest import FIXED_EPOCH, ROOT
 from test_trade_validation import FAIR, POS, project
 from test_validation import PRODUCER, PRODUCT, catalogue, png, problems_of
 
-from generator import trade
-from generator.catalogue import Catalogue, build_catalogue
-from generator.clock import VIETNAM
-from generator.errors import Problems
-from generator.load import SourceLayout
-from generator.plan import plan_pages
-from generator.regions import province_level, regions
-from generator.synth import SynthOptions, synthesize
+from generator.link.catalogue import Catalogue, build_catalogue
+from generator.link.clock import VIETNAM
+from generator.link.regions import province_level, regions
+from generator.plan import plan_pages, trade
+from generator.source.load import SourceLayout
+from generator.source.problems import Problems
+from generator.synth.catalogue import SynthOptions, synthesize
 
 TODAY = dt.datetime.fromtimestamp(int(FIXED_EPOCH), VIETNAM).date()
 #: DESIGN §4: a product page stays under 40 KB of HTML; so must every index page.
@@ -198,7 +197,7 @@ FAMILIES = ("dia-phuong/index.html", "dia-phuong/tinh/", "diem-ban/index.html",
 @pytest.fixture(scope="module")
 def national(tmp_path_factory) -> tuple[Path, Catalogue]:
     """A five-province catalogue big enough that every old one-page index was over 40 KB."""
-    from generator.build import build_site
+    from generator.adapter.publish import build_site
 
     project_dir = synth(tmp_path_factory.mktemp("scale") / "p", 600, 450, 220, 220)
     old = os.environ.get("SOURCE_DATE_EPOCH")

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_EPOCH, FIXTURES, ROOT
 
-from generator.catalogue import Catalogue, build_catalogue
-from generator.clock import VIETNAM
-from generator.errors import Problems
-from generator.finder import DEFAULT_STATUSES, PRICE_RANGES, build_finder
-from generator.load import SourceLayout
-from generator.pages import Urls
-from generator.search import (
+from generator.link.catalogue import Catalogue, build_catalogue
+from generator.link.clock import VIETNAM
+from generator.link.text import fold, sort_key
+from generator.plan.finder import DEFAULT_STATUSES, PRICE_RANGES, build_finder
+from generator.plan.pages import Urls
+from generator.source.load import SourceLayout
+from generator.source.problems import Problems
+from generator.write.search_index import (
     ALPHABET,
     INDEX_DIR,
     META,
@@ -34,7 +35,6 @@ from generator.search import (
     product_doc,
     tokens,
 )
-from generator.text import fold, sort_key
 
 FIXED_DATE = dt.datetime.fromtimestamp(int(FIXED_EPOCH), VIETNAM).date()
 

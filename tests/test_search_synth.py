@@ -11,12 +11,12 @@ import pytest
 from conftest import FIXED_EPOCH
 from PIL import Image
 
-from generator.catalogue import build_catalogue
 from generator.cli import main as ocop
-from generator.clock import VIETNAM
-from generator.errors import Problems
-from generator.load import SourceLayout
-from generator.synth import KINDS, SynthOptions, synthesize
+from generator.link.catalogue import build_catalogue
+from generator.link.clock import VIETNAM
+from generator.source.load import SourceLayout
+from generator.source.problems import Problems
+from generator.synth.catalogue import KINDS, SynthOptions, synthesize
 
 TODAY = dt.datetime.fromtimestamp(int(FIXED_EPOCH), VIETNAM).date()
 
@@ -105,7 +105,7 @@ def test_names_are_built_from_real_vietnamese_parts(large):
 
 
 def test_a_synthetic_project_builds(tmp_path, fixed_date):
-    from generator.build import build_site
+    from generator.adapter.publish import build_site
 
     out = tmp_path / "site-project"
     synthesize(out, SynthOptions(products=30, producers=12, points_of_sale=2, fairs=2, seed=2,

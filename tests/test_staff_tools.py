@@ -12,12 +12,12 @@ import pytest
 from conftest import ROOT
 
 from generator.cli import github_annotations, main
-from generator.errors import Position, Problems
-from generator.records import RECORD_KINDS
-from generator.sanitize import clean_page_meta, plain_text, title_text
-from generator.scaffold import render
-from generator.schema import _hints, _unwrap_optional, schema_fields
-from generator.yamlsafe import Mapping, Sequence, parse
+from generator.render.sanitize import clean_page_meta, plain_text, title_text
+from generator.source.problems import Position, Problems
+from generator.source.records import RECORD_KINDS
+from generator.source.schema import _hints, _unwrap_optional, schema_fields
+from generator.source.yamlsafe import Mapping, Sequence, parse
+from generator.staff.scaffold import render
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 
@@ -290,7 +290,7 @@ def test_titles_are_plain_text():
 
 def test_front_matter_field_not_allowed_fails_the_strict_build(mini_project: Path,
                                                                 fixed_date: None):
-    from generator.build import BuildFailed, build_site
+    from generator.adapter.publish import BuildFailed, build_site
 
     (mini_project / "content/thu.md").write_text("---\nicon: ../../../x\n---\n# Thử\n",
                                                  encoding="utf-8")
@@ -336,8 +336,8 @@ def test_guide_explains_every_field(kind: str):
 
 
 def test_guide_samples_are_valid(write_catalogue, fixed_date: None):
-    from generator.catalogue import build_catalogue
-    from generator.load import SourceLayout
+    from generator.link.catalogue import build_catalogue
+    from generator.source.load import SourceLayout
 
     samples = guide_samples()
     assert sorted(samples) == ["producer", "product"]

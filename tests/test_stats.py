@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 import rawdata
 
-from generator.stats import CHART_WIDTH, PADDING, VALUE_ROOM, Chart, Row, statistics
+from generator.plan.statistics import CHART_WIDTH, PADDING, VALUE_ROOM, Chart, Row, statistics
 
 SVG = "{http://www.w3.org/2000/svg}"
 

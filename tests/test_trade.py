@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator import trade
-from generator.catalogue import Catalogue, build_catalogue
-from generator.errors import Problems
-from generator.load import SourceLayout
-from generator.records import Fair
+from generator.link.catalogue import Catalogue, build_catalogue
+from generator.plan import trade
+from generator.source.load import SourceLayout
+from generator.source.problems import Problems
+from generator.source.records import Fair
 
 FIXED = dt.date(2026, 11, 18)
 

@@ -10,11 +10,11 @@ import icalendar
 import pytest
 from conftest import ROOT
 
-from generator.catalogue import Catalogue, build_catalogue
-from generator.errors import Problems
-from generator.load import SourceLayout
-from generator.outputs import WRITERS, calendars, fair_feed
-from generator.records import Fair
+from generator.link.catalogue import Catalogue, build_catalogue
+from generator.source.load import SourceLayout
+from generator.source.problems import Problems
+from generator.source.records import Fair
+from generator.write import WRITERS, calendars, fair_feed
 
 FIXED = dt.date(2026, 11, 18)
 SITE = "https://ocop.example.vn/"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.catalogue import build_catalogue
-from generator.errors import Problems
-from generator.load import SourceLayout
+from generator.link.catalogue import build_catalogue
+from generator.source.load import SourceLayout
+from generator.source.problems import Problems
 
 TODAY = dt.date(2026, 11, 18)
 
@@ -136,8 +136,8 @@ def test_bad_product(write_catalogue, product: str, expected: str):
 
 def test_unquoted_phone_keeps_its_leading_zero(write_catalogue):
     """An unquoted phone is text as written, never a number that loses its 0."""
-    from generator.catalogue import link
-    from generator.load import load_records
+    from generator.link.catalogue import link
+    from generator.source.load import load_records
 
     root = catalogue(write_catalogue,
                      producer=PRODUCER.replace('"0296 3 871 234"', "0296 3 871 234"))

@@ -147,10 +147,10 @@ class BuildFigures:
 
 
 def build(scale: Scale, work: Path) -> tuple[Path, BuildFigures]:
-    from generator import outputs
-    from generator.build import build_site
-    from generator.outputs import search as search_output
-    from generator.synth import SynthOptions, synthesize
+    from generator import write as outputs
+    from generator.adapter.publish import build_site
+    from generator.synth.catalogue import SynthOptions, synthesize
+    from generator.write import search as search_output
 
     project = work / scale.name
     if project.exists():
@@ -191,7 +191,7 @@ def build(scale: Scale, work: Path) -> tuple[Path, BuildFigures]:
 
 
 def _epoch_date() -> dt.date:
-    from generator.clock import VIETNAM
+    from generator.link.clock import VIETNAM
 
     return dt.datetime.fromtimestamp(int(EPOCH), VIETNAM).date()
 

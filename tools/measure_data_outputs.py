@@ -22,12 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.catalogue import link  # noqa: E402
-from generator.errors import Problems  # noqa: E402
-from generator.load import LoadedRecords, SourceLayout, load_groups  # noqa: E402
-from generator.outputs import exports, product_feed, qr, supplier_filter, vcards  # noqa: E402
-from generator.outputs.context import OutputContext  # noqa: E402
-from generator.records import (  # noqa: E402
+from generator.link.catalogue import link  # noqa: E402
+from generator.plan.statistics import statistics  # noqa: E402
+from generator.plan.suppliers import plan_supplier_pages  # noqa: E402
+from generator.source.load import LoadedRecords, SourceLayout, load_groups  # noqa: E402
+from generator.source.problems import Problems  # noqa: E402
+from generator.source.records import (  # noqa: E402
     Address,
     Contacts,
     Photo,
@@ -37,9 +37,9 @@ from generator.records import (  # noqa: E402
     Rating,
     SupplierFacts,
 )
-from generator.schema import Source  # noqa: E402
-from generator.stats import statistics  # noqa: E402
-from generator.suppliers import plan_supplier_pages  # noqa: E402
+from generator.source.schema import Source  # noqa: E402
+from generator.write import exports, product_feed, qr, supplier_filter, vcards  # noqa: E402
+from generator.write.context import OutputContext  # noqa: E402
 
 TYPES = ("cooperative", "cooperative_group", "enterprise", "household")
 STANDARDS = ("VietGAP", "HACCP", "ISO 22000:2018", "GlobalGAP", "Halal", "Hữu cơ USDA")

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_EPOCH
 
-from generator import trade
-from generator.clock import VIETNAM
-from generator.synth import SynthOptions, synthesize
+from generator.link.clock import VIETNAM
+from generator.plan import trade
+from generator.synth.catalogue import SynthOptions, synthesize
 
 TODAY = dt.datetime.fromtimestamp(int(FIXED_EPOCH), VIETNAM).date()
 
@@ -31,7 +31,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def provinces_site(tmp_path_factory) -> Path:
     """Three provinces; map lists of 8 lines, so each province's map has several pages."""
-    from generator.build import build_site
+    from generator.adapter.publish import build_site
 
     project = tmp_path_factory.mktemp("provinces") / "p"
     synthesize(project, SynthOptions(products=120, producers=90, points_of_sale=30, fairs=6,

@@ -11,13 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import FIXED_EPOCH, ROOT
 
-from generator.catalogue import Catalogue, build_catalogue
-from generator.clock import VIETNAM
-from generator.errors import Problems
-from generator.load import SourceLayout
-from generator.records import Product
-from generator.search import product_doc, tokens
-from generator.text import fold
+from generator.link.catalogue import Catalogue, build_catalogue
+from generator.link.clock import VIETNAM
+from generator.link.text import fold
+from generator.source.load import SourceLayout
+from generator.source.problems import Problems
+from generator.source.records import Product
+from generator.write.search_index import product_doc, tokens
 
 CERTIFIED = ("valid", "expiring")
 FINDER = "tim-kiem/"

@@ -1,0 +1,115 @@
+"""Photos and logos: processed once (see ``images``) and described for templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..link.catalogue import Catalogue
+from ..source.load import SourceLayout
+from ..source.problems import Position, Problems
+from ..source.records import Photo
+from .images import ImageError, ImageProcessor, ImageSettings, ProcessedImage
+
+#: Site folder of processed images (content-addressed names, cacheable forever).
+MEDIA_DIR = "anh"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One responsive variant: its site-root-relative URL and pixel width."""
+
+    url: str
+    width: int
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What a template needs to show one photo without layout shift."""
+
+    src: str
+    mime: str
+    width: int
+    height: int
+    webp: tuple[Source, ...]
+    #: Pixel size of the ``src`` fallback (JPEG or PNG), for social cards.
+    fallback_width: int = 0
+    fallback_height: int = 0
+
+    def upto(self, max_width: int | None) -> tuple[Source, ...]:
+        """Variants no wider than ``max_width`` (at least the narrowest one).
+
+        Cards never need the 1280 px photo; leaving it out of their srcset stops
+        a high-density phone from downloading it for a 180 px card.
+        """
+        if not max_width:
+            return self.webp
+        return tuple(s for s in self.webp if s.width <= max_width) or self.webp[:1]
+
+    @property
+    def largest(self) -> Source:
+        return self.webp[-1]
+
+    def smallest(self, min_width: int) -> Source:
+        """The narrowest WebP variant at least ``min_width`` wide (or the widest)."""
+        for source in self.webp:
+            if source.width >= min_width:
+                return source
+        return self.webp[-1]
+
+
+def _picture(image: ProcessedImage) -> Picture:
+    fallback = image.fallback
+    return Picture(
+        src=f"{MEDIA_DIR}/{fallback.name}",
+        mime=f"image/{fallback.format}",
+        width=image.width,
+        height=image.height,
+        webp=tuple(Source(f"{MEDIA_DIR}/{v.name}", v.width) for v in image.variants),
+        fallback_width=fallback.width,
+        fallback_height=fallback.height,
+    )
+
+
+class MediaLibrary:
+    """Processes every photo and logo of a catalogue and maps them to pictures."""
+
+    def __init__(self, cache_dir: Path, layout: SourceLayout,
+                 settings: ImageSettings | None = None, jobs: int | None = None) -> None:
+        self.processor = ImageProcessor(cache_dir, settings or ImageSettings(), jobs=jobs)
+        self.layout = layout
+        self._pictures: dict[Path, Picture] = {}
+        self._images: dict[Path, ProcessedImage] = {}
+
+    def prepare(self, catalogue: Catalogue, problems: Problems) -> None:
+        """Process all images; a bad image is reported at the field naming it."""
+        wanted: dict[Path, tuple[Position, str]] = {}
+        for product in catalogue.products.values():
+            for i, photo in enumerate(product.photos):
+                if photo.abs_path is not None:
+                    where = f"photos[{i}].file"
+                    wanted.setdefault(photo.abs_path, (product.source.at(where), where))
+        for producer in catalogue.producers.values():
+            if producer.logo_path is not None:
+                wanted.setdefault(producer.logo_path, (producer.source.at("logo"), "logo"))
+        results = self.processor.process_many(sorted(wanted))
+        for path, result in results.items():
+            if isinstance(result, ImageError):
+                position, field_name = wanted[path]
+                problems.error(position, field_name,
+                               f"{self.layout.rel(path)}: {result.message}")
+                continue
+            self._images[path] = result
+            self._pictures[path] = _picture(result)
+
+    def picture(self, item: Photo | Path) -> Picture:
+        path = item.abs_path if isinstance(item, Photo) else item
+        return self._pictures[path]
+
+    def files(self) -> list[tuple[str, Path]]:
+        """(site path, cached file) of every variant, each once, in a stable order."""
+        out: dict[str, Path] = {}
+        for image in self._images.values():
+            for variant in (*image.variants, image.fallback):
+                out[f"{MEDIA_DIR}/{variant.name}"] = self.processor.output_path(variant.name)
+        return sorted(out.items())

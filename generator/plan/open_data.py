@@ -1,0 +1,121 @@
+"""The open-data page: what files the catalogue publishes, their fields, their licence.
+
+The field tables are read from the published JSON Schema and the CSV column
+declarations, the same objects the writers use, so the documentation cannot
+drift from the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..link.catalogue import Catalogue
+from ..write.exports import CSV_COLUMNS, EXPORT_VERSION, KIND_LABELS, Column, export_schema
+from .pages import PageSpec
+from .urls import CSV_FILES, EXPORT_FILES, DataUrls
+
+_TYPE_NAMES = {
+    "string": "chuỗi", "integer": "số nguyên", "number": "số", "boolean": "true/false",
+    "array": "danh sách", "object": "đối tượng", "null": "null",
+}
+_FORMAT_NAMES = {"date": "ngày YYYY-MM-DD", "uri": "địa chỉ web"}
+_ITEM_DEFS = {"products": "product", "producers": "producer",
+              "points_of_sale": "point_of_sale", "fairs": "fair"}
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """One documented field: its dotted path ('ocop.stars', 'photos[].url')."""
+
+    path: str
+    type: str
+    description: str
+    depth: int
+
+
+@dataclass(frozen=True)
+class ExportDoc:
+    kind: str
+    label: str
+    json_url: str
+    csv_url: str | None
+    count: int
+    fields: tuple[FieldDoc, ...]
+    columns: tuple[Column, ...]
+
+
+def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The node behind a $ref or a nullable anyOf, and whether null is allowed."""
+    nullable = False
+    if "anyOf" in node:
+        options = [o for o in node["anyOf"] if o.get("type") != "null"]
+        nullable = len(options) < len(node["anyOf"])
+        node = {**options[0], "description": node.get("description", "")}
+    if "$ref" in node:
+        target = defs[node["$ref"].rsplit("/", 1)[1]]
+        node = {**target, "description": node.get("description") or target["description"]}
+    return node, nullable
+
+
+def _type_name(node: dict[str, Any], nullable: bool) -> str:
+    kinds = node.get("type", "object")
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    if "null" in kinds:
+        nullable = True
+        kinds.remove("null")
+    name = " hoặc ".join(_TYPE_NAMES[k] for k in kinds)
+    if node.get("format") in _FORMAT_NAMES:
+        name = _FORMAT_NAMES[node["format"]]
+    if "enum" in node:
+        name += ": " + ", ".join(str(v) for v in node["enum"] if v is not None)
+    return name + (" hoặc null" if nullable else "")
+
+
+def field_docs(node: dict[str, Any], defs: dict[str, Any], prefix: str = "",
+               depth: int = 0) -> list[FieldDoc]:
+    """Every property under ``node``, depth first, in declaration order."""
+    docs = []
+    for name, child in node.get("properties", {}).items():
+        child, nullable = _resolve(child, defs)
+        path = f"{prefix}{name}"
+        docs.append(FieldDoc(path, _type_name(child, nullable), child.get("description", ""),
+                             depth))
+        if "properties" in child:
+            docs += field_docs(child, defs, path + ".", depth + 1)
+        items = child.get("items")
+        if isinstance(items, dict):
+            items, _ = _resolve(items, defs)
+            if "properties" in items:
+                docs += field_docs(items, defs, path + "[].", depth + 1)
+    return docs
+
+
+def export_docs(catalogue: Catalogue) -> tuple[list[FieldDoc], list[ExportDoc]]:
+    """The envelope's fields, then each export file with its fields and CSV columns."""
+    schema = export_schema(DataUrls.export_schema)
+    defs = schema["$defs"]
+    envelope = [f for f in field_docs(schema, defs) if f.path != "$schema"]
+    counts = {"products": len(catalogue.products), "producers": len(catalogue.producers),
+              "points_of_sale": len(catalogue.points_of_sale), "fairs": len(catalogue.fairs)}
+    exports = [
+        ExportDoc(
+            kind=kind, label=KIND_LABELS[kind], json_url=DataUrls.export(kind),
+            csv_url=DataUrls.csv(kind) if kind in CSV_FILES else None,
+            count=counts[kind], fields=tuple(field_docs(defs[_ITEM_DEFS[kind]], defs)),
+            columns=CSV_COLUMNS.get(kind, ()),
+        )
+        for kind in EXPORT_FILES
+    ]
+    return envelope, exports
+
+
+def plan_open_data_page(catalogue: Catalogue) -> list[PageSpec]:
+    envelope, exports = export_docs(catalogue)
+    return [PageSpec(
+        url=DataUrls.open_data, template="ocop/open-data.html", title="Dữ liệu mở",
+        kind="open-data",
+        context={"envelope": envelope, "exports": exports, "export_version": EXPORT_VERSION},
+        description="Tải dữ liệu sản phẩm, chủ thể, điểm bán, hội chợ OCOP (JSON, CSV), "
+                    "bản tin Atom; mô tả các trường và giấy phép sử dụng.",
+    )]

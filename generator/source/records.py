@@ -1,0 +1,240 @@
+"""The record kinds staff write, declared once (see ``schema``).
+
+Field docs are in Vietnamese: they become the hover text of the JSON Schemas in
+staff's editors. Derived fields are filled by ``catalogue.link`` at build time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ..link.certificates import CertificateStatus
+from .groups import Category
+from .schema import Source, derived, spec
+
+ProducerType = Literal["cooperative", "cooperative_group", "enterprise", "household"]
+PointOfSaleKind = Literal["showroom", "shop", "supermarket", "market", "online"]
+RecognitionLevel = Literal["district", "province", "central"]
+
+
+@dataclass
+class Address:
+    """Địa chỉ theo đơn vị hành chính sau ngày 1/7/2025."""
+
+    commune: str = spec("Xã, phường hoặc đặc khu hiện nay", example="Xã Ô Lâm")
+    province: str = spec("Tỉnh hoặc thành phố", example="An Giang")
+    street: str | None = spec("Ấp, khóm, số nhà, đường", default=None)
+    district_before_2025: str | None = spec(
+        "Huyện/thị xã cũ ghi trên giấy chứng nhận cấp trước 1/7/2025", default=None,
+        example="Huyện Tri Tôn",
+    )
+
+
+@dataclass
+class Location:
+    """Tọa độ trên bản đồ (WGS 84)."""
+
+    # Any valid WGS 84 value parses; the linker says plainly when it is not in Vietnam.
+    lat: float = spec("Vĩ độ, ví dụ 10.3801", minimum=-90.0, maximum=90.0)
+    lon: float = spec("Kinh độ, ví dụ 104.9902", minimum=-180.0, maximum=180.0)
+
+
+@dataclass
+class Contacts:
+    """Thông tin liên hệ; mọi mục đều không bắt buộc."""
+
+    phone: str | None = spec("Số điện thoại, đặt trong ngoặc kép", default=None, fmt="phone",
+                             example="0296 3 871 234")
+    email: str | None = spec("Thư điện tử", default=None, fmt="email")
+    website: str | None = spec("Trang web (https://…)", default=None, fmt="url")
+    zalo: str | None = spec("Số Zalo, đặt trong ngoặc kép", default=None, fmt="phone")
+
+
+@dataclass
+class SupplierFacts:
+    """Thông tin dành cho nhà bán lẻ, người mua sỉ."""
+
+    capacity: str | None = spec("Năng lực sản xuất, ví dụ 30 tấn/năm", default=None)
+    minimum_order: str | None = spec("Đơn hàng tối thiểu, ví dụ 100 hũ", default=None)
+    wholesale: bool = spec("Có bán sỉ không (true/false)", default=False)
+    standards: list[str] = spec("Tiêu chuẩn đạt được: VietGAP, HACCP, ISO 22000…",
+                                default_factory=list)
+
+
+@dataclass
+class Producer:
+    """Chủ thể OCOP: hợp tác xã, tổ hợp tác, doanh nghiệp, hộ sản xuất kinh doanh."""
+
+    name: str = spec("Tên chủ thể")
+    type: ProducerType = spec(
+        "Loại chủ thể: cooperative (HTX), cooperative_group (tổ hợp tác), "
+        "enterprise (doanh nghiệp), household (hộ/cơ sở sản xuất)"
+    )
+    address: Address = spec("Địa chỉ")
+    location: Location | None = spec("Vị trí trên bản đồ", default=None)
+    contacts: Contacts = spec("Liên hệ", default_factory=Contacts)
+    representative: str | None = spec("Người đại diện", default=None)
+    story: str | None = spec("Câu chuyện, giới thiệu (Markdown)", default=None, fmt="markdown")
+    logo: str | None = spec("Tệp logo trong cùng thư mục", default=None, fmt="file")
+    supplier: SupplierFacts = spec("Thông tin cho người mua sỉ", default_factory=SupplierFacts)
+
+    source: Source = derived()
+    id: str = derived("")
+    #: Absolute path of the logo file, resolved by the loader.
+    logo_path: Path | None = derived()
+    #: Slug of the producer's commune page.
+    place_slug: str = derived("")
+    products: list[Product] = derived(factory=list)
+
+
+@dataclass
+class Revocation:
+    """Quyết định thu hồi giấy chứng nhận OCOP."""
+
+    date: dt.date = spec("Ngày thu hồi (YYYY-MM-DD)")
+    decision: str | None = spec("Số quyết định thu hồi", default=None)
+    reason: str | None = spec("Lý do", default=None)
+
+
+@dataclass
+class Rating:
+    """Kết quả đánh giá, phân hạng OCOP."""
+
+    stars: int = spec("Số sao (1–5); chỉ 3–5 sao là sản phẩm OCOP", minimum=1, maximum=5)
+    issued: dt.date = spec("Ngày cấp giấy chứng nhận (YYYY-MM-DD)")
+    decision: str = spec("Số quyết định công nhận", example="86/QĐ-UBND")
+    score: int | None = spec("Điểm đánh giá (0–100)", default=None, minimum=0, maximum=100)
+    level: RecognitionLevel | None = spec(
+        "Cấp công nhận: district (huyện), province (tỉnh), central (trung ương)", default=None
+    )
+    certificate: str | None = spec("Số giấy chứng nhận", default=None)
+    expires: dt.date | None = spec(
+        "Ngày hết hạn; bỏ trống thì tính 36 tháng từ ngày cấp", default=None
+    )
+    revoked: Revocation | None = spec("Thu hồi (nếu có)", default=None)
+
+
+@dataclass
+class Photo:
+    """Một ảnh sản phẩm."""
+
+    file: str = spec("Tệp ảnh trong cùng thư mục (.jpg, .png, .webp)", fmt="file")
+    alt: str = spec("Mô tả ảnh cho người không nhìn thấy (bắt buộc)")
+
+    #: Absolute path of the photo file, resolved by the loader.
+    abs_path: Path = derived()
+
+
+@dataclass
+class Price:
+    """Giá bán lẻ tham khảo."""
+
+    amount: int = spec("Giá bằng đồng, chỉ viết chữ số: 85000", minimum=0)
+    unit: str = spec("Đơn vị tính, ví dụ hũ 500 g")
+
+
+@dataclass
+class OnlineShop:
+    """Gian hàng trực tuyến."""
+
+    name: str = spec("Tên gian hàng, ví dụ Gian hàng Shopee")
+    url: str = spec("Địa chỉ gian hàng (https://…)", fmt="url")
+
+
+@dataclass
+class Product:
+    """Sản phẩm OCOP."""
+
+    name: str = spec("Tên sản phẩm")
+    category: str = spec("Mã phân nhóm sản phẩm OCOP (xem danh mục)", fmt="slug",
+                         example="thuc-pham-che-bien")
+    ocop: Rating = spec("Kết quả phân hạng OCOP")
+    photos: list[Photo] = spec("Ảnh sản phẩm, ít nhất một", min_items=1)
+    name_en: str | None = spec("Tên tiếng Anh", default=None)
+    description: str | None = spec("Mô tả (Markdown)", default=None, fmt="markdown")
+    price: Price | None = spec("Giá bán", default=None)
+    packaging: str | None = spec("Quy cách đóng gói", default=None)
+    net_quantity: str | None = spec("Khối lượng/thể tích tịnh", default=None)
+    shelf_life: str | None = spec("Hạn sử dụng", default=None)
+    ingredients: str | None = spec("Thành phần", default=None)
+    standards: list[str] = spec("Tiêu chuẩn công bố, chứng nhận", default_factory=list)
+    traceability: str | None = spec("Đường dẫn truy xuất nguồn gốc", default=None, fmt="url")
+    online_shops: list[OnlineShop] = spec("Gian hàng trực tuyến", default_factory=list)
+
+    source: Source = derived()
+    id: str = derived("")
+    producer_id: str = derived("")
+    producer: Producer = derived()
+    group: Category = derived()
+    subgroup: Category = derived()
+    status: CertificateStatus = derived()
+    points_of_sale: list[PointOfSale] = derived(factory=list)
+    fairs: list[Fair] = derived(factory=list)
+
+
+@dataclass
+class Carries:
+    """Điểm bán có những gì: mọi sản phẩm của chủ thể, hoặc từng sản phẩm."""
+
+    producers: list[str] = spec("Mã chủ thể (bán mọi sản phẩm của họ)", default_factory=list)
+    products: list[str] = spec("Mã sản phẩm", default_factory=list)
+
+
+@dataclass
+class PointOfSale:
+    """Điểm bán: showroom OCOP, cửa hàng, siêu thị, chợ, cửa hàng trực tuyến."""
+
+    name: str = spec("Tên điểm bán")
+    kind: PointOfSaleKind = spec("Loại: showroom, shop, supermarket, market, online")
+    carries: Carries = spec("Sản phẩm được bán")
+    address: Address | None = spec("Địa chỉ (không cần với cửa hàng trực tuyến)", default=None)
+    location: Location | None = spec("Vị trí trên bản đồ", default=None)
+    opening_hours: str | None = spec("Giờ mở cửa", default=None)
+    contacts: Contacts = spec("Liên hệ", default_factory=Contacts)
+    description: str | None = spec("Giới thiệu (Markdown)", default=None, fmt="markdown")
+
+    source: Source = derived()
+    id: str = derived("")
+    products: list[Product] = derived(factory=list)
+
+
+@dataclass
+class Exhibitor:
+    """Một chủ thể tham gia hội chợ."""
+
+    producer: str = spec("Mã chủ thể", fmt="slug")
+    booth: str | None = spec("Gian hàng số", default=None)
+    products: list[str] = spec("Mã sản phẩm trưng bày", default_factory=list)
+
+    producer_record: Producer = derived()
+    product_records: list[Product] = derived(factory=list)
+
+
+@dataclass
+class Fair:
+    """Hội chợ, triển lãm, phiên chợ OCOP."""
+
+    name: str = spec("Tên hội chợ")
+    starts: dt.date = spec("Ngày khai mạc (YYYY-MM-DD)")
+    ends: dt.date = spec("Ngày bế mạc (YYYY-MM-DD)")
+    venue: str = spec("Địa điểm")
+    city: str = spec("Thành phố/tỉnh")
+    organiser: str | None = spec("Đơn vị tổ chức", default=None)
+    link: str | None = spec("Trang thông tin (https://…)", default=None, fmt="url")
+    exhibitors: list[Exhibitor] = spec("Chủ thể tham gia", default_factory=list)
+    description: str | None = spec("Giới thiệu (Markdown)", default=None, fmt="markdown")
+
+    source: Source = derived()
+    id: str = derived("")
+
+
+#: Record kinds with their schema file names, for the JSON Schema writer.
+RECORD_KINDS: dict[str, type[Any]] = {
+    "producer": Producer,
+    "product": Product,
+    "point-of-sale": PointOfSale,
+    "fair": Fair,
+}

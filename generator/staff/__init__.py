@@ -1,0 +1,1 @@
+"""Tools for the staff who keep the catalogue: new record files, reports."""

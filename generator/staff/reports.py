@@ -1,0 +1,90 @@
+"""Reports for staff: ``ocop report expiring --within 90``.
+
+Certificates last 36 months; staff need to know in time which producers to
+remind to apply for re-assessment. The report lists, for the build date (so it
+follows ``SOURCE_DATE_EPOCH`` too), every certified product whose certificate
+ends within the given number of days, earliest first, each line pointing at the
+file and line where the date comes from.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from ..link.catalogue import Catalogue
+from ..source.problems import Position
+from ..source.records import Product
+
+
+@dataclass(frozen=True)
+class ExpiringCertificate:
+    """One product whose OCOP certificate ends soon (or has ended)."""
+
+    product: Product
+    expires: dt.date
+    #: Days from the build date to expiry; negative once expired.
+    days_left: int
+    #: Where the expiry comes from: ``ocop.expires``, else ``ocop.issued`` (+ 36 months).
+    position: Position
+
+
+def expiring(catalogue: Catalogue, within_days: int,
+             include_expired: bool = False) -> list[ExpiringCertificate]:
+    """Certificates ending within ``within_days`` of the build date, earliest first.
+
+    Revoked certificates and products below three stars (never certified) are
+    left out; ended ones only with ``include_expired``.
+    """
+    out = []
+    for product in catalogue.products.values():
+        status = product.status
+        if status.code == "revoked" or product.ocop.stars < 3:
+            continue
+        if status.days_left > within_days or (status.days_left < 0 and not include_expired):
+            continue
+        field = "ocop.expires" if product.ocop.expires else "ocop.issued"
+        out.append(ExpiringCertificate(product, status.expires, status.days_left,
+                                       product.source.at(field)))
+    return sorted(out, key=lambda e: (e.expires, e.product.id))
+
+
+def _when(item: ExpiringCertificate) -> str:
+    if item.days_left < 0:
+        return f"expired on {item.expires:%d/%m/%Y} ({-item.days_left} days ago)"
+    return f"expires on {item.expires:%d/%m/%Y} ({item.days_left} days)"
+
+
+def format_text(items: list[ExpiringCertificate], within_days: int, today: dt.date) -> str:
+    """One line per certificate, ``path:line:col: ocop: …`` like other messages."""
+    lines = []
+    for item in items:
+        p = item.product
+        lines.append(f"{item.position}: ocop: {_when(item)}: {p.name} — {p.producer.name} "
+                     f"({p.ocop.stars} stars, decision {p.ocop.decision})")
+    lines.append(f"{len(items)} certificate(s) ending within {within_days} days of "
+                 f"{today:%d/%m/%Y}")
+    return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (data is untrusted)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def format_csv(items: list[ExpiringCertificate]) -> str:
+    """The same list as CSV (UTF-8), for a spreadsheet."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["expires", "days_left", "product_id", "product", "producer_id", "producer",
+                     "stars", "decision", "phone", "file"])
+    for item in items:
+        p = item.product
+        writer.writerow([item.expires.isoformat(), item.days_left, p.id, _cell(p.name),
+                         p.producer.id, _cell(p.producer.name), p.ocop.stars,
+                         _cell(p.ocop.decision), _cell(p.producer.contacts.phone or ""),
+                         str(item.position)])
+    return buf.getvalue()

@@ -1,0 +1,1 @@
+"""Synthetic catalogues of any size (``ocop synth``), for benchmarks and tests."""

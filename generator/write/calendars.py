@@ -1,0 +1,166 @@
+"""iCalendar files (RFC 5545) of fairs: one per fair, one of all fairs to come.
+
+Written by hand rather than with a library: the format is small, and owning it
+keeps the output byte-stable (sorted, no wall-clock stamps) and dependency-free.
+Tests parse the files back with the ``icalendar`` library.
+
+What calendar apps need and get here:
+* ``UID`` stable across builds (fair id @ site host), so a re-import updates
+  the event instead of duplicating it;
+* ``DTSTAMP`` from the build date (``SOURCE_DATE_EPOCH``), never the clock;
+* all-day dates (``VALUE=DATE``) with an exclusive ``DTEND`` (the day after the
+  fair ends), as Google Calendar and Apple Calendar expect;
+* the Vietnam time zone as the calendar's zone (``X-WR-TIMEZONE`` and a
+  ``VTIMEZONE`` for Asia/Ho_Chi_Minh: UTC+7 all year, no daylight saving);
+* CRLF line ends, text escaped, lines folded at 75 octets on character bounds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..link.clock import VIETNAM
+from ..plan.pages import Urls
+from ..plan.trade import TradeUrls, current_fairs
+from ..source.records import Fair
+from .context import OutputContext
+
+PRODID = "-//OCOP catalogue//Hoi cho OCOP//VI"
+TZID = "Asia/Ho_Chi_Minh"
+CATEGORY = "Hội chợ OCOP"
+#: Vietnam has kept UTC+7 without daylight saving since 1975.
+VTIMEZONE = (
+    "BEGIN:VTIMEZONE",
+    f"TZID:{TZID}",
+    "BEGIN:STANDARD",
+    "DTSTART:19750613T000000",
+    "TZOFFSETFROM:+0800",
+    "TZOFFSETTO:+0700",
+    "TZNAME:ICT",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+)
+
+
+def escape_text(text: str) -> str:
+    """A TEXT value (RFC 5545 §3.3.11): backslash, ';', ',' and newlines escaped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n"))
+
+
+def fold(line: str, limit: int = 75) -> str:
+    """A content line folded to at most ``limit`` octets per physical line.
+
+    Continuation lines start with one space (which counts towards the limit);
+    a UTF-8 character is never split.
+    """
+    out: list[str] = []
+    current = ""
+    size = 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            out.append(current)
+            current, size = " ", 1
+        current += char
+        size += width
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def stamp(build_date: dt.date) -> str:
+    """DTSTAMP: midnight of the build date in Vietnam, as UTC."""
+    moment = dt.datetime.combine(build_date, dt.time(0), VIETNAM).astimezone(dt.UTC)
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _host(site_url: str) -> str:
+    return urlsplit(site_url).hostname or "ocop-catalogue.invalid"
+
+
+def _absolute(site_url: str, path: str) -> str | None:
+    return site_url + path if urlsplit(site_url).scheme in ("http", "https") else None
+
+
+def event_lines(fair: Fair, site_url: str, build_date: dt.date) -> list[str]:
+    """The VEVENT of one fair (unfolded content lines)."""
+    page = _absolute(site_url, Urls.fair(fair))
+    details = [f"{fair.starts:%d/%m/%Y} – {fair.ends:%d/%m/%Y}, {fair.venue}, {fair.city}."]
+    if fair.organiser:
+        details.append(f"Đơn vị tổ chức: {fair.organiser}.")
+    if fair.exhibitors:
+        details.append(f"{len(fair.exhibitors)} chủ thể OCOP tham gia.")
+    if page:
+        details.append(f"Xem chi tiết: {page}")
+    if fair.description:
+        details.append("")
+        details.append(fair.description.strip())
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{fair.id}@{_host(site_url)}",
+        f"DTSTAMP:{stamp(build_date)}",
+        f"DTSTART;VALUE=DATE:{fair.starts:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{fair.ends + dt.timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{escape_text(fair.name)}",
+        f"LOCATION:{escape_text(f'{fair.venue}, {fair.city}')}",
+        f"DESCRIPTION:{escape_text(chr(10).join(details))}",
+        f"CATEGORIES:{escape_text(CATEGORY)}",
+        "CLASS:PUBLIC",
+        "STATUS:CONFIRMED",
+        # An all-day fair should not mark the whole day busy.
+        "TRANSP:TRANSPARENT",
+    ]
+    if page:
+        lines.append(f"URL;VALUE=URI:{page}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def calendar(fairs: Iterable[Fair], name: str, site_url: str, build_date: dt.date,
+             refresh: bool = False) -> bytes:
+    """A whole VCALENDAR as bytes (UTF-8, CRLF, folded)."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"NAME:{escape_text(name)}",
+        f"X-WR-CALNAME:{escape_text(name)}",
+        f"X-WR-TIMEZONE:{TZID}",
+    ]
+    if refresh:
+        # Subscribed calendars: ask apps to check for new fairs daily (RFC 7986).
+        lines += ["REFRESH-INTERVAL;VALUE=DURATION:P1D", "X-PUBLISHED-TTL:P1D"]
+    # The VTIMEZONE also keeps a calendar with no fair valid (one component at least).
+    lines += VTIMEZONE
+    for fair in fairs:
+        lines += event_lines(fair, site_url, build_date)
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+def _write(site_dir: Path, path: str, data: bytes) -> str:
+    target = site_dir / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return path
+
+
+def write(context: OutputContext) -> list[str]:
+    """One .ics per fair in its folder, and hoi-cho/sap-dien-ra.ics of fairs to come."""
+    catalogue = context.catalogue
+    today = catalogue.build_date
+    written = []
+    for fair in catalogue.fairs.values():
+        written.append(_write(context.site_dir, TradeUrls.fair_calendar(fair),
+                              calendar([fair], fair.name, context.site_url, today)))
+    upcoming = current_fairs(catalogue.fairs.values(), today)
+    written.append(_write(context.site_dir, TradeUrls.upcoming_calendar(),
+                          calendar(upcoming, "Hội chợ OCOP sắp diễn ra", context.site_url,
+                                   today, refresh=True)))
+    return written

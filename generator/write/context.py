@@ -1,0 +1,38 @@
+"""What an output writer receives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..link.catalogue import Catalogue
+
+if TYPE_CHECKING:
+    from ..media.library import MediaLibrary
+
+
+@dataclass(frozen=True)
+class OutputContext:
+    """What an output writer may use."""
+
+    catalogue: Catalogue
+    #: Folder MkDocs wrote the site into (the staging folder during ``ocop build``).
+    site_dir: Path
+    #: Absolute site URL with a trailing slash, e.g. "https://ocop.example.vn/".
+    site_url: str
+    #: Site paths of every generated catalogue page, e.g. "san-pham/x/".
+    page_urls: tuple[str, ...]
+    #: Processed photos (site paths of images), when the build made them.
+    media: MediaLibrary | None = None
+    #: The site's name (``site_name`` in mkdocs.yml), for feed titles.
+    site_name: str = ""
+    #: Licence of the open data, chosen by the catalogue owner (plugin option).
+    data_licence: str = "CC BY 4.0"
+    data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.vi"
+    #: Folder for work kept between builds (e.g. QR masks); None for none.
+    cache_dir: Path | None = None
+
+
+Writer = Callable[[OutputContext], list[str]]

@@ -1,0 +1,124 @@
+"""Write the search index (see ``generator.search``) into the built site.
+
+Catalogue records are indexed from the linked catalogue; hand-written pages
+(Markdown under ``content/``) are read back from the HTML MkDocs wrote, since
+the writer sees only the finished site.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+from ..media.library import MediaLibrary
+from ..source.records import Producer, Product
+from .context import OutputContext
+from .search_index import INDEX_DIR, ExtraPage, build_search_index, catalogue_docs
+
+#: Width (px) the result thumbnails are drawn at, times two for dense screens.
+THUMB_MIN_WIDTH = 96
+#: Site folders that never hold hand-written pages.
+_SKIP_DIRS = {"assets", "anh", "search"}
+
+
+class _MainText(HTMLParser):
+    """Title and text of the main article of a Material page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # nesting inside <article class="md-content__inner …">
+        self.in_h1 = False
+        self.skip = 0  # inside <script>/<style>
+        self.title: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skip += 1
+        if self.depth:
+            if tag == "article":
+                self.depth += 1
+            elif tag == "h1" and not self.title:
+                self.in_h1 = True
+            return
+        if tag == "article" and "md-content__inner" in (dict(attrs).get("class") or ""):
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self.skip:
+            self.skip -= 1
+        if not self.depth:
+            return
+        if tag == "h1":
+            self.in_h1 = False
+        elif tag == "article":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.skip:
+            (self.title if self.in_h1 else self.text).append(data)
+
+
+def read_page(path: Path, url: str) -> ExtraPage | None:
+    parser = _MainText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    title = " ".join("".join(parser.title).split())
+    text = " ".join(" ".join(parser.text).split())
+    if not title and not text:
+        return None
+    return ExtraPage(url=url, title=title or url, text=text)
+
+
+def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...]) -> list[ExtraPage]:
+    """Pages of the site that the catalogue did not generate (home, about …)."""
+    generated = set(page_urls)
+    pages = []
+    for folder, dirs, files in os.walk(site_dir):
+        rel = Path(folder).relative_to(site_dir).as_posix()
+        url = "" if rel == "." else rel + "/"
+        if url == "":
+            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
+        else:
+            # Below a section (san-pham/ …), generated pages hold no hand-written
+            # pages: skipping them spares a folder listing per product.
+            dirs[:] = [d for d in dirs if f"{url}{d}/" not in generated]
+        dirs.sort()
+        if url not in generated and "index.html" in files:
+            page = read_page(Path(folder) / "index.html", url)
+            if page is not None:
+                pages.append(page)
+    return pages
+
+
+def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
+                                                 Callable[[Producer], str]]:
+    """Thumbnail URL functions: the smallest WebP at least THUMB_MIN_WIDTH wide."""
+
+    def product_thumb(product: Product) -> str:
+        if media is None or not product.photos:
+            return ""
+        return media.picture(product.photos[0]).smallest(THUMB_MIN_WIDTH).url
+
+    def producer_thumb(producer: Producer) -> str:
+        if media is None or producer.logo_path is None:
+            return ""
+        return media.picture(producer.logo_path).smallest(THUMB_MIN_WIDTH).url
+
+    return product_thumb, producer_thumb
+
+
+def write(context: OutputContext) -> list[str]:
+    product_thumb, producer_thumb = _thumbs(context.media)
+    docs = catalogue_docs(context.catalogue, context.page_urls, product_thumb, producer_thumb,
+                          hand_written_pages(context.site_dir, context.page_urls))
+    index = build_search_index(context.catalogue, docs)
+    written = []
+    root = context.site_dir / INDEX_DIR
+    for rel, data in index.files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(f"{INDEX_DIR}/{rel}")
+    return written

@@ -1,0 +1,422 @@
+"""Search index: one chunked, pre-folded index for the header search box and the
+product finder, built from the linked catalogue (no HTML of generated pages is parsed).
+
+Why our own index rather than Material's lunr or Pagefind:
+
+- Folding must match ``text.fold`` exactly, ``đ`` included; every token in the
+  index is already folded here, and the browser folds the query the same way
+  (``theme/assets/javascripts/ocop-search.js`` mirrors ``fold``).
+- The finder needs facet counts for every combination of filters, a numeric price
+  range and Vietnamese (ICU) name order; the per-product facet columns below make
+  that a loop over small arrays in the browser.
+- Bytes: a browser loads the small manifest, then only the token chunks of the
+  words typed, the display records of the results shown, and (finder only) the
+  facet columns. Nothing grows with the catalogue in one file except the facet
+  columns, at a few bytes per product.
+
+Layout under ``assets/ocop-search/`` (see ``SearchIndex.files``)::
+
+    manifest.json      version, counts, chunk keys, shard size
+    t/<key>.json       token → postings, for the tokens whose prefix is <key>
+    d/<n>.json         display records of documents n*SHARD_SIZE … (n+1)*SHARD_SIZE-1
+    facets.json        per-product facet columns and their labels (finder)
+    p/<province>.json  commune of each product of one province, and commune labels
+
+Documents are numbered: products first, in Vietnamese name order (so a product's
+number is its name rank), then producers, points of sale, fairs, listing pages and
+hand-written pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..link.catalogue import Catalogue
+from ..link.text import fold, slugify, sorted_vi
+from ..plan.pages import PRODUCER_TYPE_LABELS, Urls
+from ..source.records import Fair, PointOfSale, Producer, Product
+
+#: Site folder of the index files.
+INDEX_DIR = "assets/ocop-search"
+#: Display records per ``d/<n>.json`` file. Small files keep a page of scattered
+#: results (sorted by stars or price) cheap; too small means many requests.
+SHARD_SIZE = 32
+#: A token chunk larger than this (bytes of JSON) is split one letter deeper.
+CHUNK_LIMIT = 16_000
+#: Tokens are grouped by their first two letters, then deeper when a chunk is large.
+PREFIX_LEN = 2
+MAX_PREFIX_LEN = 5
+
+#: Field weights: where in a document a word was found.
+NAME, META, TEXT = 3, 2, 1
+
+#: Document kinds (one letter in the display records).
+KIND_PRODUCT = "p"
+KIND_PRODUCER = "c"
+KIND_POINT_OF_SALE = "s"
+KIND_FAIR = "f"
+KIND_LISTING = "l"
+KIND_PAGE = "g"
+
+#: Certificate status codes as one letter in the facet column and records.
+STATUS_LETTERS = {"valid": "v", "expiring": "e", "expired": "x", "revoked": "r"}
+
+POINT_OF_SALE_LABELS = {
+    "showroom": "Điểm giới thiệu sản phẩm OCOP",
+    "shop": "Cửa hàng",
+    "supermarket": "Siêu thị",
+    "market": "Chợ",
+    "online": "Cửa hàng trực tuyến",
+}
+
+#: 64 symbols: a facet column with at most 64 values is one character per product.
+ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+
+# Letters and digits of any script; the browser uses /[\p{L}\p{N}]+/gu.
+_TOKEN = re.compile(r"[^\W_]+")
+# Markdown link targets and bare URLs are not words a shopper types.
+_URL = re.compile(r"\]\([^)]*\)|https?://\S+")
+_SAFE_KEY = re.compile(r"[a-z0-9]+")
+
+
+# Latin text (Vietnamese included) decomposes to ASCII plus these marks, all of
+# combining class ≠ 0 (U+034F, the one exception in the block, is left out).
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+_D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fast_fold(text: str) -> str:
+    """``text.fold`` with a fast path for Latin script; the same result for any input.
+
+    When decomposed text is ASCII once the Latin marks are gone, NFC leaves it
+    alone and case folding is ``lower()``; anything else takes ``fold`` itself.
+    """
+    stripped = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text.translate(_D_STROKE)))
+    return stripped.lower() if stripped.isascii() else fold(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def tokens(text: str) -> tuple[str, ...]:
+    """Folded words of ``text``: 'Mắm Châu Đốc!' → ('mam', 'chau', 'doc').
+
+    Cached: places, groups and producer names recur on thousands of products.
+    """
+    return tuple(_TOKEN.findall(fast_fold(text)))
+
+
+def key_file(key: str) -> str:
+    """File name (without .json) of a token chunk; non-ASCII keys are hex-encoded."""
+    return key if _SAFE_KEY.fullmatch(key) else "_" + key.encode("utf-8").hex()
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    """One searchable thing and what a result line shows about it."""
+
+    kind: str
+    url: str
+    title: str
+    #: Second line: the producer of a product, the type of a producer …
+    sub: str = ""
+    place: str = ""
+    stars: int = 0
+    status: str = ""
+    price: int = -1
+    unit: str = ""
+    #: Site-root-relative URL of a small photo, or "".
+    thumb: str = ""
+    #: (weight, text) pairs that are indexed.
+    fields: tuple[tuple[int, str], ...] = ()
+
+    def record(self) -> list[object]:
+        return [self.kind, self.url, self.title, self.sub, self.place, self.stars,
+                self.status, self.price, self.unit, self.thumb]
+
+
+@dataclass(frozen=True)
+class ExtraPage:
+    """A hand-written page (Markdown) to index: its URL, title and plain text."""
+
+    url: str
+    title: str
+    text: str
+
+
+@dataclass
+class SearchIndex:
+    """The index files, site paths relative to ``INDEX_DIR`` → bytes."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    version: str = ""
+    docs: int = 0
+    products: int = 0
+    tokens: int = 0
+
+
+Thumb = Callable[[Product], str]
+
+
+def _place(commune: str, province: str) -> str:
+    return f"{commune}, {province}"
+
+
+def product_doc(product: Product, thumb: str) -> SearchDoc:
+    p = product.producer
+    a = p.address
+    group, sub = product.group, product.subgroup
+    meta = (product.name_en, p.name, a.commune, a.province, a.district_before_2025,
+            group.name, sub.name, *product.standards)
+    text = (_URL.sub(" ", product.description or ""), product.ingredients, product.packaging)
+    price = product.price
+    return SearchDoc(
+        kind=KIND_PRODUCT, url=Urls.product(product), title=product.name, sub=p.name,
+        place=_place(a.commune, a.province),
+        stars=product.ocop.stars, status=STATUS_LETTERS[product.status.code],
+        price=price.amount if price else -1, unit=price.unit if price else "",
+        thumb=thumb,
+        fields=((NAME, product.name), *((META, m) for m in meta if m),
+                *((TEXT, t) for t in text if t)),
+    )
+
+
+def producer_doc(producer: Producer, thumb: str) -> SearchDoc:
+    a = producer.address
+    label = PRODUCER_TYPE_LABELS[producer.type]
+    meta = (label, a.commune, a.province, a.district_before_2025, a.street,
+            *producer.supplier.standards)
+    return SearchDoc(
+        kind=KIND_PRODUCER, url=Urls.producer(producer), title=producer.name,
+        sub=f"{label} · {len(producer.products)} sản phẩm", place=_place(a.commune, a.province),
+        thumb=thumb,
+        fields=((NAME, producer.name), *((META, m) for m in meta if m),
+                (TEXT, _URL.sub(" ", producer.story or ""))),
+    )
+
+
+def point_of_sale_doc(pos: PointOfSale) -> SearchDoc:
+    a = pos.address
+    label = POINT_OF_SALE_LABELS.get(pos.kind, pos.kind)
+    meta = [label] + ([a.street or "", a.commune, a.province] if a else [])
+    return SearchDoc(
+        kind=KIND_POINT_OF_SALE, url=Urls.point_of_sale(pos), title=pos.name, sub=label,
+        place=_place(a.commune, a.province) if a else "",
+        fields=((NAME, pos.name), (META, " ".join(meta)),
+                (TEXT, _URL.sub(" ", pos.description or ""))),
+    )
+
+
+def fair_doc(fair: Fair) -> SearchDoc:
+    when = f"{fair.starts:%d/%m/%Y} – {fair.ends:%d/%m/%Y}"
+    return SearchDoc(
+        kind=KIND_FAIR, url=Urls.fair(fair), title=fair.name, sub=f"Hội chợ · {when}",
+        place=fair.city,
+        fields=((NAME, fair.name), (META, f"hội chợ {fair.venue} {fair.city} "
+                                          f"{fair.organiser or ''}"),
+                (TEXT, _URL.sub(" ", fair.description or ""))),
+    )
+
+
+def catalogue_docs(catalogue: Catalogue, page_urls: Iterable[str], product_thumb: Thumb,
+                   producer_thumb: Callable[[Producer], str],
+                   extra_pages: Sequence[ExtraPage] = ()) -> list[SearchDoc]:
+    """Every searchable document, products first in name order.
+
+    Points of sale, fairs and listings are indexed only when the site has a page
+    for them (``page_urls``): a result must never lead to a missing page.
+    """
+    have = set(page_urls)
+    docs = [product_doc(p, product_thumb(p)) for p in catalogue.products_sorted]
+    docs += [producer_doc(p, producer_thumb(p)) for p in catalogue.producers_sorted]
+    docs += [point_of_sale_doc(pos) for pos in _by_name(catalogue.points_of_sale.values())
+             if Urls.point_of_sale(pos) in have]
+    docs += [fair_doc(f) for f in catalogue.fairs.values() if Urls.fair(f) in have]
+    for category in catalogue.groups.by_id.values():
+        url = Urls.category(category)
+        if url in have:
+            count = len(catalogue.by_category.get(category.id, []))
+            docs.append(SearchDoc(
+                kind=KIND_LISTING, url=url, title=category.name,
+                sub=f"Nhóm sản phẩm · {count} sản phẩm",
+                fields=((NAME, category.name), (META, category.note or "")),
+            ))
+    for place in catalogue.places.values():
+        url = Urls.place(place.slug)
+        if url in have:
+            docs.append(SearchDoc(
+                kind=KIND_LISTING, url=url, title=_place(place.commune, place.province),
+                sub=f"Địa phương · {len(place.products)} sản phẩm",
+                fields=((NAME, place.commune), (META, place.province)),
+            ))
+    for page in sorted(extra_pages, key=lambda p: p.url):
+        docs.append(SearchDoc(kind=KIND_PAGE, url=page.url, title=page.title, sub="Trang",
+                              fields=((NAME, page.title), (TEXT, page.text))))
+    return docs
+
+
+def _by_name(items: Iterable[PointOfSale]) -> list[PointOfSale]:
+    return sorted_vi(items, key=lambda x: x.name)
+
+
+# --- inverted index ----------------------------------------------------------------
+
+def postings(docs: Sequence[SearchDoc]) -> dict[str, list[int]]:
+    """Token → encoded postings: ``(doc - previous doc) << 2 | weight``, docs ascending.
+
+    Each document appears once per token, with the best weight it has for it.
+    """
+    best: dict[str, dict[int, int]] = defaultdict(dict)
+    for number, doc in enumerate(docs):
+        for weight, text in doc.fields:
+            for token in tokens(text):
+                seen = best[token]
+                if seen.get(number, 0) < weight:
+                    seen[number] = weight
+    out: dict[str, list[int]] = {}
+    for token, by_doc in best.items():
+        encoded, previous = [], 0
+        for number in sorted(by_doc):
+            encoded.append((number - previous) << 2 | by_doc[number])
+            previous = number
+        out[token] = encoded
+    return out
+
+
+def decode_postings(encoded: Sequence[int]) -> list[tuple[int, int]]:
+    """(doc, weight) pairs of one token, as the browser decodes them."""
+    out, number = [], 0
+    for value in encoded:
+        number += value >> 2
+        out.append((number, value & 3))
+    return out
+
+
+def chunk_tokens(index: dict[str, list[int]], limit: int = CHUNK_LIMIT) -> dict[str, list[str]]:
+    """Chunk key → tokens in it. A token lives in the longest key that prefixes it.
+
+    Tokens are grouped by their first ``PREFIX_LEN`` letters; a group larger than
+    ``limit`` is split by one more letter (its tokens no longer than the key stay
+    in the key's own chunk), up to ``MAX_PREFIX_LEN`` letters.
+    """
+    chunks: dict[str, list[str]] = {}
+    # Bytes of each token's entry in its chunk's JSON.
+    size = {t: len(t) + 4 + len(json.dumps(v, separators=(",", ":"))) for t, v in index.items()}
+
+    def place(key: str, members: list[str]) -> None:
+        depth = len(key)
+        if (depth >= MAX_PREFIX_LEN or len(members) == 1
+                or sum(size[t] for t in members) <= limit):
+            chunks[key] = members
+            return
+        groups: dict[str, list[str]] = defaultdict(list)
+        for token in members:
+            groups[token[:depth + 1]].append(token)
+        for sub, group in groups.items():
+            place(sub, group)
+
+    first: dict[str, list[str]] = defaultdict(list)
+    for token in sorted(index):
+        first[token[:PREFIX_LEN]].append(token)
+    for key, members in first.items():
+        place(key, members)
+    return dict(sorted(chunks.items()))
+
+
+# --- facet columns -----------------------------------------------------------------
+
+def _column(values: Sequence[int], size: int) -> str | list[int]:
+    """A facet column: one character per product when it has at most 64 values."""
+    if size <= len(ALPHABET):
+        return "".join(ALPHABET[v] for v in values)
+    return list(values)
+
+
+def facet_files(catalogue: Catalogue) -> dict[str, object]:
+    """``facets.json`` and one ``p/<province>.json`` per province (finder data).
+
+    Communes are per province so that the national finder does not download
+    3,000 commune names before anyone picks a province.
+    """
+    products = catalogue.products_sorted
+    groups = catalogue.groups
+    subgroups = [c for g in groups.groups for c in groups.subgroups[g.id]]
+    group_index = {g.id: i for i, g in enumerate(groups.groups)}
+    sub_index = {c.id: i for i, c in enumerate(subgroups)}
+    types = list(PRODUCER_TYPE_LABELS)
+    provinces = sorted_vi({p.producer.address.province for p in products}
+                          | {p.address.province for p in catalogue.producers.values()},
+                          key=lambda name: name)
+    province_index = {name: i for i, name in enumerate(provinces)}
+    by_province: dict[str, list[str]] = defaultdict(list)
+    for product in products:
+        by_province[product.producer.address.province].append(product.producer.place_slug)
+    facets = {
+        "n": len(products),
+        "stars": "".join(str(p.ocop.stars) for p in products),
+        "status": "".join(STATUS_LETTERS[p.status.code] for p in products),
+        "cat": _column([sub_index[p.subgroup.id] for p in products], len(subgroups)),
+        "type": _column([types.index(p.producer.type) for p in products], len(types)),
+        "prov": _column([province_index[p.producer.address.province] for p in products],
+                        len(provinces)),
+        "price": [p.price.amount if p.price else -1 for p in products],
+        "groups": [[g.id, g.name] for g in groups.groups],
+        "cats": [[c.id, c.name, group_index[c.parent or ""]] for c in subgroups],
+        "types": [[t, PRODUCER_TYPE_LABELS[t]] for t in types],
+        "provs": [[slugify(name), name] for name in provinces],
+    }
+    files: dict[str, object] = {"facets.json": facets}
+    # catalogue.places is in Vietnamese commune order already.
+    slugs_by_province: dict[str, list[str]] = defaultdict(list)
+    for slug, place in catalogue.places.items():
+        slugs_by_province[place.province].append(slug)
+    for name in provinces:
+        slugs = slugs_by_province.get(name, [])
+        index = {s: i for i, s in enumerate(slugs)}
+        files[f"p/{slugify(name)}.json"] = {
+            "places": [[s, catalogue.places[s].commune] for s in slugs],
+            "idx": [index[s] for s in by_province.get(name, [])],
+        }
+    return files
+
+
+# --- everything --------------------------------------------------------------------
+
+def _json(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True).encode("utf-8")
+
+
+def build_search_index(catalogue: Catalogue, docs: Sequence[SearchDoc]) -> SearchIndex:
+    """All index files for ``docs`` (from ``catalogue_docs``); deterministic bytes."""
+    index = postings(docs)
+    chunks = chunk_tokens(index)
+    files: dict[str, bytes] = {}
+    for key, members in chunks.items():
+        files[f"t/{key_file(key)}.json"] = _json({t: index[t] for t in members})
+    for start in range(0, len(docs), SHARD_SIZE):
+        files[f"d/{start // SHARD_SIZE}.json"] = _json(
+            [d.record() for d in docs[start:start + SHARD_SIZE]])
+    finder = facet_files(catalogue)
+    for path, data in finder.items():
+        files[path] = _json(data)
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode() + b"\0" + files[path] + b"\0")
+    version = digest.hexdigest()[:12]
+    n_products = len(catalogue.products_sorted)
+    files["manifest.json"] = _json({
+        "v": version,
+        "docs": len(docs),
+        "products": n_products,
+        "shard": SHARD_SIZE,
+        "keys": list(chunks),
+        "provinces": len(finder["facets.json"]["provs"]),  # type: ignore[index]
+    })
+    return SearchIndex(files=dict(sorted(files.items())), version=version, docs=len(docs),
+                       products=n_products, tokens=len(index))

@@ -1,0 +1,86 @@
+"""Verification QR codes: a short stable URL per product and its printable QR code.
+
+``q/<product-id>/`` is a tiny page that states the certificate status on the
+build date and forwards to the product page; ``q/<product-id>/qr.svg`` is the
+QR code of that URL. The URL only depends on the product id, so a printed label
+keeps working when pages move: only the forwarding page has to follow.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from ..media.qr_codes import QrCodes, QrRequest
+from ..plan.pages import Urls
+from ..plan.urls import DataUrls
+from ..render.formatting import date_vi
+from ..source.records import Product
+from .context import OutputContext
+from .files import write_bytes
+
+log = logging.getLogger("mkdocs.plugins.ocop")
+
+
+def status_sentence(product: Product) -> str:
+    """The certificate claim a shopper may believe, in one sentence."""
+    s, r = product.status, product.ocop
+    if s.code == "valid":
+        return (f"Sản phẩm OCOP {r.stars} sao, giấy chứng nhận còn hiệu lực đến "
+                f"{date_vi(s.expires)}.")
+    if s.code == "expiring":
+        return (f"Sản phẩm OCOP {r.stars} sao, giấy chứng nhận sắp hết hạn: "
+                f"{date_vi(s.expires)}.")
+    if s.code == "revoked" and r.revoked is not None:
+        return f"Giấy chứng nhận OCOP đã bị thu hồi ngày {date_vi(r.revoked.date)}."
+    if r.stars < 3:
+        return "Sản phẩm chưa được công nhận là sản phẩm OCOP (dưới 3 sao)."
+    return f"Giấy chứng nhận OCOP đã hết hạn từ {date_vi(s.expires)}."
+
+
+def verify_page(product: Product, site_url: str, build_date: str) -> str:
+    """The forwarding page at the short URL (plain HTML: it must be tiny and instant)."""
+    target = "../../" + Urls.product(product)
+    name = escape(product.name)
+    return (
+        "<!doctype html>\n"
+        '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>Kiểm tra chứng nhận OCOP: {name}</title>\n"
+        '<meta name="robots" content="noindex">\n'
+        f'<link rel="canonical" href="{escape(site_url + Urls.product(product))}">\n'
+        f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
+        "</head>\n<body>\n"
+        f'<h1><a href="{escape(target)}">{name}</a></h1>\n'
+        f"<p>{escape(status_sentence(product))} (Dữ liệu ngày {escape(build_date)}.)</p>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def qr_request(product: Product, site_url: str) -> QrRequest:
+    url = site_url + DataUrls.verify(product)
+    return QrRequest(url, f"Mã QR kiểm tra chứng nhận OCOP: {product.name}",
+                     f"Quét để mở {url}, trang sản phẩm {product.name} của "
+                     f"{product.producer.name} với tình trạng giấy chứng nhận.")
+
+
+def write(context: OutputContext) -> list[str]:
+    catalogue = context.catalogue
+    today = date_vi(catalogue.build_date)
+    absolute = context.site_url.startswith(("https://", "http://"))
+    if not absolute:
+        log.warning("site_url is not set in mkdocs.yml: QR codes need an absolute address "
+                    "and were not written")
+    written = []
+    codes = QrCodes(context.cache_dir)
+    requests = {p.id: qr_request(p, context.site_url) for p in catalogue.products_sorted}
+    if absolute:
+        codes.prepare(requests.values())
+    for product in catalogue.products_sorted:
+        written.append(write_bytes(context, DataUrls.verify(product) + "index.html",
+                                   verify_page(product, context.site_url, today)
+                                   .encode("utf-8")))
+        if absolute:
+            written.append(write_bytes(context, DataUrls.qr_svg(product),
+                                       codes.svg(requests[product.id])))
+    return written
