@@ -12,10 +12,10 @@ from pathlib import Path
 
 from .link.catalogue import build_catalogue
 from .link.clock import build_date
+from .source.jsonschema import json_schema
 from .source.load import SourceLayout
 from .source.problems import Problems, Severity
 from .source.records import RECORD_KINDS
-from .source.schema import json_schema
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 SCHEMA_BASE = "https://ocop.example.vn/schemas/"
@@ -33,7 +33,7 @@ def layout_from_config(config_file: Path) -> tuple[SourceLayout, bool]:
 
 def write_schemas(folder: Path = SCHEMA_DIR) -> list[Path]:
     """Write one JSON Schema per record kind; the product one lists the sub-group ids."""
-    from .source.groups import DEFAULT_GROUPS_FILE
+    from .source.layout import DEFAULT_GROUPS_FILE
     from .source.load import load_groups
 
     problems = Problems()

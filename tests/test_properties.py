@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 from test_corpus import lay_out
 
 from generator.link.catalogue import build_catalogue
+from generator.source.fields import schema_fields, type_hints, unwrap_optional
 from generator.source.load import SourceLayout
 from generator.source.problems import Problems
 from generator.source.records import Fair, PointOfSale, Producer, Product
-from generator.source.schema import _hints, _unwrap_optional, schema_fields
 
 RECORD_FILES = {
     "products/htx-thu/producer.yaml": Producer,
@@ -60,9 +60,9 @@ TEXT = st.lists(st.one_of(st.text(max_size=20), st.sampled_from(NASTY)), max_siz
 def leaf_paths(cls: type, prefix: str = "") -> list[str]:
     """Every scalar field path of a record kind (first item of lists)."""
     out = []
-    hints = _hints(cls)
+    hints = type_hints(cls)
     for f in schema_fields(cls):
-        tp, _ = _unwrap_optional(hints[f.name])
+        tp, _ = unwrap_optional(hints[f.name])
         path = prefix + f.name
         if typing.get_origin(tp) is list:
             (tp,) = typing.get_args(tp)

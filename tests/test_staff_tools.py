@@ -13,9 +13,9 @@ from conftest import ROOT
 
 from generator.cli import github_annotations, main
 from generator.render.sanitize import clean_page_meta, plain_text, title_text
+from generator.source.fields import schema_fields, type_hints, unwrap_optional
 from generator.source.problems import Position, Problems
 from generator.source.records import RECORD_KINDS
-from generator.source.schema import _hints, _unwrap_optional, schema_fields
 from generator.source.yamlsafe import Mapping, Sequence, parse
 from generator.staff.scaffold import render
 
@@ -50,9 +50,9 @@ def test_every_sample_file_names_its_schema():
 def field_paths(cls: type, prefix: str = "") -> list[str]:
     """Every field path of a record kind (nested records and list items included)."""
     out = []
-    hints = _hints(cls)
+    hints = type_hints(cls)
     for f in schema_fields(cls):
-        tp, _ = _unwrap_optional(hints[f.name])
+        tp, _ = unwrap_optional(hints[f.name])
         if typing.get_origin(tp) is list and dataclasses.is_dataclass(typing.get_args(tp)[0]):
             tp = typing.get_args(tp)[0]
         out.append(prefix + f.name)
@@ -85,13 +85,13 @@ def test_scaffold_lists_every_field_with_its_vietnamese_doc(kind: str):
             yield from paths(value, f"{prefix}{key}.")
 
     assert sorted(paths(root)) == sorted(field_paths(cls))
-    hints = _hints(cls)
+    hints = type_hints(cls)
     for f in schema_fields(cls):
         line = next(li for li in text.splitlines() if re.match(rf"(# )?{f.name}:", li))
         assert f.metadata["doc"] in line
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         assert line.startswith("# ") != required, line
-        tp, _ = _unwrap_optional(hints[f.name])
+        tp, _ = unwrap_optional(hints[f.name])
         if typing.get_origin(tp) is typing.Literal:
             assert "một trong: " + ", ".join(typing.get_args(tp)) in line
 

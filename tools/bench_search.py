@@ -150,7 +150,7 @@ def build(scale: Scale, work: Path) -> tuple[Path, BuildFigures]:
     from generator import write as outputs
     from generator.adapter.publish import build_site
     from generator.synth.catalogue import SynthOptions, synthesize
-    from generator.write import search as search_output
+    from generator.write import search_files as search_output
 
     project = work / scale.name
     if project.exists():

@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from generator.link.catalogue import link  # noqa: E402
 from generator.plan.statistics import statistics  # noqa: E402
 from generator.plan.suppliers import plan_supplier_pages  # noqa: E402
+from generator.source.fields import Source  # noqa: E402
 from generator.source.load import LoadedRecords, SourceLayout, load_groups  # noqa: E402
 from generator.source.problems import Problems  # noqa: E402
 from generator.source.records import (  # noqa: E402
@@ -37,8 +38,8 @@ from generator.source.records import (  # noqa: E402
     Rating,
     SupplierFacts,
 )
-from generator.source.schema import Source  # noqa: E402
-from generator.write import exports, product_feed, qr, supplier_filter, vcards  # noqa: E402
+from generator.write import exports, product_feed, supplier_filter, vcards  # noqa: E402
+from generator.write import verify_pages as qr  # noqa: E402
 from generator.write.context import OutputContext  # noqa: E402
 
 TYPES = ("cooperative", "cooperative_group", "enterprise", "household")

@@ -11,11 +11,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..source.fields import Source
 from ..source.groups import Category, ProductGroups
 from ..source.load import LoadedRecords, SourceLayout, load_records
 from ..source.problems import Problems
 from ..source.records import Fair, PointOfSale, Producer, Product
-from ..source.schema import Source
 from .certificates import certificate_status
 from .checks import check_trade_records
 from .text import slugify, sorted_vi

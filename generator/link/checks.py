@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..source.fields import Source
 from ..source.load import LoadedRecords
 from ..source.problems import Problems
-from ..source.schema import Source
 
 #: Ids that would take the URL of an index page: diem-ban/tinh/<province>/ (points of
 #: sale of a province) and hoi-cho/nam-<year>/ (past fairs of a year).

@@ -16,7 +16,7 @@ MEDIA_DIR = "anh"
 
 
 @dataclass(frozen=True)
-class Source:
+class SourceVariant:
     """One responsive variant: its site-root-relative URL and pixel width."""
 
     url: str
@@ -31,12 +31,12 @@ class Picture:
     mime: str
     width: int
     height: int
-    webp: tuple[Source, ...]
+    webp: tuple[SourceVariant, ...]
     #: Pixel size of the ``src`` fallback (JPEG or PNG), for social cards.
     fallback_width: int = 0
     fallback_height: int = 0
 
-    def upto(self, max_width: int | None) -> tuple[Source, ...]:
+    def upto(self, max_width: int | None) -> tuple[SourceVariant, ...]:
         """Variants no wider than ``max_width`` (at least the narrowest one).
 
         Cards never need the 1280 px photo; leaving it out of their srcset stops
@@ -47,10 +47,10 @@ class Picture:
         return tuple(s for s in self.webp if s.width <= max_width) or self.webp[:1]
 
     @property
-    def largest(self) -> Source:
+    def largest(self) -> SourceVariant:
         return self.webp[-1]
 
-    def smallest(self, min_width: int) -> Source:
+    def smallest(self, min_width: int) -> SourceVariant:
         """The narrowest WebP variant at least ``min_width`` wide (or the widest)."""
         for source in self.webp:
             if source.width >= min_width:
@@ -65,7 +65,7 @@ def _picture(image: ProcessedImage) -> Picture:
         mime=f"image/{fallback.format}",
         width=image.width,
         height=image.height,
-        webp=tuple(Source(f"{MEDIA_DIR}/{v.name}", v.width) for v in image.variants),
+        webp=tuple(SourceVariant(f"{MEDIA_DIR}/{v.name}", v.width) for v in image.variants),
         fallback_width=fallback.width,
         fallback_height=fallback.height,
     )

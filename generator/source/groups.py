@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_GROUPS_FILE = Path(__file__).parent.parent / "data" / "product-groups.yaml"
+from .fields import spec
+from .layout import SourceLayout
+from .problems import Position, Problems
+from .read import read_record
 
 
 @dataclass(frozen=True)
@@ -38,3 +41,47 @@ class ProductGroups:
 
     def subgroup_ids(self) -> list[str]:
         return [c.id for c in self.by_id.values() if c.parent is not None]
+
+
+@dataclass
+class _SubgroupDef:
+    """Một phân nhóm."""
+
+    id: str = spec("Mã phân nhóm", fmt="slug")
+    name: str = spec("Tên phân nhóm")
+    note: str | None = spec("Ghi chú", default=None)
+
+
+@dataclass
+class _GroupDef:
+    """Một nhóm sản phẩm."""
+
+    id: str = spec("Mã nhóm", fmt="slug")
+    name: str = spec("Tên nhóm")
+    subgroups: list[_SubgroupDef] = spec("Các phân nhóm", min_items=1)
+    name_en: str | None = spec("Tên tiếng Anh", default=None)
+
+
+@dataclass
+class _GroupsFile:
+    """Bộ phân nhóm sản phẩm OCOP."""
+
+    decision: str = spec("Văn bản quy định")
+    groups: list[_GroupDef] = spec("Các nhóm", min_items=1)
+
+
+def load_groups(path: Path, layout: SourceLayout, problems: Problems) -> ProductGroups:
+    """The groups file at ``path`` (problems reported like a record's)."""
+    data = read_record(_GroupsFile, path, layout, problems)
+    groups = ProductGroups(decision=data.decision if data else "")
+    if data is None:
+        return groups
+    for g in data.groups:
+        groups.add(Category(g.id, g.name, None, g.name_en))
+        for s in g.subgroups:
+            if s.id in groups.by_id:
+                problems.error(Position(layout.rel(path)), "groups",
+                               f"group id '{s.id}' is used twice")
+                continue
+            groups.add(Category(s.id, s.name, g.id, None, s.note))
+    return groups

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ..link.certificates import CertificateStatus
+from .fields import Source, derived, spec
 from .groups import Category
-from .schema import Source, derived, spec
+
+if TYPE_CHECKING:  # a derived field's type, from the link stage
+    from ..link.certificates import CertificateStatus
 
 ProducerType = Literal["cooperative", "cooperative_group", "enterprise", "household"]
 PointOfSaleKind = Literal["showroom", "shop", "supermarket", "market", "online"]

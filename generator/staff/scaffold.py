@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ..source.fields import FORMATS, schema_fields, type_hints, unwrap_optional
 from ..source.load import PRODUCER_FILE, SourceLayout
 from ..source.records import RECORD_KINDS
-from ..source.schema import FORMATS, _hints, _unwrap_optional, schema_fields
 
 #: Where each kind's schema lives, relative to the repository root.
 SCHEMA_FOLDER = "generator/schemas"
@@ -59,7 +59,7 @@ def _details(tp: Any, f: dataclasses.Field[Any], required: bool) -> str:
     """The field's documentation with what it accepts, in Vietnamese."""
     meta = f.metadata
     parts = [meta["doc"].rstrip("."), "bắt buộc" if required else "không bắt buộc"]
-    tp, _ = _unwrap_optional(tp)
+    tp, _ = unwrap_optional(tp)
     origin = typing.get_origin(tp)
     if origin is list:
         (tp,) = typing.get_args(tp)
@@ -93,13 +93,13 @@ def _details(tp: Any, f: dataclasses.Field[Any], required: bool) -> str:
 def _lines(cls: type, indent: int, commented: bool, values: dict[str, str],
            prefix: str = "") -> list[_Line]:
     """Lines for every schema field of ``cls`` (nested records included)."""
-    hints = _hints(cls)
+    hints = type_hints(cls)
     out: list[_Line] = []
     for f in schema_fields(cls):
         path = f"{prefix}{f.name}"
         required = _is_required(f)
         off = commented or not required
-        tp, _ = _unwrap_optional(hints[f.name])
+        tp, _ = unwrap_optional(hints[f.name])
         comment = _details(hints[f.name], f, required)
         origin = typing.get_origin(tp)
         item = typing.get_args(tp)[0] if origin is list else None
@@ -142,9 +142,9 @@ def render(kind: str, values: dict[str, str] | None = None) -> str:
 
 
 def _check_id(value: str, what: str) -> None:
-    from ..source.load import _RESERVED_ID
+    from ..source.load import RESERVED_ID
 
-    if not FORMATS["slug"][0].match(value) or _RESERVED_ID.match(value):
+    if not FORMATS["slug"][0].match(value) or RESERVED_ID.match(value):
         raise ScaffoldError(f"'{value}' is not a valid {what} id: use lower-case ASCII letters, "
                             "digits and '-' (e.g. htx-thot-not-o-lam)")
 

@@ -1,0 +1,192 @@
+"""Convert a positioned YAML node tree into a typed record.
+
+Every problem is collected as ``path:line:col: field: message`` instead of
+stopping at the first one; the record is built only when nothing is wrong.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import re
+import typing
+from typing import Any, Literal
+
+from .fields import FORMATS, MISSING, Source, field_kind, field_map, file_name_problem, type_hints
+from .problems import Problems
+from .yamlsafe import Mapping, Node, Scalar, Sequence
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "a group of fields"
+    if isinstance(node, Sequence):
+        return "a list"
+    assert isinstance(node, Scalar)
+    return repr(node.value)
+
+
+class _Converter:
+    def __init__(self, source: Source, problems: Problems) -> None:
+        self.source = source
+        self.problems = problems
+
+    def fail(self, node: Node, name: str, message: str) -> None:
+        self.problems.error(node.position, name, message)
+
+    def record(self, cls: type, node: Node, name: str) -> Any:
+        """Build ``cls`` from a mapping node; ``None`` if anything is wrong."""
+        if not isinstance(node, Mapping):
+            self.fail(node, name or "-", f"expected a group of fields, found {_describe(node)}")
+            return None
+        hints = type_hints(cls)
+        fields = field_map(cls)
+        values: dict[str, Any] = {}
+        given: set[str] = set()  # written but invalid: already reported
+        ok = True
+        #: Fields written with no value: a missing required one is reported at its key.
+        empty: dict[str, Scalar] = {}
+        for key, (key_node, value_node) in node.items.items():
+            path = f"{name}.{key}" if name else key
+            if key not in fields:
+                close = difflib.get_close_matches(key, list(fields), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else (
+                    f"; known fields: {', '.join(fields)}"
+                )
+                self.fail(key_node, path, f"unknown field{hint}")
+                ok = False
+                continue
+            self.source.positions[path] = value_node.position
+            if isinstance(value_node, Scalar) and value_node.is_null:
+                empty[key] = key_node
+                continue  # an empty value is the same as leaving the field out
+            value = self.value(hints[key], fields[key], value_node, path)
+            if value is _INVALID:
+                ok = False
+                given.add(key)
+            else:
+                values[key] = value
+        for key, f in fields.items():
+            if key in values or key in given:
+                continue
+            if f.default is MISSING and f.default_factory is MISSING:
+                path = f"{name}.{key}" if name else key
+                if key in empty:
+                    self.fail(empty[key], path, "required field has no value; fill it in")
+                else:
+                    self.fail(node, path, "required field is missing")
+                ok = False
+        if not ok:
+            return _INVALID
+        return cls(**values)
+
+    def value(self, tp: Any, f: dataclasses.Field[Any], node: Node, name: str) -> Any:
+        kind, arg = field_kind(tp)
+        meta = f.metadata
+        if kind == "record":
+            result = self.record(arg, node, name)
+            return _INVALID if result is None else result
+        if kind == "list":
+            if not isinstance(node, Sequence):
+                self.fail(node, name, f"expected a list, found {_describe(node)}")
+                return _INVALID
+            if meta.get("min_items") and len(node.items) < meta["min_items"]:
+                self.fail(node, name, f"needs at least {meta['min_items']} item(s)")
+                return _INVALID
+            items = []
+            for i, item in enumerate(node.items):
+                item_name = f"{name}[{i}]"
+                self.source.positions[item_name] = item.position
+                items.append(self.value(arg, f, item, item_name))
+            return _INVALID if any(v is _INVALID for v in items) else items
+        if not isinstance(node, Scalar):
+            self.fail(node, name, f"expected a single value, found {_describe(node)}")
+            return _INVALID
+        return self.scalar(arg, meta, node, name)
+
+    def scalar(self, tp: Any, meta: typing.Mapping[str, Any], node: Scalar, name: str) -> Any:
+        text = node.value.strip()
+        if typing.get_origin(tp) is Literal:
+            choices = typing.get_args(tp)
+            if text in choices:
+                return text
+            self.fail(node, name, f"must be one of {', '.join(choices)}; found {text!r}")
+            return _INVALID
+        if tp is bool:
+            if text in ("true", "false"):
+                return text == "true"
+            self.fail(node, name, f"must be true or false; found {text!r}")
+            return _INVALID
+        if tp is int:
+            if not re.fullmatch(r"-?[0-9]+", text):
+                self.fail(node, name,
+                          f"must be a whole number written with digits only; found {text!r}")
+                return _INVALID
+            number = int(text)
+            return number if self.in_range(number, meta, node, name) else _INVALID
+        if tp is float:
+            try:
+                number = float(text)
+            except ValueError:
+                self.fail(node, name, f"must be a number like 10.3759; found {text!r}")
+                return _INVALID
+            return number if self.in_range(number, meta, node, name) else _INVALID
+        if tp is dt.date:
+            try:
+                if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+                    raise ValueError
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                self.fail(node, name, f"must be a date written YYYY-MM-DD; found {text!r}")
+                return _INVALID
+        assert tp is str, tp
+        if meta.get("min_length") and not text:
+            self.fail(node, name, "must not be empty")
+            return _INVALID
+        fmt = meta.get("format")
+        if fmt == "file" and (reason := file_name_problem(text)):
+            self.fail(node, name, f"{reason}; found {text!r}")
+            return _INVALID
+        if fmt in FORMATS:
+            pattern, what = FORMATS[fmt]
+            if not pattern.match(text):
+                self.fail(node, name, f"must be {what}; found {text!r}")
+                return _INVALID
+        # Multi-line Markdown keeps its line breaks; single-line text is trimmed.
+        return node.value if fmt == "markdown" else text
+
+    def in_range(self, number: float, meta: typing.Mapping[str, Any], node: Scalar,
+                 name: str) -> bool:
+        low, high = meta.get("minimum"), meta.get("maximum")
+        if (low is not None and number < low) or (high is not None and number > high):
+            if low is not None and high is not None:
+                self.fail(node, name, f"must be between {low:g} and {high:g}; found {node.value}")
+            elif low is not None:
+                self.fail(node, name, f"must be at least {low:g}; found {node.value}")
+            else:
+                self.fail(node, name, f"must be at most {high:g}; found {node.value}")
+            return False
+        return True
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+_INVALID: Any = _Invalid()
+
+
+def build_record(cls: type, root: Mapping, path: str, problems: Problems) -> Any:
+    """Typed record from a parsed file, or ``None`` after reporting problems.
+
+    The returned record's ``source`` attribute (a derived field) is set.
+    """
+    source = Source(path, {"": root.position})
+    result = _Converter(source, problems).record(cls, root, "")
+    if result is None or result is _INVALID:
+        return None
+    result.source = source
+    return result
+

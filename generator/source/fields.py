@@ -1,0 +1,167 @@
+"""Declared record models: one dataclass per record kind is the whole schema.
+
+A record class's fields carry their documentation and constraints (``spec``);
+fields declared with ``derived()`` are filled by the linker, never by staff.
+From that single declaration ``convert`` builds typed records out of YAML and
+``jsonschema`` writes the JSON Schemas staff's editors use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+from .problems import Position
+
+MISSING = dataclasses.MISSING
+
+#: Formats with a check; the JSON Schema gets a matching pattern/format.
+FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
+    "slug": (re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), "lower-case ASCII words joined by '-'"),
+    "phone": (
+        re.compile(r"^\+?[0-9][0-9 .\-()]{5,22}[0-9]$"),
+        "a phone number of digits, spaces, dots or dashes (e.g. \"0296 3 871 234\")",
+    ),
+    "email": (re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$"), "an e-mail address"),
+    "url": (re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE), "a web address starting with https://"),
+    "file": (
+        re.compile(r"^[A-Za-z0-9À-ỹ_][A-Za-z0-9À-ỹ_.\- ]*\.[A-Za-z0-9]{2,5}$"),
+        "a file name in the same folder (no folders, no '..')",
+    ),
+}
+
+
+_URL_LIKE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.\-]+:|//)")
+_ABSOLUTE = re.compile(r"^(?:[/\\]|[A-Za-z]:)")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def file_name_problem(text: str) -> str | None:
+    """Why ``text`` cannot name a file in the record's own folder, if a clear reason exists.
+
+    The ``file`` pattern alone would refuse all of these; a specific reason tells
+    staff what to change (and shows reviewers what was attempted).
+    """
+    if _URL_LIKE.match(text):
+        return ("must be a file in the producer's folder, not a web address or link "
+                "(download the photo and commit it)")
+    if _ABSOLUTE.match(text):
+        return "must be a file name in the same folder, not an absolute path"
+    if ".." in re.split(r"[/\\]", text):
+        return "must be a file name in the same folder; '..' (parent folder) is not allowed"
+    if "\\" in text:
+        return "must be a file name in the same folder; '\\' (folder separator) is not allowed"
+    if "/" in text:
+        return "must be a file name in the same folder; '/' (folder separator) is not allowed"
+    if _PERCENT.search(text):
+        return "must be written as plain characters; %-escapes such as %2e are not allowed"
+    return None
+
+
+def spec(
+    doc: str,
+    *,
+    default: Any = MISSING,
+    default_factory: Callable[[], Any] | Any = MISSING,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    fmt: str | None = None,
+    min_items: int | None = None,
+    min_length: int | None = 1,
+    example: Any = None,
+) -> Any:
+    """Declare a field staff write, with its documentation and constraints."""
+    metadata = {
+        "doc": doc,
+        "minimum": minimum,
+        "maximum": maximum,
+        "format": fmt,
+        "min_items": min_items,
+        "min_length": min_length,
+        "example": example,
+    }
+    if default_factory is not MISSING:
+        return dataclasses.field(default_factory=default_factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def derived(default: Any = None, *, factory: Callable[[], Any] | None = None) -> Any:
+    """Declare a field computed at build time (not part of the YAML schema)."""
+    if factory is not None:
+        return dataclasses.field(
+            default_factory=factory, init=False, repr=False, compare=False,
+            metadata={"derived": True},
+        )
+    return dataclasses.field(
+        default=default, init=False, repr=False, compare=False, metadata={"derived": True}
+    )
+
+
+@dataclasses.dataclass
+class Source:
+    """Where a record came from, so later checks can point at the right line."""
+
+    path: str
+    positions: dict[str, Position] = dataclasses.field(default_factory=dict)
+
+    def at(self, field_path: str) -> Position:
+        """Position of a field (or of its nearest written parent)."""
+        key = field_path
+        while key:
+            if key in self.positions:
+                return self.positions[key]
+            key = key.rpartition(".")[0]
+        return self.positions.get("", Position(self.path, 1, 1))
+
+
+@functools.cache
+def schema_fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
+    """The fields staff write, in declaration order."""
+    return tuple(f for f in dataclasses.fields(cls) if not f.metadata.get("derived") and f.init
+                 and "doc" in f.metadata)
+
+
+@functools.cache
+def field_map(cls: type) -> dict[str, dataclasses.Field[Any]]:
+    return {f.name: f for f in schema_fields(cls)}
+
+
+@functools.cache
+def type_hints(cls: type) -> dict[str, Any]:
+    """The resolved types of the fields staff write (cached: resolving is slow).
+
+    Only those fields: derived ones may name types of later stages (a product's
+    certificate status), which records import for type checkers only.
+    """
+    written = type(cls.__name__, (), {
+        "__module__": cls.__module__,
+        "__annotations__": {f.name: f.type for f in schema_fields(cls)},
+    })
+    return typing.get_type_hints(written)
+
+
+@functools.cache
+def unwrap_optional(tp: Any) -> tuple[Any, bool]:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return tp, False
+
+
+@functools.cache
+def field_kind(tp: Any) -> tuple[str, Any]:
+    """How to convert a field type: ("record" | "list" | "scalar", detail)."""
+    tp, _ = unwrap_optional(tp)
+    if dataclasses.is_dataclass(tp):
+        return "record", tp
+    if typing.get_origin(tp) is list:
+        return "list", typing.get_args(tp)[0]
+    return "scalar", tp
+

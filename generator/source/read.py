@@ -1,0 +1,32 @@
+"""Read one record file: size check, strict YAML, typed record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .convert import build_record
+from .layout import SourceLayout
+from .problems import Position, Problems
+from .yamlsafe import MAX_FILE_BYTES, YamlError, parse
+
+
+def read_record(cls: type, path: Path, layout: SourceLayout, problems: Problems) -> Any:
+    """The typed record of ``path``, or None after reporting its problems."""
+    rel = layout.rel(path)
+    try:
+        # Refuse an oversized file before reading it, not only before parsing it.
+        size = path.stat(follow_symlinks=False).st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(Position(rel), "-", f"file is too large ({size} bytes; the limit is "
+                           f"{MAX_FILE_BYTES} bytes)")
+            return None
+        data = path.read_bytes()
+        root = parse(rel, data)
+    except YamlError as exc:
+        problems.error(exc.position, exc.field or "-", exc.message)
+        return None
+    except OSError as exc:
+        problems.error(Position(rel), "-", f"cannot read file: {exc.strerror}")
+        return None
+    return build_record(cls, root, rel, problems)
