@@ -4,62 +4,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import logging
-import os
 import sys
 from pathlib import Path
 
-from .link.catalogue import build_catalogue
+from .adapter.config import project_settings
 from .link.clock import build_date
-from .source.jsonschema import json_schema
-from .source.load import SourceLayout
-from .source.problems import Problems, Severity
-from .source.records import RECORD_KINDS
-
-SCHEMA_DIR = Path(__file__).parent / "schemas"
-SCHEMA_BASE = "https://ocop.example.vn/schemas/"
-
-
-def layout_from_config(config_file: Path) -> tuple[SourceLayout, bool]:
-    """The source layout and strictness configured for the ``ocop`` plugin."""
-    from mkdocs.config import load_config
-
-    config = load_config(str(config_file))
-    plugin = config.plugins["ocop"]
-    options = plugin.config
-    return plugin._layout(config), bool(options.strict)
-
-
-def write_schemas(folder: Path = SCHEMA_DIR) -> list[Path]:
-    """Write one JSON Schema per record kind; the product one lists the sub-group ids."""
-    from .source.layout import DEFAULT_GROUPS_FILE
-    from .source.load import load_groups
-
-    problems = Problems()
-    groups = load_groups(DEFAULT_GROUPS_FILE, SourceLayout.default(Path.cwd()), problems)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, cls in RECORD_KINDS.items():
-        schema = json_schema(cls, f"{SCHEMA_BASE}{name}.schema.json", cls.__doc__ or name)
-        if name == "product" and groups.subgroup_ids():
-            # Editors then offer the official sub-groups as completions.
-            category = schema["properties"]["category"]
-            category["enum"] = groups.subgroup_ids()
-            category["description"] += ": " + "; ".join(
-                f"{c.id} = {c.name}" for c in groups.by_id.values() if c.parent)
-        path = folder / f"{name}.schema.json"
-        path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
+from .pipeline import build_catalogue
+from .source.jsonschema import write_schemas
+from .source.problems import Problems, github_annotations
+from .workers import worker_count
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    layout, strict = layout_from_config(Path(args.config))
-    strict = strict or args.strict
+    layout, options = project_settings(Path(args.config))
+    strict = options.strict or args.strict
     problems = Problems()
-    workers = int(os.environ.get("OCOP_WORKERS") or os.cpu_count() or 1)
-    catalogue = build_catalogue(layout, build_date(), problems, workers)
+    catalogue = build_catalogue(layout, build_date(), problems, worker_count(options.workers))
     if getattr(args, "format", "text") == "github":
         print(github_annotations(problems, strict))
     print(problems.report(), file=sys.stderr if problems.failed(strict) else sys.stdout)
@@ -92,36 +53,10 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def github_annotations(problems: Problems, strict: bool = False) -> str:
-    """GitHub Actions workflow commands: each problem as an annotation on its file and line.
-
-    Data reaches these lines (found values); it is escaped as GitHub documents so
-    that a crafted value cannot end the command or start another one.
-    """
-    lines = []
-    for p in problems.sorted():
-        level = "error" if p.severity is Severity.ERROR or strict else "warning"
-        props = [f"file={_escape_property(p.position.path)}"]
-        if p.position.line:
-            props += [f"line={p.position.line}", f"col={p.position.col}"]
-        name = p.field or "-"
-        props.append(f"title={_escape_property(name)}")
-        lines.append(f"::{level} {','.join(props)}::{_escape_data(f'{name}: {p.message}')}")
-    return "\n".join(lines) if lines else "::notice::catalogue OK"
-
-
 def cmd_new(args: argparse.Namespace) -> int:
     from .staff.scaffold import ScaffoldError, new_producer, new_product, new_record
 
-    layout, _ = layout_from_config(Path(args.config))
+    layout, _ = project_settings(Path(args.config))
     try:
         if args.kind == "producer":
             path = new_producer(layout, args.id, args.name)
@@ -139,7 +74,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .staff.reports import expiring, format_csv, format_text
 
-    layout, _ = layout_from_config(Path(args.config))
+    layout, _ = project_settings(Path(args.config))
     problems = Problems()
     today = build_date()
     catalogue = build_catalogue(layout, today, problems)

@@ -50,7 +50,7 @@ FIXED_DATE = dt.date(2026, 11, 18)
 @pytest.fixture(scope="session")
 def sample_catalogue():
     """The sample catalogue, loaded and linked on FIXED_DATE (read-only for tests)."""
-    from generator.link.catalogue import build_catalogue
+    from generator.pipeline import build_catalogue
     from generator.source.load import SourceLayout
     from generator.source.problems import Problems
 

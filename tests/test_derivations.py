@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from generator.link.catalogue import stars_for_score
 from generator.link.certificates import add_months, certificate_status
+from generator.link.checks import stars_for_score
 from generator.link.text import fold, slugify, sorted_vi
 from generator.render.formatting import date_vi, vnd
 

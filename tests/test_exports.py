@@ -17,7 +17,7 @@ import rawdata
 import vobject
 
 from generator.adapter.publish import build_site
-from generator.plan.suppliers import standard_label
+from generator.link.suppliers import standard_label
 from generator.write.exports import CSV_COLUMNS, csv_cell
 from generator.write.vcards import escape_text, fold_line, tel_uri
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
-from generator.media import images
+from generator.media import image_cache, images
 from generator.media.images import (
     ImageError,
     ImageProcessor,
@@ -790,7 +790,7 @@ def test_second_run_does_no_image_work(tmp_path: Path, monkeypatch: pytest.Monke
     assert (first.stats.processed, first.stats.cached) == (3, 0)
 
     # A rebuild: new processor, same cache. Opening any image would be work.
-    monkeypatch.setattr(images, "_opened", None)
+    monkeypatch.setattr(images, "opened", None)
     rebuild = ImageProcessor(tmp_path / "cache", jobs=2)
     again = rebuild.process_many(srcs)
     single = rebuild.process(srcs[0])
@@ -853,10 +853,10 @@ def test_interrupted_write_leaves_no_partial_files(
             raise KeyboardInterrupt  # the user pressed Ctrl-C mid-build
         real_replace(a, b)
 
-    monkeypatch.setattr(images.os, "replace", failing_replace)
+    monkeypatch.setattr(image_cache.os, "replace", failing_replace)
     with pytest.raises(KeyboardInterrupt):
         proc.process(src)
-    monkeypatch.setattr(images.os, "replace", real_replace)
+    monkeypatch.setattr(image_cache.os, "replace", real_replace)
 
     names = [p.name for p in proc.cache_dir.rglob("*") if p.is_file()]
     assert len(names) == 1  # only the one file that was fully written

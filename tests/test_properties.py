@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_corpus import lay_out
 
-from generator.link.catalogue import build_catalogue
+from generator.pipeline import build_catalogue
 from generator.source.fields import schema_fields, type_hints, unwrap_optional
 from generator.source.load import SourceLayout
 from generator.source.problems import Problems

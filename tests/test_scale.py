@@ -20,10 +20,14 @@ from conftest import FIXED_EPOCH, ROOT
 from test_trade_validation import FAIR, POS, project
 from test_validation import PRODUCER, PRODUCT, catalogue, png, problems_of
 
-from generator.link.catalogue import Catalogue, build_catalogue
+from generator.link.catalogue import Catalogue
 from generator.link.clock import VIETNAM
-from generator.link.regions import province_level, regions
-from generator.plan import plan_pages, trade
+from generator.link.places import province_level, regions
+from generator.pipeline import build_catalogue
+from generator.plan import fairs as plan_fairs
+from generator.plan import maps as plan_maps
+from generator.plan import plan_pages
+from generator.plan import points_of_sale as plan_pos
 from generator.source.load import SourceLayout
 from generator.source.problems import Problems
 from generator.synth.catalogue import SynthOptions, synthesize
@@ -122,8 +126,8 @@ def test_ids_of_index_pages_are_reserved(write_catalogue, files, expected):
 # --- pages of one province-sized catalogue, cut small ------------------------------------
 
 def test_points_of_sale_index_pages_by_commune(sample, monkeypatch):
-    monkeypatch.setattr(trade, "POINTS_PAGE_SIZE", 2)
-    specs = [s for s in trade.plan_trade_pages(sample) if s.url.startswith("diem-ban/")
+    monkeypatch.setattr(plan_pos, "POINTS_PAGE_SIZE", 2)
+    specs = [s for s in plan_pages(sample) if s.url.startswith("diem-ban/")
              and s.template == "ocop/index-points-of-sale.html"]
     assert [s.url for s in specs] == ["diem-ban/"] + [
         f"diem-ban/trang-{n}/" for n in range(2, len(specs) + 1)]
@@ -132,7 +136,7 @@ def test_points_of_sale_index_pages_by_commune(sample, monkeypatch):
               for pos in k.points]
     assert sorted(listed) == sorted(sample.points_of_sale)
     # The pages cut one list: commune order, then kind, online last.
-    whole = trade.points_of_sale_by_commune(sample.points_of_sale.values())
+    whole = plan_pos.points_of_sale_by_commune(sample.points_of_sale.values())
     assert listed == [pos.id for g in whole for k in g.kinds for pos in k.points]
     for spec in specs:
         listing = spec.context["listing"]
@@ -144,13 +148,13 @@ def test_points_of_sale_index_pages_by_commune(sample, monkeypatch):
 
 
 def test_fairs_past_inline_while_few_else_a_page_per_year(sample, monkeypatch):
-    specs = trade.plan_trade_pages(sample)
+    specs = plan_pages(sample)
     index = next(s for s in specs if s.url == "hoi-cho/")
     assert index.context["past_inline"] is True
     assert not [s for s in specs if s.url.startswith("hoi-cho/nam-")]
 
-    monkeypatch.setattr(trade, "FAIRS_PAGE_SIZE", 2)
-    specs = trade.plan_trade_pages(sample)
+    monkeypatch.setattr(plan_fairs, "FAIRS_PAGE_SIZE", 2)
+    specs = plan_pages(sample)
     fair_lists = [s for s in specs if s.template in ("ocop/index-fairs.html",
                                                      "ocop/fairs-year.html")]
     assert [s.url for s in fair_lists] == [
@@ -162,10 +166,10 @@ def test_fairs_past_inline_while_few_else_a_page_per_year(sample, monkeypatch):
 
 
 def test_map_list_pages_and_each_point_links_to_its_page(sample, monkeypatch):
-    monkeypatch.setattr(trade, "MAP_PAGE_SIZE", 10)
-    specs = trade.plan_trade_pages(sample)
+    monkeypatch.setattr(plan_maps, "MAP_PAGE_SIZE", 10)
+    specs = plan_pages(sample)
     maps = [s for s in specs if s.kind == "map"]
-    points, producers = trade.map_markers(sample)
+    points, producers = plan_maps.map_markers(sample)
     assert len(maps) == -(-(len(points) + len(producers)) // 10) > 1
     assert [s.url for s in maps] == ["ban-do/"] + [
         f"ban-do/trang-{n}/" for n in range(2, len(maps) + 1)]
@@ -179,8 +183,8 @@ def test_map_list_pages_and_each_point_links_to_its_page(sample, monkeypatch):
 
 
 def test_map_data_links_resolve_from_the_file(sample):
-    (scope,) = trade.map_scopes(sample)
-    data = trade.map_data(scope)
+    (scope,) = plan_maps.map_scopes(sample)
+    data = plan_maps.map_data(scope)
     assert scope.data_url == "ban-do/vi-tri.json"
     assert [m["anchor"] for m in data["markers"]] == [m.anchor for m in scope.markers]
     first = data["markers"][0]
@@ -256,11 +260,11 @@ def test_every_index_page_stays_under_the_bound(national):
     # One page of a list never holds more lines than its page size.
     for url, html in pages.items():
         if url.startswith("ban-do/tinh/"):
-            assert html.count('class="ocop-marker"') <= trade.MAP_PAGE_SIZE, url
+            assert html.count('class="ocop-marker"') <= plan_maps.MAP_PAGE_SIZE, url
         if url.startswith("diem-ban/"):
-            assert html.count('class="ocop-places__meta"') <= trade.POINTS_PAGE_SIZE, url
+            assert html.count('class="ocop-places__meta"') <= plan_pos.POINTS_PAGE_SIZE, url
         if url.startswith("hoi-cho/"):
-            assert html.count('class="ocop-fair-item"') <= trade.FAIRS_PAGE_SIZE, url
+            assert html.count('class="ocop-fair-item"') <= plan_fairs.FAIRS_PAGE_SIZE, url
 
 
 def test_every_record_is_reachable_without_javascript(national):
@@ -303,7 +307,7 @@ def test_every_record_is_reachable_without_javascript(national):
 
 def test_province_maps_draw_from_their_json(national):
     site, cat = national
-    scopes = trade.map_scopes(cat)
+    scopes = plan_maps.map_scopes(cat)
     assert len(scopes) == 5
     for scope in scopes:
         data = json.loads((site / scope.data_url).read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ import json
 
 from conftest import ROOT
 
-from generator.cli import write_schemas
+from generator.source.jsonschema import write_schemas
 
 
 def test_published_schemas_are_up_to_date(tmp_path):

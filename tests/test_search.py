@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_EPOCH, FIXTURES, ROOT
 
-from generator.link.catalogue import Catalogue, build_catalogue
+from generator.link.catalogue import Catalogue
 from generator.link.clock import VIETNAM
 from generator.link.text import fold, sort_key
+from generator.pipeline import build_catalogue
 from generator.plan.finder import DEFAULT_STATUSES, PRICE_RANGES, build_finder
-from generator.plan.pages import Urls
+from generator.plan.urls import Urls
 from generator.source.load import SourceLayout
 from generator.source.problems import Problems
 from generator.write.search_index import (

@@ -12,8 +12,8 @@ from conftest import FIXED_EPOCH
 from PIL import Image
 
 from generator.cli import main as ocop
-from generator.link.catalogue import build_catalogue
 from generator.link.clock import VIETNAM
+from generator.pipeline import build_catalogue
 from generator.source.load import SourceLayout
 from generator.source.problems import Problems
 from generator.synth.catalogue import KINDS, SynthOptions, synthesize

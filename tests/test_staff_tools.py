@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator.cli import github_annotations, main
+from generator.cli import main
 from generator.render.sanitize import clean_page_meta, plain_text, title_text
 from generator.source.fields import schema_fields, type_hints, unwrap_optional
-from generator.source.problems import Position, Problems
+from generator.source.problems import Position, Problems, github_annotations
 from generator.source.records import RECORD_KINDS
 from generator.source.yamlsafe import Mapping, Sequence, parse
 from generator.staff.scaffold import render
@@ -336,7 +336,7 @@ def test_guide_explains_every_field(kind: str):
 
 
 def test_guide_samples_are_valid(write_catalogue, fixed_date: None):
-    from generator.link.catalogue import build_catalogue
+    from generator.pipeline import build_catalogue
     from generator.source.load import SourceLayout
 
     samples = guide_samples()
@@ -358,7 +358,7 @@ def test_guide_samples_are_valid(write_catalogue, fixed_date: None):
 def test_committed_json_schemas_match_the_declared_records(tmp_path: Path):
     """Editors underline against generator/schemas/*.json: they must not lag records.py
     (regenerate with `make schemas`)."""
-    from generator.cli import SCHEMA_DIR, write_schemas
+    from generator.source.jsonschema import SCHEMA_DIR, write_schemas
 
     for path in write_schemas(tmp_path):
         assert path.read_bytes() == (SCHEMA_DIR / path.name).read_bytes(), path.name

@@ -10,8 +10,14 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator.link.catalogue import Catalogue, build_catalogue
-from generator.plan import trade
+from generator.link import fairs as link_fairs
+from generator.link import where_to_buy
+from generator.link.catalogue import Catalogue
+from generator.pipeline import build_catalogue
+from generator.plan import maps as plan_maps
+from generator.plan import plan_pages
+from generator.plan import points_of_sale as plan_pos
+from generator.render import jsonld
 from generator.source.load import SourceLayout
 from generator.source.problems import Problems
 from generator.source.records import Fair
@@ -48,15 +54,15 @@ def fair(starts: str, ends: str, fair_id: str = "f") -> Fair:
 ])
 def test_fair_phase_counts_first_and_last_day_as_open(today, phase):
     f = fair("2027-03-10", "2027-03-14")
-    assert trade.fair_phase(f, dt.date.fromisoformat(today)) == phase
-    assert trade.is_current(f, dt.date.fromisoformat(today)) == (phase != "past")
+    assert link_fairs.fair_phase(f, dt.date.fromisoformat(today)) == phase
+    assert link_fairs.is_current(f, dt.date.fromisoformat(today)) == (phase != "past")
 
 
 def test_schedule_splits_on_build_date_and_groups_past_by_year():
     fairs = [fair("2020-01-08", "2020-01-12", "a"), fair("2021-05-01", "2021-05-02", "b"),
              fair("2020-12-24", "2020-12-28", "c"), fair("2026-11-17", "2026-11-19", "d"),
              fair("2027-03-10", "2027-03-14", "e"), fair("2026-12-01", "2026-12-01", "f")]
-    schedule = trade.fair_schedule(fairs, FIXED)
+    schedule = link_fairs.fair_schedule(fairs, FIXED)
     assert [f.id for f in schedule.current] == ["d", "f", "e"]
     assert [(y.year, [f.id for f in y.fairs]) for y in schedule.past_by_year] == [
         (2021, ["b"]), (2020, ["c", "a"])]
@@ -64,7 +70,7 @@ def test_schedule_splits_on_build_date_and_groups_past_by_year():
 
 def test_sample_fairs_follow_the_build_date():
     """Six 2020 fairs from the plan are past, at least four are still to come."""
-    schedule = trade.fair_schedule(sample().fairs.values(), FIXED)
+    schedule = link_fairs.fair_schedule(sample().fairs.values(), FIXED)
     assert len(schedule.current) == 5
     assert all(f.starts > FIXED for f in schedule.current)
     assert [(y.year, len(y.fairs)) for y in schedule.past_by_year] == [(2020, 6)]
@@ -72,11 +78,11 @@ def test_sample_fairs_follow_the_build_date():
     assert cities == {"TP. Hồ Chí Minh", "Bến Tre", "Bạc Liêu", "Nam Định", "Hà Nội",
                       "Cao Lãnh, Đồng Tháp"}
     # A later build date moves fairs from upcoming to past, with no data change.
-    later = trade.fair_schedule(sample(dt.date(2027, 3, 12)).fairs.values(),
+    later = link_fairs.fair_schedule(sample(dt.date(2027, 3, 12)).fairs.values(),
                                 dt.date(2027, 3, 12))
     assert later.current[0].id == "hoi-cho-ocop-an-giang-2027"
-    assert trade.fair_phase(later.current[0], dt.date(2027, 3, 12)) == "ongoing"
-    after_all = trade.fair_schedule(sample(dt.date(2028, 1, 1)).fairs.values(),
+    assert link_fairs.fair_phase(later.current[0], dt.date(2027, 3, 12)) == "ongoing"
+    after_all = link_fairs.fair_schedule(sample(dt.date(2028, 1, 1)).fairs.values(),
                                     dt.date(2028, 1, 1))
     assert after_all.current == ()
     assert [y.year for y in after_all.past_by_year] == [2027, 2020]
@@ -84,13 +90,13 @@ def test_sample_fairs_follow_the_build_date():
 
 def test_product_and_producer_upcoming_fairs(cat):
     product = cat.products["mam-ca-linh-chau-doc"]
-    appearances = trade.product_fairs(product, FIXED)
+    appearances = link_fairs.product_fairs(product, FIXED)
     assert [(a.fair.id, a.exhibitor.booth) for a in appearances] == [
         ("hoi-cho-ocop-an-giang-2027", "A01"), ("hoi-cho-ocop-toan-quoc-ha-noi-2027", "AG-01")]
     # Past fairs showing the product are not "upcoming".
     assert any(f.ends < FIXED for f in product.fairs)
     producer = cat.producers["mam-kenh-dao-vinh-te"]
-    assert [a.fair.id for a in trade.producer_fairs(producer, FIXED)] == [
+    assert [a.fair.id for a in link_fairs.producer_fairs(producer, FIXED)] == [
         "hoi-cho-ocop-an-giang-2027", "hoi-cho-ocop-dac-san-vung-mien-tp-hcm-2027",
         "hoi-cho-ocop-toan-quoc-ha-noi-2027"]
 
@@ -109,7 +115,7 @@ def test_sample_has_the_two_showrooms_and_six_more(cat):
 
 
 def test_index_groups_by_commune_then_kind_online_last(cat):
-    groups = trade.points_of_sale_by_commune(cat.points_of_sale.values())
+    groups = plan_pos.points_of_sale_by_commune(cat.points_of_sale.values())
     headings = [g.heading for g in groups]
     assert headings[-1] == "Bán trực tuyến"
     assert headings[:-1] == sorted(set(headings[:-1]), key=headings.index)  # no repeats
@@ -123,14 +129,14 @@ def test_index_groups_by_commune_then_kind_online_last(cat):
 
 def test_producer_points_of_sale_and_counts(cat):
     producer = cat.producers["mam-kenh-dao-vinh-te"]
-    points = trade.producer_points_of_sale(producer)
+    points = where_to_buy.producer_points_of_sale(producer)
     ids = [p.id for p in points]
     assert len(ids) == len(set(ids))
     for pos in cat.points_of_sale.values():
         carries = any(p.producer_id == producer.id for p in pos.products)
         assert (pos.id in ids) == carries
     tinh_bien = cat.points_of_sale["diem-ocop-tinh-bien"]
-    assert trade.carried_count(tinh_bien, producer) == 2
+    assert where_to_buy.carried_count(tinh_bien, producer) == 2
 
 
 def test_product_sold_nowhere_has_no_points_of_sale(write_catalogue):
@@ -141,11 +147,11 @@ def test_product_sold_nowhere_has_no_points_of_sale(write_catalogue):
     cat = build_catalogue(SourceLayout.default(root), FIXED, problems)
     product = cat.products["duong"]
     assert product.points_of_sale == [] and product.online_shops == []
-    assert trade.producer_points_of_sale(product.producer) == []
+    assert where_to_buy.producer_points_of_sale(product.producer) == []
 
 
 def test_map_markers_are_every_record_with_coordinates(cat):
-    points, producers = trade.map_markers(cat)
+    points, producers = plan_maps.map_markers(cat)
     assert {m.anchor for m in points} == {
         f"diem-ban-{p.id}" for p in cat.points_of_sale.values() if p.location}
     assert len(producers) == sum(1 for p in cat.producers.values() if p.location)
@@ -160,7 +166,7 @@ def test_map_markers_are_every_record_with_coordinates(cat):
 # --- plan and JSON-LD ------------------------------------------------------------------
 
 def test_plan_has_a_page_per_point_of_sale_and_fair(cat):
-    specs = trade.plan_trade_pages(cat)
+    specs = plan_pages(cat)
     urls = [s.url for s in specs]
     assert len(urls) == len(set(urls))
     for pos in cat.points_of_sale.values():
@@ -171,9 +177,9 @@ def test_plan_has_a_page_per_point_of_sale_and_fair(cat):
 
 
 def test_point_of_sale_pages_are_paginated(cat, monkeypatch):
-    monkeypatch.setattr(trade, "CARRIED_PAGE_SIZE", 10)
+    monkeypatch.setattr(plan_pos, "CARRIED_PAGE_SIZE", 10)
     pos = cat.points_of_sale["diem-ocop-long-xuyen"]
-    specs = [s for s in trade.plan_trade_pages(cat)
+    specs = [s for s in plan_pages(cat)
              if s.kind == "point-of-sale" and s.context["pos"] is pos]
     count = -(-len(pos.products) // 10)
     assert count > 1
@@ -181,21 +187,21 @@ def test_point_of_sale_pages_are_paginated(cat, monkeypatch):
         f"diem-ban/diem-ocop-long-xuyen/trang-{n}/" for n in range(2, count + 1)]
     assert sum(len(s.context["pager"].items) for s in specs) == len(pos.products)
     # Only the first page describes the store to search engines.
-    assert trade.jsonld_for(specs[0], "https://x.vn/")["@type"] == "Store"
-    assert trade.jsonld_for(specs[1], "https://x.vn/") is None
+    assert jsonld.page_data(specs[0], "https://x.vn/", None)["@type"] == "Store"
+    assert jsonld.page_data(specs[1], "https://x.vn/", None) is None
 
 
 def test_store_and_event_jsonld(cat):
-    showroom = trade.store_jsonld(cat.points_of_sale["diem-ocop-long-xuyen"], "https://x.vn/a/")
+    showroom = jsonld.store(cat.points_of_sale["diem-ocop-long-xuyen"], "https://x.vn/a/")
     assert showroom["@type"] == "Store"
     assert showroom["address"]["addressLocality"] == "Phường Long Xuyên"
     assert showroom["geo"] == {"@type": "GeoCoordinates", "latitude": 10.3862,
                                "longitude": 105.4371}
-    supermarket = trade.store_jsonld(cat.points_of_sale["sieu-thi-hau-dien-long-xuyen"], "u")
+    supermarket = jsonld.store(cat.points_of_sale["sieu-thi-hau-dien-long-xuyen"], "u")
     assert supermarket["@type"] == "GroceryStore"
-    online = trade.store_jsonld(cat.points_of_sale["cho-ocop-an-giang-truc-tuyen"], "u")
+    online = jsonld.store(cat.points_of_sale["cho-ocop-an-giang-truc-tuyen"], "u")
     assert online["@type"] == "OnlineStore" and "address" not in online and "geo" not in online
-    event = trade.event_jsonld(cat.fairs["hoi-cho-ocop-an-giang-2027"], "https://x.vn/f/")
+    event = jsonld.event(cat.fairs["hoi-cho-ocop-an-giang-2027"], "https://x.vn/f/")
     assert event["@type"] == "Event"
     assert (event["startDate"], event["endDate"]) == ("2027-03-10", "2027-03-14")
     assert event["location"]["address"]["addressLocality"] == "Long Xuyên"
@@ -274,7 +280,7 @@ def test_trade_pages_carry_their_jsonld(sample_site: Path):
 
 def test_map_page_lists_every_place_with_coordinates(sample_site: Path, cat):
     html = (sample_site / "ban-do" / "index.html").read_text(encoding="utf-8")
-    points, producers = trade.map_markers(cat)
+    points, producers = plan_maps.map_markers(cat)
     assert html.count('class="ocop-marker"') == len(points) + len(producers)
     assert html.count('href="https://www.openstreetmap.org/?mlat=') == len(points) + len(
         producers)

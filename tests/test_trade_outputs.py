@@ -10,7 +10,8 @@ import icalendar
 import pytest
 from conftest import ROOT
 
-from generator.link.catalogue import Catalogue, build_catalogue
+from generator.link.catalogue import Catalogue
+from generator.pipeline import build_catalogue
 from generator.source.load import SourceLayout
 from generator.source.problems import Problems
 from generator.source.records import Fair

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.link.catalogue import build_catalogue
+from generator.pipeline import build_catalogue
 from generator.source.load import SourceLayout
 from generator.source.problems import Problems
 

@@ -1,9 +1,15 @@
-"""Options of the ``ocop`` MkDocs plugin, as written in ``mkdocs.yml``."""
+"""Options of the ``ocop`` MkDocs plugin, as written in ``mkdocs.yml``, and the
+source layout they describe."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+
+from ..source.layout import DEFAULT_GROUPS_FILE, SourceLayout
 
 
 class CatalogueConfig(base.Config):
@@ -31,3 +37,25 @@ class CatalogueConfig(base.Config):
     data_licence = c.Type(str, default="CC BY 4.0")
     #: Where the licence text is; empty for none.
     data_licence_url = c.Type(str, default="https://creativecommons.org/licenses/by/4.0/deed.vi")
+
+
+def source_layout(config: Any, options: CatalogueConfig) -> SourceLayout:
+    """Where the catalogue's sources are, from mkdocs.yml and the plugin's options."""
+    root = Path(config.config_file_path).parent.resolve()
+    groups = options.product_groups
+    return SourceLayout(
+        root=root,
+        products_dir=root / options.products_dir,
+        points_of_sale_dir=root / options.points_of_sale_dir,
+        fairs_dir=root / options.fairs_dir,
+        groups_file=root / groups if groups else DEFAULT_GROUPS_FILE,
+    )
+
+
+def project_settings(config_file: Path) -> tuple[SourceLayout, CatalogueConfig]:
+    """The source layout and the ``ocop`` plugin's options of a project's mkdocs.yml."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file))
+    options = config.plugins["ocop"].config
+    return source_layout(config, options), options

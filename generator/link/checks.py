@@ -1,8 +1,12 @@
-"""Checks of point-of-sale and fair records beyond what linking them needs.
+"""Checks of records beyond their own schema, run by the linker.
 
-Called by ``catalogue.link`` (so problems reach staff through the one
-validation path); kept apart from ``trade``, which plans pages and imports
-``catalogue``.
+* a product's group must be one of the official sub-groups; its dates must make
+  sense on the build date; its score should match its stars (a warning);
+* coordinates must be in Vietnam (swapped lat/lon is the usual mistake);
+* two spellings of one commune or province must not collide on a slug;
+* ids of points of sale and fairs: unique across the catalogue, not reserved
+  for index pages, no repeats in their lists (see below).
+
 
 What "duplicate id" means here (DESIGN §2: ids are file names, unique across
 the catalogue):
@@ -21,12 +25,114 @@ sale 'tinh', a fair 'nam-2020') are refused too, like 'trang-2' everywhere.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ..source.fields import Source
+from ..source.groups import ProductGroups
 from ..source.load import LoadedRecords
 from ..source.problems import Problems
+from ..source.records import PointOfSale, Producer, Product
+from .certificates import certificate_status
+from .places import place_slug, province_slug
+from .text import slugify
+
+#: Rough bounding box of Vietnam, islands included.
+VIETNAM_LAT = (8.0, 23.5)
+VIETNAM_LON = (102.0, 117.5)
+
+
+def check_product(product: Product, groups: ProductGroups, today: dt.date,
+                   problems: Problems) -> None:
+    src = product.source
+    category = groups.by_id.get(product.category)
+    if category is None or category.parent is None:
+        hint = (f"'{product.category}' is a group; give one of its sub-groups: "
+                + ", ".join(c.id for c in groups.subgroups.get(product.category, []))
+                if category else
+                f"unknown product group '{product.category}'; see the list in "
+                "generator/data/product-groups.yaml")
+        problems.error(src.at("category"), "category", hint)
+    else:
+        product.subgroup = category
+        product.group = groups.by_id[category.parent]
+    rating = product.ocop
+    if rating.expires and rating.expires <= rating.issued:
+        problems.error(src.at("ocop.expires"), "ocop.expires",
+                       "expiry date must be after the issue date")
+    if rating.revoked and rating.revoked.date < rating.issued:
+        problems.error(src.at("ocop.revoked.date"), "ocop.revoked.date",
+                       "revocation date is before the issue date")
+    if rating.issued > today:
+        problems.error(src.at("ocop.issued"), "ocop.issued",
+                       f"issue date {rating.issued:%d/%m/%Y} is after the build date")
+    if rating.score is not None:
+        expected = stars_for_score(rating.score)
+        if expected != rating.stars:
+            problems.warning(src.at("ocop.score"), "ocop.score",
+                             f"a score of {rating.score} gives {expected} stars, "
+                             f"not {rating.stars}")
+    product.status = certificate_status(
+        rating.stars, rating.issued, rating.expires,
+        rating.revoked.date if rating.revoked else None, today,
+    )
+    if product.status.code == "expiring":
+        problems.warning(src.at("ocop.issued"), "ocop",
+                         f"certificate expires on {product.status.expires:%d/%m/%Y} "
+                         f"({product.status.days_left} days)")
+
+
+def stars_for_score(score: int) -> int:
+    """OCOP stars for a score out of 100 (Decision 148/QĐ-TTg thresholds)."""
+    for stars, low in ((5, 90), (4, 70), (3, 50), (2, 30)):
+        if score >= low:
+            return stars
+    return 1
+
+
+def check_location(record: Producer | PointOfSale, problems: Problems) -> None:
+    loc = record.location
+    if loc is None:
+        return
+    if not (VIETNAM_LAT[0] <= loc.lat <= VIETNAM_LAT[1]
+            and VIETNAM_LON[0] <= loc.lon <= VIETNAM_LON[1]):
+        problems.error(record.source.at("location"), "location",
+                       f"coordinates {loc.lat:g}, {loc.lon:g} are outside Vietnam "
+                       f"(latitude {VIETNAM_LAT[0]:g}–{VIETNAM_LAT[1]:g}, longitude "
+                       f"{VIETNAM_LON[0]:g}–{VIETNAM_LON[1]:g}); are lat and lon swapped?")
+
+
+def check_place_names(producers: Iterable[Producer], problems: Problems) -> None:
+    """Place pages are named by slug; two spellings of one commune must not collide."""
+    seen: dict[str, tuple[str, str]] = {}
+    provinces: dict[str, str] = {}
+    for producer in producers:
+        a = producer.address
+        slug = place_slug(a.commune, a.province)
+        key = (a.commune, a.province)
+        if slug in seen and seen[slug] != key:
+            problems.error(producer.source.at("address.commune"), "address.commune",
+                           f"'{a.commune}, {a.province}' and '{seen[slug][0]}, {seen[slug][1]}' "
+                           "differ only in accents or case; spell the commune one way")
+        seen.setdefault(slug, key)
+        if seen[slug] == key:  # a clash above already names the spelling to fix
+            _check_province(producer, provinces, problems)
+
+
+def _check_province(producer: Producer, provinces: dict[str, str], problems: Problems) -> None:
+    """Province pages are named by slug too; their names must slug to something."""
+    a = producer.address
+    for name, value in (("address.commune", a.commune), ("address.province", a.province)):
+        if not slugify(value):
+            problems.error(producer.source.at(name), name,
+                           f"'{value}' has no letters or digits; write the name in full")
+    slug = province_slug(a.province)
+    if slug and provinces.setdefault(slug, a.province) != a.province:
+        problems.error(producer.source.at("address.province"), "address.province",
+                       f"'{a.province}' and '{provinces[slug]}' differ only in accents or case; "
+                       "spell the province one way")
+
 
 #: Ids that would take the URL of an index page: diem-ban/tinh/<province>/ (points of
 #: sale of a province) and hoi-cho/nam-<year>/ (past fairs of a year).

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import segno
 
+from ..workers import cpu_count
+
 #: Size of one module when printed.
 MODULE_MM = 0.5
 #: Quiet zone around the code, in modules (the QR standard's minimum is 4).
@@ -85,7 +87,7 @@ class QrCodes:
 
     def __init__(self, cache_dir: Path | None, jobs: int | None = None) -> None:
         self.folder = cache_dir / "qr" if cache_dir is not None else None
-        self.jobs = jobs or _cpu_count()
+        self.jobs = jobs or cpu_count()
         #: Codes taken from the cache and made, in the last ``prepare``.
         self.reused = 0
         self.made = 0
@@ -126,10 +128,3 @@ class QrCodes:
             _make_into(self.folder, request)
             return path.read_bytes()
         return qr_svg(request.url, request.title, request.description)
-
-
-def _cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1

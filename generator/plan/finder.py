@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from ..link.catalogue import STAR_LEVELS, Catalogue
 from ..link.certificates import LABELS as STATUS_LABELS
 from ..link.text import slugify, sorted_vi
-from .pages import PRODUCER_TYPE_LABELS, PageSpec
+from ..source.records import PRODUCER_TYPE_LABELS
+from .pages import PageSpec
+from .urls import Urls
 
-FINDER_URL = "tim-kiem/"
 #: Results per page of the finder.
 FINDER_PAGE_SIZE = 24
 #: Statuses shown when the URL names none: the certificate is currently valid.
@@ -128,7 +129,7 @@ def build_finder(catalogue: Catalogue) -> Finder:
 def plan_finder_pages(catalogue: Catalogue) -> list[PageSpec]:
     """The finder page (one page, whatever the size of the catalogue)."""
     return [PageSpec(
-        url=FINDER_URL, template="ocop/finder.html", title="Tìm sản phẩm OCOP", kind="finder",
+        url=Urls.finder, template="ocop/finder.html", title="Tìm sản phẩm OCOP", kind="finder",
         context={"finder": build_finder(catalogue)},
         description="Tìm và lọc sản phẩm OCOP theo tên, hạng sao, nhóm, địa phương, "
                     "loại chủ thể, tình trạng chứng nhận và giá.",

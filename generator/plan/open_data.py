@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..link.catalogue import Catalogue
-from ..write.exports import CSV_COLUMNS, EXPORT_VERSION, KIND_LABELS, Column, export_schema
+from ..write.exports import CSV_COLUMNS, EXPORT_VERSION, Column, export_schema
+from .data_contract import KIND_LABELS
 from .pages import PageSpec
-from .urls import CSV_FILES, EXPORT_FILES, DataUrls
+from .urls import CSV_FILES, EXPORT_FILES, Urls
 
 _TYPE_NAMES = {
     "string": "chuỗi", "integer": "số nguyên", "number": "số", "boolean": "true/false",
@@ -93,15 +94,15 @@ def field_docs(node: dict[str, Any], defs: dict[str, Any], prefix: str = "",
 
 def export_docs(catalogue: Catalogue) -> tuple[list[FieldDoc], list[ExportDoc]]:
     """The envelope's fields, then each export file with its fields and CSV columns."""
-    schema = export_schema(DataUrls.export_schema)
+    schema = export_schema(Urls.export_schema)
     defs = schema["$defs"]
     envelope = [f for f in field_docs(schema, defs) if f.path != "$schema"]
     counts = {"products": len(catalogue.products), "producers": len(catalogue.producers),
               "points_of_sale": len(catalogue.points_of_sale), "fairs": len(catalogue.fairs)}
     exports = [
         ExportDoc(
-            kind=kind, label=KIND_LABELS[kind], json_url=DataUrls.export(kind),
-            csv_url=DataUrls.csv(kind) if kind in CSV_FILES else None,
+            kind=kind, label=KIND_LABELS[kind], json_url=Urls.export(kind),
+            csv_url=Urls.csv(kind) if kind in CSV_FILES else None,
             count=counts[kind], fields=tuple(field_docs(defs[_ITEM_DEFS[kind]], defs)),
             columns=CSV_COLUMNS.get(kind, ()),
         )
@@ -113,7 +114,7 @@ def export_docs(catalogue: Catalogue) -> tuple[list[FieldDoc], list[ExportDoc]]:
 def plan_open_data_page(catalogue: Catalogue) -> list[PageSpec]:
     envelope, exports = export_docs(catalogue)
     return [PageSpec(
-        url=DataUrls.open_data, template="ocop/open-data.html", title="Dữ liệu mở",
+        url=Urls.open_data, template="ocop/open-data.html", title="Dữ liệu mở",
         kind="open-data",
         context={"envelope": envelope, "exports": exports, "export_version": EXPORT_VERSION},
         description="Tải dữ liệu sản phẩm, chủ thể, điểm bán, hội chợ OCOP (JSON, CSV), "

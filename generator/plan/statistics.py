@@ -18,8 +18,9 @@ from ..link.certificates import LABELS as STATUS_LABELS
 from ..link.certificates import add_months
 from ..link.text import sort_key
 from ..render.formatting import thousands
-from .pages import PRODUCER_TYPE_LABELS, PageSpec, Urls
-from .urls import DataUrls
+from ..source.records import PRODUCER_TYPE_LABELS
+from .pages import PageSpec
+from .urls import Urls
 
 #: Communes shown one by one in the commune chart; the rest are summed in one row.
 TOP_PLACES = 20
@@ -286,7 +287,7 @@ def statistics(catalogue: Catalogue) -> Statistics:
 
 def plan_statistics_page(catalogue: Catalogue) -> list[PageSpec]:
     return [PageSpec(
-        url=DataUrls.statistics, template="ocop/statistics.html", title="Thống kê",
+        url=Urls.statistics, template="ocop/statistics.html", title="Thống kê",
         kind="statistics", context={"stats": statistics(catalogue)},
         description="Số sản phẩm OCOP theo hạng sao, nhóm, xã phường; chủ thể theo loại "
                     "hình; giấy chứng nhận theo năm cấp và sắp hết hạn.",

@@ -1,8 +1,10 @@
-"""How numbers and dates are written for Vietnamese readers."""
+"""How numbers, dates and addresses are written for Vietnamese readers."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from ..source.records import Address
 
 NBSP = "\u00a0"
 
@@ -21,3 +23,11 @@ def thousands(number: int) -> str:
 def date_vi(day: dt.date) -> str:
     """2024-05-12 → '12/05/2024'."""
     return day.strftime("%d/%m/%Y")
+
+
+def address_line(address: Address | None) -> str:
+    """'Street, Commune, Province' on one line ('' without an address)."""
+    if address is None:
+        return ""
+    parts = [address.street, address.commune, address.province]
+    return ", ".join(p for p in parts if p)

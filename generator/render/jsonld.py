@@ -1,4 +1,8 @@
-"""schema.org JSON-LD for product, producer and other pages."""
+"""schema.org JSON-LD of generated pages: Product, Organization, Store, Event.
+
+Each page kind that describes one thing says so to search engines; the block is
+built from the record and serialised so that data cannot break out of it.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,34 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..source.records import Producer, Product
+from ..media.library import MediaLibrary
+from ..plan.pages import PageSpec
+from ..plan.urls import Urls
+from ..source.records import Address, Fair, PointOfSale, Producer, Product
+
+#: schema.org type of each point-of-sale kind (all are LocalBusiness/Store kinds).
+SCHEMA_ORG_STORE: dict[str, str] = {
+    "showroom": "Store",
+    "supermarket": "GroceryStore",
+    "shop": "Store",
+    "market": "Store",
+    "online": "OnlineStore",
+}
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Without empty values: schema.org validators flag empty strings and lists."""
     return {k: v for k, v in data.items() if v not in (None, "", [], {})}
 
 
-def _address(producer: Producer) -> dict[str, Any]:
-    a = producer.address
+def postal_address(address: Address | None) -> dict[str, Any] | None:
+    if address is None:
+        return None
     return _clean({
         "@type": "PostalAddress",
-        "streetAddress": a.street,
-        "addressLocality": a.commune,
-        "addressRegion": a.province,
+        "streetAddress": address.street,
+        "addressLocality": address.commune,
+        "addressRegion": address.province,
         "addressCountry": "VN",
     })
 
@@ -32,7 +50,7 @@ def organization(producer: Producer, url: str) -> dict[str, Any]:
         "@type": "Organization",
         "name": producer.name,
         "url": url,
-        "address": _address(producer),
+        "address": postal_address(producer.address),
         "telephone": c.phone,
         "email": c.email,
         "sameAs": [c.website] if c.website else None,
@@ -49,7 +67,7 @@ def product(item: Product, url: str, image_urls: list[str], producer_url: str) -
         "category": f"{item.group.name} › {item.subgroup.name}",
         "brand": {"@type": "Organization", "name": item.producer.name, "url": producer_url},
         "manufacturer": {"@type": "Organization", "name": item.producer.name,
-                         "address": _address(item.producer)},
+                         "address": postal_address(item.producer.address)},
     }
     if item.status.certified:
         data["award"] = f"OCOP {item.ocop.stars} sao"
@@ -59,8 +77,72 @@ def product(item: Product, url: str, image_urls: list[str], producer_url: str) -
     return _clean(data)
 
 
-def script(data: dict[str, Any]) -> Markup:
+def store(pos: PointOfSale, url: str) -> dict[str, Any]:
+    """schema.org Store (GroceryStore, OnlineStore) of a point of sale."""
+    c = pos.contacts
+    geo = None
+    if pos.location is not None:
+        geo = {"@type": "GeoCoordinates", "latitude": pos.location.lat,
+               "longitude": pos.location.lon}
+    return _clean({
+        "@context": "https://schema.org",
+        "@type": SCHEMA_ORG_STORE[pos.kind],
+        "name": pos.name,
+        "url": url,
+        "address": postal_address(pos.address),
+        "geo": geo,
+        "telephone": c.phone,
+        "email": c.email,
+        "sameAs": [c.website] if c.website else None,
+    })
+
+
+def event(fair: Fair, url: str) -> dict[str, Any]:
+    """schema.org Event of a fair: all-day dates, an offline event at its venue."""
+    return _clean({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": fair.name,
+        "url": url,
+        "startDate": fair.starts.isoformat(),
+        "endDate": fair.ends.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": {
+            "@type": "Place",
+            "name": fair.venue,
+            "address": {"@type": "PostalAddress", "addressLocality": fair.city,
+                        "addressCountry": "VN"},
+        },
+        "organizer": {"@type": "Organization", "name": fair.organiser} if fair.organiser else None,
+        "sameAs": [fair.link] if fair.link else None,
+    })
+
+
+def page_data(spec: PageSpec, site_url: str, media: MediaLibrary | None
+              ) -> dict[str, Any] | None:
+    """The JSON-LD of a generated page (``site_url`` ends with '/'), or None."""
+    if spec.kind == "product":
+        item = spec.context["product"]
+        images = [site_url + media.picture(p).src for p in item.photos] if media else []
+        return product(item, site_url + Urls.product(item), images,
+                       site_url + Urls.producer(item.producer))
+    if spec.kind == "producer":
+        producer = spec.context["producer"]
+        return organization(producer, site_url + Urls.producer(producer))
+    if spec.kind == "point-of-sale" and spec.context.get("pager_number", 1) == 1:
+        pos = spec.context["pos"]
+        return store(pos, site_url + Urls.point_of_sale(pos))
+    if spec.kind == "fair":
+        fair = spec.context["fair"]
+        return event(fair, site_url + Urls.fair(fair))
+    return None
+
+
+def script(data: dict[str, Any] | None) -> Markup:
     """A <script type="application/ld+json"> block that data cannot break out of."""
+    if data is None:
+        return Markup("")
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     # '<', '>' and '&' escaped as JSON unicode escapes: no '</script>' can appear.
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,15 +1,22 @@
-"""Hand-written pages (``content/*.md``) are untrusted too: clean their HTML.
+"""Untrusted text to safe HTML: Markdown from records, and hand-written pages.
 
-They reach the repository through pull requests like the YAML records, but
-MkDocs renders them with raw HTML allowed and with ``attr_list``, which lets
-``[link](x){onclick="..."}`` add any attribute. After Markdown has run, the
-page's HTML is passed through nh3 (the Rust ammonia sanitiser) with allow-lists
-wide enough for what Material for MkDocs renders from Markdown — headings with
-ids, admonitions and details, tables, highlighted code, abbreviations,
-footnotes, ``{ .md-button }`` classes, local images — and nothing that runs
-code: no ``script``/``style``/``iframe``/``form``/``object`` elements, no event
-handlers or ``style`` attributes, no ``javascript:``/``data:`` URLs, and no
-images loaded from other sites (they would track visitors).
+Both reach the repository through pull requests, so neither may put a script,
+style, event handler, form, frame or ``javascript:``/``data:`` link on a page.
+Two allow-lists, one per source, both enforced by nh3 (the Rust ammonia
+sanitiser):
+
+* **Record Markdown** (stories, descriptions: ``render_markdown``): raw HTML is
+  not interpreted (it shows as the text that was typed), and the HTML Markdown
+  produces is cleaned with the narrow ``RECORD_*`` lists — paragraphs, lists,
+  links, emphasis, tables; headings demoted under the page's own.
+* **Hand-written pages** (``content/*.md``: ``clean_page_html``): MkDocs renders
+  them with raw HTML allowed and with ``attr_list``, which lets
+  ``[link](x){onclick="..."}`` add any attribute. The page's HTML is cleaned
+  after Markdown with the wider ``PAGE_*`` lists — what Material renders from
+  Markdown (headings with ids, admonitions and details, tables, highlighted
+  code, abbreviations, footnotes, ``{ .md-button }`` classes, local images) —
+  and no image loaded from another site (it would track visitors). Their front
+  matter and titles are made plain text (``clean_page_meta``, ``title_text``).
 
 Adding a Markdown extension that emits other markup (e.g. inline SVG icons)
 means widening these lists, deliberately.
@@ -18,12 +25,70 @@ means widening these lists, deliberately.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
+import markdown
 import nh3
 from markupsafe import Markup, escape
 
-ALLOWED_TAGS = frozenset({
+#: Link schemes allowed in both kinds of text.
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+# --- record Markdown ------------------------------------------------------------------
+
+RECORD_TAGS = frozenset({
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote",
+    "code", "pre", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
+})
+RECORD_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One Markdown instance per thread, reused (creating one per page is costly)."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+        # Raw HTML in the source is kept as literal text instead of passed through.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        _local.md = md
+    return md
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Sanitised HTML for a Markdown field; empty markup for no text."""
+    if not text or not text.strip():
+        return Markup("")
+    md = _converter()
+    html = md.reset().convert(text)
+    # Headings inside a record sit under the page's own h1/h2.
+    for level in ("1", "2"):
+        html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
+    clean = nh3.clean(
+        html,
+        tags=set(RECORD_TAGS),
+        attributes={k: set(v) for k, v in RECORD_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel="nofollow noopener ugc",
+        strip_comments=True,
+    )
+    return Markup(clean)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if its scheme is allowed for links from data, else None."""
+    if not url:
+        return None
+    scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
+    return url if scheme in ("http", "https") else None
+
+
+# --- hand-written pages ---------------------------------------------------------------
+
+PAGE_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
     "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5",
     "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span",
@@ -31,8 +96,8 @@ ALLOWED_TAGS = frozenset({
     "u", "ul",
 })
 #: ``class`` and ``id`` carry Material's styling and the table of contents' anchors.
-GENERIC_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir"})
-TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
+PAGE_GENERIC_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir"})
+PAGE_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href"}),
     "img": frozenset({"src", "alt", "width", "height", "loading"}),
     "td": frozenset({"align", "colspan", "rowspan"}),
@@ -41,7 +106,6 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
     "details": frozenset({"open"}),
     "col": frozenset({"span"}),
 }
-URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 #: Removed with everything inside them (not just the tags).
 REMOVED_WITH_CONTENT = frozenset({"script", "style", "template", "noscript", "textarea",
                                   "select", "iframe", "object", "embed"})
@@ -58,11 +122,11 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
 
 def clean_page_html(html: str) -> str:
     """The HTML of a hand-written page with anything able to run code removed."""
-    attributes = {tag: set(names) for tag, names in TAG_ATTRIBUTES.items()}
-    attributes["*"] = set(GENERIC_ATTRIBUTES)
+    attributes = {tag: set(names) for tag, names in PAGE_ATTRIBUTES.items()}
+    attributes["*"] = set(PAGE_GENERIC_ATTRIBUTES)
     return nh3.clean(
         html,
-        tags=set(ALLOWED_TAGS),
+        tags=set(PAGE_TAGS),
         clean_content_tags=set(REMOVED_WITH_CONTENT),
         attributes=attributes,
         attribute_filter=_attribute_filter,

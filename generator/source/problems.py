@@ -85,9 +85,27 @@ class Problems:
         return "\n".join(lines)
 
 
-class CatalogueError(Exception):
-    """Raised when the catalogue cannot be built; carries every problem found."""
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
-    def __init__(self, problems: Problems) -> None:
-        self.problems = problems
-        super().__init__(problems.report())
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(problems: Problems, strict: bool = False) -> str:
+    """GitHub Actions workflow commands: each problem as an annotation on its file and line.
+
+    Data reaches these lines (found values); it is escaped as GitHub documents so
+    that a crafted value cannot end the command or start another one.
+    """
+    lines = []
+    for p in problems.sorted():
+        level = "error" if p.severity is Severity.ERROR or strict else "warning"
+        props = [f"file={_escape_property(p.position.path)}"]
+        if p.position.line:
+            props += [f"line={p.position.line}", f"col={p.position.col}"]
+        name = p.field or "-"
+        props.append(f"title={_escape_property(name)}")
+        lines.append(f"::{level} {','.join(props)}::{_escape_data(f'{name}: {p.message}')}")
+    return "\n".join(lines) if lines else "::notice::catalogue OK"

@@ -19,6 +19,22 @@ if TYPE_CHECKING:  # a derived field's type, from the link stage
 
 ProducerType = Literal["cooperative", "cooperative_group", "enterprise", "household"]
 PointOfSaleKind = Literal["showroom", "shop", "supermarket", "market", "online"]
+
+#: Vietnamese names of the producer types, in the order pages list them.
+PRODUCER_TYPE_LABELS: dict[str, str] = {
+    "cooperative": "Hợp tác xã",
+    "cooperative_group": "Tổ hợp tác",
+    "enterprise": "Doanh nghiệp",
+    "household": "Hộ sản xuất kinh doanh",
+}
+#: Vietnamese names of the point-of-sale kinds, in the order the index shows them.
+POINT_OF_SALE_KINDS: dict[str, str] = {
+    "showroom": "Điểm giới thiệu và bán sản phẩm OCOP",
+    "supermarket": "Siêu thị",
+    "shop": "Cửa hàng",
+    "market": "Chợ",
+    "online": "Cửa hàng trực tuyến",
+}
 RecognitionLevel = Literal["district", "province", "central"]
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..link.catalogue import Catalogue
 from ..source.problems import Position
 from ..source.records import Product
+from ..write.text_formats import csv_cell
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,6 @@ def format_text(items: list[ExpiringCertificate], within_days: int, today: dt.da
     return "\n".join(lines)
 
 
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (data is untrusted)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def format_csv(items: list[ExpiringCertificate]) -> str:
     """The same list as CSV (UTF-8), for a spreadsheet."""
     buf = io.StringIO()
@@ -83,8 +78,8 @@ def format_csv(items: list[ExpiringCertificate]) -> str:
                      "stars", "decision", "phone", "file"])
     for item in items:
         p = item.product
-        writer.writerow([item.expires.isoformat(), item.days_left, p.id, _cell(p.name),
-                         p.producer.id, _cell(p.producer.name), p.ocop.stars,
-                         _cell(p.ocop.decision), _cell(p.producer.contacts.phone or ""),
+        writer.writerow([item.expires.isoformat(), item.days_left, p.id, csv_cell(p.name),
+                         p.producer.id, csv_cell(p.producer.name), p.ocop.stars,
+                         csv_cell(p.ocop.decision), csv_cell(p.producer.contacts.phone or ""),
                          str(item.position)])
     return buf.getvalue()

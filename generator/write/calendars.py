@@ -12,21 +12,23 @@ What calendar apps need and get here:
   fair ends), as Google Calendar and Apple Calendar expect;
 * the Vietnam time zone as the calendar's zone (``X-WR-TIMEZONE`` and a
   ``VTIMEZONE`` for Asia/Ho_Chi_Minh: UTC+7 all year, no daylight saving);
-* CRLF line ends, text escaped, lines folded at 75 octets on character bounds.
+* CRLF line ends, text escaped, lines folded at 75 octets on character bounds
+  (``text_formats``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..link.clock import VIETNAM
-from ..plan.pages import Urls
-from ..plan.trade import TradeUrls, current_fairs
+from ..link.fairs import current_fairs
+from ..plan.urls import Urls
 from ..source.records import Fair
 from .context import OutputContext
+from .files import write_bytes
+from .text_formats import escape_text, fold_line
 
 PRODID = "-//OCOP catalogue//Hoi cho OCOP//VI"
 TZID = "Asia/Ho_Chi_Minh"
@@ -43,33 +45,6 @@ VTIMEZONE = (
     "END:STANDARD",
     "END:VTIMEZONE",
 )
-
-
-def escape_text(text: str) -> str:
-    """A TEXT value (RFC 5545 §3.3.11): backslash, ';', ',' and newlines escaped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
-
-
-def fold(line: str, limit: int = 75) -> str:
-    """A content line folded to at most ``limit`` octets per physical line.
-
-    Continuation lines start with one space (which counts towards the limit);
-    a UTF-8 character is never split.
-    """
-    out: list[str] = []
-    current = ""
-    size = 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
 
 
 def stamp(build_date: dt.date) -> str:
@@ -141,14 +116,7 @@ def calendar(fairs: Iterable[Fair], name: str, site_url: str, build_date: dt.dat
     for fair in fairs:
         lines += event_lines(fair, site_url, build_date)
     lines.append("END:VCALENDAR")
-    return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
-
-
-def _write(site_dir: Path, path: str, data: bytes) -> str:
-    target = site_dir / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return path
+    return ("\r\n".join(fold_line(line) for line in lines) + "\r\n").encode("utf-8")
 
 
 def write(context: OutputContext) -> list[str]:
@@ -157,10 +125,10 @@ def write(context: OutputContext) -> list[str]:
     today = catalogue.build_date
     written = []
     for fair in catalogue.fairs.values():
-        written.append(_write(context.site_dir, TradeUrls.fair_calendar(fair),
-                              calendar([fair], fair.name, context.site_url, today)))
+        written.append(write_bytes(context, Urls.fair_calendar(fair),
+                                   calendar([fair], fair.name, context.site_url, today)))
     upcoming = current_fairs(catalogue.fairs.values(), today)
-    written.append(_write(context.site_dir, TradeUrls.upcoming_calendar(),
-                          calendar(upcoming, "Hội chợ OCOP sắp diễn ra", context.site_url,
-                                   today, refresh=True)))
+    written.append(write_bytes(context, Urls.upcoming_calendar,
+                               calendar(upcoming, "Hội chợ OCOP sắp diễn ra", context.site_url,
+                                        today, refresh=True)))
     return written

@@ -10,19 +10,16 @@ byte-identical.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from ..plan.trade import map_data, map_scopes
+from ..plan.maps import map_data, map_scopes
 from .context import OutputContext
+from .files import write_bytes
 
 
 def write(context: OutputContext) -> list[str]:
     written = []
     for scope in map_scopes(context.catalogue):
-        target = Path(context.site_dir) / scope.data_url
-        target.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps(map_data(scope), ensure_ascii=False, sort_keys=True,
                           separators=(",", ":"))
-        target.write_text(text + "\n", encoding="utf-8")
-        written.append(scope.data_url)
+        written.append(write_bytes(context, scope.data_url, (text + "\n").encode("utf-8")))
     return written

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..media.library import MediaLibrary
 from ..source.records import Producer, Product
 from .context import OutputContext
+from .files import write_bytes
 from .search_index import INDEX_DIR, ExtraPage, build_search_index, catalogue_docs
 
 #: Width (px) the result thumbnails are drawn at, times two for dense screens.
@@ -114,11 +115,5 @@ def write(context: OutputContext) -> list[str]:
     docs = catalogue_docs(context.catalogue, context.page_urls, product_thumb, producer_thumb,
                           hand_written_pages(context.site_dir, context.page_urls))
     index = build_search_index(context.catalogue, docs)
-    written = []
-    root = context.site_dir / INDEX_DIR
-    for rel, data in index.files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written.append(f"{INDEX_DIR}/{rel}")
-    return written
+    return [write_bytes(context, f"{INDEX_DIR}/{rel}", data)
+            for rel, data in index.files.items()]

@@ -40,8 +40,8 @@ from functools import lru_cache
 
 from ..link.catalogue import Catalogue
 from ..link.text import fold, slugify, sorted_vi
-from ..plan.pages import PRODUCER_TYPE_LABELS, Urls
-from ..source.records import Fair, PointOfSale, Producer, Product
+from ..plan.urls import Urls
+from ..source.records import PRODUCER_TYPE_LABELS, Fair, PointOfSale, Producer, Product
 
 #: Site folder of the index files.
 INDEX_DIR = "assets/ocop-search"

@@ -10,24 +10,17 @@ from __future__ import annotations
 import re
 import uuid
 
-from ..plan.pages import PRODUCER_TYPE_LABELS, Urls
-from ..plan.suppliers import Supplier, suppliers
-from ..plan.urls import DataUrls
-from ..source.records import Producer
+from ..link.suppliers import Supplier
+from ..plan.suppliers import suppliers
+from ..plan.urls import Urls
+from ..source.records import PRODUCER_TYPE_LABELS, Producer
 from .context import OutputContext
 from .files import write_bytes
+from .text_formats import escape_text, fold_line
 
-#: RFC 6350 §3.2: lines are folded to at most 75 octets.
-MAX_LINE_OCTETS = 75
 PRODID = "-//OCOP catalogue generator//vCard 4.0//VI"
 
 _PHONE_CHARS = re.compile(r"[ .\-()]")
-
-
-def escape_text(value: str) -> str:
-    """A TEXT value (RFC 6350 §3.4): backslash, comma, semicolon and newline escaped."""
-    return (value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
 
 
 def tel_uri(phone: str) -> str | None:
@@ -42,23 +35,6 @@ def tel_uri(phone: str) -> str | None:
     if digits.startswith("0") and digits.isdigit() and 9 <= len(digits) <= 11:
         return f"tel:+84{digits[1:]}"
     return None
-
-
-def fold_line(line: str) -> str:
-    """Fold one content line at 75 octets, never inside a UTF-8 character (§3.2)."""
-    out: list[str] = []
-    current, size, limit = "", 0, MAX_LINE_OCTETS
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            # A continuation line starts with one space, which counts in its 75 octets.
-            current, size, limit = char, width, MAX_LINE_OCTETS - 1
-        else:
-            current += char
-            size += width
-    out.append(current)
-    return "\r\n ".join(out)
 
 
 def vcard(entry: Supplier, site_url: str, logo_url: str | None = None) -> str:
@@ -110,7 +86,7 @@ def vcard(entry: Supplier, site_url: str, logo_url: str | None = None) -> str:
     if f.standards:
         note.append(f"Tiêu chuẩn: {', '.join(f.standards)}.")
     lines.append("NOTE:" + escape_text("\n".join(note)))
-    lines.append(f"SOURCE:{site_url}{DataUrls.vcard(p)}")
+    lines.append(f"SOURCE:{site_url}{Urls.vcard(p)}")
     lines.append("END:VCARD")
     return "".join(fold_line(line) + "\r\n" for line in lines)
 
@@ -123,7 +99,7 @@ def _logo_url(context: OutputContext, producer: Producer) -> str | None:
 
 def write(context: OutputContext) -> list[str]:
     return [
-        write_bytes(context, DataUrls.vcard(entry.producer),
+        write_bytes(context, Urls.vcard(entry.producer),
                     vcard(entry, context.site_url, _logo_url(context, entry.producer))
                     .encode("utf-8"))
         for entry in suppliers(context.catalogue)

@@ -12,8 +12,7 @@ import logging
 from html import escape
 
 from ..media.qr_codes import QrCodes, QrRequest
-from ..plan.pages import Urls
-from ..plan.urls import DataUrls
+from ..plan.urls import Urls
 from ..render.formatting import date_vi
 from ..source.records import Product
 from .context import OutputContext
@@ -58,7 +57,7 @@ def verify_page(product: Product, site_url: str, build_date: str) -> str:
 
 
 def qr_request(product: Product, site_url: str) -> QrRequest:
-    url = site_url + DataUrls.verify(product)
+    url = site_url + Urls.verify(product)
     return QrRequest(url, f"Mã QR kiểm tra chứng nhận OCOP: {product.name}",
                      f"Quét để mở {url}, trang sản phẩm {product.name} của "
                      f"{product.producer.name} với tình trạng giấy chứng nhận.")
@@ -77,10 +76,10 @@ def write(context: OutputContext) -> list[str]:
     if absolute:
         codes.prepare(requests.values())
     for product in catalogue.products_sorted:
-        written.append(write_bytes(context, DataUrls.verify(product) + "index.html",
+        written.append(write_bytes(context, Urls.verify(product) + "index.html",
                                    verify_page(product, context.site_url, today)
                                    .encode("utf-8")))
         if absolute:
-            written.append(write_bytes(context, DataUrls.qr_svg(product),
+            written.append(write_bytes(context, Urls.qr_svg(product),
                                        codes.svg(requests[product.id])))
     return written

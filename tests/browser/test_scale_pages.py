@@ -17,7 +17,7 @@ import pytest
 from conftest import FIXED_EPOCH
 
 from generator.link.clock import VIETNAM
-from generator.plan import trade
+from generator.plan import maps as plan_maps
 from generator.synth.catalogue import SynthOptions, synthesize
 
 TODAY = dt.datetime.fromtimestamp(int(FIXED_EPOCH), VIETNAM).date()
@@ -40,7 +40,7 @@ def provinces_site(tmp_path_factory) -> Path:
     os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
     try:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(trade, "MAP_PAGE_SIZE", 8)
+            patch.setattr(plan_maps, "MAP_PAGE_SIZE", 8)
             return build_site(project / "mkdocs.yml", project / "site", strict=True)
     finally:
         if old is None:

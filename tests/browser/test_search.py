@@ -11,9 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import FIXED_EPOCH, ROOT
 
-from generator.link.catalogue import Catalogue, build_catalogue
+from generator.link.catalogue import Catalogue
 from generator.link.clock import VIETNAM
 from generator.link.text import fold
+from generator.pipeline import build_catalogue
 from generator.source.load import SourceLayout
 from generator.source.problems import Problems
 from generator.source.records import Product

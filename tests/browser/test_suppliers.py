@@ -9,7 +9,7 @@ import re
 import rawdata
 from playwright.sync_api import expect
 
-from generator.write.exports import PRODUCER_COLUMNS
+from generator.plan.data_contract import PRODUCER_COLUMNS
 
 
 def producers_with(standard: str | None = None, type_: str | None = None,

@@ -1,0 +1,54 @@
+"""Generated pages as MkDocs sees them: a ``Page`` whose body comes from a
+template and a record (``PageSpec``), not from Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from ..plan.pages import PageSpec
+
+
+class CataloguePage(Page):
+    """A generated page: its body comes from a template and a record, not Markdown.
+
+    Skipping Markdown entirely matters at scale: MkDocs builds a new Markdown
+    instance for every page it renders.
+    """
+
+    def __init__(self, spec: PageSpec, file: File, config: Any) -> None:
+        super().__init__(None, file, config)
+        self.spec = spec
+        #: The label given in mkdocs.yml's nav, if the page is listed there.
+        self.nav_title: str | None = None
+
+    def read_source(self, config: Any) -> None:
+        # Titles reach Material templates that print them unescaped.
+        title = escape(self.spec.title)
+        self.markdown = ""
+        self.meta = {"template": self.spec.template, "title": title,
+                     "description": escape(self.spec.description)}
+        # page.title labels the sidebar; <title> and the header use meta.title.
+        self.title = escape(self.nav_title) if self.nav_title else title
+
+    def render(self, config: Any, files: Files) -> None:
+        self.content = ""
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
+
+
+def nav_labels(items: list[Any]) -> list[tuple[str, str]]:
+    """(label, path) of every page entry in a mkdocs.yml nav."""
+    out: list[tuple[str, str]] = []
+    for item in items:
+        if isinstance(item, dict):
+            for label, value in item.items():
+                if isinstance(value, str):
+                    out.append((label, value))
+                elif isinstance(value, list):
+                    out.extend(nav_labels(value))
+    return out

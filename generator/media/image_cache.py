@@ -1,0 +1,112 @@
+"""The processed-photo cache: content-addressed variant files and their manifests.
+
+A hit needs the manifest plus every variant file at its recorded size; files
+are written to a temporary name and renamed into place (see ``images``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from .image_types import (
+    PIPELINE_VERSION,
+    ImageError,
+    ImageSettings,
+    ImageVariant,
+    ProcessedImage,
+    megapixels,
+)
+
+_MANIFESTS = "manifests"
+
+
+def source_digest(data: bytes, settings: ImageSettings) -> str:
+    h = hashlib.sha256(settings.key().encode())
+    h.update(b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+def _manifest_path(cache_dir: Path, digest: str) -> Path:
+    return cache_dir / _MANIFESTS / f"{digest}.json"
+
+
+def _variant_json(v: ImageVariant, size: int) -> dict[str, Any]:
+    return {"width": v.width, "height": v.height, "format": v.format, "name": v.name, "bytes": size}
+
+
+def store(
+    cache_dir: Path, files: dict[str, bytes], processed: ProcessedImage, upright: tuple[int, int]
+) -> None:
+    """Write variants, then the manifest that makes them a cache hit."""
+    (cache_dir / _MANIFESTS).mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        write_atomic(cache_dir / name, data)
+    manifest = {
+        "pipeline": PIPELINE_VERSION,
+        "digest": processed.digest,
+        "source": {"width": upright[0], "height": upright[1]},
+        "variants": [_variant_json(v, len(files[v.name])) for v in processed.variants],
+        "fallback": _variant_json(processed.fallback, len(files[processed.fallback.name])),
+    }
+    text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    write_atomic(_manifest_path(cache_dir, processed.digest), text.encode())
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``target``, then rename it into place."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    # os.open with 0o666 lets the umask decide, as for any other file
+    # (mkstemp would make 0600 files that a copied site could not serve).
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def lookup(
+    cache_dir: Path, digest: str, path: Path, settings: ImageSettings
+) -> ProcessedImage | None:
+    """The cached result for ``digest`` if the manifest and all its files are intact."""
+    try:
+        manifest = json.loads(_manifest_path(cache_dir, digest).read_text("utf-8"))
+        if manifest["digest"] != digest or manifest["pipeline"] != PIPELINE_VERSION:
+            return None
+        entries = [*manifest["variants"], manifest["fallback"]]
+        for entry in entries:
+            if (cache_dir / entry["name"]).stat().st_size != entry["bytes"]:
+                return None
+        variants = tuple(_variant_from_json(e) for e in manifest["variants"])
+        fallback = _variant_from_json(manifest["fallback"])
+        width, height = int(manifest["source"]["width"]), int(manifest["source"]["height"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or damaged: just process again
+    if not variants:
+        return None
+    # The pixel limit is not part of the key, so re-apply it to cached sources.
+    if width * height > settings.max_pixels:
+        raise ImageError(
+            path,
+            f"image is {width}x{height} pixels ({megapixels(width * height)} megapixels), "
+            f"over the pixel limit of {megapixels(settings.max_pixels)} megapixels",
+        )
+    largest = variants[-1]
+    return ProcessedImage(digest, largest.width, largest.height, variants, fallback)
+
+
+def _variant_from_json(entry: dict[str, Any]) -> ImageVariant:
+    name = str(entry["name"])
+    if Path(name).name != name:  # never trust a path out of a file
+        raise ValueError(name)
+    return ImageVariant(int(entry["width"]), int(entry["height"]), str(entry["format"]), name)

@@ -1,0 +1,339 @@
+"""The open-data contract: the shape of the export files and their CSV columns.
+
+One documented shape for the four JSON files: an envelope (``version``, ``kind``,
+build date, licence, count) around ``items``, one per record, each with its
+stable ``id`` (the record's file name) and its absolute page ``url``. The JSON
+Schema of that shape (``export_schema``) is published beside the files and is
+also what the open-data page documents, field by field, so the description
+readers see and the contract tests check are one text. The writer
+(``write.exports``) builds the items; the CSV columns below read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..source.records import PRODUCER_TYPE_LABELS
+
+#: Version of the export shape. Minor: fields added (readers ignore unknown
+#: fields). Major: a field removed, renamed or changed in meaning.
+EXPORT_VERSION = "1.0"
+
+KIND_LABELS = {
+    "products": "Sản phẩm OCOP",
+    "producers": "Chủ thể OCOP",
+    "points_of_sale": "Điểm bán",
+    "fairs": "Hội chợ, triển lãm",
+}
+
+
+# --- the JSON Schema: the one description of the shape ---------------------------
+
+def _t(kind: str | list[str], description: str, **extra: Any) -> dict[str, Any]:
+    return {"type": kind, "description": description, **extra}
+
+
+def _obj(properties: dict[str, dict[str, Any]], description: str,
+         nullable: bool = False) -> dict[str, Any]:
+    """A closed object: every property present (null when unknown), none other."""
+    return {
+        "type": ["object", "null"] if nullable else "object",
+        "description": description,
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _ref(name: str, description: str, nullable: bool = False) -> dict[str, Any]:
+    target = {"$ref": f"#/$defs/{name}"}
+    if nullable:
+        return {"description": description, "anyOf": [target, {"type": "null"}]}
+    return {"description": description, **target}
+
+
+def _list(items: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"type": "array", "description": description, "items": items}
+
+
+_TEXT = ["string", "null"]
+_DATE = {"format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_ID = {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$"}
+_URL = {"type": "string", "format": "uri"}
+
+
+def export_schema(schema_url: str) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of every export file; descriptions in Vietnamese."""
+    named = _obj({
+        "id": _t("string", "Mã", pattern=_ID["pattern"]),
+        "name": _t("string", "Tên"),
+    }, "Mã và tên")
+    defs: dict[str, Any] = {
+        "address": _obj({
+            "street": _t(_TEXT, "Ấp, khóm, số nhà, đường"),
+            "commune": _t("string", "Xã, phường hoặc đặc khu hiện nay"),
+            "province": _t("string", "Tỉnh, thành phố"),
+            "district_before_2025": _t(_TEXT, "Huyện/thị xã cũ ghi trên giấy chứng nhận "
+                                              "cấp trước 1/7/2025"),
+        }, "Địa chỉ theo đơn vị hành chính từ 1/7/2025"),
+        "location": _obj({
+            "lat": _t("number", "Vĩ độ (WGS 84)"),
+            "lon": _t("number", "Kinh độ (WGS 84)"),
+        }, "Tọa độ trên bản đồ", nullable=True),
+        "contacts": _obj({
+            "phone": _t(_TEXT, "Số điện thoại, như được ghi"),
+            "email": _t(_TEXT, "Thư điện tử"),
+            "website": _t(_TEXT, "Trang web"),
+            "zalo": _t(_TEXT, "Số Zalo"),
+        }, "Liên hệ"),
+        "named": named,
+        "product": _obj({
+            "id": _t("string", "Mã sản phẩm, không đổi (tên tệp dữ liệu)", pattern=_ID["pattern"]),
+            "url": _t("string", "Trang sản phẩm", format="uri"),
+            "name": _t("string", "Tên sản phẩm"),
+            "name_en": _t(_TEXT, "Tên tiếng Anh"),
+            "group": _ref("named", "Nhóm sản phẩm OCOP (Quyết định 148/QĐ-TTg)"),
+            "subgroup": _ref("named", "Phân nhóm sản phẩm OCOP"),
+            "producer": _obj({
+                "id": _t("string", "Mã chủ thể", pattern=_ID["pattern"]),
+                "name": _t("string", "Tên chủ thể"),
+                "url": _t("string", "Trang chủ thể", format="uri"),
+            }, "Chủ thể sản xuất"),
+            "commune": _t("string", "Xã, phường của chủ thể"),
+            "province": _t("string", "Tỉnh, thành phố của chủ thể"),
+            "ocop": _obj({
+                "stars": _t("integer", "Số sao được phân hạng (1–5; chỉ 3–5 là sản phẩm OCOP)",
+                            minimum=1, maximum=5),
+                "score": _t(["integer", "null"], "Điểm đánh giá (0–100)", minimum=0,
+                            maximum=100),
+                "level": _t(_TEXT, "Cấp công nhận: district, province, central",
+                            enum=["district", "province", "central", None]),
+                "decision": _t("string", "Số quyết định công nhận"),
+                "certificate": _t(_TEXT, "Số giấy chứng nhận"),
+                "issued": _t("string", "Ngày cấp (YYYY-MM-DD)", **_DATE),
+                "expires": _t("string", "Ngày hết hạn (YYYY-MM-DD), ghi trên giấy hoặc "
+                                        "36 tháng từ ngày cấp", **_DATE),
+                "status": _t("string", "Tình trạng vào ngày dữ liệu (build_date): valid "
+                                       "(còn hiệu lực), expiring (hết hạn trong 90 ngày), "
+                                       "expired (hết hạn), revoked (đã thu hồi)",
+                             enum=["valid", "expiring", "expired", "revoked"]),
+                "certified": _t("boolean", "Đúng khi sản phẩm đang được công nhận OCOP "
+                                           "(valid hoặc expiring, từ 3 sao)"),
+                "revoked": _obj({
+                    "date": _t("string", "Ngày thu hồi", **_DATE),
+                    "decision": _t(_TEXT, "Số quyết định thu hồi"),
+                    "reason": _t(_TEXT, "Lý do thu hồi"),
+                }, "Thu hồi giấy chứng nhận, nếu có", nullable=True),
+            }, "Kết quả phân hạng và giấy chứng nhận OCOP"),
+            "price": _obj({
+                "amount": _t("integer", "Giá bằng đồng", minimum=0),
+                "currency": _t("string", "Luôn là VND", const="VND"),
+                "unit": _t("string", "Đơn vị tính"),
+            }, "Giá bán lẻ tham khảo", nullable=True),
+            "packaging": _t(_TEXT, "Quy cách đóng gói"),
+            "net_quantity": _t(_TEXT, "Khối lượng/thể tích tịnh"),
+            "shelf_life": _t(_TEXT, "Hạn sử dụng"),
+            "ingredients": _t(_TEXT, "Thành phần"),
+            "standards": _list({"type": "string"}, "Tiêu chuẩn công bố, chứng nhận"),
+            "traceability": _t(_TEXT, "Đường dẫn truy xuất nguồn gốc"),
+            "online_shops": _list(_obj({
+                "name": _t("string", "Tên gian hàng"),
+                "url": _t("string", "Địa chỉ gian hàng"),
+            }, "Gian hàng trực tuyến"), "Gian hàng trực tuyến"),
+            "photos": _list(_obj({
+                "url": _t("string", "Ảnh (JPEG/PNG, bản lớn nhất)", format="uri"),
+                "alt": _t("string", "Mô tả ảnh"),
+                "width": _t("integer", "Chiều rộng (điểm ảnh)"),
+                "height": _t("integer", "Chiều cao (điểm ảnh)"),
+            }, "Một ảnh"), "Ảnh sản phẩm"),
+            "description": _t(_TEXT, "Mô tả (Markdown do cán bộ nhập; hãy làm sạch trước "
+                                     "khi hiển thị như HTML)"),
+            "points_of_sale": _list(_ID, "Mã các điểm bán có sản phẩm (xem points-of-sale.json)"),
+            "fairs": _list(_ID, "Mã các hội chợ trưng bày sản phẩm (xem fairs.json)"),
+            "verify_url": _t("string", "Đường dẫn ngắn để kiểm tra chứng nhận (mã QR dẫn tới)",
+                             format="uri"),
+            "qr_code_url": _t("string", "Mã QR của verify_url (SVG, để in)", format="uri"),
+        }, "Một sản phẩm"),
+        "producer": _obj({
+            "id": _t("string", "Mã chủ thể, không đổi (tên thư mục dữ liệu)",
+                     pattern=_ID["pattern"]),
+            "url": _t("string", "Trang chủ thể", format="uri"),
+            "name": _t("string", "Tên chủ thể"),
+            "type": _t("string", "Loại chủ thể: cooperative (hợp tác xã), cooperative_group "
+                                 "(tổ hợp tác), enterprise (doanh nghiệp), household "
+                                 "(hộ, cơ sở sản xuất)", enum=list(PRODUCER_TYPE_LABELS)),
+            "type_label": _t("string", "Loại chủ thể bằng tiếng Việt"),
+            "address": _ref("address", "Địa chỉ"),
+            "location": _ref("location", "Tọa độ", nullable=True),
+            "contacts": _ref("contacts", "Liên hệ"),
+            "representative": _t(_TEXT, "Người đại diện"),
+            "logo_url": _t(_TEXT, "Logo", format="uri"),
+            "supplier": _obj({
+                "capacity": _t(_TEXT, "Năng lực sản xuất"),
+                "minimum_order": _t(_TEXT, "Đơn hàng tối thiểu"),
+                "wholesale": _t("boolean", "Có bán sỉ"),
+                "standards": _list({"type": "string"}, "Tiêu chuẩn đạt được, như được ghi "
+                                                       "(VietGAP, HACCP, ISO 22000…)"),
+            }, "Thông tin cho nhà bán lẻ, người mua sỉ"),
+            "product_groups": _list(_ref("named", "Nhóm"), "Nhóm sản phẩm của các sản phẩm"),
+            "stars": _list({"type": "integer", "minimum": 3, "maximum": 5},
+                           "Các hạng sao của sản phẩm đang được công nhận, cao trước"),
+            "products": _list(_ID, "Mã các sản phẩm (xem products.json)"),
+            "story": _t(_TEXT, "Giới thiệu (Markdown do cán bộ nhập)"),
+            "vcard_url": _t("string", "Danh thiếp liên hệ (vCard 4.0)", format="uri"),
+        }, "Một chủ thể OCOP"),
+        "point_of_sale": _obj({
+            "id": _t("string", "Mã điểm bán, không đổi", pattern=_ID["pattern"]),
+            "url": _t("string", "Trang điểm bán", format="uri"),
+            "name": _t("string", "Tên điểm bán"),
+            "kind": _t("string", "Loại: showroom, shop, supermarket, market, online",
+                       enum=["showroom", "shop", "supermarket", "market", "online"]),
+            "address": _ref("address", "Địa chỉ (không có với cửa hàng trực tuyến)",
+                            nullable=True),
+            "location": _ref("location", "Tọa độ", nullable=True),
+            "opening_hours": _t(_TEXT, "Giờ mở cửa"),
+            "contacts": _ref("contacts", "Liên hệ"),
+            "producers": _list(_ID, "Mã các chủ thể bán mọi sản phẩm tại đây"),
+            "products": _list(_ID, "Mã mọi sản phẩm có bán tại đây (kể cả qua chủ thể)"),
+            "description": _t(_TEXT, "Giới thiệu (Markdown)"),
+        }, "Một điểm bán"),
+        "fair": _obj({
+            "id": _t("string", "Mã hội chợ, không đổi", pattern=_ID["pattern"]),
+            "url": _t("string", "Trang hội chợ", format="uri"),
+            "name": _t("string", "Tên hội chợ"),
+            "starts": _t("string", "Ngày khai mạc", **_DATE),
+            "ends": _t("string", "Ngày bế mạc", **_DATE),
+            "venue": _t("string", "Địa điểm"),
+            "city": _t("string", "Thành phố, tỉnh"),
+            "organiser": _t(_TEXT, "Đơn vị tổ chức"),
+            "link": _t(_TEXT, "Trang thông tin"),
+            "exhibitors": _list(_obj({
+                "producer": _t("string", "Mã chủ thể", pattern=_ID["pattern"]),
+                "booth": _t(_TEXT, "Gian hàng số"),
+                "products": _list(_ID, "Mã sản phẩm trưng bày (trống: mọi sản phẩm)"),
+            }, "Một chủ thể tham gia"), "Chủ thể tham gia"),
+            "description": _t(_TEXT, "Giới thiệu (Markdown)"),
+        }, "Một hội chợ"),
+    }
+    item_defs = {"products": "product", "producers": "producer",
+                 "points_of_sale": "point_of_sale", "fairs": "fair"}
+    envelope = {
+        "version": _t("string", "Phiên bản cấu trúc dữ liệu (major.minor); cùng major thì "
+                                "chỉ có thêm trường", pattern=r"^1\.\d+$"),
+        "kind": _t("string", "Loại bản ghi: products, producers, points_of_sale, fairs",
+                   enum=list(item_defs)),
+        "build_date": _t("string", "Ngày dữ liệu: tình trạng chứng nhận tính đến ngày này",
+                         **_DATE),
+        "site": _t("string", "Trang danh mục", format="uri"),
+        "licence": _obj({
+            "name": _t("string", "Tên giấy phép"),
+            "url": _t(_TEXT, "Văn bản giấy phép"),
+        }, "Giấy phép sử dụng dữ liệu"),
+        "count": _t("integer", "Số bản ghi trong items", minimum=0),
+        "items": _t("array", "Các bản ghi, theo thứ tự mã"),
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": schema_url,
+        "title": "Dữ liệu mở danh mục sản phẩm OCOP",
+        "description": "Cấu trúc chung của products.json, producers.json, "
+                       "points-of-sale.json và fairs.json.",
+        "type": "object",
+        "properties": {"$schema": _t("string", "Địa chỉ của lược đồ này", format="uri"),
+                       **envelope},
+        "required": list(envelope),
+        "additionalProperties": False,
+        "allOf": [
+            {"if": {"properties": {"kind": {"const": kind}}},
+             "then": {"properties": {"items": {"items": {"$ref": f"#/$defs/{name}"}}}}}
+            for kind, name in item_defs.items()
+        ],
+        "$defs": defs,
+    }
+
+
+# --- records to export items ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: its header, what it holds, and how to read it from a JSON item."""
+
+    name: str
+    description: str
+    value: Callable[[dict[str, Any]], Any]
+
+
+def _join(values: Iterable[Any]) -> str:
+    return "; ".join(str(v) for v in values)
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+PRODUCT_COLUMNS: tuple[Column, ...] = (
+    Column("id", "Mã sản phẩm", lambda i: i["id"]),
+    Column("url", "Trang sản phẩm", lambda i: i["url"]),
+    Column("name", "Tên sản phẩm", lambda i: i["name"]),
+    Column("name_en", "Tên tiếng Anh", lambda i: i["name_en"]),
+    Column("group", "Nhóm sản phẩm", lambda i: i["group"]["name"]),
+    Column("subgroup", "Phân nhóm", lambda i: i["subgroup"]["name"]),
+    Column("producer_id", "Mã chủ thể", lambda i: i["producer"]["id"]),
+    Column("producer", "Tên chủ thể", lambda i: i["producer"]["name"]),
+    Column("commune", "Xã, phường", lambda i: i["commune"]),
+    Column("province", "Tỉnh, thành phố", lambda i: i["province"]),
+    Column("stars", "Số sao", lambda i: i["ocop"]["stars"]),
+    Column("score", "Điểm", lambda i: i["ocop"]["score"]),
+    Column("decision", "Quyết định công nhận", lambda i: i["ocop"]["decision"]),
+    Column("certificate", "Số giấy chứng nhận", lambda i: i["ocop"]["certificate"]),
+    Column("issued", "Ngày cấp (YYYY-MM-DD)", lambda i: i["ocop"]["issued"]),
+    Column("expires", "Ngày hết hạn (YYYY-MM-DD)", lambda i: i["ocop"]["expires"]),
+    Column("status", "Tình trạng: valid, expiring, expired, revoked",
+           lambda i: i["ocop"]["status"]),
+    Column("price", "Giá (đồng)", lambda i: i["price"]["amount"] if i["price"] else None),
+    Column("price_unit", "Đơn vị tính", lambda i: i["price"]["unit"] if i["price"] else None),
+    Column("net_quantity", "Khối lượng tịnh", lambda i: i["net_quantity"]),
+    Column("shelf_life", "Hạn sử dụng", lambda i: i["shelf_life"]),
+    Column("standards", "Tiêu chuẩn (cách nhau bởi ;)", lambda i: _join(i["standards"])),
+    Column("points_of_sale", "Mã điểm bán (cách nhau bởi ;)",
+           lambda i: _join(i["points_of_sale"])),
+    Column("verify_url", "Đường dẫn kiểm tra chứng nhận", lambda i: i["verify_url"]),
+)
+
+PRODUCER_COLUMNS: tuple[Column, ...] = (
+    Column("id", "Mã chủ thể", lambda i: i["id"]),
+    Column("url", "Trang chủ thể", lambda i: i["url"]),
+    Column("name", "Tên chủ thể", lambda i: i["name"]),
+    Column("type", "Loại chủ thể (mã)", lambda i: i["type"]),
+    Column("type_label", "Loại chủ thể", lambda i: i["type_label"]),
+    Column("street", "Ấp, khóm, số nhà", lambda i: i["address"]["street"]),
+    Column("commune", "Xã, phường", lambda i: i["address"]["commune"]),
+    Column("province", "Tỉnh, thành phố", lambda i: i["address"]["province"]),
+    Column("district_before_2025", "Huyện cũ (trước 1/7/2025)",
+           lambda i: i["address"]["district_before_2025"]),
+    Column("lat", "Vĩ độ", lambda i: i["location"]["lat"] if i["location"] else None),
+    Column("lon", "Kinh độ", lambda i: i["location"]["lon"] if i["location"] else None),
+    Column("phone", "Điện thoại", lambda i: i["contacts"]["phone"]),
+    Column("email", "Thư điện tử", lambda i: i["contacts"]["email"]),
+    Column("website", "Trang web", lambda i: i["contacts"]["website"]),
+    Column("zalo", "Zalo", lambda i: i["contacts"]["zalo"]),
+    Column("representative", "Người đại diện", lambda i: i["representative"]),
+    Column("capacity", "Năng lực sản xuất", lambda i: i["supplier"]["capacity"]),
+    Column("minimum_order", "Đơn hàng tối thiểu", lambda i: i["supplier"]["minimum_order"]),
+    Column("wholesale", "Bán sỉ: true/false", lambda i: _bool(i["supplier"]["wholesale"])),
+    Column("standards", "Tiêu chuẩn (cách nhau bởi ;)",
+           lambda i: _join(i["supplier"]["standards"])),
+    Column("product_groups", "Nhóm sản phẩm (cách nhau bởi ;)",
+           lambda i: _join(g["name"] for g in i["product_groups"])),
+    Column("stars", "Hạng sao đang được công nhận (cách nhau bởi ;)",
+           lambda i: _join(i["stars"])),
+    Column("products", "Mã sản phẩm (cách nhau bởi ;)", lambda i: _join(i["products"])),
+    Column("vcard_url", "Danh thiếp vCard", lambda i: i["vcard_url"]),
+)
+
+CSV_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "products": PRODUCT_COLUMNS,
+    "producers": PRODUCER_COLUMNS,
+}

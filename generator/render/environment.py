@@ -1,0 +1,94 @@
+"""The template environment: our filters and globals, and each page's context.
+
+Templates receive records (``product``, ``producer`` …) and these helpers,
+never pre-baked HTML; only Markdown from data arrives as (sanitised) HTML,
+through the ``markdown`` filter. Nothing here imports MkDocs: the adapter calls
+``configure`` on the Jinja environment MkDocs made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, pass_context
+
+from ..link.certificates import LABELS as STATUS_LABELS
+from ..media.library import MediaLibrary
+from ..plan.pages import PageSpec
+from ..plan.urls import Urls
+from ..source.records import PRODUCER_TYPE_LABELS
+from . import formatting, jsonld
+from .helpers import TradeHelpers
+from .sanitize import render_markdown, safe_url
+from .social import social_card
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What every page shows from the site's configuration."""
+
+    #: A note shown on every page (e.g. that the catalogue holds sample data).
+    notice: str = ""
+    data_licence: str = "CC BY 4.0"
+    data_licence_url: str = ""
+
+
+@pass_context
+def _root_filter(context: Any, path: str) -> str:
+    """Link to a site-root-relative path via the page's ``base_url`` ('../..').
+
+    Unlike MkDocs' ``url`` filter the result depends only on the page's depth,
+    which lets rendered cards be reused across pages.
+    """
+    return f"{context['base_url']}/{path}"
+
+
+def _memo_put(memo: dict[Any, Any]) -> Any:
+    def put(key: Any, value: Any) -> Any:
+        memo[key] = value
+        return value
+
+    return put
+
+
+def autoescape(template_name: str | None) -> bool:
+    """Our templates print untrusted data: escape by default there. Material's own
+    templates print pre-rendered HTML and must stay as they are."""
+    return bool(template_name) and template_name.startswith(("ocop/", "partials/ocop/"))
+
+
+def configure(env: Environment, options: SiteOptions) -> dict[Any, Any]:
+    """Add our filters and globals to ``env``; returns the build's fragment memo."""
+    env.autoescape = autoescape
+    memo: dict[Any, Any] = {}
+    env.filters.update({
+        "root": _root_filter,
+        "vnd": formatting.vnd,
+        "thousands": formatting.thousands,
+        "date_vi": formatting.date_vi,
+        "markdown": render_markdown,
+        "safe_url": safe_url,
+    })
+    env.globals.update({
+        # Rendered fragments reused across pages (sidebars, footers), per build.
+        "ocop_memo": memo,
+        "ocop_memo_put": _memo_put(memo),
+        "ocop_urls": Urls,
+        "ocop_status_labels": STATUS_LABELS,
+        "ocop_producer_types": PRODUCER_TYPE_LABELS,
+        "ocop_notice": options.notice,
+        "ocop_trade": TradeHelpers,
+        "ocop_data_licence": {"name": options.data_licence, "url": options.data_licence_url},
+    })
+    return memo
+
+
+def page_context(spec: PageSpec, site_url: str, media: MediaLibrary) -> dict[str, Any]:
+    """What a generated page's template receives besides MkDocs' own context:
+    its records, its JSON-LD and its social card (``site_url`` ends with '/')."""
+    return {
+        **spec.context,
+        "jsonld": jsonld.script(jsonld.page_data(spec, site_url, media)),
+        "social": social_card(spec, site_url, media),
+    }
