@@ -1,0 +1,79 @@
+"""The frame of a synthetic project: its mkdocs.yml (this repository's theme and
+plugin options) and its hand-written pages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+if TYPE_CHECKING:
+    from .catalogue import SynthOptions
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def mkdocs_yml(out: Path, options: SynthOptions) -> str:
+    """The project's mkdocs.yml: the repository's theme, assets, Markdown and nav."""
+    config: dict[str, object] = {}
+    source = REPO_ROOT / "mkdocs.yml"
+    try:
+        loaded = yaml.safe_load(source.read_text(encoding="utf-8"))
+        if isinstance(loaded, dict):
+            config = loaded
+    except (OSError, yaml.YAMLError):
+        config = {}
+    theme = dict(config.get("theme") or {"name": "material", "language": "vi", "font": False})
+    theme["custom_dir"] = str(REPO_ROOT / "theme")
+    result: dict[str, object] = {
+        "site_name": "Sản phẩm OCOP (dữ liệu tổng hợp)",
+        "site_description": f"Danh mục tổng hợp {options.products} sản phẩm để đo hiệu năng",
+        "site_url": "https://ocop.example.vn/",
+        "docs_dir": "content",
+        "site_dir": "site",
+        "use_directory_urls": True,
+        "strict": True,
+        "exclude_docs": "points-of-sale/\nfairs/\n*.yaml\n*.yml\n",
+        "theme": theme,
+    }
+    for key in ("extra_css", "extra_javascript", "markdown_extensions", "extra"):
+        if key in config:
+            result[key] = config[key]
+    result["plugins"] = [{"ocop": {
+        "notice": "Dữ liệu tổng hợp: mọi tên, địa chỉ và giấy chứng nhận đều hư cấu."}}]
+    if "nav" in config:
+        result["nav"] = config["nav"]
+    return yaml.dump(result, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML with multi-line strings as literal blocks (readable exclude_docs)."""
+
+
+def _str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def copy_pages(out: Path, config_text: str) -> None:
+    """Hand-written pages the nav names (except the home page) come from the repository."""
+    content = out / "content"
+    for page in sorted((REPO_ROOT / "content").glob("*.md")):
+        if page.name != "index.md" and page.name in config_text:
+            shutil.copyfile(page, content / page.name)
+
+
+HOME = """# Sản phẩm OCOP (dữ liệu tổng hợp)
+
+Danh mục tổng hợp để đo hiệu năng: {products} sản phẩm đặc sản của {producers} chủ thể
+OCOP ở {provinces} tỉnh, thành phố. Tên sản phẩm, cơ sở, địa chỉ và giấy chứng nhận
+đều hư cấu.
+
+- [Tất cả sản phẩm](san-pham.md)
+- [Theo hạng sao](sao.md) · [theo nhóm](nhom.md) · [theo địa phương](dia-phuong.md)
+"""
