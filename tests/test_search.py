@@ -13,7 +13,7 @@ from conftest import FIXED_EPOCH, FIXTURES, ROOT
 
 from generator.link.catalogue import Catalogue
 from generator.link.clock import VIETNAM
-from generator.link.text import fold, sort_key
+from generator.link.text import fast_fold, fold, sort_key
 from generator.pipeline import build_catalogue
 from generator.plan.finder import DEFAULT_STATUSES, PRICE_RANGES, build_finder
 from generator.plan.urls import Urls
@@ -30,7 +30,6 @@ from generator.write.search_index import (
     catalogue_docs,
     chunk_tokens,
     decode_postings,
-    fast_fold,
     key_file,
     postings,
     product_doc,
@@ -257,7 +256,7 @@ def test_finder_counts_are_those_of_the_default_view(sample):
 
 
 def test_fold_tables_in_the_browser_script_are_current():
-    script = (ROOT / "theme/assets/javascripts/ocop-search.js").read_text(encoding="utf-8")
+    script = (ROOT / "theme/assets/javascripts/ocop-text.js").read_text(encoding="utf-8")
     if f"// Unicode {unicodedata.unidata_version}:" not in script:
         pytest.skip(f"the tables were generated with another Unicode version than this "
                     f"Python's {unicodedata.unidata_version}")

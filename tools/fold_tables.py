@@ -1,10 +1,10 @@
-"""Write the Unicode tables the browser's fold() needs into ocop-search.js.
+"""Write the Unicode tables the browser's fold() needs into ocop-text.js.
 
 ``generator.link.text.fold`` drops every character whose canonical combining class is
 not 0 (``unicodedata.combining``) and case-folds with ``str.casefold``. Browsers
 have neither: JavaScript's /\\p{M}/ is a different set and ``toLowerCase`` is not
 case folding. This script writes both as data between the BEGIN/END markers of
-theme/assets/javascripts/ocop-search.js, from the running Python's unicodedata;
+theme/assets/javascripts/ocop-text.js, from the running Python's unicodedata;
 tests/test_search_fold.py fails when the file is out of date.
 
 Usage: python tools/fold_tables.py [--check]
@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-JS_FILE = ROOT / "theme" / "assets" / "javascripts" / "ocop-search.js"
+JS_FILE = ROOT / "theme" / "assets" / "javascripts" / "ocop-text.js"
 BEGIN = "/* BEGIN fold tables (tools/fold_tables.py) */"
 END = "/* END fold tables */"
 #: Cherokee: casefold maps the lower-case letters back to upper case.

@@ -44,3 +44,18 @@ def sort_key(text: str) -> bytes:
 def sorted_vi(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
     """Items in Vietnamese alphabetical order of ``key(item)``."""
     return sorted(items, key=lambda item: sort_key(key(item)))
+
+
+# Latin text (Vietnamese included) decomposes to ASCII plus these marks, all of
+# combining class ≠ 0 (U+034F, the one exception in the block, is left out).
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
+
+
+def fast_fold(text: str) -> str:
+    """``fold`` with a fast path for Latin script; the same result for any input.
+
+    When decomposed text is ASCII once the Latin marks are gone, NFC leaves it
+    alone and case folding is ``lower()``; anything else takes ``fold`` itself.
+    """
+    stripped = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text.translate(_D_STROKE)))
+    return stripped.lower() if stripped.isascii() else fold(text)

@@ -3,9 +3,9 @@ product finder, built from the linked catalogue (no HTML of generated pages is p
 
 Why our own index rather than Material's lunr or Pagefind:
 
-- Folding must match ``text.fold`` exactly, ``đ`` included; every token in the
+- Folding must match ``link.text.fold`` exactly, ``đ`` included; every token in the
   index is already folded here, and the browser folds the query the same way
-  (``theme/assets/javascripts/ocop-search.js`` mirrors ``fold``).
+  (``theme/assets/javascripts/ocop-text.js`` mirrors ``fold``).
 - The finder needs facet counts for every combination of filters, a numeric price
   range and Vietnamese (ICU) name order; the per-product facet columns below make
   that a loop over small arrays in the browser.
@@ -32,16 +32,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..link.catalogue import Catalogue
-from ..link.text import fold, slugify, sorted_vi
+from ..link.text import fast_fold, slugify, sorted_vi
 from ..plan.urls import Urls
-from ..source.records import PRODUCER_TYPE_LABELS, Fair, PointOfSale, Producer, Product
+from ..source.records import (
+    POINT_OF_SALE_KINDS,
+    PRODUCER_TYPE_LABELS,
+    Fair,
+    PointOfSale,
+    Producer,
+    Product,
+)
 
 #: Site folder of the index files.
 INDEX_DIR = "assets/ocop-search"
@@ -68,14 +74,6 @@ KIND_PAGE = "g"
 #: Certificate status codes as one letter in the facet column and records.
 STATUS_LETTERS = {"valid": "v", "expiring": "e", "expired": "x", "revoked": "r"}
 
-POINT_OF_SALE_LABELS = {
-    "showroom": "Điểm giới thiệu sản phẩm OCOP",
-    "shop": "Cửa hàng",
-    "supermarket": "Siêu thị",
-    "market": "Chợ",
-    "online": "Cửa hàng trực tuyến",
-}
-
 #: 64 symbols: a facet column with at most 64 values is one character per product.
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 
@@ -84,22 +82,6 @@ _TOKEN = re.compile(r"[^\W_]+")
 # Markdown link targets and bare URLs are not words a shopper types.
 _URL = re.compile(r"\]\([^)]*\)|https?://\S+")
 _SAFE_KEY = re.compile(r"[a-z0-9]+")
-
-
-# Latin text (Vietnamese included) decomposes to ASCII plus these marks, all of
-# combining class ≠ 0 (U+034F, the one exception in the block, is left out).
-_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
-_D_STROKE = str.maketrans({"đ": "d", "Đ": "D"})
-
-
-def fast_fold(text: str) -> str:
-    """``text.fold`` with a fast path for Latin script; the same result for any input.
-
-    When decomposed text is ASCII once the Latin marks are gone, NFC leaves it
-    alone and case folding is ``lower()``; anything else takes ``fold`` itself.
-    """
-    stripped = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text.translate(_D_STROKE)))
-    return stripped.lower() if stripped.isascii() else fold(text)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -202,7 +184,7 @@ def producer_doc(producer: Producer, thumb: str) -> SearchDoc:
 
 def point_of_sale_doc(pos: PointOfSale) -> SearchDoc:
     a = pos.address
-    label = POINT_OF_SALE_LABELS.get(pos.kind, pos.kind)
+    label = POINT_OF_SALE_KINDS[pos.kind]
     meta = [label] + ([a.street or "", a.commune, a.province] if a else [])
     return SearchDoc(
         kind=KIND_POINT_OF_SALE, url=Urls.point_of_sale(pos), title=pos.name, sub=label,

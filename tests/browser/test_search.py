@@ -108,13 +108,13 @@ TRICKY = [
 
 
 def test_fold_agrees_with_python_on_every_character(page, site_url):
-    script = (ROOT / "theme/assets/javascripts/ocop-search.js").read_text(encoding="utf-8")
+    script = (ROOT / "theme/assets/javascripts/ocop-text.js").read_text(encoding="utf-8")
     if f"// Unicode {unicodedata.unidata_version}:" not in script:
         pytest.skip("the browser's tables come from another Unicode version than this Python's")
     page.goto(site_url)
     chars = [chr(cp) for cp in range(0x110000)
              if unicodedata.category(chr(cp)) not in ("Cn", "Cs", "Co")]
-    folded = page.evaluate("cs => cs.map(c => window.ocopSearch.fold(c))", chars)
+    folded = page.evaluate("cs => cs.map(c => window.ocopText.fold(c))", chars)
     wrong = [(f"U+{ord(c):04X}", fold(c), js) for c, js in zip(chars, folded, strict=True)
              if fold(c) != js]
     assert wrong == []
@@ -123,7 +123,7 @@ def test_fold_agrees_with_python_on_every_character(page, site_url):
 def test_fold_and_tokens_agree_on_tricky_text(page, site_url):
     page.goto(site_url)
     got = page.evaluate(
-        "ts => ts.map(t => [window.ocopSearch.fold(t), window.ocopSearch.tokens(t)])", TRICKY)
+        "ts => ts.map(t => [window.ocopText.fold(t), window.ocopText.tokens(t)])", TRICKY)
     assert got == [[fold(t), list(tokens(t))] for t in TRICKY]
 
 

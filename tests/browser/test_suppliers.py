@@ -131,3 +131,20 @@ def test_short_url_opens_the_product_page(page, site_url):
     page.goto(site_url + "q/mam-ca-sac-chau-doc/")
     page.wait_for_url(re.compile(r"/san-pham/mam-ca-sac-chau-doc/$"))
     assert "Đã thu hồi" in page.locator(".ocop-claim").inner_text()
+
+
+CELLS = ["=HYPERLINK(\"x\")", "+84 296 3 871 234", "-5", "@SUM(A1)", "\tTab", "\rCR", "a,b",
+         'say "hi"', "line\nbreak", "Mắm Châu Đốc", "", None, 85000, "0296 3 871 234"]
+
+
+def test_browser_csv_cells_are_the_python_cells(page, site_url):
+    """The download in the browser defuses and quotes cells as the exports do."""
+    from generator.write.text_formats import csv_cell
+
+    page.goto(site_url)
+    got = page.evaluate("cells => cells.map(c => window.ocopText.csvCell(c))", CELLS)
+    for value, js in zip(CELLS, got, strict=True):
+        out = io.StringIO(newline="")
+        # As the exports write a row (a row of one empty cell alone would be '""').
+        csv.writer(out, lineterminator="\r\n").writerow([csv_cell(value), "x"])
+        assert js + ",x\r\n" == out.getvalue(), value

@@ -9,8 +9,9 @@
 (function () {
   "use strict";
   const S = window.ocopSearch;
+  const T = window.ocopText;
   const root = document.querySelector("[data-ocop-finder]");
-  if (!S || !root) return;
+  if (!S || !T || !root) return;
 
   const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
   const STATUS_CODES = { valid: "v", expiring: "e", expired: "x", revoked: "r" };
@@ -38,11 +39,6 @@
     };
   }
 
-  function listParam(params, name) {
-    const v = params.get(name);
-    return new Set(v ? v.split(",").filter(Boolean) : []);
-  }
-
   function parsePrice(text) {
     const m = /^(\d*)-(\d*)$/.exec(text || "");
     if (!m || (!m[1] && !m[2])) return null;
@@ -50,16 +46,16 @@
   }
 
   function fromURL() {
-    const p = new URLSearchParams(location.search);
+    const p = T.readParams();
     const s = emptyState();
     s.q = p.get("q") || "";
-    s.stars = listParam(p, "sao");
-    s.cats = listParam(p, "nhom");
+    s.stars = T.listParam(p, "sao");
+    s.cats = T.listParam(p, "nhom");
     s.province = p.get("tinh") || "";
     s.place = p.get("xa") || "";
-    s.types = listParam(p, "loai");
+    s.types = T.listParam(p, "loai");
     if (p.has("tt")) {
-      s.status = p.get("tt") === "tat-ca" ? new Set() : listParam(p, "tt");
+      s.status = p.get("tt") === "tat-ca" ? new Set() : T.listParam(p, "tt");
     }
     s.price = parsePrice(p.get("gia"));
     s.sort = p.get("sx") || "";
@@ -71,7 +67,7 @@
     return a.size === b.size && [...a].every((x) => b.has(x));
   }
 
-  function toURL(s) {
+  function toParams(s) {
     const p = new URLSearchParams();
     if (s.q.trim()) p.set("q", s.q.trim());
     if (s.stars.size) p.set("sao", [...s.stars].sort().reverse().join(","));
@@ -85,7 +81,11 @@
     if (s.price) p.set("gia", s.price[0] + "-" + (s.price[1] === null ? "" : s.price[1]));
     if (s.sort) p.set("sx", s.sort);
     if (s.page > 1) p.set("trang", String(s.page));
-    const query = p.toString();
+    return p;
+  }
+
+  function toURL(s) {
+    const query = toParams(s).toString();
     return location.pathname + (query ? "?" + query : "");
   }
 
@@ -116,7 +116,7 @@
   }
 
   function defaultSort(s) {
-    return S.tokens(s.q).length ? "phu-hop" : "ten";
+    return T.tokens(s.q).length ? "phu-hop" : "ten";
   }
 
   function toForm(s) {
@@ -136,7 +136,7 @@
     if (!s.price) form.querySelector("input[name=gia][value='']").checked = true;
     if (provinceSelect) provinceSelect.value = s.province;
     sort.value = s.sort || defaultSort(s);
-    sort.querySelector("option[value=phu-hop]").disabled = !S.tokens(s.q).length;
+    sort.querySelector("option[value=phu-hop]").disabled = !T.tokens(s.q).length;
   }
 
   // --- data --------------------------------------------------------------------------
@@ -281,21 +281,17 @@
   }
 
   // --- rendering -------------------------------------------------------------------
-  function thousands(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-  }
-
   function card(rec) {
-    const li = S.el("li", "ocop-card");
-    const a = S.el("a", "ocop-card__link");
+    const li = T.el("li", "ocop-card");
+    const a = T.el("a", "ocop-card__link");
     a.href = S.href(rec);
-    a.append(S.thumb(rec, "ocop-card__img"), S.el("span", "ocop-card__name", rec.title));
+    a.append(S.thumb(rec, "ocop-card__img"), T.el("span", "ocop-card__name", rec.title));
     li.append(a);
     const b = S.badge(rec);
     if (b) li.append(b);
-    li.append(S.el("span", "ocop-card__meta", rec.sub + " · " + rec.place));
+    li.append(T.el("span", "ocop-card__meta", rec.sub + " · " + rec.place));
     if (rec.price >= 0) {
-      li.append(S.el("span", "ocop-card__price", S.vnd(rec.price) + " / " + rec.unit));
+      li.append(T.el("span", "ocop-card__price", T.vnd(rec.price) + " / " + rec.unit));
     }
     return li;
   }
@@ -304,14 +300,14 @@
     FACETS.forEach((facet, f) => {
       if (facet === "tinh" || facet === "xa") return;
       root.querySelectorAll("[data-facet=" + facet + "] [data-count]").forEach((node) => {
-        node.textContent = "(" + thousands(counts[f].get(node.dataset.count) || 0) + ")";
+        node.textContent = "(" + T.thousands(counts[f].get(node.dataset.count) || 0) + ")";
       });
     });
     if (provinceSelect) {
       for (const option of provinceSelect.options) {
         if (!option.value) continue;
         option.textContent = option.dataset.label + " (" +
-          thousands(counts[2].get(option.value) || 0) + ")";
+          T.thousands(counts[2].get(option.value) || 0) + ")";
       }
     }
     const placeField = placeSelect.closest("[data-facet=xa]");
@@ -321,7 +317,7 @@
       for (const [slug, name] of prov.places) {
         const n = counts[3].get(slug) || 0;
         if (!n && slug !== s.place) continue;
-        options.push(new Option(name + " (" + thousands(n) + ")", slug));
+        options.push(new Option(name + " (" + T.thousands(n) + ")", slug));
       }
     }
     placeSelect.replaceChildren(...options);
@@ -330,11 +326,11 @@
 
   function pageLink(label, page, current) {
     if (page === current) {
-      const span = S.el("span", "", label);
+      const span = T.el("span", "", label);
       span.setAttribute("aria-current", "page");
       return span;
     }
-    const a = S.el("a", "", label);
+    const a = T.el("a", "", label);
     const s = Object.assign({}, state, { page });
     a.href = toURL(s);
     a.addEventListener("click", (event) => {
@@ -354,7 +350,7 @@
         if (n === 1 || n === count || Math.abs(n - page) <= 2) {
           items.push(pageLink(String(n), n, page));
         } else if (Math.abs(n - page) === 3) {
-          items.push(S.el("span", "ocop-pager__gap", "…"));
+          items.push(T.el("span", "ocop-pager__gap", "…"));
         }
       }
       if (page < count) items.push(pageLink("Trang sau ›", page + 1, 0));
@@ -374,7 +370,7 @@
     root.setAttribute("aria-busy", "true");
     if (!data) await loadData();
     if (single) s.province = single;
-    const words = S.tokens(s.q);
+    const words = T.tokens(s.q);
     let base = null;
     let scores = null;
     if (words.length) {
@@ -395,21 +391,18 @@
     renderCounts(counts, prov, s);
     list.replaceChildren(...recs.map(card));
     countLine.textContent = matched.length
-      ? thousands(matched.length) + " sản phẩm" +
+      ? T.thousands(matched.length) + " sản phẩm" +
         (pages > 1 ? " · trang " + page + "/" + pages : "")
       : "Không có sản phẩm nào phù hợp. Hãy bỏ bớt bộ lọc hoặc đổi từ khóa.";
     renderPager(matched.length, page);
-    showButton.textContent = "Xem " + thousands(matched.length) + " sản phẩm";
+    showButton.textContent = "Xem " + T.thousands(matched.length) + " sản phẩm";
     root.removeAttribute("aria-busy");
     root.dataset.state = "ready";
   }
 
   function go(s, push) {
     state = s;
-    const url = toURL(s);
-    if (url !== location.pathname + location.search) {
-      history[push ? "pushState" : "replaceState"](null, "", url);
-    }
+    if (toURL(s) !== location.pathname + location.search) T.writeParams(toParams(s), push);
     toForm(s);
     update().catch(failed);
   }

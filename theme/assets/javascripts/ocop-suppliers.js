@@ -6,7 +6,8 @@
 (function () {
   "use strict";
   var form = document.getElementById("ocop-supplier-filter");
-  if (!form || !window.fetch || !window.URLSearchParams) return;
+  var T = window.ocopText;
+  if (!form || !T || !window.fetch || !window.URLSearchParams) return;
   var results = document.getElementById("ocop-supplier-results");
   var listing = document.getElementById("ocop-supplier-listing");
   var resultList = results.querySelector("ul");
@@ -16,18 +17,6 @@
   var FILTERS = ["q", "nhom", "xa", "sao", "loai", "tieu-chuan", "si"];
   var TYPE_LABELS = {};
   var data, col, matches = [], shown = 0;
-
-  function fold(text) {
-    return String(text).replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
-  }
-
-  function el(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  }
 
   async function load() {
     if ("DecompressionStream" in window) {
@@ -50,7 +39,7 @@
   }
 
   function option(select, value, label) {
-    var node = el("option", label);
+    var node = T.el("option", null, label);
     node.value = value;
     select.appendChild(node);
     return node;
@@ -66,7 +55,7 @@
       var parent = f.xa;
       if (several) {
         if (!groups[p[2]]) {
-          groups[p[2]] = el("optgroup");
+          groups[p[2]] = T.el("optgroup");
           groups[p[2]].label = p[2];
           f.xa.appendChild(groups[p[2]]);
         }
@@ -92,14 +81,14 @@
   var TABLES = { nhom: "groups", xa: "places", loai: "types", "tieu-chuan": "standards" };
 
   function readUrl() {
-    var params = new URLSearchParams(location.search), f = form.elements;
+    var params = T.readParams(), f = form.elements;
     FILTERS.forEach(function (name) {
       var value = params.get(name);
       if (value === null) return;
       if (name === "si") { f.si.checked = value === "1"; return; }
       if (TABLES[name]) {
         value = String(data[TABLES[name]].findIndex(function (row) {
-          return name === "tieu-chuan" ? fold(row[0]) === fold(value) : row[0] === value;
+          return name === "tieu-chuan" ? T.fold(row[0]) === T.fold(value.trim()) : row[0] === value;
         }));
         if (value === "-1") return;
       }
@@ -115,14 +104,13 @@
       if (name === "q") value = form.elements.q.value.trim();  // as typed, not folded
       params.set(name, name === "si" ? "1" : KEYS[name] ? KEYS[name](Number(value)) : value);
     });
-    var query = params.toString();
-    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+    T.writeParams(params, false);
   }
 
   function criteriaOf() {
     var f = form.elements;
     return {
-      q: fold(f.q.value), nhom: f.nhom.value, xa: f.xa.value, sao: f.sao.value,
+      q: T.fold(f.q.value.trim()), nhom: f.nhom.value, xa: f.xa.value, sao: f.sao.value,
       loai: f.loai.value, "tieu-chuan": f["tieu-chuan"].value, si: f.si.checked
     };
   }
@@ -132,7 +120,7 @@
   }
 
   function matchesRow(row, c) {
-    if (c.q && fold(row[col.name]).indexOf(c.q) < 0) return false;
+    if (c.q && T.fold(row[col.name]).indexOf(c.q) < 0) return false;
     if (c.nhom !== "" && row[col.groups].indexOf(Number(c.nhom)) < 0) return false;
     if (c.xa !== "" && row[col.place] !== Number(c.xa)) return false;
     if (c.sao !== "" && row[col.stars].indexOf(Number(c.sao)) < 0) return false;
@@ -147,12 +135,12 @@
   }
 
   function fact(dl, term, value) {
-    dl.appendChild(el("dt", term));
-    dl.appendChild(el("dd", value));
+    dl.appendChild(T.el("dt", null, term));
+    dl.appendChild(T.el("dd", null, value));
   }
 
   function contact(ul, label, text, href, external) {
-    var li = el("li", label + ": "), a = el("a", text);
+    var li = T.el("li", null, label + ": "), a = T.el("a", null, text);
     a.href = href;
     if (external) a.rel = "nofollow noopener";
     li.appendChild(a);
@@ -160,15 +148,15 @@
   }
 
   function card(row) {
-    var li = el("li", null, "ocop-supplier");
-    var h = el("h2", null, "ocop-supplier__name"), a = el("a", row[col.name]);
+    var li = T.el("li", "ocop-supplier");
+    var h = T.el("h2", "ocop-supplier__name"), a = T.el("a", null, row[col.name]);
     a.href = form.dataset.producers + row[col.id] + "/";
     h.appendChild(a);
     li.appendChild(h);
     var place = data.places[row[col.place]];
-    li.appendChild(el("p", TYPE_LABELS[row[col.type]] + " · " + place[1] + ", " + place[2],
-      "ocop-supplier__meta"));
-    var dl = el("dl", null, "ocop-facts");
+    li.appendChild(T.el("p", "ocop-supplier__meta",
+      TYPE_LABELS[row[col.type]] + " · " + place[1] + ", " + place[2]));
+    var dl = T.el("dl", "ocop-facts");
     if (row[col.groups].length) fact(dl, "Nhóm sản phẩm", groupNames(row).join(", "));
     if (row[col.stars].length) {
       fact(dl, "Hạng OCOP", row[col.stars].map(function (n) { return n + " sao"; }).join(", "));
@@ -178,7 +166,7 @@
     fact(dl, "Bán sỉ", row[col.wholesale] ? "Có" : "Không");
     if (row[col.standards].length) fact(dl, "Tiêu chuẩn", standardNames(row).join(", "));
     li.appendChild(dl);
-    var ul = el("ul", null, "ocop-contacts");
+    var ul = T.el("ul", "ocop-contacts");
     var phone = row[col.phone], zalo = row[col.zalo], email = row[col.email];
     if (phone) contact(ul, "Điện thoại", phone, "tel:" + phone.replace(/[ .]/g, ""));
     if (zalo) contact(ul, "Zalo", zalo, "https://zalo.me/" + zalo.replace(/[ .]/g, ""), true);
@@ -226,14 +214,7 @@
   }
 
   /* CSV as in producers.csv (same column names; see the open-data page): UTF-8 with
-   * a byte order mark so Excel reads Vietnamese; cells that Excel would run as a
-   * formula get a leading apostrophe. */
-  function csvCell(value) {
-    var text = value === null || value === undefined ? "" : String(value);
-    if (/^[=+\-@\t\r]/.test(text)) text = "'" + text;
-    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
-  }
-
+   * a byte order mark so Excel reads Vietnamese; cells through T.csvCell. */
   function download() {
     var base = new URL(form.dataset.producers, location.href).href;
     var header = ["id", "url", "name", "type_label", "commune", "province", "phone", "email",
@@ -246,10 +227,10 @@
         place[1], place[2], row[col.phone], row[col.email], row[col.website], row[col.zalo],
         row[col.capacity], row[col.minimum_order], row[col.wholesale] ? "true" : "false",
         standardNames(row).join("; "), groupNames(row).join("; "), row[col.stars].join("; ")
-      ].map(csvCell).join(","));
+      ].map(T.csvCell).join(","));
     });
     var blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
-    var link = el("a");
+    var link = T.el("a");
     link.href = URL.createObjectURL(blob);
     link.download = "nha-cung-cap-ocop.csv";
     document.body.appendChild(link);
