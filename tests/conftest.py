@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -31,16 +31,29 @@ def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
 
 
-@pytest.fixture
-def mini_project(tmp_path: Path) -> Path:
-    """A writable copy of the mini fixture catalogue (theme path kept working)."""
-    dest = tmp_path / "mini"
-    shutil.copytree(FIXTURES / "mini", dest)
+@contextlib.contextmanager
+def fixed_build_date(epoch: str = FIXED_EPOCH) -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` set while inside, restored after (for fixtures wider than
+    a test, which cannot use the ``monkeypatch`` fixture)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", epoch)
+        yield
+
+
+def copy_project(source: Path, dest: Path, symlinks: bool = False) -> Path:
+    """A writable copy of a fixture project whose mkdocs.yml points at ``../../../theme``."""
+    shutil.copytree(source, dest, symlinks=symlinks)
     config = dest / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("custom_dir: ../../../theme",
                                    f"custom_dir: {ROOT / 'theme'}"), encoding="utf-8")
     return dest
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    """A writable copy of the mini fixture catalogue (theme path kept working)."""
+    return copy_project(FIXTURES / "mini", tmp_path / "mini")
 
 
 #: The build date of FIXED_EPOCH in Vietnam.
@@ -65,16 +78,9 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample catalogue, built once per test session with a fixed date."""
     from generator.adapter.publish import build_site
 
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-    try:
-        site = tmp_path_factory.mktemp("sample") / "site"
+    site = tmp_path_factory.mktemp("sample") / "site"
+    with fixed_build_date():
         build_site(ROOT / "mkdocs.yml", site, strict=True)
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
     return site
 
 

@@ -117,7 +117,7 @@ def test_a_successful_build_replaces_the_site(built):
 
 # --- reproducible ------------------------------------------------------------------
 
-def copy_project(dest: Path) -> Path:
+def copy_sample(dest: Path) -> Path:
     """The sample catalogue's sources in another folder (no cache, no site)."""
     dest.mkdir(parents=True)
     for name in ("products", "content", "theme"):
@@ -129,7 +129,7 @@ def copy_project(dest: Path) -> Path:
 def test_two_builds_of_the_sample_are_byte_identical(sample_site: Path, tmp_path: Path):
     """A cold build elsewhere (new process, other hash seed, time zone and locale)
     gives exactly the files of the session's sample build."""
-    project = copy_project(tmp_path / "elsewhere")
+    project = copy_sample(tmp_path / "elsewhere")
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "PYTHONHASHSEED": "12345",
            "TZ": "America/Los_Angeles", "LC_ALL": "C", "LANG": "C"}
     result = subprocess.run(

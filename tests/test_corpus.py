@@ -17,7 +17,6 @@ catalogue; each other folder is one case whose files are laid over a copy of it.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import unicodedata
@@ -25,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_EPOCH, ROOT
+from conftest import copy_project, fixed_build_date
 
 from generator.cli import main
 from generator.source.yamlsafe import MAX_FILE_BYTES
@@ -103,17 +102,13 @@ def _case_files(case: str) -> list[Path]:
 
 def lay_out(dest: Path, cases: list[str]) -> Path:
     """A project at ``dest``: the base catalogue with the cases' files laid over it."""
-    shutil.copytree(BASE, dest, symlinks=True)
+    copy_project(BASE, dest, symlinks=True)
     for case in cases:
         for rel in _case_files(case):
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(CORPUS / case / rel, dest / rel)
         if case in MAKERS:
             MAKERS[case](dest)
-    config = dest / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("custom_dir: ../../../theme",
-                                   f"custom_dir: {ROOT / 'theme'}"), encoding="utf-8")
     return dest
 
 
@@ -174,15 +169,8 @@ def html_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             assert rel not in seen, f"{case} and {seen[rel]} both write {rel}"
             seen[rel] = case
     root = lay_out(tmp_path_factory.mktemp("corpus") / "project", HTML_CASES)
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-    try:
+    with fixed_build_date():
         return build_site(root / "mkdocs.yml", root / "site")
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
 
 
 @pytest.mark.parametrize("case", HTML_CASES)

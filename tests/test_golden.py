@@ -45,25 +45,12 @@ def significant(html: str) -> str:
 
 @pytest.fixture(scope="module")
 def mini_site(tmp_path_factory, request) -> Path:
-    import os
-    import shutil
 
-    from conftest import FIXED_EPOCH, FIXTURES, ROOT
+    from conftest import FIXTURES, copy_project, fixed_build_date
 
-    project = tmp_path_factory.mktemp("golden") / "mini"
-    shutil.copytree(FIXTURES / "mini", project)
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "custom_dir: ../../../theme", f"custom_dir: {ROOT / 'theme'}"), encoding="utf-8")
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-    try:
-        return build_site(config, project / "site", strict=True)
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    project = copy_project(FIXTURES / "mini", tmp_path_factory.mktemp("golden") / "mini")
+    with fixed_build_date():
+        return build_site(project / "mkdocs.yml", project / "site", strict=True)
 
 
 @pytest.mark.parametrize("golden_name", sorted(PAGES))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
 import shutil
 import typing
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import FIXED_EPOCH
+from conftest import fixed_build_date
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_corpus import lay_out
@@ -145,15 +144,8 @@ def test_valid_text_in_any_field_builds_its_page(tmp_path_factory, field, text):
         event("refused")
         return
     event("built")
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-    try:
+    with fixed_build_date():
         site = build_site(root / "mkdocs.yml", root / "site")
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
     assert (site / "san-pham/duong/index.html").is_file()
     assert (site / "chu-the/htx-thu/index.html").is_file()
     shutil.rmtree(root)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import posixpath
 import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_EPOCH, ROOT
+from conftest import FIXED_EPOCH, ROOT, fixed_build_date
 from test_trade_validation import FAIR, POS, project
 from test_validation import PRODUCER, PRODUCT, catalogue, png, problems_of
 
@@ -204,15 +203,8 @@ def national(tmp_path_factory) -> tuple[Path, Catalogue]:
     from generator.adapter.publish import build_site
 
     project_dir = synth(tmp_path_factory.mktemp("scale") / "p", 600, 450, 220, 220)
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-    try:
+    with fixed_build_date():
         site = build_site(project_dir / "mkdocs.yml", project_dir / "site", strict=True)
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
     return site, load(project_dir)
 
 

@@ -7,14 +7,13 @@ import datetime as dt
 import functools
 import http.server
 import json
-import os
 import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_EPOCH
+from conftest import FIXED_EPOCH, fixed_build_date
 
 from generator.link.clock import VIETNAM
 from generator.plan import maps as plan_maps
@@ -36,17 +35,9 @@ def provinces_site(tmp_path_factory) -> Path:
     project = tmp_path_factory.mktemp("provinces") / "p"
     synthesize(project, SynthOptions(products=120, producers=90, points_of_sale=30, fairs=6,
                                      provinces=3, seed=11, today=TODAY))
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(plan_maps, "MAP_PAGE_SIZE", 8)
-            return build_site(project / "mkdocs.yml", project / "site", strict=True)
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    with fixed_build_date(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plan_maps, "MAP_PAGE_SIZE", 8)
+        return build_site(project / "mkdocs.yml", project / "site", strict=True)
 
 
 @pytest.fixture(scope="module")
