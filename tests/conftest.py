@@ -64,7 +64,7 @@ FIXED_DATE = dt.date(2026, 11, 18)
 def sample_catalogue():
     """The sample catalogue, loaded and linked on FIXED_DATE (read-only for tests)."""
     from generator.pipeline import build_catalogue
-    from generator.source.load import SourceLayout
+    from generator.source.layout import SourceLayout
     from generator.source.problems import Problems
 
     problems = Problems()

@@ -7,10 +7,9 @@ import unicodedata
 
 import pytest
 
-from generator.link.certificates import add_months, certificate_status
 from generator.link.checks import stars_for_score
-from generator.link.text import fold, slugify, sorted_vi
-from generator.render.formatting import date_vi, vnd
+from generator.source.certificates import add_months, certificate_status
+from generator.vietnamese import date_vi, fold, slugify, sorted_vi, vnd
 
 
 @pytest.mark.parametrize(("text", "folded"), [

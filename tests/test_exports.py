@@ -18,8 +18,9 @@ import vobject
 
 from generator.adapter.publish import build_site
 from generator.link.suppliers import standard_label
-from generator.write.exports import CSV_COLUMNS, csv_cell
-from generator.write.vcards import escape_text, fold_line, tel_uri
+from generator.plan.data_contract import CSV_COLUMNS
+from generator.write.text_formats import csv_cell, escape_text, fold_line
+from generator.write.vcards import tel_uri
 
 SITE_URL = "https://ocop.example.vn/"
 KINDS = {"products": "products.json", "producers": "producers.json",

@@ -16,14 +16,8 @@ import pytest
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from generator.media import image_cache, images
-from generator.media.images import (
-    ImageError,
-    ImageProcessor,
-    ImageSettings,
-    ImageVariant,
-    ProcessedImage,
-    check_image,
-)
+from generator.media.image_types import ImageError, ImageSettings, ImageVariant, ProcessedImage
+from generator.media.images import ImageProcessor, check_image
 
 RED = (220, 20, 20)
 BLUE = (20, 20, 220)

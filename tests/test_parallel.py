@@ -40,7 +40,8 @@ def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date):
 def test_parallel_loading_equals_sequential(monkeypatch, write_catalogue):
     """Folders read by forked workers give the same records and problems, in order."""
     from generator.source import load as load_module
-    from generator.source.load import SourceLayout, load_records
+    from generator.source.layout import SourceLayout
+    from generator.source.load import load_records
     from generator.source.problems import Problems
 
     producer = ("name: Cơ sở {n}\ntype: household\n"

@@ -8,7 +8,8 @@ import pytest
 from conftest import ROOT
 
 from generator.link.catalogue import link
-from generator.source.load import SourceLayout, load_records
+from generator.source.layout import SourceLayout
+from generator.source.load import load_records
 from generator.source.preview import PreviewError, restrict
 from generator.source.problems import Problems
 

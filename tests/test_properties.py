@@ -27,7 +27,7 @@ from test_corpus import lay_out
 
 from generator.pipeline import build_catalogue
 from generator.source.fields import schema_fields, type_hints, unwrap_optional
-from generator.source.load import SourceLayout
+from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
 from generator.source.records import Fair, PointOfSale, Producer, Product
 

@@ -21,13 +21,13 @@ from test_validation import PRODUCER, PRODUCT, catalogue, png, problems_of
 
 from generator.link.catalogue import Catalogue
 from generator.link.clock import VIETNAM
-from generator.link.places import province_level, regions
+from generator.link.regions import province_level, regions
 from generator.pipeline import build_catalogue
 from generator.plan import fairs as plan_fairs
 from generator.plan import maps as plan_maps
 from generator.plan import plan_pages
 from generator.plan import points_of_sale as plan_pos
-from generator.source.load import SourceLayout
+from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
 from generator.synth.catalogue import SynthOptions, synthesize
 

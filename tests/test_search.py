@@ -13,12 +13,12 @@ from conftest import FIXED_EPOCH, FIXTURES, ROOT
 
 from generator.link.catalogue import Catalogue
 from generator.link.clock import VIETNAM
-from generator.link.text import fast_fold, fold, sort_key
 from generator.pipeline import build_catalogue
 from generator.plan.finder import DEFAULT_STATUSES, PRICE_RANGES, build_finder
 from generator.plan.urls import Urls
-from generator.source.load import SourceLayout
+from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
+from generator.vietnamese import fast_fold, fold, sort_key
 from generator.write.search_index import (
     ALPHABET,
     INDEX_DIR,

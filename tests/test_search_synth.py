@@ -14,9 +14,10 @@ from PIL import Image
 from generator.cli import main as ocop
 from generator.link.clock import VIETNAM
 from generator.pipeline import build_catalogue
-from generator.source.load import SourceLayout
+from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
-from generator.synth.catalogue import KINDS, SynthOptions, synthesize
+from generator.synth.catalogue import SynthOptions, synthesize
+from generator.synth.vocabulary import KINDS
 
 TODAY = dt.datetime.fromtimestamp(int(FIXED_EPOCH), VIETNAM).date()
 

@@ -337,7 +337,7 @@ def test_guide_explains_every_field(kind: str):
 
 def test_guide_samples_are_valid(write_catalogue, fixed_date: None):
     from generator.pipeline import build_catalogue
-    from generator.source.load import SourceLayout
+    from generator.source.layout import SourceLayout
 
     samples = guide_samples()
     assert sorted(samples) == ["producer", "product"]

@@ -18,7 +18,7 @@ from generator.plan import maps as plan_maps
 from generator.plan import plan_pages
 from generator.plan import points_of_sale as plan_pos
 from generator.render import jsonld
-from generator.source.load import SourceLayout
+from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
 from generator.source.records import Fair
 

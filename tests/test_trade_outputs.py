@@ -12,7 +12,7 @@ from conftest import ROOT
 
 from generator.link.catalogue import Catalogue
 from generator.pipeline import build_catalogue
-from generator.source.load import SourceLayout
+from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
 from generator.source.records import Fair
 from generator.write import WRITERS, calendars, fair_feed

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from generator.pipeline import build_catalogue
-from generator.source.load import SourceLayout
+from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
 
 TODAY = dt.date(2026, 11, 18)

@@ -27,8 +27,9 @@ from PIL import Image, ImageDraw, ImageFilter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.adapter.publish import build_site  # noqa: E402
-from generator.media.images import ImageProcessor, ImageSettings  # noqa: E402
+from generator.adapter.publish import build_site
+from generator.media.image_types import ImageSettings
+from generator.media.images import ImageProcessor
 
 
 def camera_photos(folder: Path, count: int) -> list[Path]:

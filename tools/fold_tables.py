@@ -1,6 +1,6 @@
 """Write the Unicode tables the browser's fold() needs into ocop-text.js.
 
-``generator.link.text.fold`` drops every character whose canonical combining class is
+``generator.vietnamese.fold`` drops every character whose canonical combining class is
 not 0 (``unicodedata.combining``) and case-folds with ``str.casefold``. Browsers
 have neither: JavaScript's /\\p{M}/ is a different set and ``toLowerCase`` is not
 case folding. This script writes both as data between the BEGIN/END markers of
@@ -50,7 +50,7 @@ def _without_casefold(char: str) -> str:
 
 def casefold_map() -> dict[str, str]:
     """Lower-cased character → its case fold, where the two differ (Cherokee aside)."""
-    from generator.link.text import fold
+    from generator.vietnamese import fold
 
     table: dict[str, str] = {}
     for cp in range(0x110000):

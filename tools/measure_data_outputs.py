@@ -22,13 +22,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.link.catalogue import link  # noqa: E402
-from generator.plan.statistics import statistics  # noqa: E402
-from generator.plan.suppliers import plan_supplier_pages  # noqa: E402
-from generator.source.fields import Source  # noqa: E402
-from generator.source.load import LoadedRecords, SourceLayout, load_groups  # noqa: E402
-from generator.source.problems import Problems  # noqa: E402
-from generator.source.records import (  # noqa: E402
+from generator.link.catalogue import link
+from generator.plan.statistics import statistics
+from generator.plan.suppliers import plan_supplier_pages
+from generator.source.fields import Source
+from generator.source.groups import load_groups
+from generator.source.layout import SourceLayout
+from generator.source.load import LoadedRecords
+from generator.source.problems import Problems
+from generator.source.records import (
     Address,
     Contacts,
     Photo,
@@ -38,9 +40,9 @@ from generator.source.records import (  # noqa: E402
     Rating,
     SupplierFacts,
 )
-from generator.write import exports, product_feed, supplier_filter, vcards  # noqa: E402
-from generator.write import verify_pages as qr  # noqa: E402
-from generator.write.context import OutputContext  # noqa: E402
+from generator.write import exports, product_feed, supplier_filter, vcards
+from generator.write import verify_pages as qr
+from generator.write.context import OutputContext
 
 TYPES = ("cooperative", "cooperative_group", "enterprise", "household")
 STANDARDS = ("VietGAP", "HACCP", "ISO 22000:2018", "GlobalGAP", "Halal", "Hữu cơ USDA")

@@ -29,7 +29,8 @@ from ..render.sanitize import clean_page_html, clean_page_meta, title_text
 from ..source.preview import PreviewError
 from ..source.problems import Problems
 from ..workers import worker_count
-from ..write import WRITERS, OutputContext
+from ..write import WRITERS
+from ..write.context import OutputContext
 from .config import CatalogueConfig, source_layout
 from .pages import CataloguePage, nav_labels
 from .parallel import STAND_IN, ParallelRenderer, in_worker

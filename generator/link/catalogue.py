@@ -15,10 +15,10 @@ from ..source.groups import Category, ProductGroups
 from ..source.load import LoadedRecords
 from ..source.problems import Problems
 from ..source.records import Fair, PointOfSale, Producer, Product
+from ..vietnamese import sorted_vi
 from .checks import check_location, check_place_names, check_product, check_trade_records
 from .places import Place, Province, index_places
 from .references import References, link_fair, link_point_of_sale
-from .text import sorted_vi
 
 STAR_LEVELS = (3, 4, 5)
 

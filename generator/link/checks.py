@@ -29,14 +29,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
+from ..source.certificates import certificate_status
 from ..source.fields import Source
 from ..source.groups import ProductGroups
 from ..source.load import LoadedRecords
 from ..source.problems import Problems
 from ..source.records import PointOfSale, Producer, Product
-from .certificates import certificate_status
+from ..vietnamese import slugify
 from .places import place_slug, province_slug
-from .text import slugify
 
 #: Rough bounding box of Vietnam, islands included.
 VIETNAM_LAT = (8.0, 23.5)

@@ -2,9 +2,7 @@
 
 Commune pages are ``dia-phuong/<commune-province-slug>/`` and province pages
 ``dia-phuong/tinh/<province-slug>/``; the linker checks that two spellings of one
-place cannot collide on a slug. Once producers sit in more than one province,
-index pages list provinces (``province_level``), each ``Region`` bringing what
-every page family needs of one province: communes, points of sale, map markers.
+place cannot collide on a slug.
 """
 
 from __future__ import annotations
@@ -12,13 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from ..source.records import PointOfSale, Producer, Product
-from .text import slugify, sorted_vi
-
-if TYPE_CHECKING:
-    from .catalogue import Catalogue
+from ..source.records import Producer, Product
+from ..vietnamese import slugify, sorted_vi
 
 
 def place_slug(commune: str, province: str) -> str:
@@ -83,48 +77,3 @@ def index_places(products: Iterable[Product], producers: Iterable[Producer]
         for slug, members in by_province.items()
     ]
     return by_slug, {p.slug: p for p in sorted_vi(provinces, key=lambda p: p.name)}
-
-
-def province_level(catalogue: Catalogue) -> bool:
-    """Whether indexes list provinces (producers in several) rather than their contents."""
-    return len(catalogue.provinces) > 1
-
-
-@dataclass(frozen=True)
-class Region:
-    """One province as every page family sees it: communes, points of sale, map markers."""
-
-    slug: str
-    name: str
-    #: Its producers' communes; None when only points of sale name the province.
-    province: Province | None
-    #: Points of sale with an address in the province, in name order.
-    points_of_sale: tuple[PointOfSale, ...]
-    #: Those of its points of sale and producers that have coordinates, in name order.
-    located_points: tuple[PointOfSale, ...]
-    located_producers: tuple[Producer, ...]
-
-
-def regions(catalogue: Catalogue) -> list[Region]:
-    """Every province named by a producer or a point of sale, in Vietnamese name order."""
-    points: dict[str, list[PointOfSale]] = defaultdict(list)
-    spellings: dict[str, list[str]] = defaultdict(list)
-    for pos in catalogue.points_of_sale.values():
-        if pos.address is not None:
-            slug = province_slug(pos.address.province)
-            points[slug].append(pos)
-            spellings[slug].append(pos.address.province)
-    producers: dict[str, list[Producer]] = defaultdict(list)
-    for producer in catalogue.producers_sorted:
-        if producer.location is not None:
-            producers[province_slug(producer.address.province)].append(producer)
-    out = []
-    for slug in catalogue.provinces.keys() | points.keys():
-        province = catalogue.provinces.get(slug)
-        # Producers' spelling wins; otherwise the first in Vietnamese order.
-        name = province.name if province else sorted_vi(spellings[slug], key=str)[0]
-        mine = sorted_vi(points.get(slug, ()), key=lambda p: p.name)
-        out.append(Region(slug, name, province, tuple(mine),
-                          tuple(p for p in mine if p.location is not None),
-                          tuple(producers.get(slug, ()))))
-    return sorted_vi(out, key=lambda r: r.name)

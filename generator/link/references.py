@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from ..source.fields import Source
 from ..source.problems import Problems
 from ..source.records import Fair, PointOfSale, Producer, Product
+from ..vietnamese import sorted_vi
 from .checks import check_location
-from .text import sorted_vi
 
 
 @dataclass

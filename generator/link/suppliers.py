@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from ..source.groups import Category
 from ..source.records import Producer
+from ..vietnamese import fold
 from .catalogue import Catalogue
-from .text import fold
 
 _YEAR_SUFFIX = re.compile(r"\s*:\s*(19|20)\d\d\s*$")
 

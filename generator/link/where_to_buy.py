@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..source.records import OnlineShop, PointOfSale, Producer, Product
-from .text import sorted_vi
+from ..vietnamese import sorted_vi
 
 
 def physical(points: Iterable[PointOfSale]) -> list[PointOfSale]:

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..link.catalogue import Catalogue
-from ..source.load import SourceLayout
+from ..source.layout import SourceLayout
 from ..source.problems import Position, Problems
 from ..source.records import Photo
-from .images import ImageError, ImageProcessor, ImageSettings, ProcessedImage
+from .image_types import ImageError, ImageSettings, ProcessedImage
+from .images import ImageProcessor
 
 #: Site folder of processed images (content-addressed names, cacheable forever).
 MEDIA_DIR = "anh"

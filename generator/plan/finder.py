@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..link.catalogue import STAR_LEVELS, Catalogue
-from ..link.certificates import LABELS as STATUS_LABELS
-from ..link.text import slugify, sorted_vi
+from ..source.certificates import LABELS as STATUS_LABELS
 from ..source.records import PRODUCER_TYPE_LABELS
+from ..vietnamese import slugify, sorted_vi
 from .pages import PageSpec
 from .urls import Urls
 

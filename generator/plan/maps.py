@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..link.catalogue import Catalogue
-from ..link.places import Region, province_level, regions
-from ..link.text import sorted_vi
-from ..render.formatting import address_line
+from ..link.regions import Region, province_level, regions
 from ..source.records import POINT_OF_SALE_KINDS, PRODUCER_TYPE_LABELS, PointOfSale, Producer
+from ..vietnamese import address_line, sorted_vi
 from .pages import PageSpec, page_suffix, paginate
 from .urls import Urls
 

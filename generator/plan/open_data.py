@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..link.catalogue import Catalogue
-from ..write.exports import CSV_COLUMNS, EXPORT_VERSION, Column, export_schema
-from .data_contract import KIND_LABELS
+from .data_contract import CSV_COLUMNS, EXPORT_VERSION, KIND_LABELS, Column, export_schema
 from .pages import PageSpec
 from .urls import CSV_FILES, EXPORT_FILES, Urls
 

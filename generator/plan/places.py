@@ -6,7 +6,7 @@ The communes' own product listings are planned with the other listings
 from __future__ import annotations
 
 from ..link.catalogue import Catalogue
-from ..link.places import province_level, regions
+from ..link.regions import province_level, regions
 from .pages import PageSpec
 from .urls import Urls
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..link.catalogue import Catalogue
-from ..link.places import Region, place_slug, province_level, regions
-from ..link.text import sorted_vi
+from ..link.places import place_slug
+from ..link.regions import Region, province_level, regions
 from ..link.where_to_buy import carried_producers
 from ..source.records import POINT_OF_SALE_KINDS, PointOfSale
+from ..vietnamese import sorted_vi
 from .maps import marker_pages
 from .pages import Pager, PageSpec, page_suffix, paginate
 from .urls import Urls

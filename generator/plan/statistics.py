@@ -14,11 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..link.catalogue import STAR_LEVELS, Catalogue
-from ..link.certificates import LABELS as STATUS_LABELS
-from ..link.certificates import add_months
-from ..link.text import sort_key
-from ..render.formatting import thousands
+from ..source.certificates import LABELS as STATUS_LABELS
+from ..source.certificates import add_months
 from ..source.records import PRODUCER_TYPE_LABELS
+from ..vietnamese import sort_key, thousands
 from .pages import PageSpec
 from .urls import Urls
 

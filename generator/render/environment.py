@@ -13,12 +13,13 @@ from typing import Any
 
 from jinja2 import Environment, pass_context
 
-from ..link.certificates import LABELS as STATUS_LABELS
+from .. import vietnamese
 from ..media.library import MediaLibrary
 from ..plan.pages import PageSpec
 from ..plan.urls import Urls
+from ..source.certificates import LABELS as STATUS_LABELS
 from ..source.records import PRODUCER_TYPE_LABELS
-from . import formatting, jsonld
+from . import jsonld
 from .helpers import TradeHelpers
 from .sanitize import render_markdown, safe_url
 from .social import social_card
@@ -64,9 +65,9 @@ def configure(env: Environment, options: SiteOptions) -> dict[Any, Any]:
     memo: dict[Any, Any] = {}
     env.filters.update({
         "root": _root_filter,
-        "vnd": formatting.vnd,
-        "thousands": formatting.thousands,
-        "date_vi": formatting.date_vi,
+        "vnd": vietnamese.vnd,
+        "thousands": vietnamese.thousands,
+        "date_vi": vietnamese.date_vi,
         "markdown": render_markdown,
         "safe_url": safe_url,
     })

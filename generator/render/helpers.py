@@ -23,7 +23,7 @@ from ..link.where_to_buy import (
     producer_points_of_sale,
 )
 from ..source.records import POINT_OF_SALE_KINDS
-from .formatting import address_line
+from ..vietnamese import address_line
 
 
 class TradeHelpers:

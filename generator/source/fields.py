@@ -135,8 +135,8 @@ def field_map(cls: type) -> dict[str, dataclasses.Field[Any]]:
 def type_hints(cls: type) -> dict[str, Any]:
     """The resolved types of the fields staff write (cached: resolving is slow).
 
-    Only those fields: derived ones may name types of later stages (a product's
-    certificate status), which records import for type checkers only.
+    Only those: derived fields are never converted, and their types need not be
+    importable here.
     """
     written = type(cls.__name__, (), {
         "__module__": cls.__module__,

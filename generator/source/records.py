@@ -9,13 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+from .certificates import CertificateStatus
 from .fields import Source, derived, spec
 from .groups import Category
-
-if TYPE_CHECKING:  # a derived field's type, from the link stage
-    from ..link.certificates import CertificateStatus
 
 ProducerType = Literal["cooperative", "cooperative_group", "enterprise", "household"]
 PointOfSaleKind = Literal["showroom", "shop", "supermarket", "market", "online"]

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..source.fields import FORMATS, schema_fields, type_hints, unwrap_optional
-from ..source.load import PRODUCER_FILE, SourceLayout
+from ..source.layout import SourceLayout
 from ..source.records import RECORD_KINDS
+from ..source.walk import PRODUCER_FILE
 
 #: Where each kind's schema lives, relative to the repository root.
 SCHEMA_FOLDER = "generator/schemas"
@@ -142,7 +143,7 @@ def render(kind: str, values: dict[str, str] | None = None) -> str:
 
 
 def _check_id(value: str, what: str) -> None:
-    from ..source.load import RESERVED_ID
+    from ..source.walk import RESERVED_ID
 
     if not FORMATS["slug"][0].match(value) or RESERVED_ID.match(value):
         raise ScaffoldError(f"'{value}' is not a valid {what} id: use lower-case ASCII letters, "

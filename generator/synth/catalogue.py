@@ -25,8 +25,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from ..link.certificates import add_months
-from ..link.text import slugify
+from ..source.certificates import add_months
+from ..vietnamese import slugify
 from .geo import POINT_OF_SALE_SHARE, PRODUCER_SHARE, location_lines
 from .names import commune_names, person, producer_name, short_place, unique
 from .project import HOME, copy_pages, mkdocs_yml
@@ -321,7 +321,7 @@ def synthesize(out: Path, options: SynthOptions) -> SynthSummary:
                 lines.append(f"    products: [{', '.join(shown)}]")
         (fair_dir / f"{fair_id}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    config_text = mkdocs_yml(out, options)
+    config_text = mkdocs_yml(out, options.products)
     (out / "mkdocs.yml").write_text(config_text, encoding="utf-8")
     (out / "content" / "index.md").write_text(HOME.format(
         products=options.products, producers=options.producers, provinces=len(provinces)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from ..link.text import slugify
+from ..vietnamese import slugify
 from .vocabulary import AN_GIANG_PLACES, FAMILY, GIVEN, MIDDLE, NICK, PLACE_PARTS
 
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
-
-if TYPE_CHECKING:
-    from .catalogue import SynthOptions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def mkdocs_yml(out: Path, options: SynthOptions) -> str:
+def mkdocs_yml(out: Path, products: int) -> str:
     """The project's mkdocs.yml: the repository's theme, assets, Markdown and nav."""
     config: dict[str, object] = {}
     source = REPO_ROOT / "mkdocs.yml"
@@ -29,7 +25,7 @@ def mkdocs_yml(out: Path, options: SynthOptions) -> str:
     theme["custom_dir"] = str(REPO_ROOT / "theme")
     result: dict[str, object] = {
         "site_name": "Sản phẩm OCOP (dữ liệu tổng hợp)",
-        "site_description": f"Danh mục tổng hợp {options.products} sản phẩm để đo hiệu năng",
+        "site_description": f"Danh mục tổng hợp {products} sản phẩm để đo hiệu năng",
         "site_url": "https://ocop.example.vn/",
         "docs_dir": "content",
         "site_dir": "site",

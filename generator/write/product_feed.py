@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from ..link.catalogue import Catalogue
 from ..plan.urls import Urls
-from ..render.formatting import date_vi
 from ..source.records import Product
+from ..vietnamese import date_vi
 from .atom import document, feed_element, sub, timestamp
 from .context import OutputContext
 from .files import write_bytes

@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..link.catalogue import Catalogue
-from ..link.text import fast_fold, slugify, sorted_vi
 from ..plan.urls import Urls
 from ..source.records import (
     POINT_OF_SALE_KINDS,
@@ -48,6 +47,7 @@ from ..source.records import (
     Producer,
     Product,
 )
+from ..vietnamese import fast_fold, slugify, sorted_vi
 
 #: Site folder of the index files.
 INDEX_DIR = "assets/ocop-search"

@@ -17,9 +17,9 @@ from typing import Any
 
 from ..link.catalogue import STAR_LEVELS, Catalogue
 from ..link.suppliers import Supplier, suppliers
-from ..link.text import fold, sort_key
 from ..plan.urls import Urls
 from ..source.records import PRODUCER_TYPE_LABELS
+from ..vietnamese import fold, sort_key
 from .context import OutputContext
 from .files import gzip_bytes, json_bytes, write_bytes
 

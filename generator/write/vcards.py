@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from ..link.suppliers import Supplier
-from ..plan.suppliers import suppliers
+from ..link.suppliers import Supplier, suppliers
 from ..plan.urls import Urls
 from ..source.records import PRODUCER_TYPE_LABELS, Producer
 from .context import OutputContext

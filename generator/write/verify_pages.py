@@ -13,8 +13,8 @@ from html import escape
 
 from ..media.qr_codes import QrCodes, QrRequest
 from ..plan.urls import Urls
-from ..render.formatting import date_vi
 from ..source.records import Product
+from ..vietnamese import date_vi
 from .context import OutputContext
 from .files import write_bytes
 

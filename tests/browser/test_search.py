@@ -13,11 +13,11 @@ from conftest import FIXED_EPOCH, ROOT
 
 from generator.link.catalogue import Catalogue
 from generator.link.clock import VIETNAM
-from generator.link.text import fold
 from generator.pipeline import build_catalogue
-from generator.source.load import SourceLayout
+from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
 from generator.source.records import Product
+from generator.vietnamese import fold
 from generator.write.search_index import product_doc, tokens
 
 CERTIFIED = ("valid", "expiring")

@@ -1,14 +1,19 @@
-"""Vietnamese text: search folding, slugs and collation."""
+"""Vietnamese text rules, in one place: search folding, slugs, collation, and how
+numbers, dates and addresses are written (OCOP-FACTS.md, "Text")."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import icu
+
+if TYPE_CHECKING:
+    from .source.records import Address
 
 T = TypeVar("T")
 
@@ -59,3 +64,32 @@ def fast_fold(text: str) -> str:
     """
     stripped = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text.translate(_D_STROKE)))
     return stripped.lower() if stripped.isascii() else fold(text)
+
+
+# --- how numbers, dates and addresses are written ------------------------------------
+
+NBSP = "\u00a0"
+
+
+def vnd(amount: int) -> str:
+    """85000 → '85.000 ₫' (dot thousands separator, no-break space before ₫)."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,}".replace(",", ".") + f"{NBSP}₫"
+
+
+def thousands(number: int) -> str:
+    """12345 → '12.345'."""
+    return f"{number:,}".replace(",", ".")
+
+
+def date_vi(day: dt.date) -> str:
+    """2024-05-12 → '12/05/2024'."""
+    return day.strftime("%d/%m/%Y")
+
+
+def address_line(address: Address | None) -> str:
+    """'Street, Commune, Province' on one line ('' without an address)."""
+    if address is None:
+        return ""
+    parts = [address.street, address.commune, address.province]
+    return ", ".join(p for p in parts if p)
