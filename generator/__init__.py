@@ -1,5 +1,6 @@
-"""OCOP catalogue compiler: load → validate → link → render → write.
+"""OCOP catalogue compiler: source → link → plan → render → write.
 
-The core (``load``, ``validate``, ``catalogue``) never imports MkDocs; ``plugin``
-is the thin MkDocs adapter and ``cli`` the command line.
+Each stage is a package of its own (see ARCHITECTURE.md); ``pipeline`` runs the
+first two in one call. Only ``adapter`` knows MkDocs; ``cli`` is the ``ocop``
+command.
 """
