@@ -63,7 +63,7 @@ def test_bad_data_leaves_the_previous_site_untouched(built, capsys: pytest.Captu
         "Build failed; the previous site was left untouched.\n")
     # MkDocs logs the plugin's error: every problem, then the count.
     assert ("The catalogue has problems:\nproducts/htx-thot-not-mau/duong-thot-not.yaml:5:10: "
-            "ocop.stars: must be between 1 and 5; found 9\n1 error(s), 0 warning(s)"
+            "ocop.stars: must be between 3 and 5; found 9\n1 error(s), 0 warning(s)"
             ) in caplog.text
     assert snapshot(project / "site") == before
     assert leftovers(project) == []

@@ -17,6 +17,7 @@ catalogue; each other folder is one case whose files are laid over a copy of it.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import unicodedata
@@ -84,11 +85,24 @@ def path_normalisation_clash(root: Path) -> None:
         shutil.copyfile(BASE / "products/htx-thu/photo.png", root / "products/htx-thu" / name)
 
 
+def path_windows_device_names(root: Path) -> None:
+    # Git on Windows cannot check such names out, so they are written here.
+    if os.name == "nt":
+        pytest.skip("Windows itself refuses these names")
+    (root / "products/con").mkdir()
+    shutil.copyfile(BASE / "products/htx-thu/producer.yaml", root / "products/con/producer.yaml")
+    shutil.copyfile(BASE / PRODUCT, root / "products/htx-thu/nul.yaml")
+    fairs = root / "content/fairs"
+    fairs.mkdir(parents=True)
+    (fairs / "com1.yaml").write_text("name: Hội chợ\nstarts: 2026-01-01\nends: 2026-01-02\n"
+                                     "venue: Nhà văn hóa\ncity: Long Xuyên\n", encoding="utf-8")
+
+
 MAKERS: dict[str, Callable[[Path], None]] = {
     f.__name__.replace("_", "-"): f
     for f in (yaml_nested_brackets, yaml_oversized, path_symlink_photo, path_symlink_record,
               path_symlink_folder, path_nfd_file_name, path_case_clash,
-              path_normalisation_clash)
+              path_normalisation_clash, path_windows_device_names)
 }
 
 

@@ -51,23 +51,22 @@ def test_add_months_clamps_to_month_end():
     assert add_months(dt.date(2023, 11, 30), 3) == dt.date(2024, 2, 29)
 
 
-@pytest.mark.parametrize(("issued", "revoked", "stars", "code", "days_left"), [
-    (dt.date(2024, 5, 12), None, 4, "valid", 175),
-    (dt.date(2023, 12, 20), None, 3, "expiring", 32),
-    (dt.date(2023, 11, 18), None, 3, "expiring", 0),
-    (dt.date(2023, 11, 17), None, 3, "expired", -1),
-    (dt.date(2025, 1, 1), dt.date(2026, 1, 1), 5, "revoked", 409),
-    (dt.date(2025, 1, 1), dt.date(2027, 1, 1), 5, "valid", 409),
-    (dt.date(2025, 1, 1), None, 2, "expired", 409),
+@pytest.mark.parametrize(("issued", "revoked", "code", "days_left"), [
+    (dt.date(2024, 5, 12), None, "valid", 175),
+    (dt.date(2023, 12, 20), None, "expiring", 32),
+    (dt.date(2023, 11, 18), None, "expiring", 0),
+    (dt.date(2023, 11, 17), None, "expired", -1),
+    (dt.date(2025, 1, 1), dt.date(2026, 1, 1), "revoked", 409),
+    (dt.date(2025, 1, 1), dt.date(2027, 1, 1), "valid", 409),
 ])
-def test_certificate_status(issued, revoked, stars, code, days_left):
-    status = certificate_status(stars, issued, None, revoked, dt.date(2026, 11, 18))
+def test_certificate_status(issued, revoked, code, days_left):
+    status = certificate_status(issued, None, revoked, dt.date(2026, 11, 18))
     assert (status.code, status.days_left) == (code, days_left)
     assert status.certified == (code in ("valid", "expiring"))
 
 
 def test_explicit_expiry_wins():
-    status = certificate_status(4, dt.date(2024, 1, 1), dt.date(2025, 1, 1), None,
+    status = certificate_status(dt.date(2024, 1, 1), dt.date(2025, 1, 1), None,
                                 dt.date(2026, 11, 18))
     assert status.code == "expired"
     assert status.expires == dt.date(2025, 1, 1)

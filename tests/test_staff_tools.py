@@ -171,8 +171,12 @@ def test_filled_in_scaffold_passes(project: Path, capsys: pytest.CaptureFixture[
          "not found; create the producer first: ocop new producer htx-khong-co"),
         (["new", "product", "co-so-mam-mau", "duong-thot-not"], "error: product id "
          "'duong-thot-not' is already used by products/htx-thot-not-mau/duong-thot-not.yaml"),
-        (["new", "product", "co-so-mam-mau", "trang-3"], "error: 'trang-3' is not a valid "
-         "product id: use lower-case ASCII letters, digits and '-' (e.g. htx-thot-not-o-lam)"),
+        (["new", "product", "co-so-mam-mau", "trang-3"], "error: id 'trang-3' is reserved for "
+         "the pages of listings; choose another file name"),
+        (["new", "producer", "com1"], "error: id 'com1' is a device name on Windows, where no "
+         "folder can have it; choose another folder name"),
+        (["new", "product", "co-so-mam-mau", "nul"], "error: id 'nul' is a device name on "
+         "Windows, where no file can have it; choose another file name"),
         (["new", "product", "co-so-mam-mau", "../x"], "error: '../x' is not a valid product "
          "id: use lower-case ASCII letters, digits and '-' (e.g. htx-thot-not-o-lam)"),
     ],
@@ -246,7 +250,7 @@ def test_check_format_github(project: Path, capsys: pytest.CaptureFixture[str],
     assert status == 1
     assert out.splitlines() == [
         "::error file=products/htx-thot-not-mau/duong-thot-not.yaml,line=5,col=10,"
-        "title=ocop.stars::ocop.stars: must be between 1 and 5; found 9"]
+        "title=ocop.stars::ocop.stars: must be between 3 and 5; found 9"]
     assert err.splitlines()[-1] == "1 error(s), 0 warning(s)"
 
 

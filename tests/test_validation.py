@@ -93,7 +93,7 @@ def test_valid_catalogue_has_no_problems(write_catalogue):
                      "did you mean 'standards'?",
                      id="misspelt-field"),
         pytest.param(PRODUCT.replace("stars: 4", "stars: 7"),
-                     "products/htx-thu/duong.yaml:4:10: ocop.stars: must be between 1 and 5; "
+                     "products/htx-thu/duong.yaml:4:10: ocop.stars: must be between 3 and 5; "
                      "found 7",
                      id="stars-7"),
         pytest.param(PRODUCT.replace("issued: 2024-05-12", "issued: 12/05/2024"),
@@ -192,7 +192,7 @@ def test_all_problems_reported_in_one_run(write_catalogue):
     assert problems_of(root) == [
         "products/Bad Folder: -: folder name 'Bad Folder' is not a valid producer id: use "
         "lower-case ASCII letters, digits and '-'",
-        "products/htx-thu/duong.yaml:4:10: ocop.stars: must be between 1 and 5; found 9",
+        "products/htx-thu/duong.yaml:4:10: ocop.stars: must be between 3 and 5; found 9",
         "products/htx-thu/mam.yaml:8:11: photos[0].file: file 'x.png' not found in the "
         "producer's folder",
         "products/htx-thu/producer.yaml:2:7: type: must be one of cooperative, "
@@ -210,6 +210,6 @@ def test_check_command_prints_errors_and_fails(write_catalogue, capsys):
     assert main(["-f", str(root / "mkdocs.yml"), "check"]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        "products/htx-thu/duong.yaml:4:10: ocop.stars: must be between 1 and 5; found 7",
+        "products/htx-thu/duong.yaml:4:10: ocop.stars: must be between 3 and 5; found 7",
         "1 error(s), 0 warning(s)",
     ]

@@ -74,7 +74,7 @@ def check_product(product: Product, groups: ProductGroups, today: dt.date,
                              f"a score of {rating.score} gives {expected} stars, "
                              f"not {rating.stars}")
     product.status = certificate_status(
-        rating.stars, rating.issued, rating.expires,
+        rating.issued, rating.expires,
         rating.revoked.date if rating.revoked else None, today,
     )
     if product.status.code == "expiring":

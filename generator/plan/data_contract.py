@@ -104,7 +104,7 @@ def export_schema(schema_url: str) -> dict[str, Any]:
             "commune": _t("string", "Xã, phường của chủ thể"),
             "province": _t("string", "Tỉnh, thành phố của chủ thể"),
             "ocop": _obj({
-                "stars": _t("integer", "Số sao được phân hạng (1–5; chỉ 3–5 là sản phẩm OCOP)",
+                "stars": _t("integer", "Số sao được công nhận (3, 4 hoặc 5)",
                             minimum=1, maximum=5),
                 "score": _t(["integer", "null"], "Điểm đánh giá (0–100)", minimum=0,
                             maximum=100),

@@ -124,7 +124,6 @@ class Summary:
 
     products: int
     rated_by_stars: dict[int, int]
-    below_three_stars: int
     certified: int
     certified_by_stars: dict[int, int]
     producers: int
@@ -265,7 +264,6 @@ def summary(catalogue: Catalogue) -> Summary:
     return Summary(
         products=len(products),
         rated_by_stars=catalogue.count_by_stars(certified_only=False),
-        below_three_stars=sum(1 for p in products if p.ocop.stars < 3),
         certified=sum(certified.values()),
         certified_by_stars=certified,
         producers=len(catalogue.producers),

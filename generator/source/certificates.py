@@ -49,22 +49,18 @@ class CertificateStatus:
 
 
 def certificate_status(
-    stars: int,
     issued: dt.date,
     expires: dt.date | None,
     revoked_on: dt.date | None,
     today: dt.date,
 ) -> CertificateStatus:
-    """Status of a certificate on ``today``.
-
-    Below three stars a product is not OCOP-certified at all; it is reported as
-    expired-equivalent so that no star claim is ever shown for it.
-    """
+    """Status on ``today`` of a certificate issued on ``issued`` (3–5 stars: the
+    schema refuses any other rating, which would certify nothing)."""
     end = expires or add_months(issued, VALIDITY_MONTHS)
     days_left = (end - today).days
     if revoked_on is not None and revoked_on <= today:
         return CertificateStatus("revoked", end, days_left)
-    if days_left < 0 or stars < 3:
+    if days_left < 0:
         return CertificateStatus("expired", end, days_left)
     if days_left <= EXPIRING_WITHIN_DAYS:
         return CertificateStatus("expiring", end, days_left)

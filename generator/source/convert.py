@@ -17,6 +17,17 @@ from .fields import FORMATS, MISSING, Source, field_kind, field_map, file_name_p
 from .problems import Problems
 from .yamlsafe import Mapping, Node, Scalar, Sequence
 
+#: Numbers staff write: digits, an optional sign, for decimals a point.
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_DECIMAL = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+#: No field's bound needs more digits (a price in đồng has at most 11).
+MAX_DIGITS = 15
+#: C0 and C1 control characters, except tab and line feed: never text staff mean to write
+#: (a double-quoted "\x01" makes one), and invalid in XML feeds.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Characters of a found value shown in a message.
+SHOWN_CHARS = 60
+
 
 def _describe(node: Node) -> str:
     if isinstance(node, Mapping):
@@ -111,63 +122,75 @@ class _Converter:
             choices = typing.get_args(tp)
             if text in choices:
                 return text
-            self.fail(node, name, f"must be one of {', '.join(choices)}; found {text!r}")
+            self.fail(node, name, f"must be one of {', '.join(choices)}; found {shown(text)}")
             return _INVALID
         if tp is bool:
             if text in ("true", "false"):
                 return text == "true"
-            self.fail(node, name, f"must be true or false; found {text!r}")
+            self.fail(node, name, f"must be true or false; found {shown(text)}")
             return _INVALID
         if tp is int:
-            if not re.fullmatch(r"-?[0-9]+", text):
-                self.fail(node, name,
-                          f"must be a whole number written with digits only; found {text!r}")
+            if not _INTEGER.fullmatch(text):
+                self.fail(node, name, "must be a whole number written with digits only; "
+                          f"found {shown(text)}")
                 return _INVALID
-            number = int(text)
-            return number if self.in_range(number, meta, node, name) else _INVALID
+            return self.number(int, text, meta, node, name)
         if tp is float:
-            try:
-                number = float(text)
-            except ValueError:
-                self.fail(node, name, f"must be a number like 10.3759; found {text!r}")
+            if not _DECIMAL.fullmatch(text):
+                self.fail(node, name, f"must be a number like 10.3759; found {shown(text)}")
                 return _INVALID
-            return number if self.in_range(number, meta, node, name) else _INVALID
+            return self.number(float, text, meta, node, name)
         if tp is dt.date:
             try:
                 if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
                     raise ValueError
                 return dt.date.fromisoformat(text)
             except ValueError:
-                self.fail(node, name, f"must be a date written YYYY-MM-DD; found {text!r}")
+                self.fail(node, name, f"must be a date written YYYY-MM-DD; found {shown(text)}")
                 return _INVALID
         assert tp is str, tp
+        if control := _CONTROL.search(node.value):
+            self.fail(node, name, "must not contain control characters; found "
+                      f"U+{ord(control.group()):04X} at character {control.start() + 1}")
+            return _INVALID
         if meta.get("min_length") and not text:
             self.fail(node, name, "must not be empty")
             return _INVALID
         fmt = meta.get("format")
         if fmt == "file" and (reason := file_name_problem(text)):
-            self.fail(node, name, f"{reason}; found {text!r}")
+            self.fail(node, name, f"{reason}; found {shown(text)}")
             return _INVALID
         if fmt in FORMATS:
             pattern, what = FORMATS[fmt]
             if not pattern.match(text):
-                self.fail(node, name, f"must be {what}; found {text!r}")
+                self.fail(node, name, f"must be {what}; found {shown(text)}")
                 return _INVALID
         # Multi-line Markdown keeps its line breaks; single-line text is trimmed.
         return node.value if fmt == "markdown" else text
 
-    def in_range(self, number: float, meta: typing.Mapping[str, Any], node: Scalar,
-                 name: str) -> bool:
-        low, high = meta.get("minimum"), meta.get("maximum")
-        if (low is not None and number < low) or (high is not None and number > high):
-            if low is not None and high is not None:
-                self.fail(node, name, f"must be between {low:g} and {high:g}; found {node.value}")
-            elif low is not None:
-                self.fail(node, name, f"must be at least {low:g}; found {node.value}")
-            else:
-                self.fail(node, name, f"must be at most {high:g}; found {node.value}")
-            return False
-        return True
+    def number(self, kind: type, text: str, meta: typing.Mapping[str, Any], node: Scalar,
+               name: str) -> Any:
+        """``text`` (digits already checked) as a number within the field's bounds."""
+        low, high = meta["minimum"], meta["maximum"]
+        digits = len(text.lstrip("+-").partition(".")[0].lstrip("0"))
+        # Past MAX_DIGITS no bound can hold it; int() would refuse past 4,300 digits.
+        number = kind(text) if digits <= MAX_DIGITS else None
+        if number is None or not low <= number <= high:
+            found = (f"a number of {digits:,} digits" if digits > MAX_DIGITS else
+                     text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…")
+            self.fail(node, name, f"must be between {_bound(low)} and {_bound(high)}; "
+                      f"found {found}")
+            return _INVALID
+        return number
+
+
+def shown(text: str) -> str:
+    """A found value quoted for a message, cut short when long."""
+    return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…")
+
+
+def _bound(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 class _Invalid:

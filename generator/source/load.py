@@ -20,11 +20,11 @@ from .records import Fair, PointOfSale, Producer, Product
 from .walk import (
     IMAGE_SUFFIXES,
     PRODUCER_FILE,
-    RESERVED_ID,
     SLUG,
     Entry,
     record_file,
     record_files,
+    reserved_id_problem,
     resolve_file,
     scan,
 )
@@ -51,9 +51,8 @@ def _load_producer_folder(entry: Entry, layout: SourceLayout, problems: Problems
         problems.error(folder_pos, "-", f"folder name '{entry.name}' is not a valid producer id: "
                        "use lower-case ASCII letters, digits and '-'")
         return
-    if RESERVED_ID.match(entry.name):
-        problems.error(folder_pos, "-", f"id '{entry.name}' is reserved for the pages of "
-                       "listings; choose another folder name")
+    if reserved := reserved_id_problem(entry.name, "folder"):
+        problems.error(folder_pos, "-", reserved)
         return
     found_links: set[str] = set()
     entries = scan(entry.path, layout, problems, found_links)
@@ -74,6 +73,11 @@ def _load_producer_folder(entry: Entry, layout: SourceLayout, problems: Problems
     for sub in entries:
         suffix = Path(sub.name).suffix.lower()
         if sub.name == PRODUCER_FILE or (suffix in IMAGE_SUFFIXES and not sub.is_dir):
+            continue
+        if sub.name.lower() in (PRODUCER_FILE, "producer.yml"):
+            problems.error(Position(layout.rel(sub.path)), "-",
+                           f"the producer's file is named {PRODUCER_FILE} exactly (lower case); "
+                           "rename it")
             continue
         if sub.is_dir or suffix not in (".yaml", ".yml"):
             problems.error(Position(layout.rel(sub.path)), "-",

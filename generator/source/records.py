@@ -119,7 +119,8 @@ class Revocation:
 class Rating:
     """Kết quả đánh giá, phân hạng OCOP."""
 
-    stars: int = spec("Số sao (1–5); chỉ 3–5 sao là sản phẩm OCOP", minimum=1, maximum=5)
+    # OCOP certifies 3, 4 or 5 stars; a product rated 1–2 stars is not an OCOP product.
+    stars: int = spec("Số sao được công nhận: 3, 4 hoặc 5", minimum=3, maximum=5)
     issued: dt.date = spec("Ngày cấp giấy chứng nhận (YYYY-MM-DD)")
     decision: str = spec("Số quyết định công nhận", example="86/QĐ-UBND")
     score: int | None = spec("Điểm đánh giá (0–100)", default=None, minimum=0, maximum=100)
@@ -148,7 +149,8 @@ class Photo:
 class Price:
     """Giá bán lẻ tham khảo."""
 
-    amount: int = spec("Giá bằng đồng, chỉ viết chữ số: 85000", minimum=0)
+    amount: int = spec("Giá bằng đồng, chỉ viết chữ số: 85000", minimum=0,
+                       maximum=10_000_000_000)
     unit: str = spec("Đơn vị tính, ví dụ hũ 500 g")
 
 

@@ -42,7 +42,7 @@ def expiring(catalogue: Catalogue, within_days: int,
     out = []
     for product in catalogue.products.values():
         status = product.status
-        if status.code == "revoked" or product.ocop.stars < 3:
+        if status.code == "revoked":
             continue
         if status.days_left > within_days or (status.days_left < 0 and not include_expired):
             continue

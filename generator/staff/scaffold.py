@@ -19,7 +19,7 @@ from typing import Any, Literal
 from ..source.fields import FORMATS, schema_fields, type_hints, unwrap_optional
 from ..source.layout import SourceLayout
 from ..source.records import RECORD_KINDS
-from ..source.walk import PRODUCER_FILE
+from ..source.walk import PRODUCER_FILE, reserved_id_problem
 
 #: Where each kind's schema lives, relative to the repository root.
 SCHEMA_FOLDER = "generator/schemas"
@@ -143,11 +143,11 @@ def render(kind: str, values: dict[str, str] | None = None) -> str:
 
 
 def _check_id(value: str, what: str) -> None:
-    from ..source.walk import RESERVED_ID
-
-    if not FORMATS["slug"][0].match(value) or RESERVED_ID.match(value):
+    if not FORMATS["slug"][0].match(value):
         raise ScaffoldError(f"'{value}' is not a valid {what} id: use lower-case ASCII letters, "
                             "digits and '-' (e.g. htx-thot-not-o-lam)")
+    if reserved := reserved_id_problem(value, "file" if what != "producer" else "folder"):
+        raise ScaffoldError(reserved)
 
 
 def _write(path: Path, text: str, layout: SourceLayout) -> Path:

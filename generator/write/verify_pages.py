@@ -32,8 +32,6 @@ def status_sentence(product: Product) -> str:
                 f"{date_vi(s.expires)}.")
     if s.code == "revoked" and r.revoked is not None:
         return f"Giấy chứng nhận OCOP đã bị thu hồi ngày {date_vi(r.revoked.date)}."
-    if r.stars < 3:
-        return "Sản phẩm chưa được công nhận là sản phẩm OCOP (dưới 3 sao)."
     return f"Giấy chứng nhận OCOP đã hết hạn từ {date_vi(s.expires)}."
 
 

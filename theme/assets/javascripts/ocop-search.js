@@ -152,18 +152,15 @@
   /** The star badge of a product record (as partials/ocop/macros.html badge()). */
   function badge(rec) {
     const certified = rec.status === "v" || rec.status === "e";
-    if (certified && rec.stars >= 3) {
+    if (certified) {
       const b = el("span", "ocop-badge ocop-badge--" + rec.stars);
       const stars = el("span", "ocop-badge__stars", "★".repeat(rec.stars));
       stars.setAttribute("aria-hidden", "true");
       b.append(stars, " OCOP " + rec.stars + " sao");
       return b;
     }
-    if (rec.stars >= 3) {
-      return el("span", "ocop-badge ocop-badge--inactive",
-        "Chứng nhận OCOP " + STATUS_LABELS[rec.status]);
-    }
-    return null;
+    return el("span", "ocop-badge ocop-badge--inactive",
+      "Chứng nhận OCOP " + STATUS_LABELS[rec.status]);
   }
 
   function href(rec) {
