@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .adapter.config import project_settings
 from .link.clock import build_date
-from .pipeline import build_catalogue
+from .pipeline import build_catalogue, check_project
 from .source.jsonschema import write_schemas
 from .source.problems import Problems, github_annotations
 from .workers import worker_count
@@ -20,7 +20,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     layout, options = project_settings(Path(args.config))
     strict = options.strict or args.strict
     problems = Problems()
-    catalogue = build_catalogue(layout, build_date(), problems, worker_count(options.workers))
+    catalogue = check_project(layout, build_date(), problems,
+                              workers=worker_count(options.workers),
+                              cache_dir=layout.root / options.cache_dir)
     if getattr(args, "format", "text") == "github":
         print(github_annotations(problems, strict))
     print(problems.report(), file=sys.stderr if problems.failed(strict) else sys.stdout)

@@ -1,13 +1,38 @@
-"""Worker processes: how many, for every pool of the build (loading, rendering,
-photos, QR codes).
+"""Worker processes, for every pool of the build: loading, rendering, photos, QR codes.
 
-``OCOP_WORKERS`` (or the plugin's ``workers`` option) sets the number; by
-default one per CPU this process may run on.
+How many: ``OCOP_WORKERS`` (or the plugin's ``workers`` option), by default one
+per CPU this process may run on. How they start: ``fork`` on Linux, where a
+child inherits the loaded catalogue for free; ``spawn`` elsewhere (Windows has
+no fork, and macOS' is unsafe), where each pool's work is passed by argument or
+re-loaded. ``OCOP_START_METHOD=spawn`` forces spawn on Linux too (the test
+suite does, to prove both give the same site). A worker that dies (killed by
+the system for lack of memory) stops the build with ``WorkerDied``, never a hang.
 """
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+START_METHODS = ("fork", "spawn")
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without finishing its work."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"a worker process {what} stopped unexpectedly (the system may have ended it for "
+            "lack of memory); build again with OCOP_WORKERS=1 to use one process")
 
 
 def cpu_count() -> int:
@@ -21,3 +46,43 @@ def cpu_count() -> int:
 def worker_count(configured: int = 0) -> int:
     """Processes to use: ``OCOP_WORKERS``, else ``configured`` (0: one per CPU)."""
     return max(1, int(os.environ.get("OCOP_WORKERS") or configured or cpu_count()))
+
+
+def start_method() -> str:
+    """``fork`` on Linux, ``spawn`` elsewhere; ``OCOP_START_METHOD`` overrides."""
+    forced = os.environ.get("OCOP_START_METHOD", "")
+    if forced:
+        if forced not in START_METHODS:
+            raise ValueError(f"OCOP_START_METHOD must be one of {', '.join(START_METHODS)}; "
+                             f"found {forced!r}")
+        return forced
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+@contextlib.contextmanager
+def process_pool(workers: int, what: str, *, method: str | None = None,
+                 initializer: Callable[..., Any] | None = None,
+                 initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` processes; a dead worker raises ``WorkerDied``.
+
+    ``what`` names the work in that message ("rendering pages"). ``method`` is
+    the start method (default ``start_method()``); pools whose work travels
+    entirely by argument may ask for ``spawn`` everywhere.
+    """
+    context = multiprocessing.get_context(method or start_method())
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
+                               initargs=initargs)
+    try:
+        yield pool
+    except BrokenProcessPool:
+        raise WorkerDied(what) from None
+    finally:
+        # On an error or Ctrl-C, do not sit through the queued work first.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def map_in_pool(fn: Callable[[T], R], items: Iterable[T], workers: int, what: str, *,
+                method: str | None = None, chunksize: int = 1) -> list[R]:
+    """``[fn(item) for item in items]`` on ``workers`` processes, in order."""
+    with process_pool(workers, what, method=method) as pool:
+        return list(pool.map(fn, items, chunksize=chunksize))

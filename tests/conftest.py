@@ -104,3 +104,30 @@ def write_catalogue(tmp_path: Path) -> WriteFiles:
         return root
 
     return write
+
+
+# --- a site already built, for the build-safety tests ---------------------------------
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative path → bytes); links would be an error."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        assert not path.is_symlink(), path
+        if path.is_file():
+            out[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return out
+
+
+def leftovers(project: Path) -> list[str]:
+    return sorted(p.name for p in project.iterdir() if p.name.startswith(".site."))
+
+
+@pytest.fixture
+def built(mini_project: Path, fixed_date: None) -> tuple[Path, dict[str, bytes]]:
+    """The mini project with a good site already built in site/."""
+    from generator.adapter.publish import build_site
+
+    site = build_site(mini_project / "mkdocs.yml", mini_project / "site")
+    before = snapshot(site)
+    assert "index.html" in before and "san-pham/duong-thot-not/index.html" in before
+    return mini_project, before

@@ -20,7 +20,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import unicodedata
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -98,11 +100,59 @@ def path_windows_device_names(root: Path) -> None:
                                      "venue: Nhà văn hóa\ncity: Long Xuyên\n", encoding="utf-8")
 
 
+def path_symlink_content(root: Path) -> None:
+    # A page, a file and a folder of content/ that are links to files outside the project.
+    (root / "content/mat-khau.md").symlink_to("/etc/passwd")
+    (root / "content/may.txt").symlink_to("/etc/hostname")
+    (root / "content/he-thong").symlink_to("/etc", target_is_directory=True)
+
+
+def path_photo_truncated(root: Path) -> None:
+    photo = root / "products/htx-thu/photo.png"
+    data = photo.read_bytes()
+    photo.write_bytes(data[: len(data) // 2])
+
+
+def path_photo_bomb(root: Path) -> None:
+    # A PNG whose header claims 30,000 x 30,000 pixels (900 MP) in a few bytes.
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", 30_000, 30_000, 8, 2, 0, 0, 0)
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+           + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
+    (root / "products/htx-thu/photo.png").write_bytes(png)
+
+
+def path_theme_symlink(root: Path) -> None:
+    # The project's own theme overrides hold a link to a file outside.
+    overrides = root / "overrides"
+    (overrides / "assets").mkdir(parents=True)
+    (overrides / "assets/khoa.txt").symlink_to("/etc/hostname")
+    config = root / "mkdocs.yml"
+    text = re.sub(r"custom_dir: .*", "custom_dir: overrides", config.read_text(encoding="utf-8"))
+    config.write_text(text, encoding="utf-8")
+
+
+def path_folders_outside(root: Path) -> None:
+    # mkdocs.yml names a page folder and a theme folder beside the project.
+    for name in ("trang-ngoai", "giao-dien-ngoai"):
+        (root.parent / name).mkdir()
+    (root.parent / "trang-ngoai/index.md").write_text("# Ngoài\n", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("docs_dir: content",
+                                                      "docs_dir: ../trang-ngoai")
+    text = re.sub(r"custom_dir: .*", "custom_dir: ../giao-dien-ngoai", text)
+    config.write_text(text, encoding="utf-8")
+
+
 MAKERS: dict[str, Callable[[Path], None]] = {
     f.__name__.replace("_", "-"): f
     for f in (yaml_nested_brackets, yaml_oversized, path_symlink_photo, path_symlink_record,
               path_symlink_folder, path_nfd_file_name, path_case_clash,
-              path_normalisation_clash, path_windows_device_names)
+              path_normalisation_clash, path_windows_device_names, path_symlink_content,
+              path_photo_truncated, path_photo_bomb, path_theme_symlink, path_folders_outside)
 }
 
 
@@ -150,6 +200,32 @@ def test_case_gives_exactly_its_expected_output(case: str, tmp_path: Path, fixed
     assert output == expected
     errors = int(re.search(r"^(\d+) error\(s\), \d+ warning\(s\)$", output, re.M).group(1))
     assert status == (1 if errors else 0)
+
+
+#: Cases whose problems only a build used to find (photos, pages, theme, folders):
+#: ``ocop check`` must report them, and the build must stop with exactly the same.
+BUILD_CASES = [
+    "path-symlink-content", "path-theme-symlink", "path-folders-outside",
+    "path-photo-not-an-image", "path-photo-truncated", "path-photo-empty", "path-photo-bomb",
+    "content-front-matter-alias-bomb", "content-front-matter-fields", "content-broken-links",
+    "content-top-lines-read-as-meta", "path-extension-case",
+]
+
+
+@pytest.mark.parametrize("case", BUILD_CASES)
+def test_the_build_finds_what_check_finds(case: str, tmp_path: Path, fixed_date: None):
+    from generator.adapter.publish import BuildFailed, build_site
+
+    root = lay_out(tmp_path / "project", [case])
+    expected = (CORPUS / case / "expected.txt").read_text(encoding="utf-8")
+    if expected.startswith("0 error(s)"):
+        build_site(root / "mkdocs.yml", root / "site")
+        return
+    with pytest.raises(BuildFailed) as failed:
+        build_site(root / "mkdocs.yml", root / "site")
+    assert str(failed.value) == "The catalogue has problems:\n" + expected.rstrip("\n")
+    assert not (root / "site").exists()
+    assert not any(p.name.startswith(".site.") for p in root.iterdir())
 
 
 # --- what the built site shows ------------------------------------------------------

@@ -292,13 +292,17 @@ def test_titles_are_plain_text():
     assert str(plain_text("a  <b>\n & c")) == "a ‹b› &amp; c"
 
 
-def test_front_matter_field_not_allowed_fails_the_strict_build(mini_project: Path,
-                                                                fixed_date: None):
+def test_front_matter_field_not_allowed_fails_check_and_build(
+        mini_project: Path, fixed_date: None, capsys: pytest.CaptureFixture[str]):
     from generator.adapter.publish import BuildFailed, build_site
 
     (mini_project / "content/thu.md").write_text("---\nicon: ../../../x\n---\n# Thử\n",
                                                  encoding="utf-8")
-    with pytest.raises(BuildFailed, match="Aborted with 1 warnings in strict mode"):
+    message = ("content/thu.md:2:1: icon: unknown field; known fields: title, description, "
+               "subtitle, hide, template")
+    assert main(["-f", str(mini_project / "mkdocs.yml"), "check"]) == 1
+    assert capsys.readouterr().err.splitlines() == [message, "1 error(s), 0 warning(s)"]
+    with pytest.raises(BuildFailed, match=re.escape(message)):
         build_site(mini_project / "mkdocs.yml", mini_project / "site", strict=True)
     assert not (mini_project / "site").exists()
 

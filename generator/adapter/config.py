@@ -49,6 +49,8 @@ def source_layout(config: Any, options: CatalogueConfig) -> SourceLayout:
         points_of_sale_dir=root / options.points_of_sale_dir,
         fairs_dir=root / options.fairs_dir,
         groups_file=root / groups if groups else DEFAULT_GROUPS_FILE,
+        content_dir=Path(config.docs_dir),
+        theme_dir=Path(config.theme.custom_dir) if config.theme.custom_dir else None,
     )
 
 

@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from ..link.catalogue import Catalogue
 from ..link.clock import build_date
 from ..media.library import MediaLibrary
-from ..pipeline import build_catalogue
+from ..pipeline import build_catalogue, check_pages
 from ..plan import plan_pages
 from ..render import environment
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
@@ -76,6 +76,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for warning in self.problems.warnings:
             log.info(str(warning))
         self.catalogue = catalogue
+        start = time.perf_counter()
+        specs = plan_pages(catalogue)
+        self._lap("plan", start)
+        # Before MkDocs reads a page or copies a file: no link, no outside file, no
+        # front matter the strict reader refuses, no link to a missing file.
+        check_pages(layout, specs, self.problems)
+        self._stop_on_problems()
         self.media = MediaLibrary(layout.root / self.config.cache_dir, layout)
         start = time.perf_counter()
         self.media.prepare(catalogue, self.problems)
@@ -85,15 +92,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         log.info(f"ocop photos: {stats.processed} processed, {stats.cached} from cache")
         self._stop_on_problems()
         # Image files reach the site in the write step (write/photos.py).
-        start = time.perf_counter()
         self.page_urls = []
-        for spec in plan_pages(catalogue):
+        for spec in specs:
             self.page_urls.append(spec.url)
             file = File.generated(config, spec.src_uri, content="",
                                   inclusion=InclusionLevel.NOT_IN_NAV)
             CataloguePage(spec, file, config)
             files.append(file)
-        self._lap("plan", start)
         return files
 
     def _stop_on_problems(self) -> None:

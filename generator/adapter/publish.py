@@ -1,15 +1,30 @@
-"""Atomic site builds: build elsewhere, swap at the end.
+"""Atomic site builds: build elsewhere, then put the new site in place of the old.
 
-A failed build must never touch the live ``site/``: MkDocs writes into a fresh
-temporary folder next to it, and only a successful build replaces it.
+The live ``site/`` is there at every instant and is never half-written:
+
+* MkDocs writes into a fresh staging folder beside ``site/``; a failed build
+  removes it and leaves ``site/`` as it was.
+* The new site then takes the old one's place in one step where the system can
+  exchange two folders atomically (Linux ``renameat2(RENAME_EXCHANGE)``, macOS
+  ``renamex_np(RENAME_SWAP)``). Elsewhere (Windows) it takes two renames: the
+  old site is moved aside, the new one moved in, and the old one moved back if
+  the second rename fails (an indexer or antivirus holding a file open).
+* A build killed between those two renames leaves the old site aside; the next
+  build puts it back before it starts, and removes what crashed builds left.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import os
+import secrets
 import shutil
+import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -34,29 +49,122 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
     config = load_config(str(config_file), **overrides)
     target = Path(site_dir or config.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    recover(target)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_prefix(target, 'new')}{os.getpid()}-",
+                                    dir=target.parent))
     try:
         config.site_dir = str(staging)
         if fail_on_warnings:
             config.plugins["ocop"].config.strict = True
         mkdocs_build(config)
-        _swap(staging, target)
     except MkDocsException as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(str(exc)) from None
+        raise BuildFailed(_reason(config, exc)) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    try:
+        publish(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(
+            f"The new site could not replace {target}: {exc.strerror or exc}. A program may "
+            "be holding a file in it open (a file browser, an antivirus, a local web server): "
+            "close it and build again.") from None
     return target
 
 
-def _swap(staging: Path, target: Path) -> None:
+def _reason(config: Any, exc: MkDocsException) -> str:
+    """The catalogue's problems when they stopped the build, else MkDocs' message."""
+    plugin = config.plugins.get("ocop")
+    problems = getattr(plugin, "problems", None)
+    if problems is not None and problems.failed(plugin.config.strict):
+        return "The catalogue has problems:\n" + problems.report()
+    return str(exc)
+
+
+def _prefix(target: Path, kind: str) -> str:
+    return f".{target.name}.{kind}-"
+
+
+def publish(staging: Path, target: Path) -> None:
+    """Put the built site ``staging`` at ``target``; the old site is there until then."""
     # mkdtemp makes 0700 folders; a published site must be world-readable.
     os.chmod(staging, 0o755)
     if not target.exists():
-        staging.rename(target)
+        os.replace(staging, target)
         return
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    if exchange(staging, target):
+        # ``staging`` now holds the previous site.
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    aside = target.with_name(f"{_prefix(target, 'old')}{os.getpid()}-{secrets.token_hex(4)}")
+    os.replace(target, aside)
+    try:
+        os.replace(staging, target)
+    except BaseException:
+        os.replace(aside, target)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step; False where the system cannot."""
+    if sys.platform.startswith("linux"):
+        libc = _libc()
+        call = getattr(libc, "renameat2", None)
+        if call is None:
+            return False
+        at_fdcwd, rename_exchange = -100, 2
+        result = call(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    elif sys.platform == "darwin":
+        call = getattr(_libc(), "renamex_np", None)
+        if call is None:
+            return False
+        rename_swap = 2
+        result = call(os.fsencode(a), os.fsencode(b), rename_swap)
+    else:
+        return False
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
+        return False  # this file system cannot: fall back to two renames
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+
+
+def recover(target: Path) -> None:
+    """Undo what a killed build left: the old site put back if it was aside, staging
+    folders of builds no longer running removed."""
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    aside = sorted((p for p in parent.glob(_prefix(target, "old") + "*") if p.is_dir()),
+                   key=lambda p: p.stat().st_mtime_ns)
+    if aside and not target.exists():
+        os.replace(aside.pop(), target)
+    for leftover in aside:
+        shutil.rmtree(leftover, ignore_errors=True)
+    for staging in parent.glob(_prefix(target, "new") + "*"):
+        if staging.is_dir() and not _running(staging.name):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _running(name: str) -> bool:
+    """Whether the build that made folder ``name`` (``.site.new-<pid>-…``) still runs."""
+    pid_text = name.rsplit(".new-", 1)[-1].split("-", 1)[0]
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    if os.name == "nt":
+        return False  # one build at a time per site on Windows (os.kill would signal it)
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

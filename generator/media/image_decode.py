@@ -7,6 +7,7 @@ import contextlib
 import io
 import math
 import os
+import re
 import stat
 import warnings
 from collections.abc import Iterator
@@ -125,11 +126,18 @@ def opened(data: bytes, path: Path, settings: ImageSettings) -> Iterator[Image.I
         try:
             im = Image.open(io.BytesIO(data), formats=[kind])
         except Image.DecompressionBombError as exc:
+            # Pillow refuses before saying the size; its message holds the pixel count.
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            size = f" ({megapixels(int(found.group(1)))} megapixels)" if found else ""
             raise ImageError(
                 path,
                 f"image is over the pixel limit of {megapixels(settings.max_pixels)} "
-                f"megapixels ({exc})",
+                f"megapixels{size}",
             ) from exc
+        except Image.UnidentifiedImageError as exc:
+            # Pillow's own message names a memory address; say what it means.
+            raise ImageError(path, f"truncated or corrupt {_ALLOWED[kind]} image data "
+                             "(its header cannot be read)") from exc
         except Exception as exc:  # untrusted data: any parser failure is the file's
             raise ImageError(path, f"cannot read {_ALLOWED[kind]} image ({why(exc)})") from exc
         with im:

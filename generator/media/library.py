@@ -59,6 +59,20 @@ class Picture:
         return self.webp[-1]
 
 
+def wanted_images(catalogue: Catalogue) -> dict[Path, tuple[Position, str]]:
+    """Every photo and logo file of the catalogue, with the field that first names it."""
+    wanted: dict[Path, tuple[Position, str]] = {}
+    for product in catalogue.products.values():
+        for i, photo in enumerate(product.photos):
+            if photo.abs_path is not None:
+                where = f"photos[{i}].file"
+                wanted.setdefault(photo.abs_path, (product.source.at(where), where))
+    for producer in catalogue.producers.values():
+        if producer.logo_path is not None:
+            wanted.setdefault(producer.logo_path, (producer.source.at("logo"), "logo"))
+    return wanted
+
+
 def _picture(image: ProcessedImage) -> Picture:
     fallback = image.fallback
     return Picture(
@@ -84,15 +98,7 @@ class MediaLibrary:
 
     def prepare(self, catalogue: Catalogue, problems: Problems) -> None:
         """Process all images; a bad image is reported at the field naming it."""
-        wanted: dict[Path, tuple[Position, str]] = {}
-        for product in catalogue.products.values():
-            for i, photo in enumerate(product.photos):
-                if photo.abs_path is not None:
-                    where = f"photos[{i}].file"
-                    wanted.setdefault(photo.abs_path, (product.source.at(where), where))
-        for producer in catalogue.producers.values():
-            if producer.logo_path is not None:
-                wanted.setdefault(producer.logo_path, (producer.source.at("logo"), "logo"))
+        wanted = wanted_images(catalogue)
         results = self.processor.process_many(sorted(wanted))
         for path, result in results.items():
             if isinstance(result, ImageError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,10 @@ class SourceLayout:
     fairs_dir: Path
     #: The official product groups (the copy shipped with the generator by default).
     groups_file: Path
+    #: Hand-written pages and their files (MkDocs' docs_dir): ``<root>/content``.
+    content_dir: Path
+    #: The project's theme overrides (MkDocs' custom_dir), if any.
+    theme_dir: Path | None = None
 
     @classmethod
     def default(cls, root: Path, groups_file: Path | None = None) -> SourceLayout:
@@ -35,6 +40,7 @@ class SourceLayout:
             points_of_sale_dir=root / "content" / "points-of-sale",
             fairs_dir=root / "content" / "fairs",
             groups_file=groups_file or DEFAULT_GROUPS_FILE,
+            content_dir=root / "content",
         )
 
     def rel(self, path: Path) -> str:
@@ -44,10 +50,13 @@ class SourceLayout:
         except ValueError:
             return path.as_posix()
 
-    def check_inside(self, path: Path, problems: Problems) -> bool:
-        """Refuse configured folders that resolve outside the project (e.g. via a link)."""
+    def check_inside(self, path: Path, problems: Problems, option: str = "-") -> bool:
+        """Refuse a configured folder that resolves outside the project (through a
+        link or '..'); the problem names mkdocs.yml and the ``option`` that sets it."""
         resolved = path.resolve()
         if resolved != self.root and self.root not in resolved.parents:
-            problems.error(Position(path.as_posix()), "-", "folder is outside the project")
+            shown = Path(os.path.relpath(resolved, self.root)).as_posix()
+            problems.error(Position("mkdocs.yml"), option,
+                           f"the folder '{shown}' is outside the project; keep it inside")
             return False
         return True

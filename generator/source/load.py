@@ -162,7 +162,7 @@ def load_records(layout: SourceLayout, problems: Problems, workers: int = 1) -> 
     out = LoadedRecords(groups=load_groups(layout.groups_file, layout, problems))
     if not layout.products_dir.is_dir():
         problems.error(Position(layout.rel(layout.products_dir)), "-", "products folder not found")
-    elif layout.check_inside(layout.products_dir, problems):
+    elif layout.check_inside(layout.products_dir, problems, "plugins.ocop.products_dir"):
         folders = []
         for entry in scan(layout.products_dir, layout, problems):
             if not entry.is_dir:
@@ -172,11 +172,12 @@ def load_records(layout: SourceLayout, problems: Problems, workers: int = 1) -> 
                 continue
             folders.append(entry)
         _load_folders(folders, layout, problems, out, workers)
-    for kind, cls, folder, target in (
-        ("point of sale", PointOfSale, layout.points_of_sale_dir, out.points_of_sale),
-        ("fair", Fair, layout.fairs_dir, out.fairs),
+    for kind, cls, folder, target, option in (
+        ("point of sale", PointOfSale, layout.points_of_sale_dir, out.points_of_sale,
+         "plugins.ocop.points_of_sale_dir"),
+        ("fair", Fair, layout.fairs_dir, out.fairs, "plugins.ocop.fairs_dir"),
     ):
-        if folder.exists() and not layout.check_inside(folder, problems):
+        if folder.exists() and not layout.check_inside(folder, problems, option):
             continue
         for record_id, path in record_files(folder, layout, problems, kind):
             record = read_record(cls, path, layout, problems)

@@ -1,0 +1,148 @@
+"""The live site is there at every instant: faults injected at each step of the swap.
+
+``publish`` puts a built site in place of the old one (atomic exchange where the
+system has it, else two renames with a restore); ``recover`` undoes what a killed
+build left; ``build_site`` turns a file held open into a plain message.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import leftovers, snapshot
+
+from generator.adapter import publish as publishing
+from generator.adapter.publish import BuildFailed, build_site, publish, recover
+
+
+def site_with(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def sites(tmp_path: Path) -> tuple[Path, Path]:
+    """(the live site, a newly built one beside it)."""
+    return (site_with(tmp_path / "site", "old"),
+            site_with(tmp_path / ".site.new-1-test", "new"))
+
+
+def watch_replace(monkeypatch: pytest.MonkeyPatch, target: Path, fail_on: int = 0,
+                  error: BaseException | None = None) -> list[bool]:
+    """Record, before each os.replace, whether ``target`` holds a site; raise ``error``
+    at call number ``fail_on`` (1-based)."""
+    seen: list[bool] = []
+    real = os.replace
+
+    def replace(src: os.PathLike[str] | str, dst: os.PathLike[str] | str) -> None:
+        seen.append((target / "index.html").exists())
+        if len(seen) == fail_on:
+            assert error is not None
+            raise error
+        real(src, dst)
+
+    monkeypatch.setattr(publishing.os, "replace", replace)
+    return seen
+
+
+@pytest.mark.skipif(not sys.platform.startswith(("linux", "darwin")),
+                    reason="Windows has no atomic exchange of two folders")
+def test_exchange_swaps_in_one_step(sites: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch):
+    site, new = sites
+    seen = watch_replace(monkeypatch, site)
+    publish(new, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert seen == []  # no rename: no instant without a site
+    assert leftovers(site.parent) == []
+
+
+def test_two_renames_when_the_system_cannot_exchange(sites: tuple[Path, Path],
+                                                     monkeypatch: pytest.MonkeyPatch):
+    site, new = sites
+    monkeypatch.setattr(publishing, "exchange", lambda a, b: False)
+    seen = watch_replace(monkeypatch, site)
+    publish(new, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert seen == [True, False]  # the old site moved aside, then the new one moved in
+    assert leftovers(site.parent) == []
+
+
+def test_a_failed_second_rename_puts_the_old_site_back(sites: tuple[Path, Path],
+                                                       monkeypatch: pytest.MonkeyPatch):
+    site, new = sites
+    monkeypatch.setattr(publishing, "exchange", lambda a, b: False)
+    watch_replace(monkeypatch, site, fail_on=2, error=PermissionError(13, "Access is denied"))
+    with pytest.raises(PermissionError):
+        publish(new, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "old"
+    assert leftovers(site.parent) == [".site.new-1-test"]  # build_site removes it
+
+
+def test_a_failed_exchange_leaves_both_sites(sites: tuple[Path, Path],
+                                             monkeypatch: pytest.MonkeyPatch):
+    site, new = sites
+
+    def refuse(a: Path, b: Path) -> bool:
+        raise PermissionError(13, "Permission denied", str(b))
+
+    monkeypatch.setattr(publishing, "exchange", refuse)
+    with pytest.raises(PermissionError):
+        publish(new, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "old"
+
+
+def test_recover_puts_back_a_site_a_killed_build_left_aside(tmp_path: Path):
+    """A kill between the two renames leaves no site/ and the old one aside."""
+    site_with(tmp_path / ".site.old-4242-aaaa", "old")
+    recover(tmp_path / "site")
+    assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == "old"
+    assert leftovers(tmp_path) == []
+
+
+def test_recover_removes_leftovers_of_crashed_builds(tmp_path: Path):
+    site_with(tmp_path / "site", "live")
+    site_with(tmp_path / ".site.old-4242-aaaa", "aside after a crash")
+    site_with(tmp_path / ".site.new-999999999-x", "staging of a dead build")
+    site_with(tmp_path / f".site.new-{os.getpid()}-y", "this process' own old staging")
+    recover(tmp_path / "site")
+    assert (tmp_path / "site/index.html").read_text(encoding="utf-8") == "live"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(os.name == "nt", reason="process liveness is not checked on Windows")
+def test_recover_keeps_the_staging_folder_of_a_build_still_running(tmp_path: Path):
+    site_with(tmp_path / "site", "live")
+    site_with(tmp_path / f".site.new-{os.getppid()}-z", "a build running now")
+    recover(tmp_path / "site")
+    assert leftovers(tmp_path) == [f".site.new-{os.getppid()}-z"]
+
+
+def test_a_file_held_open_is_a_plain_message(built, monkeypatch: pytest.MonkeyPatch):
+    """Windows: an indexer or antivirus holds a file of site/ open; no traceback, and
+    the previous site stays, untouched."""
+    project, before = built
+
+    def held(staging: Path, target: Path) -> None:
+        raise PermissionError(13, "Access is denied", str(target))
+
+    monkeypatch.setattr(publishing, "publish", held)
+    with pytest.raises(BuildFailed) as caught:
+        build_site(project / "mkdocs.yml", project / "site")
+    assert str(caught.value) == (
+        f"The new site could not replace {project / 'site'}: Access is denied. A program may "
+        "be holding a file in it open (a file browser, an antivirus, a local web server): "
+        "close it and build again.")
+    assert snapshot(project / "site") == before
+    assert leftovers(project) == []
+
+
+def test_the_next_build_restores_then_replaces(built):
+    project, _ = built
+    os.replace(project / "site", project / ".site.old-4242-aaaa")  # as a kill leaves it
+    build_site(project / "mkdocs.yml", project / "site")
+    assert (project / "site/index.html").is_file()
+    assert leftovers(project) == []
