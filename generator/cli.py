@@ -13,16 +13,20 @@ from .link.clock import build_date
 from .pipeline import build_catalogue, check_project
 from .source.jsonschema import write_schemas
 from .source.problems import Problems, github_annotations
-from .workers import worker_count
+from .workers import WorkerDied, worker_count
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     layout, options = project_settings(Path(args.config))
     strict = options.strict or args.strict
     problems = Problems()
-    catalogue = check_project(layout, build_date(), problems,
-                              workers=worker_count(options.workers),
-                              cache_dir=layout.root / options.cache_dir)
+    try:
+        catalogue = check_project(layout, build_date(), problems,
+                                  workers=worker_count(options.workers),
+                                  cache_dir=layout.root / options.cache_dir)
+    except WorkerDied as exc:
+        print(f"Check stopped: {exc}", file=sys.stderr)
+        return 1
     if getattr(args, "format", "text") == "github":
         print(github_annotations(problems, strict))
     print(problems.report(), file=sys.stderr if problems.failed(strict) else sys.stdout)

@@ -59,19 +59,24 @@ def start_method() -> str:
     return "fork" if sys.platform.startswith("linux") else "spawn"
 
 
+def new_pool(workers: int, *, method: str | None = None,
+             initializer: Callable[..., Any] | None = None,
+             initargs: tuple[Any, ...] = ()) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes started with ``method`` (default
+    ``start_method()``); pools whose work travels entirely by argument may ask
+    for ``spawn`` everywhere. Callers turn ``BrokenProcessPool`` into ``WorkerDied``."""
+    context = multiprocessing.get_context(method or start_method())
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
+                               initargs=initargs)
+
+
 @contextlib.contextmanager
 def process_pool(workers: int, what: str, *, method: str | None = None,
                  initializer: Callable[..., Any] | None = None,
                  initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
-    """A pool of ``workers`` processes; a dead worker raises ``WorkerDied``.
-
-    ``what`` names the work in that message ("rendering pages"). ``method`` is
-    the start method (default ``start_method()``); pools whose work travels
-    entirely by argument may ask for ``spawn`` everywhere.
-    """
-    context = multiprocessing.get_context(method or start_method())
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
-                               initargs=initargs)
+    """A pool of ``workers`` processes (see ``new_pool``); a dead worker raises
+    ``WorkerDied``, whose message names the work (``what``: "rendering pages")."""
+    pool = new_pool(workers, method=method, initializer=initializer, initargs=initargs)
     try:
         yield pool
     except BrokenProcessPool:

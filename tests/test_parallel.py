@@ -1,9 +1,14 @@
-"""Pages rendered by worker processes are byte-for-byte those of a sequential build."""
+"""Work done by worker processes is byte-for-byte that of one process, whether the
+workers are forked (Linux) or spawned (Windows, macOS; forced here with
+OCOP_START_METHOD=spawn); a worker that dies stops the build with a plain message."""
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 from generator.adapter import plugin
@@ -15,8 +20,10 @@ def files_of(site: Path) -> dict[str, bytes]:
             for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date):
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date, method):
     monkeypatch.setattr(plugin, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setenv("OCOP_START_METHOD", method)
     monkeypatch.setenv("OCOP_WORKERS", "1")
     sequential = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "one"))
     monkeypatch.setenv("OCOP_WORKERS", "2")
@@ -37,8 +44,9 @@ def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date):
     assert [k for k in parallel if parallel[k] != sequential[k]] == []
 
 
-def test_parallel_loading_equals_sequential(monkeypatch, write_catalogue):
-    """Folders read by forked workers give the same records and problems, in order."""
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_parallel_loading_equals_sequential(monkeypatch, write_catalogue, method):
+    """Folders read by workers give the same records and problems, in order."""
     from generator.source import load as load_module
     from generator.source.layout import SourceLayout
     from generator.source.load import load_records
@@ -64,7 +72,55 @@ def test_parallel_loading_equals_sequential(monkeypatch, write_catalogue):
                 [str(p) for p in problems.sorted()])
 
     monkeypatch.setattr(load_module, "PARALLEL_MIN_FOLDERS", 0)
+    monkeypatch.setenv("OCOP_START_METHOD", method)
     sequential = load(1)
     assert load(2) == sequential
     assert "products/co-so-01/trung.yaml: -: product id 'trung' is already used by " \
            "products/co-so-00/trung.yaml" in sequential[3]
+
+
+def _die(index: int) -> str:
+    """A rendering worker killed by the system (the OOM killer sends SIGKILL)."""
+    os.kill(os.getpid(), signal.SIGKILL)
+    return ""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
+def test_a_dead_rendering_worker_stops_the_build(tmp_path, monkeypatch, fixed_date):
+    from generator.adapter import parallel
+    from generator.adapter.publish import BuildFailed
+
+    monkeypatch.setattr(plugin, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")  # the forked worker runs the patched _render
+    monkeypatch.setattr(parallel, "_render", _die)
+    with pytest.raises(BuildFailed) as failed:
+        build_site(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert str(failed.value) == (
+        "The build stopped: a worker process rendering pages stopped unexpectedly (the system "
+        "may have ended it for lack of memory); build again with OCOP_WORKERS=1 to use one "
+        "process")
+    assert not (tmp_path / "site").exists()
+
+
+def _die_loading(job):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
+def test_a_dead_loading_worker_stops_check(monkeypatch, write_catalogue, capsys):
+    from generator.cli import main
+    from generator.source import load as load_module
+
+    root = write_catalogue({"mkdocs.yml": "site_name: x\ndocs_dir: content\nplugins: [ocop]\n",
+                            "content/index.md": "# x\n",
+                            "products/co-so/producer.yaml": "name: x\n"})
+    monkeypatch.setattr(load_module, "PARALLEL_MIN_FOLDERS", 0)
+    monkeypatch.setattr(load_module, "_load_chunk", _die_loading)
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    assert main(["-f", str(root / "mkdocs.yml"), "check"]) == 1
+    assert capsys.readouterr().err == (
+        "Check stopped: a worker process reading producer folders stopped unexpectedly (the "
+        "system may have ended it for lack of memory); build again with OCOP_WORKERS=1 to use "
+        "one process\n")

@@ -83,7 +83,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # front matter the strict reader refuses, no link to a missing file.
         check_pages(layout, specs, self.problems)
         self._stop_on_problems()
-        self.media = MediaLibrary(layout.root / self.config.cache_dir, layout)
+        # Photo workers are spawned, never forked: safe under `mkdocs serve` too.
+        self.media = MediaLibrary(layout.root / self.config.cache_dir, layout,
+                                  jobs=worker_count(self.config.workers))
         start = time.perf_counter()
         self.media.prepare(catalogue, self.problems)
         self._lap("photos", start)
@@ -142,6 +144,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             data_licence=self.config.data_licence,
             data_licence_url=self.config.data_licence_url,
             cache_dir=Path(config.config_file_path).parent.resolve() / self.config.cache_dir,
+            workers=worker_count(self.config.workers),
         )
         if self.renderer is not None:
             self.renderer.close()
@@ -162,7 +165,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def _workers(self) -> int:
         """Processes for loading and rendering; 1 under `mkdocs serve`, whose
         threaded server must not fork."""
-        if self.command == "serve":
+        if self.command == "serve" or in_worker():
             return 1
         return worker_count(self.config.workers)
 

@@ -30,6 +30,8 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from ..workers import WorkerDied
+
 
 class BuildFailed(Exception):
     """The build stopped; the message says why (all catalogue problems included)."""
@@ -60,6 +62,9 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
     except MkDocsException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(_reason(config, exc)) from None
+    except WorkerDied as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(f"The build stopped: {exc}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

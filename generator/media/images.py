@@ -87,11 +87,10 @@ Concurrency
 from __future__ import annotations
 
 import concurrent.futures
-import multiprocessing
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..workers import cpu_count
+from ..workers import new_pool, worker_count
 from .image_cache import lookup, source_digest, store
 from .image_decode import check_shape, decode, opened, read_source
 from .image_encode import render, variant_widths
@@ -129,7 +128,7 @@ class ImageProcessor:
             raise ValueError("jobs must be at least 1")
         self.cache_dir = Path(cache_dir).absolute()
         self.settings = settings
-        self.jobs = jobs if jobs is not None else cpu_count()
+        self.jobs = jobs if jobs is not None else worker_count()
         self.stats = ImageStats()
 
     def output_path(self, name: str) -> Path:
@@ -191,9 +190,7 @@ class ImageProcessor:
         out: list[tuple[list[Path], ProcessedImage | ImageError, bool]] = []
         # spawn, not fork: the host (MkDocs serve) runs threads, and forking a
         # threaded process can deadlock; spawn also behaves the same on every OS.
-        context = multiprocessing.get_context("spawn")
-        workers = min(self.jobs, len(groups))
-        pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+        pool = new_pool(min(self.jobs, len(groups)), method="spawn")
         try:
             futures = {pool.submit(_worker, g[0], self.cache_dir, self.settings): g for g in groups}
             for future in concurrent.futures.as_completed(futures):
@@ -203,8 +200,8 @@ class ImageProcessor:
                 except concurrent.futures.process.BrokenProcessPool:
                     outcome = ImageError(
                         group[0],
-                        "image worker process died (out of memory?); "
-                        "run with jobs=1 to find the image responsible",
+                        "the image worker process stopped unexpectedly (out of memory?); "
+                        "build again with OCOP_WORKERS=1 to find the image responsible",
                     )
                     cached = False
                 out.append((group, outcome, cached))

@@ -13,10 +13,8 @@ missing from it are made on all cores.
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
 import io
-import multiprocessing
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +22,7 @@ from pathlib import Path
 
 import segno
 
-from ..workers import cpu_count
+from ..workers import process_pool, worker_count
 
 #: Size of one module when printed.
 MODULE_MM = 0.5
@@ -87,7 +85,7 @@ class QrCodes:
 
     def __init__(self, cache_dir: Path | None, jobs: int | None = None) -> None:
         self.folder = cache_dir / "qr" if cache_dir is not None else None
-        self.jobs = jobs or cpu_count()
+        self.jobs = jobs or worker_count()
         #: Codes taken from the cache and made, in the last ``prepare``.
         self.reused = 0
         self.made = 0
@@ -103,8 +101,7 @@ class QrCodes:
         self.reused, self.made = len(wanted) - len(missing), len(missing)
         if len(missing) >= PARALLEL_FROM and self.jobs > 1:
             # spawn, not fork: MkDocs serve runs threads (see images.ImageProcessor).
-            context = multiprocessing.get_context("spawn")
-            with concurrent.futures.ProcessPoolExecutor(self.jobs, mp_context=context) as pool:
+            with process_pool(self.jobs, "making QR codes", method="spawn") as pool:
                 list(pool.map(_make_into, [self.folder] * len(missing), missing,
                               chunksize=64))
         else:

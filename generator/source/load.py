@@ -8,10 +8,10 @@ checked later, by the link stage.
 
 from __future__ import annotations
 
-import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..workers import map_in_pool
 from .groups import ProductGroups, load_groups
 from .layout import SourceLayout
 from .problems import Position, Problems
@@ -103,43 +103,35 @@ def _load_producer_folder(entry: Entry, layout: SourceLayout, problems: Problems
             out.products[product_id] = product
 
 
-#: Below this many producer folders, reading in one process is quicker than forking.
+#: Below this many producer folders, reading in one process is quicker than starting
+#: worker processes.
 PARALLEL_MIN_FOLDERS = 1000
 
-# Set in the parent just before forking loader workers; read by them.
-_FOLDERS: tuple[list[list[Entry]], SourceLayout] | None = None
 
-
-def _load_chunk(index: int) -> tuple[LoadedRecords, Problems]:
-    assert _FOLDERS is not None
-    chunks, layout = _FOLDERS
+def _load_chunk(job: tuple[list[Entry], SourceLayout]) -> tuple[LoadedRecords, Problems]:
+    """Worker: the records of some producer folders (by argument: fork or spawn alike)."""
+    folders, layout = job
     part, problems = LoadedRecords(groups=ProductGroups(decision="")), Problems()
-    for entry in chunks[index]:
+    for entry in folders:
         _load_producer_folder(entry, layout, problems, part)
     return part, problems
 
 
 def _load_folders(folders: list[Entry], layout: SourceLayout, problems: Problems,
                   out: LoadedRecords, workers: int) -> None:
-    """Read producer folders, in forked worker processes for a big catalogue.
+    """Read producer folders, in worker processes for a big catalogue.
 
     Parsing and validating tens of thousands of small files is CPU work that
     splits cleanly by folder; results are merged in folder order, so what is
     loaded and reported is what one process would load and report.
     """
-    global _FOLDERS
     if workers < 2 or len(folders) < PARALLEL_MIN_FOLDERS:
         for entry in folders:
             _load_producer_folder(entry, layout, problems, out)
         return
     size = max(1, len(folders) // (workers * 8))
-    chunks = [folders[i:i + size] for i in range(0, len(folders), size)]
-    _FOLDERS = (chunks, layout)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_load_chunk, range(len(chunks)))
-    finally:
-        _FOLDERS = None
+    jobs = [(folders[i:i + size], layout) for i in range(0, len(folders), size)]
+    parts = map_in_pool(_load_chunk, jobs, workers, "reading producer folders")
     for part, part_problems in parts:
         problems.extend(part_problems)
         out.producers.update(part.producers)
@@ -156,8 +148,8 @@ def _load_folders(folders: list[Entry], layout: SourceLayout, problems: Problems
 def load_records(layout: SourceLayout, problems: Problems, workers: int = 1) -> LoadedRecords:
     """Read every record; problems are collected, never raised.
 
-    ``workers`` > 1 reads a large catalogue in that many forked processes (never
-    from a threaded program such as ``mkdocs serve``).
+    ``workers`` > 1 reads a large catalogue in that many processes (see ``workers``;
+    never from a threaded program such as ``mkdocs serve``).
     """
     out = LoadedRecords(groups=load_groups(layout.groups_file, layout, problems))
     if not layout.products_dir.is_dir():

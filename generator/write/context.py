@@ -33,6 +33,8 @@ class OutputContext:
     data_licence_url: str = "https://creativecommons.org/licenses/by/4.0/deed.vi"
     #: Folder for work kept between builds (e.g. QR masks); None for none.
     cache_dir: Path | None = None
+    #: Worker processes a writer may use (see ``workers``).
+    workers: int = 1
 
 
 Writer = Callable[[OutputContext], list[str]]

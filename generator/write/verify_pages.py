@@ -69,7 +69,7 @@ def write(context: OutputContext) -> list[str]:
         log.warning("site_url is not set in mkdocs.yml: QR codes need an absolute address "
                     "and were not written")
     written = []
-    codes = QrCodes(context.cache_dir)
+    codes = QrCodes(context.cache_dir, jobs=context.workers)
     requests = {p.id: qr_request(p, context.site_url) for p in catalogue.products_sorted}
     if absolute:
         codes.prepare(requests.values())
