@@ -47,7 +47,7 @@ from ..source.records import (
     Producer,
     Product,
 )
-from ..vietnamese import fast_fold, slugify, sorted_vi
+from ..vietnamese import fold, slugify, sorted_vi
 
 #: Site folder of the index files.
 INDEX_DIR = "assets/ocop-search"
@@ -90,7 +90,7 @@ def tokens(text: str) -> tuple[str, ...]:
 
     Cached: places, groups and producer names recur on thousands of products.
     """
-    return tuple(_TOKEN.findall(fast_fold(text)))
+    return tuple(_TOKEN.findall(fold(text)))
 
 
 def key_file(key: str) -> str:
