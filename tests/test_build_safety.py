@@ -123,3 +123,15 @@ def test_two_builds_of_the_sample_are_byte_identical(sample_site: Path, tmp_path
     differing = [name for name in first if first[name] != second[name]]
     assert differing == []
     assert len(first) > 300
+
+
+def test_a_photo_edited_in_the_site_does_not_reach_the_next_build(built):
+    """Photos in site/ are hard links into the cache: an edit in place is caught."""
+    project, before = built
+    photo = next(name for name in sorted(before) if name.startswith("anh/")
+                 and name.endswith(".webp"))
+    with open(project / "site" / photo, "r+b") as f:
+        f.seek(40)
+        f.write(b"\x00" * 8)
+    build_site(project / "mkdocs.yml", project / "site")
+    assert (project / "site" / photo).read_bytes() == before[photo]

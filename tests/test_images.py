@@ -7,6 +7,7 @@ import itertools
 import math
 import os
 import pickle
+import re
 import struct
 import time
 import zlib
@@ -758,9 +759,47 @@ def make_sources(tmp_path: Path, count: int = 3) -> list[Path]:
 
 
 def cache_files(cache: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(cache).as_posix(): p.read_bytes() for p in cache.rglob("*") if p.is_file()
-    }
+    """Every cache file's bytes; manifests without the files' modification times
+    (when each file was written is the one thing two caches may differ in)."""
+    out = {}
+    for p in cache.rglob("*"):
+        if not p.is_file():
+            continue
+        data = p.read_bytes()
+        if p.suffix == ".json":
+            data = re.sub(rb'"mtime_ns": \d+', b'"mtime_ns": 0', data)
+        out[p.relative_to(cache).as_posix()] = data
+    return out
+
+
+def test_a_photo_edited_in_place_through_a_site_link_is_processed_again(
+        tmp_path: Path) -> None:
+    """site/ holds hard links to the cache: an edit there must not reach the next site."""
+    src = save(tmp_path / "a.png", halves((400, 300), RED, BLUE), "PNG")
+    cache = tmp_path / "cache"
+    first = ImageProcessor(cache, jobs=1).process(src)
+    cached = cache / first.variants[0].name
+    good = cached.read_bytes()
+    linked = tmp_path / "site.webp"
+    os.link(cached, linked)
+    with open(linked, "r+b") as f:  # same size, other bytes: an optimiser writing in place
+        f.seek(len(good) // 2)
+        f.write(b"\x00" * 16)
+    assert cached.read_bytes() != good
+    again = ImageProcessor(cache, jobs=1)
+    assert again.process(src) == first
+    assert (again.stats.processed, again.stats.cached) == (1, 0)
+    assert cached.read_bytes() == good
+
+
+def test_a_touched_but_intact_cache_file_is_still_a_hit(tmp_path: Path) -> None:
+    src = save(tmp_path / "a.png", halves((400, 300), RED, BLUE), "PNG")
+    cache = tmp_path / "cache"
+    first = ImageProcessor(cache, jobs=1).process(src)
+    os.utime(cache / first.fallback.name, ns=(1, 1))  # e.g. a backup restored the file
+    again = ImageProcessor(cache, jobs=1)
+    assert again.process(src) == first
+    assert (again.stats.processed, again.stats.cached) == (0, 1)
 
 
 def test_output_is_deterministic_across_runs_and_processes(tmp_path: Path) -> None:

@@ -1,7 +1,11 @@
 """The processed-photo cache: content-addressed variant files and their manifests.
 
-A hit needs the manifest plus every variant file at its recorded size; files
-are written to a temporary name and renamed into place (see ``images``).
+A hit needs the manifest plus every variant file intact: at its recorded size,
+and either untouched since it was written (same modification time) or, when
+touched, with its recorded SHA-256. The site's photos are hard links to these
+files, so an edit of a photo in ``site/`` in place edits the cached file too:
+that edit is caught here and the photo processed again, never published.
+Files are written to a temporary name and renamed into place (see ``images``).
 """
 
 from __future__ import annotations
@@ -48,15 +52,41 @@ def store(
     (cache_dir / _MANIFESTS).mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         write_atomic(cache_dir / name, data)
+
+    def entry(v: ImageVariant) -> dict[str, Any]:
+        data = files[v.name]
+        return {**_variant_json(v, len(data)), "sha256": hashlib.sha256(data).hexdigest(),
+                "mtime_ns": (cache_dir / v.name).stat().st_mtime_ns}
+
     manifest = {
         "pipeline": PIPELINE_VERSION,
         "digest": processed.digest,
         "source": {"width": upright[0], "height": upright[1]},
-        "variants": [_variant_json(v, len(files[v.name])) for v in processed.variants],
-        "fallback": _variant_json(processed.fallback, len(files[processed.fallback.name])),
+        "variants": [entry(v) for v in processed.variants],
+        "fallback": entry(processed.fallback),
     }
+    _write_manifest(cache_dir, manifest)
+
+
+def _write_manifest(cache_dir: Path, manifest: dict[str, Any]) -> None:
     text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
-    write_atomic(_manifest_path(cache_dir, processed.digest), text.encode())
+    write_atomic(_manifest_path(cache_dir, manifest["digest"]), text.encode())
+
+
+def _intact(cache_dir: Path, entry: dict[str, Any]) -> bool | None:
+    """Whether a variant file is as written: True, False (changed), or None when it
+    is intact but its entry must be rewritten (touched, or written before hashes)."""
+    path = cache_dir / entry["name"]
+    info = path.stat()
+    if info.st_size != entry["bytes"]:
+        return False
+    if info.st_mtime_ns == entry.get("mtime_ns"):
+        return True
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if entry.get("sha256", digest) != digest:
+        return False
+    entry["sha256"], entry["mtime_ns"] = digest, info.st_mtime_ns
+    return None
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -84,9 +114,11 @@ def lookup(
         if manifest["digest"] != digest or manifest["pipeline"] != PIPELINE_VERSION:
             return None
         entries = [*manifest["variants"], manifest["fallback"]]
-        for entry in entries:
-            if (cache_dir / entry["name"]).stat().st_size != entry["bytes"]:
-                return None
+        verdicts = [_intact(cache_dir, entry) for entry in entries]
+        if False in verdicts:
+            return None  # edited in place (through a hard link in a site): process again
+        if None in verdicts:
+            _write_manifest(cache_dir, manifest)
         variants = tuple(_variant_from_json(e) for e in manifest["variants"])
         fallback = _variant_from_json(manifest["fallback"])
         width, height = int(manifest["source"]["width"]), int(manifest["source"]["height"])
