@@ -29,7 +29,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     if getattr(args, "format", "text") == "github":
         print(github_annotations(problems, strict))
-    print(problems.report(), file=sys.stderr if problems.failed(strict) else sys.stdout)
+    verbose = options.verbose or args.verbose
+    print(problems.report(verbose), file=sys.stderr if problems.failed(strict) else sys.stdout)
     if problems.failed(strict):
         return 1
     print(f"OK: {len(catalogue.products)} products, {len(catalogue.producers)} producers, "
@@ -45,7 +46,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     logging.getLogger("mkdocs.plugins.ocop").setLevel(logging.INFO)
     try:
         target = build_site(Path(args.config), Path(args.site_dir) if args.site_dir else None,
-                            fail_on_warnings=args.strict)
+                            fail_on_warnings=args.strict, verbose=args.verbose)
     except BuildFailed as exc:
         print(f"Build failed; the previous site was left untouched.\n{exc}", file=sys.stderr)
         return 1
@@ -146,11 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate the catalogue only")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
+    check.add_argument("--verbose", action="store_true",
+                       help="list every warning (a kind seen more than 10 times is summarised)")
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="github: also print GitHub Actions annotations")
     check.set_defaults(func=cmd_check)
     build = sub.add_parser("build", help="build the site atomically into site/")
     build.add_argument("--strict", action="store_true", help="warnings fail too")
+    build.add_argument("--verbose", action="store_true", help="list every warning")
     build.add_argument("--site-dir", help="where to put the site (default: from mkdocs.yml)")
     build.set_defaults(func=cmd_build)
     schemas = sub.add_parser("schemas", help="write the JSON Schemas for editors")

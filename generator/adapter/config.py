@@ -25,6 +25,8 @@ class CatalogueConfig(base.Config):
     notice = c.Type(str, default="")
     #: Treat warnings (e.g. certificates expiring soon) as errors.
     strict = c.Type(bool, default=False)
+    #: List every warning; by default a kind seen more than ten times is summarised.
+    verbose = c.Type(bool, default=False)
     #: Build only part of the catalogue, for a quick preview of a national one:
     #: "province:<name>" or "products:<n>". The OCOP_PREVIEW variable overrides it.
     preview = c.Type(str, default="")

@@ -73,8 +73,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                      f"{len(catalogue.producers)} producers")
         self._lap("load+link", start)
         self._stop_on_problems()
-        for warning in self.problems.warnings:
-            log.info(str(warning))
+        if self.problems.warnings:
+            for line in self.problems.lines(self.config.verbose):
+                log.info(line)
         self.catalogue = catalogue
         start = time.perf_counter()
         specs = plan_pages(catalogue)
@@ -105,7 +106,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def _stop_on_problems(self) -> None:
         if self.problems.failed(self.config.strict):
-            raise PluginError("The catalogue has problems:\n" + self.problems.report())
+            raise PluginError("The catalogue has problems:\n"
+                              + self.problems.report(self.config.verbose))
 
     def _lap(self, name: str, start: float) -> None:
         self.timings[name] = time.perf_counter() - start

@@ -38,7 +38,7 @@ class BuildFailed(Exception):
 
 
 def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | None = None,
-               fail_on_warnings: bool = False) -> Path:
+               fail_on_warnings: bool = False, verbose: bool = False) -> Path:
     """Build the site of ``config_file`` and atomically put it at ``site_dir``.
 
     ``strict`` is MkDocs' own (its warnings fail the build); ``fail_on_warnings``
@@ -58,6 +58,8 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
         config.site_dir = str(staging)
         if fail_on_warnings:
             config.plugins["ocop"].config.strict = True
+        if verbose:
+            config.plugins["ocop"].config.verbose = True
         mkdocs_build(config)
     except MkDocsException as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -84,7 +86,7 @@ def _reason(config: Any, exc: MkDocsException) -> str:
     plugin = config.plugins.get("ocop")
     problems = getattr(plugin, "problems", None)
     if problems is not None and problems.failed(plugin.config.strict):
-        return "The catalogue has problems:\n" + problems.report()
+        return "The catalogue has problems:\n" + problems.report(plugin.config.verbose)
     return str(exc)
 
 

@@ -29,7 +29,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
-from ..source.certificates import certificate_status
+from ..source.certificates import EXPIRING_WITHIN_DAYS, certificate_status
 from ..source.fields import Source
 from ..source.groups import ProductGroups
 from ..source.load import LoadedRecords
@@ -72,7 +72,7 @@ def check_product(product: Product, groups: ProductGroups, today: dt.date,
         if expected != rating.stars:
             problems.warning(src.at("ocop.score"), "ocop.score",
                              f"a score of {rating.score} gives {expected} stars, "
-                             f"not {rating.stars}")
+                             f"not {rating.stars}", kind="scores that give other stars")
     product.status = certificate_status(
         rating.issued, rating.expires,
         rating.revoked.date if rating.revoked else None, today,
@@ -80,7 +80,8 @@ def check_product(product: Product, groups: ProductGroups, today: dt.date,
     if product.status.code == "expiring":
         problems.warning(src.at("ocop.issued"), "ocop",
                          f"certificate expires on {product.status.expires:%d/%m/%Y} "
-                         f"({product.status.days_left} days)")
+                         f"({product.status.days_left} days)",
+                         kind=f"certificates end within {EXPIRING_WITHIN_DAYS} days")
 
 
 def stars_for_score(score: int) -> int:

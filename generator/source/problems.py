@@ -6,6 +6,7 @@ Every problem names the file, the position and the field, in the one format
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
@@ -32,6 +33,12 @@ class Position(NamedTuple):
         return self.path
 
 
+#: A kind of warning with more than this many instances is summarised: its first
+#: SHOWN_PER_KIND instances, then one line with the count (``--verbose``: all of them).
+SUMMARY_FROM = 10
+SHOWN_PER_KIND = 5
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the data."""
@@ -40,6 +47,9 @@ class Problem:
     field: str
     message: str
     severity: Severity = Severity.ERROR
+    #: For warnings: what they are about, in words that follow a count
+    #: ("certificates end within 90 days"); warnings of one kind are summarised.
+    kind: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         prefix = "" if self.severity is Severity.ERROR else "warning: "
@@ -56,8 +66,10 @@ class Problems:
     def error(self, position: Position, field_name: str, message: str) -> None:
         self.items.append(Problem(position, field_name, message))
 
-    def warning(self, position: Position, field_name: str, message: str) -> None:
-        self.items.append(Problem(position, field_name, message, Severity.WARNING))
+    def warning(self, position: Position, field_name: str, message: str,
+                kind: str = "") -> None:
+        self.items.append(Problem(position, field_name, message, Severity.WARNING,
+                                  kind or f"warnings on '{field_name}'"))
 
     def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
@@ -76,9 +88,28 @@ class Problems:
     def sorted(self) -> list[Problem]:
         return sorted(set(self.items), key=lambda p: (p.position, p.field, p.message))
 
-    def report(self) -> str:
-        """All problems, one a line, then a count line."""
-        lines = [str(p) for p in self.sorted()]
+    def lines(self, verbose: bool = False) -> list[str]:
+        """Every error and every warning, one a line in file order; unless
+        ``verbose``, a kind of warning seen more than SUMMARY_FROM times shows its
+        first SHOWN_PER_KIND, then a line with its count."""
+        totals = Counter(p.kind for p in self.sorted() if p.severity is Severity.WARNING)
+        crowded = {kind for kind, n in totals.items() if n > SUMMARY_FROM and not verbose}
+        shown: Counter[str] = Counter()
+        lines = []
+        for p in self.sorted():
+            if p.severity is Severity.WARNING and p.kind in crowded:
+                shown[p.kind] += 1
+                if shown[p.kind] > SHOWN_PER_KIND:
+                    continue
+            lines.append(str(p))
+        for kind in sorted(crowded):
+            lines.append(f"warning: {totals[kind]:,} {kind}; the first {SHOWN_PER_KIND} are "
+                         "shown above (--verbose lists every one)")
+        return lines
+
+    def report(self, verbose: bool = False) -> str:
+        """Every problem (crowded warnings summarised, see ``lines``), then a count line."""
+        lines = self.lines(verbose)
         lines.append(
             f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
         )
