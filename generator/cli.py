@@ -86,10 +86,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     today = build_date()
     catalogue = build_catalogue(layout, today, problems)
     items = expiring(catalogue, args.within, args.include_expired)
-    if args.format == "csv":
-        sys.stdout.write(format_csv(items))
+    text = format_csv(items) if args.format == "csv" else format_text(items, args.within, today)
+    if args.output:
+        # For a spreadsheet on any system: UTF-8 with a byte order mark, as the exports.
+        Path(args.output).write_bytes(("\ufeff" + text).encode("utf-8"))
+        print(f"Wrote {args.output}")
     else:
-        print(format_text(items, args.within, today))
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
     if problems.errors:
         print(f"note: {len(problems.errors)} error(s) in the catalogue leave some products out; "
               "run: ocop check", file=sys.stderr)
@@ -119,6 +122,9 @@ def _add_staff_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     exp.add_argument("--include-expired", action="store_true",
                      help="also list certificates that have already ended")
     exp.add_argument("--format", choices=("text", "csv"), default="text")
+    exp.add_argument("--output", metavar="FILE",
+                     help="write the report to FILE (UTF-8 with a byte order mark, which "
+                          "Excel reads on every system) instead of the screen")
     exp.set_defaults(func=cmd_report)
 
 
@@ -141,7 +147,17 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def utf8_output() -> None:
+    """Vietnamese text on the screen or in a redirected file is UTF-8 on every system
+    (Windows would write a redirected stream in its ANSI code page, cp1252 …)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    utf8_output()
     parser = argparse.ArgumentParser(prog="ocop", description=__doc__)
     parser.add_argument("-f", "--config", default="mkdocs.yml", help="the site's mkdocs.yml")
     sub = parser.add_subparsers(dest="command", required=True)

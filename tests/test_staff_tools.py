@@ -370,3 +370,31 @@ def test_committed_json_schemas_match_the_declared_records(tmp_path: Path):
 
     for path in write_schemas(tmp_path):
         assert path.read_bytes() == (SCHEMA_DIR / path.name).read_bytes(), path.name
+
+
+def test_report_to_a_file_is_utf8_with_a_byte_order_mark(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1803916800")
+    target = tmp_path / "het-han.csv"
+    status, out, _ = run(project, capsys, "report", "expiring", "--include-expired",
+                         "--format", "csv", "--output", str(target))
+    assert (status, out) == (0, f"Wrote {target}\n")
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfexpires,days_left,")
+    assert "Rượu thốt nốt".encode() in data and b"\r\n" in data
+
+
+def test_report_on_a_windows_code_page_stream_is_utf8(
+        project: Path, monkeypatch: pytest.MonkeyPatch):
+    """`ocop report > f.csv` on Windows: the redirected stream's encoding is cp1252."""
+    import io
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1803916800")
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="cp1252", newline="")
+    monkeypatch.setattr("sys.stdout", stream)
+    assert main(["-f", str(project / "mkdocs.yml"), "report", "expiring",
+                 "--include-expired", "--format", "csv"]) == 0
+    stream.flush()
+    assert "Rượu thốt nốt" in raw.getvalue().decode("utf-8")

@@ -73,7 +73,7 @@ def format_text(items: list[ExpiringCertificate], within_days: int, today: dt.da
 def format_csv(items: list[ExpiringCertificate]) -> str:
     """The same list as CSV (UTF-8), for a spreadsheet."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180, as the exports
     writer.writerow(["expires", "days_left", "product_id", "product", "producer_id", "producer",
                      "stars", "decision", "phone", "file"])
     for item in items:
