@@ -42,7 +42,8 @@ def fixed_build_date(epoch: str = FIXED_EPOCH) -> Iterator[None]:
 
 def copy_project(source: Path, dest: Path, symlinks: bool = False) -> Path:
     """A writable copy of a fixture project whose mkdocs.yml points at ``../../../theme``."""
-    shutil.copytree(source, dest, symlinks=symlinks)
+    # Never a cache a local run left in the fixture: each test starts cold.
+    shutil.copytree(source, dest, symlinks=symlinks, ignore=shutil.ignore_patterns(".cache"))
     config = dest / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("custom_dir: ../../../theme",

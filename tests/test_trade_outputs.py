@@ -39,8 +39,31 @@ def parse(data: bytes) -> icalendar.Calendar:
     return calendar
 
 
-def test_writers_are_registered():
+def test_every_writer_writes_exactly_the_files_it_reports(cat: Catalogue, tmp_path: Path):
+    """Each registered writer, run on the sample: it writes something, every path it
+    reports is a non-empty file, and nothing it does not report."""
+    from generator.media.library import MediaLibrary
+    from generator.plan import plan_pages
+    from generator.write import OutputContext
+
+    layout = SourceLayout.default(ROOT)
+    media = MediaLibrary(tmp_path / "cache", layout, jobs=1)
+    problems = Problems()
+    media.prepare(cat, problems)
+    assert problems.errors == []
+    site = tmp_path / "site"
+    context = OutputContext(catalogue=cat, site_dir=site, site_url=SITE,
+                            page_urls=tuple(spec.url for spec in plan_pages(cat)), media=media,
+                            cache_dir=tmp_path / "cache")
+    reported: set[str] = set()
+    for writer in WRITERS:
+        written = writer(context)
+        assert written, writer.__module__
+        for path in written:
+            assert (site / path).is_file() and (site / path).stat().st_size > 0, path
+        reported |= set(written)
     assert calendars.write in WRITERS and fair_feed.write in WRITERS
+    assert {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()} == reported
 
 
 def test_every_fair_has_a_calendar_that_imports(sample_site: Path, cat):
