@@ -160,6 +160,10 @@ class Urls:
     def fair_calendar(fair: Fair) -> str:
         return f"{Urls.fair(fair)}{fair.id}.ics"
 
+    # --- the site as a whole -------------------------------------------------------------
+    robots = "robots.txt"
+    sitemap = "sitemap.xml"
+
     # --- buyers and open data -----------------------------------------------------------
     #: Compact facet data behind the supplier filter (plain and gzip-compressed).
     suppliers_filter = "nha-cung-cap/bo-loc.json"

@@ -57,7 +57,12 @@ def organization(producer: Producer, url: str) -> dict[str, Any]:
     })
 
 
-def product(item: Product, url: str, image_urls: list[str], producer_url: str) -> dict[str, Any]:
+def product(item: Product, url: str, image_urls: list[str],
+            producer_url: str) -> dict[str, Any] | None:
+    """schema.org Product, for a product with a price: search engines refuse a Product
+    without an offer (or reviews, which the catalogue has not), so none is made then."""
+    if item.price is None:
+        return None
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -71,9 +76,7 @@ def product(item: Product, url: str, image_urls: list[str], producer_url: str) -
     }
     if item.status.certified:
         data["award"] = f"OCOP {item.ocop.stars} sao"
-    if item.price is not None:
-        data["offers"] = {"@type": "Offer", "price": str(item.price.amount),
-                          "priceCurrency": "VND"}
+    data["offers"] = {"@type": "Offer", "price": str(item.price.amount), "priceCurrency": "VND"}
     return _clean(data)
 
 

@@ -14,6 +14,7 @@ from . import (
     map_data,
     photos,
     product_feed,
+    robots,
     search_files,
     supplier_filter,
     vcards,
@@ -35,4 +36,5 @@ WRITERS: list[Writer] = [
     product_feed.write,
     verify_pages.write,
     supplier_filter.write,
+    robots.write,
 ]

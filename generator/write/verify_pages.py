@@ -47,10 +47,10 @@ def verify_page(product: Product, site_url: str, build_date: str) -> str:
         '<meta name="robots" content="noindex">\n'
         f'<link rel="canonical" href="{escape(site_url + Urls.product(product))}">\n'
         f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
-        "</head>\n<body>\n"
+        "</head>\n<body>\n<main>\n"
         f'<h1><a href="{escape(target)}">{name}</a></h1>\n'
         f"<p>{escape(status_sentence(product))} (Dữ liệu ngày {escape(build_date)}.)</p>\n"
-        "</body>\n</html>\n"
+        "</main>\n</body>\n</html>\n"
     )
 
 

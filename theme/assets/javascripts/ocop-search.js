@@ -187,7 +187,7 @@
 
   function initBox(root) {
     const form = root.querySelector("form");
-    const input = root.querySelector("input[type=search]");
+    const input = root.querySelector("input[role=combobox]");
     const panel = root.querySelector(".ocop-search__panel");
     const list = root.querySelector("[role=listbox]");
     const status = root.querySelector(".ocop-search__status");
