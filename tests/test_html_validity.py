@@ -47,7 +47,7 @@ def test_no_html_error_from_our_templates(sample_site: Path):
     pages = sorted(sample_site.rglob("*.html"))
     assert len(pages) > 100
     errors = vnu_errors(pages)
-    ours = [f"{Path(e['url']).relative_to(sample_site.as_uri().removeprefix('file:'))}:"
+    ours = [f"{Path(e['url'].removeprefix('file:')).relative_to(sample_site)}:"
             f"{e.get('lastLine')}: {e['message']}" for e in errors if not from_material(e)]
     assert ours == []
 

@@ -31,7 +31,9 @@ class CataloguePage(Page):
         title = escape(self.spec.title)
         self.markdown = ""
         self.meta = {"template": self.spec.template, "title": title,
-                     "description": escape(self.spec.description)}
+                     "description": escape(self.spec.description),
+                     # A catalogue page, not documentation: the content takes the width.
+                     "hide": ["navigation", "toc"]}
         # page.title labels the sidebar; <title> and the header use meta.title.
         self.title = escape(self.nav_title) if self.nav_title else title
 

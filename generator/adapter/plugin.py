@@ -24,6 +24,7 @@ from ..link.clock import build_date
 from ..media.library import MediaLibrary
 from ..pipeline import build_catalogue, check_pages
 from ..plan import plan_pages
+from ..plan.home import home
 from ..render import environment
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
 from ..source.preview import PreviewError
@@ -199,7 +200,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return context  # a worker renders this page, with the full context
         context["catalogue"] = self.catalogue
         context["media"] = self.media
+        if page.is_homepage:
+            context["home"] = home(self.catalogue)
+            context["ocop_catalogue_page"] = True
         if isinstance(page, CataloguePage):
+            context["ocop_catalogue_page"] = True
             context.update(environment.page_context(page.spec, _site_url(config), self.media))
             if page.file.src_uri not in self.nav_uris:
                 # Sidebar links are relative to the page's folder; pages outside the
@@ -213,6 +218,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                          files: Files) -> str:
         if page.is_homepage:
             page.meta.setdefault("template", "ocop/home.html")
+            page.meta.setdefault("hide", ["navigation", "toc"])
         if not isinstance(page, CataloguePage):
             for message in clean_page_meta(page.meta):
                 log.warning(f"{Path(config.docs_dir).name}/{page.file.src_uri}: {message}")

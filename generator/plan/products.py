@@ -44,7 +44,7 @@ def plan_product_listings(catalogue: Catalogue) -> list[PageSpec]:
                 "category", category.name, items,
                 lambda n, c=category: Urls.category(c, n),
                 f"Sản phẩm OCOP nhóm {category.name}.",
-                category=category,
+                category=category, group=group,
                 subgroups=[s for s in subgroups if catalogue.by_category.get(s.id)]
                 if category.parent is None else [],
             )

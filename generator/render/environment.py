@@ -15,6 +15,7 @@ from jinja2 import Environment, pass_context
 
 from .. import vietnamese
 from ..media.library import MediaLibrary
+from ..plan.breadcrumbs import breadcrumbs
 from ..plan.pages import PageSpec
 from ..plan.urls import Urls
 from ..source.certificates import LABELS as STATUS_LABELS
@@ -42,7 +43,8 @@ def _root_filter(context: Any, path: str) -> str:
     Unlike MkDocs' ``url`` filter the result depends only on the page's depth,
     which lets rendered cards be reused across pages.
     """
-    return f"{context['base_url']}/{path}"
+    # base_url is '.' or '../..' — or '/' on the 404 page, which any URL may show.
+    return f"{context['base_url'].rstrip('/')}/{path}"
 
 
 def _memo_put(memo: dict[Any, Any]) -> Any:
@@ -51,6 +53,36 @@ def _memo_put(memo: dict[Any, Any]) -> Any:
         return value
 
     return put
+
+
+@dataclass(frozen=True)
+class Section:
+    """One entry of the sections bar or of the catalogue's menu."""
+
+    title: str
+    url: str
+    current: bool
+    #: The pages of a section (its entries in mkdocs.yml's nav), for the menu.
+    children: tuple[Section, ...] = ()
+
+
+def sections(nav: Any, page_url: str) -> list[Section]:
+    """The top entries of the site's navigation (MkDocs' nav: items with ``title``,
+    ``url`` and ``children``), each linking to its first page; the one ``page_url``
+    belongs to (by its first folder) is marked current."""
+    head = page_url.split("/", 1)[0]
+    out = []
+    for item in nav or ():
+        pages = [p for p in (item.children or ()) or [item] if getattr(p, "url", None) is not None]
+        if not pages:
+            continue
+        urls = [p.url for p in pages]
+        heads = {url.split("/", 1)[0] for url in urls}
+        current = page_url in urls or (bool(head) and head in heads)
+        children = tuple(Section(p.title, p.url, p.url == page_url) for p in pages
+                         ) if item.children else ()
+        out.append(Section(item.title, urls[0], current, children))
+    return out
 
 
 def autoescape(template_name: str | None) -> bool:
@@ -80,6 +112,7 @@ def configure(env: Environment, options: SiteOptions) -> dict[Any, Any]:
         "ocop_producer_types": PRODUCER_TYPE_LABELS,
         "ocop_notice": options.notice,
         "ocop_trade": TradeHelpers,
+        "ocop_sections": sections,
         "ocop_data_licence": {"name": options.data_licence, "url": options.data_licence_url},
     })
     return memo
@@ -90,6 +123,7 @@ def page_context(spec: PageSpec, site_url: str, media: MediaLibrary) -> dict[str
     its records, its JSON-LD and its social card (``site_url`` ends with '/')."""
     return {
         **spec.context,
+        "breadcrumbs": breadcrumbs(spec),
         "jsonld": jsonld.script(jsonld.page_data(spec, site_url, media)),
         "social": social_card(spec, site_url, media),
     }

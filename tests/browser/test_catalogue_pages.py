@@ -9,7 +9,7 @@ from conftest import ROOT
 
 def test_home_links_to_a_product_with_its_badge(page, site_url):
     page.goto(site_url)
-    page.get_by_role("link", name=re.compile("OCOP 5 sao")).first.click()
+    page.get_by_role("link", name=re.compile("Xem tất cả sản phẩm 5 sao")).click()
     page.wait_for_url(re.compile(r"/sao/5/$"))
     cards = page.locator(".ocop-card")
     assert cards.count() == 5
