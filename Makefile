@@ -53,3 +53,9 @@ bench-images: $(STAMP)
 .PHONY: bench-search
 bench-search: $(STAMP)
 	$(BIN)/python tools/bench_search.py
+
+## Lighthouse (mobile) on the sample site's home, a product, the finder and the map:
+## median of three runs a page, printed as a table. Needs Node and Chromium.
+.PHONY: bench-web
+bench-web: $(STAMP)
+	$(BIN)/python tools/bench_web.py

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..link.catalogue import STAR_LEVELS, Catalogue
 from ..source.certificates import LABELS as STATUS_LABELS
-from ..source.records import PRODUCER_TYPE_LABELS
+from ..source.records import PRODUCER_TYPE_LABELS, Product
 from ..vietnamese import slugify, sorted_vi
 from .pages import PageSpec
 from .urls import Urls
@@ -61,6 +61,11 @@ class Finder:
     sorts: tuple[tuple[str, str], ...]
     default_statuses: tuple[str, ...]
     page_size: int
+    #: The first page of the default view, rendered in the page (no layout shift,
+    #: no request for it), and its documents' numbers (their name rank), by which
+    #: the script recognises it.
+    first_page: tuple[Product, ...] = ()
+    first_page_docs: str = ""
 
 
 def price_label(low: int, high: int | None) -> str:
@@ -102,7 +107,11 @@ def build_finder(catalogue: Catalogue) -> Finder:
     def in_range(amount: int, low: int, high: int | None) -> bool:
         return amount >= low and (high is None or amount <= high)
 
+    rank = {p.id: i for i, p in enumerate(products)}
+    first_page = tuple(shown[:FINDER_PAGE_SIZE])
     return Finder(
+        first_page=first_page,
+        first_page_docs=",".join(str(rank[p.id]) for p in first_page),
         total=len(shown),
         stars=tuple(Option(str(s), f"{s} sao", stars.get(s, 0)) for s in reversed(STAR_LEVELS)),
         groups=tuple(

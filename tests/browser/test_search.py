@@ -237,6 +237,28 @@ def test_finder_default_view_is_certified_products_in_name_order(page, site_url,
     assert page.locator("[data-pager] a", has_text="2").count() == 1
 
 
+def test_finder_keeps_the_first_page_it_came_with(page, site_url, catalogue):
+    """The default view arrives rendered; the script must not rebuild it (layout shift)."""
+    page.add_init_script("""
+        window.__rebuilt = 0;
+        document.addEventListener("DOMContentLoaded", () => {
+          const list = document.querySelector("[data-results]");
+          window.__served = list.children.length;
+          new MutationObserver(() => { window.__rebuilt += 1; })
+            .observe(list, { childList: true });
+        });
+    """)
+    open_finder(page, site_url)
+    assert page.evaluate("window.__served") == 24
+    assert page.evaluate("window.__rebuilt") == 0
+    assert finder_names(page) == expected(catalogue)[:24]
+    assert page.locator(".ocop-finder__filters").evaluate("d => d.open")  # side column
+    page.fill("#ocop-finder-q", "gao")
+    page.wait_for_function("window.__rebuilt > 0")
+    wait_finder(page)
+    assert sorted(finder_names(page)) == sorted(expected(catalogue, "gao"))
+
+
 def test_finder_filters_combine_with_counts_and_url_state(page, site_url, catalogue):
     open_finder(page, site_url)
     page.check("input[name=sao][value='4']")

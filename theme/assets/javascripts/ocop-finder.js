@@ -386,10 +386,13 @@
     const pages = Math.max(1, Math.ceil(matched.length / PAGE_SIZE));
     const page = Math.min(s.page, pages);
     const shown = matched.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-    const recs = await S.records(shown);
+    // The page came with these results already shown: keep them (nothing moves).
+    const kept = list.dataset.prerendered === shown.join(",");
+    delete list.dataset.prerendered;
+    const recs = kept ? null : await S.records(shown);
     if (mine !== serial) return;
     renderCounts(counts, prov, s);
-    list.replaceChildren(...recs.map(card));
+    if (!kept) list.replaceChildren(...recs.map(card));
     countLine.textContent = matched.length
       ? T.thousands(matched.length) + " sản phẩm" +
         (pages > 1 ? " · trang " + page + "/" + pages : "")
@@ -451,8 +454,10 @@
     update().catch(failed);
   });
 
-  // Phones: results first, filters folded away until asked for.
-  if (window.matchMedia("(max-width: 44.9375em)").matches) filters.open = false;
+  // The filters arrive folded so that nothing moves on phones and tablets,
+  // where they sit above the results; a wide screen shows them as a side
+  // column, where opening them pushes nothing.
+  if (window.matchMedia("(min-width: 60em)").matches) filters.open = true;
   toForm(state);
   update().catch(failed);
 })();
