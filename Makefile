@@ -59,3 +59,8 @@ bench-search: $(STAMP)
 .PHONY: bench-web
 bench-web: $(STAMP)
 	$(BIN)/python tools/bench_web.py
+
+## The README's screenshots (docs/screenshots/): main page kinds at 360 and 1280 px.
+.PHONY: screenshots
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py
