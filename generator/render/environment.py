@@ -18,6 +18,7 @@ from ..media.library import MediaLibrary
 from ..plan.breadcrumbs import breadcrumbs
 from ..plan.pages import PageSpec
 from ..plan.urls import Urls
+from ..source.certificates import CARD_LABELS as STATUS_CARD_LABELS
 from ..source.certificates import LABELS as STATUS_LABELS
 from ..source.records import PRODUCER_TYPE_LABELS
 from . import jsonld
@@ -109,6 +110,7 @@ def configure(env: Environment, options: SiteOptions) -> dict[Any, Any]:
         "ocop_memo_put": _memo_put(memo),
         "ocop_urls": Urls,
         "ocop_status_labels": STATUS_LABELS,
+        "ocop_status_card_labels": STATUS_CARD_LABELS,
         "ocop_producer_types": PRODUCER_TYPE_LABELS,
         "ocop_notice": options.notice,
         "ocop_trade": TradeHelpers,

@@ -20,6 +20,9 @@ LABELS: dict[str, str] = {
     "expired": "Đã hết hạn",
     "revoked": "Đã thu hồi",
 }
+#: The badge of a product card, where "OCOP đã hết hạn" would not fit a phone's
+#: two-column grid: "OCOP hết hạn", "OCOP thu hồi". Only statuses without stars.
+CARD_LABELS: dict[str, str] = {"expired": "hết hạn", "revoked": "thu hồi"}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

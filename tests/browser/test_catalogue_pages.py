@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import ROOT
 
 
@@ -84,3 +85,33 @@ def test_no_page_is_wider_than_a_phone(phone, site_url, sample_site):
         if width > 360:
             too_wide.append((path, width))
     assert too_wide == []
+
+
+BADGE_LAYOUT = """() => [...document.querySelectorAll('.ocop-badge')].map(b => {
+  const r = b.getBoundingClientRect(), box = b.closest('.ocop-card, .md-content');
+  const lineHeight = parseFloat(getComputedStyle(b).lineHeight);
+  return {text: b.textContent.trim(), lines: Math.round(b.clientHeight / lineHeight),
+          overflow: Math.round(r.right - box.getBoundingClientRect().right)};
+})"""
+
+
+@pytest.mark.parametrize("width", [320, 360, 1280])
+def test_every_badge_is_one_line_inside_its_card(browser, site_url, width):
+    """Stars, "OCOP" and a lapsed certificate's words fit the narrowest card."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="vi-VN")
+    page = context.new_page()
+    seen: set[str] = set()
+    # Every product card of the sample site (san-pham/ lists them all, on two pages),
+    # the finder's cards drawn by its script, and a product's own badge.
+    for path in ("san-pham/", "san-pham/trang-2/", "tim-kiem/?tt=tat-ca",
+                 "san-pham/duong-thot-not-nguyen-chat-o-lam/"):
+        page.goto(site_url + path)
+        if path.startswith("tim-kiem"):
+            page.wait_for_selector("[data-ocop-finder][data-state=ready]:not([aria-busy])")
+        for badge in page.evaluate(BADGE_LAYOUT):
+            seen.add(badge["text"])
+            assert (badge["lines"], badge["overflow"] <= 0) == (1, True), (path, badge)
+    context.close()
+    # Not vacuous: every kind of badge was measured.
+    assert {"OCOP ★★★★★ 5 sao", "OCOP ★★★ 3 sao", "OCOP hết hạn", "OCOP thu hồi",
+            "★★★★ OCOP 4 sao"} <= seen

@@ -15,7 +15,10 @@ def test_where_to_buy_reaches_the_point_of_sale_and_back(page, site_url):
     page.wait_for_url(re.compile(r"/diem-ban/cua-hang-dac-san-sen-vang-chau-doc/$"))
     assert page.locator("h1").inner_text() == "Cửa hàng Đặc sản Sen Vàng Châu Đốc"
     card = page.locator(".ocop-card").filter(has_text=product_name)
-    assert card.locator(".ocop-badge").inner_text().endswith("OCOP 5 sao")
+    # Seen: OCOP and five stars; heard (the stars are hidden from it): "OCOP 5 sao".
+    badge = card.locator(".ocop-badge")
+    assert badge.evaluate("b => b.textContent") == "OCOP ★★★★★ 5 sao"
+    assert badge.evaluate("b => b.querySelector('[aria-hidden]').textContent") == "★★★★★"
     card.locator("a.ocop-card__link").click()
     page.wait_for_url(re.compile(r"/san-pham/mam-ca-linh-chau-doc/$"))
     assert page.locator("h1").inner_text() == product_name

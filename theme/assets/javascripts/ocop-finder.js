@@ -287,7 +287,7 @@
     a.href = S.href(rec);
     a.append(S.thumb(rec, "ocop-card__img"), T.el("span", "ocop-card__name", rec.title));
     li.append(a);
-    const b = S.badge(rec);
+    const b = S.badge(rec, true);
     if (b) li.append(b);
     li.append(T.el("span", "ocop-card__meta", rec.sub + " · " + rec.place));
     if (rec.price >= 0) {

@@ -145,22 +145,25 @@
   const STATUS_LABELS = {
     v: "còn hiệu lực", e: "sắp hết hạn", x: "đã hết hạn", r: "đã thu hồi",
   };
+  // As generator/source/certificates.py CARD_LABELS: a card's badge is narrow.
+  const CARD_LABELS = { x: "hết hạn", r: "thu hồi" };
   const KIND_LABELS = {
     p: "Sản phẩm", c: "Chủ thể OCOP", s: "Điểm bán", f: "Hội chợ", l: "Danh mục", g: "Trang",
   };
 
   /** The star badge of a product record (as partials/ocop/macros.html badge()). */
-  function badge(rec) {
+  function badge(rec, compact) {
     const certified = rec.status === "v" || rec.status === "e";
-    if (certified) {
-      const b = el("span", "ocop-badge ocop-badge--" + rec.stars);
-      const stars = el("span", "ocop-badge__stars", "★".repeat(rec.stars));
-      stars.setAttribute("aria-hidden", "true");
-      b.append(stars, " OCOP " + rec.stars + " sao");
-      return b;
+    if (!certified) {
+      return el("span", "ocop-badge ocop-badge--inactive",
+        compact ? "OCOP " + CARD_LABELS[rec.status] : "Chứng nhận OCOP " + STATUS_LABELS[rec.status]);
     }
-    return el("span", "ocop-badge ocop-badge--inactive",
-      "Chứng nhận OCOP " + STATUS_LABELS[rec.status]);
+    const b = el("span", "ocop-badge ocop-badge--" + rec.stars);
+    const stars = el("span", "ocop-badge__stars", "★".repeat(rec.stars));
+    stars.setAttribute("aria-hidden", "true");
+    if (compact) b.append("OCOP ", stars, el("span", "ocop-sr-only", " " + rec.stars + " sao"));
+    else b.append(stars, " OCOP " + rec.stars + " sao");
+    return b;
   }
 
   function href(rec) {
