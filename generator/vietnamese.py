@@ -48,6 +48,24 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
+#: The five Vietnamese tone marks, as combining characters (NFD).
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def name_key(text: str) -> str:
+    """How a person compares two spellings of a name: 'Khánh Hoà' = 'khánh  hòa'.
+
+    Case, spacing, Unicode form (NFC/NFD) and the old or new place of the tone
+    mark (hoà/hòa, thuý/thúy) do not count; letters and tones do ('Sơn Hà' ≠
+    'Sơn Hạ'), unlike ``fold``.
+    """
+    words = []
+    for word in unicodedata.normalize("NFD", text).casefold().split():
+        tones = "".join(sorted(c for c in word if c in _TONES))
+        words.append("".join(c for c in word if c not in _TONES) + tones)
+    return unicodedata.normalize("NFC", " ".join(words))
+
+
 @lru_cache(maxsize=1)
 def _collator() -> icu.Collator:
     return icu.Collator.createInstance(icu.Locale("vi_VN"))

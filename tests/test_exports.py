@@ -311,3 +311,25 @@ def test_output_paths_cannot_leave_the_site(tmp_path):
     for bad in ("../x", "/etc/x", "a/../b", "a\\b/c", "c:/x", "a//b"):
         with pytest.raises(ValueError, match="output path leaves the site folder"):
             write_bytes(context, bad, b"")
+
+
+def test_addresses_carry_the_official_codes(sample_site):
+    """Codes as the official list gives them (read here from the package's other file)."""
+    import json as json_module
+
+    from generator.source.admin_units import data_file
+
+    flat = json_module.loads((data_file().parent / "flat-divisions.json").read_text("utf-8"))
+    # That file writes "Tỉnh An Giang", "Thành phố Cần Thơ"; addresses say "An Giang".
+    codes = {(w["province_name"].removeprefix("Tỉnh ").removeprefix("Thành phố "), w["name"]):
+             w["code"] for w in flat}
+    producers = load_json(sample_site, "producers.json")["items"]
+    for item in producers:
+        a = item["address"]
+        assert a["commune_code"] == codes[(a["province"], a["commune"])], item["id"]
+    assert {i["address"]["province_code"] for i in producers} == {91}  # An Giang
+    products = load_json(sample_site, "products.json")["items"]
+    by_producer = {i["id"]: i["address"]["commune_code"] for i in producers}
+    assert all(p["commune_code"] == by_producer[p["producer"]["id"]] for p in products)
+    _, rows = read_csv(sample_site / "du-lieu" / "producers.csv")
+    assert {r["id"]: int(r["commune_code"]) for r in rows} == by_producer

@@ -88,23 +88,42 @@ def test_provinces_in_vietnamese_order_with_their_communes(tmp_path):
         1 for p in cat.points_of_sale.values() if p.address is not None)
 
 
-def test_province_spelled_two_ways(write_catalogue):
+def _second_producer(commune: str, province: str) -> dict[str, str | bytes]:
     other = PRODUCER.replace("Hợp tác xã Thử", "Cơ sở Khác").replace(
-        "Xã Ô Lâm", "Xã Tri Tôn").replace("province: An Giang", "province: An giang")
-    root = catalogue(write_catalogue, extra={
-        "products/htx-khac/producer.yaml": other,
-        "products/htx-khac/mam.yaml": PRODUCT.replace("Đường thốt nốt", "Mắm cá linh"),
-        "products/htx-khac/photo.png": png(),
-    })
+        "Xã Ô Lâm", commune).replace("province: An Giang", f"province: {province}")
+    return {"products/htx-khac/producer.yaml": other,
+            "products/htx-khac/mam.yaml": PRODUCT.replace("Đường thốt nốt", "Mắm cá linh"),
+            "products/htx-khac/photo.png": png()}
+
+
+def test_official_province_spelled_two_ways_is_one_province(write_catalogue):
+    root = catalogue(write_catalogue, extra=_second_producer("Xã Tri Tôn", "an giang"))
+    assert problems_of(root) == []
+    assert [p.name for p in load(root).provinces.values()] == ["An Giang"]
+
+
+def test_unofficial_province_spelled_two_ways(write_catalogue):
+    producer = PRODUCER.replace("province: An Giang", "province: Tỉnh Thử")
+    root = catalogue(write_catalogue, producer=producer,
+                     extra=_second_producer("Xã Tri Tôn", "tỉnh thử"))
+    not_official = ("is not a province or city since 1/7/2025 (vietnam-provinces "
+                    "2025.10.1)")
     assert problems_of(root) == [
-        "products/htx-thu/producer.yaml:5:13: address.province: 'An Giang' and 'An giang' "
-        "differ only in accents or case; spell the province one way"]
+        f"products/htx-khac/producer.yaml:5:13: address.province: warning: 'tỉnh thử' "
+        f"{not_official}",
+        "products/htx-thu/producer.yaml:5:13: address.province: 'Tỉnh Thử' and 'tỉnh thử' "
+        "differ only in accents or case; spell the province one way",
+        f"products/htx-thu/producer.yaml:5:13: address.province: warning: 'Tỉnh Thử' "
+        f"{not_official}"]
 
 
 def test_commune_without_letters(write_catalogue):
     root = catalogue(write_catalogue, producer=PRODUCER.replace("Xã Ô Lâm", '"—"'))
-    assert problems_of(root) == ["products/htx-thu/producer.yaml:4:12: address.commune: '—' "
-                                 "has no letters or digits; write the name in full"]
+    assert problems_of(root) == [
+        "products/htx-thu/producer.yaml:4:12: address.commune: '—' has no letters or digits; "
+        "write the name in full",
+        "products/htx-thu/producer.yaml:4:12: address.commune: warning: '—' is not a commune, "
+        "ward or special zone of An Giang in the official list (vietnam-provinces 2025.10.1)"]
 
 
 @pytest.mark.parametrize(("files", "expected"), [
@@ -244,11 +263,11 @@ def test_every_index_page_stays_under_the_bound(national):
                    "ban-do/tinh/"):
         assert any(url.startswith(prefix) for url in pages), prefix
     assert any("/trang-" in url for url in pages if url.startswith("ban-do/tinh/"))
-    # The places index names provinces, never communes (about 300 of them here).
+    # The places index names provinces, never communes (about 240 of them here).
     index = _targets("dia-phuong/", pages["dia-phuong/"])
     assert {f"dia-phuong/tinh/{slug}/" for slug in cat.provinces} <= index
     assert not index & {f"dia-phuong/{slug}/" for slug in cat.places}
-    assert len(cat.places) > 250
+    assert len(cat.places) > 200
     # One page of a list never holds more lines than its page size.
     for url, html in pages.items():
         if url.startswith("ban-do/tinh/"):

@@ -285,3 +285,18 @@ def test_fold_tables_are_current():
     finally:
         sys.path.pop(0)
     assert fold_tables.main(["--check"]) == 0
+
+
+def test_official_accent_twins_are_two_places_and_son_ha_finds_both(tmp_path):
+    """Xã Sơn Hà and Xã Sơn Hạ (Quảng Ngãi): two pages, one folded query finds both."""
+    from test_corpus import lay_out
+
+    catalogue = _catalogue(lay_out(tmp_path / "project", ["place-accent-twins"]))
+    docs = catalogue_docs(catalogue, [Urls.place(p) for p in catalogue.places], lambda p: "",
+                          lambda p: "")
+    index = postings(docs)
+    both = ({n for n, _ in decode_postings(index["son"])}
+            & {n for n, _ in decode_postings(index["ha"])})
+    places = {docs[n].title: docs[n].url for n in both if docs[n].kind == "l"}
+    assert places == {"Xã Sơn Hà, Quảng Ngãi": "dia-phuong/xa-son-ha-quang-ngai-21289/",
+                      "Xã Sơn Hạ, Quảng Ngãi": "dia-phuong/xa-son-ha-quang-ngai-21292/"}

@@ -11,11 +11,13 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..source.admin_units import official_units
 from ..source.groups import Category, ProductGroups
 from ..source.load import LoadedRecords
 from ..source.problems import Problems
 from ..source.records import Fair, PointOfSale, Producer, Product
 from ..vietnamese import sorted_vi
+from .addresses import resolve_addresses
 from .checks import check_location, check_place_names, check_product, check_trade_records
 from .places import Place, Province, index_places
 from .references import References, link_fair, link_point_of_sale
@@ -91,6 +93,11 @@ def link(loaded: LoadedRecords, today: dt.date, problems: Problems) -> Catalogue
     for fair in fairs_by_date:
         link_fair(fair, refs, problems)
     check_trade_records(loaded, problems)
+    resolve_addresses(
+        [(r.address, r.source, "address") for r in loaded.producers.values()]
+        + [(r.address, r.source, "address") for r in loaded.points_of_sale.values()
+           if r.address is not None],
+        official_units(), problems)
 
     catalogue = Catalogue(
         build_date=today,

@@ -3,7 +3,8 @@
 * a product's group must be one of the official sub-groups; its dates must make
   sense on the build date; its score should match its stars (a warning);
 * coordinates must be in Vietnam (swapped lat/lon is the usual mistake);
-* two spellings of one commune or province must not collide on a slug;
+* two spellings of one commune or province must not collide on a slug (names
+  outside the official list; official communes are told apart by their code);
 * ids of points of sale and fairs: unique across the catalogue, not reserved
   for index pages, no repeats in their lists (see below).
 
@@ -105,20 +106,32 @@ def check_location(record: Producer | PointOfSale, problems: Problems) -> None:
 
 
 def check_place_names(producers: Iterable[Producer], problems: Problems) -> None:
-    """Place pages are named by slug; two spellings of one commune must not collide."""
+    """Place pages are named by slug; two spellings of one commune must not collide.
+
+    Official communes have distinct slugs by construction (``places.place_slug``);
+    a name not in the official list must not take the slug of another spelling.
+    """
+    producers = list(producers)
     seen: dict[str, tuple[str, str]] = {}
     provinces: dict[str, str] = {}
     for producer in producers:
+        if producer.address.official_commune is not None:
+            seen.setdefault(place_slug(producer.address), _written(producer))
+    for producer in producers:
         a = producer.address
-        slug = place_slug(a.commune, a.province)
-        key = (a.commune, a.province)
-        if slug in seen and seen[slug] != key:
+        slug = place_slug(a)
+        key = _written(producer)
+        if a.official_commune is None and slug in seen and seen[slug] != key:
             problems.error(producer.source.at("address.commune"), "address.commune",
                            f"'{a.commune}, {a.province}' and '{seen[slug][0]}, {seen[slug][1]}' "
                            "differ only in accents or case; spell the commune one way")
         seen.setdefault(slug, key)
         if seen[slug] == key:  # a clash above already names the spelling to fix
             _check_province(producer, provinces, problems)
+
+
+def _written(producer: Producer) -> tuple[str, str]:
+    return producer.address.commune, producer.address.province
 
 
 def _check_province(producer: Producer, provinces: dict[str, str], problems: Problems) -> None:

@@ -1,7 +1,11 @@
 """Places: the communes (and provinces) of the producers, named by slug.
 
 Commune pages are ``dia-phuong/<commune-province-slug>/`` and province pages
-``dia-phuong/tinh/<province-slug>/``; the linker checks that two spellings of one
+``dia-phuong/tinh/<province-slug>/``. A commune of the official list is one
+place under its official name; the eight pairs of official communes whose names
+differ only in accents (Xã Sơn Hà, Xã Sơn Hạ) have their official code in the
+slug, so both have a page and neither slug changes when the other gains a
+producer. For names not in the list, the linker checks that two spellings of one
 place cannot collide on a slug.
 """
 
@@ -11,12 +15,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..source.records import Producer, Product
+from ..source.records import Address, Producer, Product
 from ..vietnamese import slugify, sorted_vi
 
 
-def place_slug(commune: str, province: str) -> str:
-    return slugify(f"{commune} {province}")
+def place_slug(address: Address) -> str:
+    """'xa-o-lam-an-giang'; 'xa-son-ha-quang-ngai-21289' for a commune with a twin."""
+    slug = slugify(f"{address.commune} {address.province}")
+    official = address.official_commune
+    return f"{slug}-{official.code}" if official is not None and official.has_twin else slug
 
 
 def province_slug(province: str) -> str:
@@ -55,12 +62,10 @@ def index_places(products: Iterable[Product], producers: Iterable[Producer]
     """
     by_place: dict[str, list[Product]] = defaultdict(list)
     for product in products:
-        a = product.producer.address
-        by_place[place_slug(a.commune, a.province)].append(product)
+        by_place[place_slug(product.producer.address)].append(product)
     producers_by_place: dict[str, list[Producer]] = defaultdict(list)
     for producer in producers:
-        a = producer.address
-        producer.place_slug = place_slug(a.commune, a.province)
+        producer.place_slug = place_slug(producer.address)
         producers_by_place[producer.place_slug].append(producer)
     places = []
     for slug, members in producers_by_place.items():

@@ -19,7 +19,8 @@ from ..source.records import PRODUCER_TYPE_LABELS
 
 #: Version of the export shape. Minor: fields added (readers ignore unknown
 #: fields). Major: a field removed, renamed or changed in meaning.
-EXPORT_VERSION = "1.0"
+#: 1.1: official codes of the province and commune (``province_code``, ``commune_code``).
+EXPORT_VERSION = "1.1"
 
 KIND_LABELS = {
     "products": "Sản phẩm OCOP",
@@ -59,6 +60,11 @@ def _list(items: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 _TEXT = ["string", "null"]
+_CODE = ["integer", "null"]
+_PROVINCE_CODE = ("Mã tỉnh, thành phố theo danh mục đơn vị hành chính chính thức "
+                  "(từ 1/7/2025); null khi tên không có trong danh mục")
+_COMMUNE_CODE = ("Mã xã, phường, đặc khu theo danh mục chính thức; null khi tên không có "
+                 "trong danh mục")
 _DATE = {"format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _ID = {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$"}
 _URL = {"type": "string", "format": "uri"}
@@ -75,6 +81,8 @@ def export_schema(schema_url: str) -> dict[str, Any]:
             "street": _t(_TEXT, "Ấp, khóm, số nhà, đường"),
             "commune": _t("string", "Xã, phường hoặc đặc khu hiện nay"),
             "province": _t("string", "Tỉnh, thành phố"),
+            "commune_code": _t(_CODE, _COMMUNE_CODE, minimum=1),
+            "province_code": _t(_CODE, _PROVINCE_CODE, minimum=1),
             "district_before_2025": _t(_TEXT, "Huyện/thị xã cũ ghi trên giấy chứng nhận "
                                               "cấp trước 1/7/2025"),
         }, "Địa chỉ theo đơn vị hành chính từ 1/7/2025"),
@@ -103,6 +111,8 @@ def export_schema(schema_url: str) -> dict[str, Any]:
             }, "Chủ thể sản xuất"),
             "commune": _t("string", "Xã, phường của chủ thể"),
             "province": _t("string", "Tỉnh, thành phố của chủ thể"),
+            "commune_code": _t(_CODE, _COMMUNE_CODE, minimum=1),
+            "province_code": _t(_CODE, _PROVINCE_CODE, minimum=1),
             "ocop": _obj({
                 "stars": _t("integer", "Số sao được công nhận (3, 4 hoặc 5)",
                             minimum=1, maximum=5),
@@ -284,6 +294,8 @@ PRODUCT_COLUMNS: tuple[Column, ...] = (
     Column("producer", "Tên chủ thể", lambda i: i["producer"]["name"]),
     Column("commune", "Xã, phường", lambda i: i["commune"]),
     Column("province", "Tỉnh, thành phố", lambda i: i["province"]),
+    Column("commune_code", "Mã xã, phường (danh mục chính thức)", lambda i: i["commune_code"]),
+    Column("province_code", "Mã tỉnh, thành phố", lambda i: i["province_code"]),
     Column("stars", "Số sao", lambda i: i["ocop"]["stars"]),
     Column("score", "Điểm", lambda i: i["ocop"]["score"]),
     Column("decision", "Quyết định công nhận", lambda i: i["ocop"]["decision"]),
@@ -311,6 +323,9 @@ PRODUCER_COLUMNS: tuple[Column, ...] = (
     Column("street", "Ấp, khóm, số nhà", lambda i: i["address"]["street"]),
     Column("commune", "Xã, phường", lambda i: i["address"]["commune"]),
     Column("province", "Tỉnh, thành phố", lambda i: i["address"]["province"]),
+    Column("commune_code", "Mã xã, phường (danh mục chính thức)",
+           lambda i: i["address"]["commune_code"]),
+    Column("province_code", "Mã tỉnh, thành phố", lambda i: i["address"]["province_code"]),
     Column("district_before_2025", "Huyện cũ (trước 1/7/2025)",
            lambda i: i["address"]["district_before_2025"]),
     Column("lat", "Vĩ độ", lambda i: i["location"]["lat"] if i["location"] else None),

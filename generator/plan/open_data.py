@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..link.catalogue import Catalogue
+from ..source.admin_units import official_units
 from .data_contract import CSV_COLUMNS, EXPORT_VERSION, KIND_LABELS, Column, export_schema
 from .pages import PageSpec
 from .urls import CSV_FILES, EXPORT_FILES, Urls
@@ -115,7 +116,8 @@ def plan_open_data_page(catalogue: Catalogue) -> list[PageSpec]:
     return [PageSpec(
         url=Urls.open_data, template="ocop/open-data.html", title="Dữ liệu mở",
         kind="open-data",
-        context={"envelope": envelope, "exports": exports, "export_version": EXPORT_VERSION},
+        context={"envelope": envelope, "exports": exports, "export_version": EXPORT_VERSION,
+                 "admin_units": official_units().source},
         description="Tải dữ liệu sản phẩm, chủ thể, điểm bán, hội chợ OCOP (JSON, CSV), "
                     "bản tin Atom; mô tả các trường và giấy phép sử dụng.",
     )]

@@ -59,7 +59,7 @@ def points_of_sale_by_commune(points: Iterable[PointOfSale]) -> list[CommuneGrou
         if pos.address is None:
             slug = ONLINE_GROUP
         else:
-            slug = place_slug(pos.address.commune, pos.address.province)
+            slug = place_slug(pos.address)
             headings.setdefault(slug, (pos.address.commune, pos.address.province))
         by_commune[slug].append(pos)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from .admin_units import OfficialCommune, OfficialProvince
 from .certificates import CertificateStatus
 from .fields import Source, derived, spec
 from .groups import Category
@@ -47,6 +48,11 @@ class Address:
         "Huyện/thị xã cũ ghi trên giấy chứng nhận cấp trước 1/7/2025", default=None,
         example="Huyện Tri Tôn",
     )
+
+    #: The official units this address names (``link.addresses``); None when its
+    #: name is not in the official list (a warning says so).
+    official_province: OfficialProvince | None = derived()
+    official_commune: OfficialCommune | None = derived()
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from ..vietnamese import slugify
-from .vocabulary import AN_GIANG_PLACES, FAMILY, GIVEN, MIDDLE, NICK, PLACE_PARTS
+from ..source.admin_units import official_units
+from .vocabulary import AN_GIANG_PLACES, FAMILY, GIVEN, MIDDLE, NICK
 
 
 def short_place(place: str) -> str:
@@ -26,22 +26,18 @@ def unique(slug: str, taken: set[str]) -> str:
 
 
 def commune_names(rng: random.Random, province: str, count: int) -> list[str]:
-    names: list[str] = []
-    seen: set[str] = set()
-    if province == "An Giang":
-        for name in AN_GIANG_PLACES[:count]:
-            names.append(name)
-            seen.add(slugify(name))
-    while len(names) < count:
-        prefix = "Phường" if rng.random() < 0.15 else "Xã"
-        a, b = rng.sample(PLACE_PARTS, 2)
-        name = f"{prefix} {a} {b}"
-        taken = {slugify(short_place(n)) for n in names}
-        if slugify(short_place(name)) in taken or slugify(name) in seen:
-            continue
-        seen.add(slugify(name))
-        names.append(name)
-    return names
+    """``count`` official communes of ``province`` (all it has, if fewer).
+
+    From the official list, so that synthetic catalogues meet the real names,
+    accent twins included; An Giang's best-known places come first.
+    """
+    official = official_units().province(province)
+    if official is None:
+        raise ValueError(f"'{province}' is not in the official list of provinces")
+    names = [c.name for c in official.communes]
+    first = [n for n in AN_GIANG_PLACES if n in names] if province == "An Giang" else []
+    rest = [n for n in names if n not in first]
+    return (first + rng.sample(rest, min(len(rest), max(0, count - len(first)))))[:count]
 
 
 def person(rng: random.Random) -> str:

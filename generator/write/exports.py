@@ -57,7 +57,13 @@ def _address(a: Address | None) -> dict[str, Any] | None:
     if a is None:
         return None
     return {"street": a.street, "commune": a.commune, "province": a.province,
-            "district_before_2025": a.district_before_2025}
+            **_codes(a), "district_before_2025": a.district_before_2025}
+
+
+def _codes(a: Address) -> dict[str, int | None]:
+    """Official codes of the address's units (None when a name is not in the list)."""
+    return {"commune_code": a.official_commune.code if a.official_commune else None,
+            "province_code": a.official_province.code if a.official_province else None}
 
 
 def _location(loc: Location | None) -> dict[str, Any] | None:
@@ -87,6 +93,7 @@ def product_item(product: Product, ex: Exporter) -> dict[str, Any]:
                      "url": ex.url(Urls.producer(product.producer))},
         "commune": product.producer.address.commune,
         "province": product.producer.address.province,
+        **_codes(product.producer.address),
         "ocop": {
             "stars": r.stars, "score": r.score, "level": r.level, "decision": r.decision,
             "certificate": r.certificate, "issued": r.issued.isoformat(),

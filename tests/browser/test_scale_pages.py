@@ -33,7 +33,7 @@ def provinces_site(tmp_path_factory) -> Path:
     from generator.adapter.publish import build_site
 
     project = tmp_path_factory.mktemp("provinces") / "p"
-    synthesize(project, SynthOptions(products=120, producers=90, points_of_sale=30, fairs=6,
+    synthesize(project, SynthOptions(products=120, producers=90, points_of_sale=45, fairs=6,
                                      provinces=3, seed=11, today=TODAY))
     with fixed_build_date(), pytest.MonkeyPatch.context() as patch:
         patch.setattr(plan_maps, "MAP_PAGE_SIZE", 8)
