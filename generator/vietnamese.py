@@ -66,6 +66,12 @@ def name_key(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(words))
 
 
+def toc_slug(value: str, separator: str) -> str:
+    """Heading anchors of hand-written pages (Markdown's ``toc`` ``slugify`` option):
+    'Đọc thông báo lỗi' → 'doc-thong-bao-loi' (Markdown's own drops the đ)."""
+    return re.sub(r"[^a-z0-9]+", separator, fold(value)).strip(separator)
+
+
 @lru_cache(maxsize=1)
 def _collator() -> icu.Collator:
     return icu.Collator.createInstance(icu.Locale("vi_VN"))

@@ -337,3 +337,13 @@ def test_province_maps_draw_from_their_json(national):
     assert link is not None
     page = _targets(f"diem-ban/{pos.id}/", f'href="{link.group(1)}"').pop()
     assert f'id="diem-ban-{pos.id}"' in (site / page / "index.html").read_text("utf-8")
+
+
+def test_synthetic_project_has_the_repository_settings(tmp_path):
+    """Stylesheets, scripts and Markdown options of mkdocs.yml carry over, tags and all."""
+    from generator.synth.project import mkdocs_yml
+
+    text = mkdocs_yml(tmp_path, 10)
+    for line in ("- assets/stylesheets/ocop.css", "- assets/javascripts/ocop-menu.js",
+                 "slugify: !!python/name:generator.vietnamese.toc_slug", "primary: custom"):
+        assert line in text, line

@@ -13,14 +13,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 def mkdocs_yml(out: Path, products: int) -> str:
     """The project's mkdocs.yml: the repository's theme, assets, Markdown and nav."""
-    config: dict[str, object] = {}
-    source = REPO_ROOT / "mkdocs.yml"
-    try:
-        loaded = yaml.safe_load(source.read_text(encoding="utf-8"))
-        if isinstance(loaded, dict):
-            config = loaded
-    except (OSError, yaml.YAMLError):
-        config = {}
+    # The repository's own file: if it cannot be read, say so (a synthetic site
+    # without the theme's stylesheets would measure something else).
+    loaded = yaml.load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"), _Loader)
+    config: dict[str, object] = loaded if isinstance(loaded, dict) else {}
     theme = dict(config.get("theme") or {"name": "material", "language": "vi", "font": False})
     theme["custom_dir"] = str(REPO_ROOT / "theme")
     result: dict[str, object] = {
@@ -44,6 +40,19 @@ def mkdocs_yml(out: Path, products: int) -> str:
     return yaml.dump(result, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
 
 
+class _PythonName(str):
+    """A ``!!python/name:`` value of mkdocs.yml (a function MkDocs imports), kept as is."""
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that keeps ``!!python/name:`` tags as text instead of importing them."""
+
+
+_Loader.add_multi_constructor(
+    "tag:yaml.org,2002:python/name:",
+    lambda loader, suffix, node: _PythonName(suffix))
+
+
 class _Dumper(yaml.SafeDumper):
     """Safe YAML with multi-line strings as literal blocks (readable exclude_docs)."""
 
@@ -54,6 +63,9 @@ def _str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(
+    _PythonName,
+    lambda dumper, name: dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{name}", ""))
 
 
 def copy_pages(out: Path, config_text: str) -> None:

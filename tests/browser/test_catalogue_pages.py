@@ -115,3 +115,21 @@ def test_every_badge_is_one_line_inside_its_card(browser, site_url, width):
     # Not vacuous: every kind of badge was measured.
     assert {"OCOP ★★★★★ 5 sao", "OCOP ★★★ 3 sao", "OCOP hết hạn", "OCOP thu hồi",
             "★★★★ OCOP 4 sao"} <= seen
+
+
+def test_no_page_scrolls_sideways_at_320_px(browser, site_url, sample_site):
+    """WCAG 1.4.10 (reflow): every page of the sample site fits a 320 px screen."""
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="vi-VN")
+    page = context.new_page()
+    # The q/ pages only forward to the product page (checked there).
+    pages = sorted(p.parent.relative_to(sample_site).as_posix() + "/"
+                   for p in sample_site.rglob("index.html") if p.parts[-3:-2] != ("q",))
+    assert len(pages) > 100
+    wide = {}
+    for path in pages:
+        page.goto(site_url + path.removeprefix("./"), wait_until="domcontentloaded")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide[path] = width
+    context.close()
+    assert wide == {}
