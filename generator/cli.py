@@ -120,8 +120,9 @@ def _add_staff_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     exp.add_argument("--within", type=int, default=90, metavar="DAYS",
                      help="days from the build date (default 90)")
     exp.add_argument("--include-expired", action="store_true",
-                     help="also list certificates that have already ended")
-    exp.add_argument("--format", choices=("text", "csv"), default="text")
+                     help="also list products whose certificate ended and was not renewed")
+    exp.add_argument("--format", choices=("text", "csv"), default="text",
+                     help="text: earliest first; csv: by province and commune, for the office")
     exp.add_argument("--output", metavar="FILE",
                      help="write the report to FILE (UTF-8 with a byte order mark, which "
                           "Excel reads on every system) instead of the screen")

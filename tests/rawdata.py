@@ -33,32 +33,52 @@ class RawProduct:
     data: dict[str, Any]
 
     @property
+    def certificates(self) -> list[dict[str, Any]]:
+        """Every certificate as written, oldest first."""
+        return self.data["certificates"] if "certificates" in self.data else [self.data["ocop"]]
+
+    @property
+    def ocop(self) -> dict[str, Any]:
+        """The current certificate: the last one in force on the build date, else the last."""
+        in_force = [c for c in self.certificates if _status(c) in ("valid", "expiring")]
+        return (in_force or self.certificates)[-1]
+
+    @property
     def stars(self) -> int:
-        return int(self.data["ocop"]["stars"])
+        return int(self.ocop["stars"])
 
     @property
     def issued(self) -> dt.date:
-        return self.data["ocop"]["issued"]
+        return self.ocop["issued"]
 
     @property
     def expires(self) -> dt.date:
-        return self.data["ocop"].get("expires") or _months_later(self.issued, 36)
+        return _expires(self.ocop)
 
     @property
     def revoked(self) -> bool:
-        revoked = self.data["ocop"].get("revoked")
-        return bool(revoked) and revoked["date"] <= BUILD_DATE
+        return _status(self.ocop) == "revoked"
 
     @property
     def certified(self) -> bool:
-        return self.stars >= 3 and not self.revoked and self.expires >= BUILD_DATE
+        return self.status() in ("valid", "expiring")
 
     def status(self) -> str:
-        if self.revoked:
-            return "revoked"
-        if self.expires < BUILD_DATE or self.stars < 3:
-            return "expired"
-        return "expiring" if (self.expires - BUILD_DATE).days <= 90 else "valid"
+        return _status(self.ocop)
+
+
+def _expires(certificate: dict[str, Any]) -> dt.date:
+    return certificate.get("expires") or _months_later(certificate["issued"], 36)
+
+
+def _status(certificate: dict[str, Any]) -> str:
+    revoked = certificate.get("revoked")
+    if revoked and revoked["date"] <= BUILD_DATE:
+        return "revoked"
+    expires = _expires(certificate)
+    if expires < BUILD_DATE or int(certificate["stars"]) < 3:
+        return "expired"
+    return "expiring" if (expires - BUILD_DATE).days <= 90 else "valid"
 
 
 def _load(path: Path) -> dict[str, Any]:

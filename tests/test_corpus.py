@@ -37,7 +37,7 @@ BASE = CORPUS / "_base"
 #: Files of a case folder that describe the case rather than belong to the catalogue.
 META_FILES = frozenset({"expected.txt", "html.txt"})
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
-assert all(c.startswith(("yaml-", "path-", "content-", "place-")) for c in CASES), CASES
+assert all(c.startswith(("yaml-", "path-", "content-", "place-", "cert-")) for c in CASES), CASES
 HTML_CASES = [c for c in CASES if (CORPUS / c / "html.txt").exists()]
 PRODUCT = Path("products/htx-thu/duong.yaml")
 

@@ -9,6 +9,7 @@ import io
 import json
 import shutil
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 
 import jsonschema
@@ -62,6 +63,16 @@ def test_schema_rejects_a_broken_item(sample_site, schema):
                         "Additional properties are not allowed ('unexpected' was unexpected)"]
 
 
+def test_sample_has_certificate_histories():
+    """An upgrade (3 to 4 stars while the old one ran) and a renewal after a lapse."""
+    histories = {pid: [(c["stars"], c["issued"], rawdata._expires(c)) for c in p.certificates]
+                 for pid, p in rawdata.products().items() if len(p.certificates) > 1}
+    assert len(histories) >= 3
+    assert any(old[0] == 3 and new[0] == 4 and new[1] <= old[2]
+               for h in histories.values() for old, new in pairwise(h))
+    assert any(new[1] > old[2] for h in histories.values() for old, new in pairwise(h))
+
+
 def test_products_json_matches_yaml(sample_site):
     raw = rawdata.products()
     items = {i["id"]: i for i in load_json(sample_site, "products.json")["items"]}
@@ -77,6 +88,10 @@ def test_products_json_matches_yaml(sample_site):
         assert item["ocop"]["expires"] == product.expires.isoformat()
         assert item["ocop"]["status"] == product.status()
         assert item["ocop"]["certified"] == product.certified
+        # The history as written, oldest first; the current one marked and equal to ocop.
+        assert [(c["issued"], c["stars"], c["decision"]) for c in item["certificates"]] == [
+            (c["issued"].isoformat(), c["stars"], c["decision"]) for c in product.certificates]
+        assert [c for c in item["certificates"] if c["current"]] == [item["ocop"]]
         price = product.data.get("price")
         assert item["price"] == (None if price is None else {**price, "currency": "VND"})
         assert len(item["photos"]) == len(product.data["photos"])

@@ -21,7 +21,9 @@ def test_product_schema_lists_official_subgroups():
     enum = schema["properties"]["category"]["enum"]
     assert "thuc-pham-che-bien" in enum and "thuc-pham" not in enum
     assert schema["additionalProperties"] is False
-    assert schema["required"] == ["name", "category", "ocop", "photos"]
+    assert schema["required"] == ["name", "category", "photos"]
+    # One certificate or a history of them, never both, never neither.
+    assert schema["oneOf"] == [{"required": ["ocop"]}, {"required": ["certificates"]}]
 
 
 def _records(cls: type, seen: set[type]) -> None:

@@ -13,7 +13,7 @@ from conftest import ROOT
 
 from generator.cli import main
 from generator.render.sanitize import clean_page_meta, plain_text, title_text
-from generator.source.fields import schema_fields, type_hints, unwrap_optional
+from generator.source.fields import alternatives, schema_fields, type_hints, unwrap_optional
 from generator.source.problems import Position, Problems, github_annotations
 from generator.source.records import RECORD_KINDS
 from generator.source.yamlsafe import Mapping, Sequence, parse
@@ -90,7 +90,9 @@ def test_scaffold_lists_every_field_with_its_vietnamese_doc(kind: str):
         line = next(li for li in text.splitlines() if re.match(rf"(# )?{f.name}:", li))
         assert f.metadata["doc"] in line
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        assert line.startswith("# ") != required, line
+        # Of alternatives, the first is written out as the usual choice.
+        usual = any(group[0] == f.name for group in alternatives(cls).values())
+        assert line.startswith("# ") != (required or usual), line
         tp, _ = unwrap_optional(hints[f.name])
         if typing.get_origin(tp) is typing.Literal:
             assert "một trong: " + ", ".join(typing.get_args(tp)) in line
@@ -126,9 +128,9 @@ def test_new_producer_and_product_then_check_names_every_empty_field(
         "fill it in",
         "products/htx-moi/banh-moi.yaml:12:3: ocop.decision: required field has no value; "
         "fill it in",
-        "products/htx-moi/banh-moi.yaml:22:5: photos[0].file: required field has no value; "
+        "products/htx-moi/banh-moi.yaml:34:5: photos[0].file: required field has no value; "
         "fill it in",
-        "products/htx-moi/banh-moi.yaml:23:5: photos[0].alt: required field has no value; "
+        "products/htx-moi/banh-moi.yaml:35:5: photos[0].alt: required field has no value; "
         "fill it in",
         "products/htx-moi/producer.yaml:8:1: type: required field has no value; fill it in",
         "products/htx-moi/producer.yaml:10:3: address.commune: required field has no value; "
@@ -218,10 +220,45 @@ def test_report_expiring_csv_includes_expired_and_defuses_formulas(
                          "--format", "csv")
     assert status == 0
     rows = out.splitlines()
-    assert rows[0] == ("expires,days_left,product_id,product,producer_id,producer,stars,"
-                       "decision,phone,file")
-    assert [r.split(",")[2] for r in rows[1:]] == ["ruou-thot-not", "duong-thot-not"]
+    assert rows[0] == ("province,commune,expires,days_left,status,product_id,product,"
+                       "producer_id,producer,stars,decision,phone,file")
+    assert [r.split(",")[5] for r in rows[1:]] == ["ruou-thot-not", "duong-thot-not"]
     assert all(",'=1+2," in r for r in rows[1:])
+
+
+def test_report_counts_the_current_certificate_of_a_history(
+        project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Renewed in time: not listed. Ended with no renewal: listed, at the certificate
+    that ended, and the CSV goes commune by commune."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1803916800")  # 2027-03-01
+    folder = project / "products/htx-thot-not-mau"
+    (folder / "ruou-thot-not.yaml").write_text(
+        "name: Rượu thốt nốt\ncategory: do-uong-co-con\ncertificates:\n"
+        "  - {stars: 3, decision: 12/QĐ-UBND, issued: 2022-01-10}\n"
+        "  - {stars: 4, decision: 40/QĐ-UBND, issued: 2025-02-01}\n"
+        "photos:\n  - {file: ruou.png, alt: Chai rượu}\n", encoding="utf-8")
+    (project / "products/co-so-mam-mau/mam-ca-linh.yaml").write_text(
+        "name: Mắm cá linh Châu Đốc\ncategory: gia-vi\ncertificates:\n"
+        "  - {stars: 3, decision: 5/QĐ-UBND, issued: 2021-01-05}\n"
+        "  - stars: 4\n    decision: 1234/QĐ-UBND\n    issued: 2022-02-01\n"
+        "photos:\n  - {file: mam.png, alt: Hũ mắm}\n", encoding="utf-8")
+    status, out, _ = run(project, capsys, "report", "expiring", "--include-expired")
+    assert status == 0
+    assert out.splitlines() == [
+        "products/co-so-mam-mau/mam-ca-linh.yaml:7:13: certificates[1]: expired on 01/02/2025 "
+        "(758 days ago), not renewed: Mắm cá linh Châu Đốc — Cơ sở Mắm Mẫu "
+        "(4 stars, decision 1234/QĐ-UBND)",
+        "products/htx-thot-not-mau/duong-thot-not.yaml:10:11: ocop: expires on 12/05/2027 "
+        "(72 days): Đường thốt nốt nguyên chất — Hợp tác xã Thốt Nốt Mẫu <&\"Test\"> "
+        "(4 stars, decision 86/QĐ-UBND)",
+        "2 certificate(s) ending within 90 days of 01/03/2027",
+    ]
+    status, out, _ = run(project, capsys, "report", "expiring", "--include-expired",
+                         "--format", "csv")
+    assert [r.split(",")[:6] for r in out.splitlines()[1:]] == [
+        ["An Giang", "Phường Châu Đốc", "2025-02-01", "-758", "expired", "mam-ca-linh"],
+        ["An Giang", "Xã Ô Lâm", "2027-05-12", "72", "expiring", "duong-thot-not"],
+    ]
 
 
 # --- annotations ------------------------------------------------------------------
@@ -381,7 +418,7 @@ def test_report_to_a_file_is_utf8_with_a_byte_order_mark(
                          "--format", "csv", "--output", str(target))
     assert (status, out) == (0, f"Wrote {target}\n")
     data = target.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfexpires,days_left,")
+    assert data.startswith(b"\xef\xbb\xbfprovince,commune,expires,days_left,")
     assert "Rượu thốt nốt".encode() in data and b"\r\n" in data
 
 

@@ -29,13 +29,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 from ..source.certificates import EXPIRING_WITHIN_DAYS, certificate_status
 from ..source.fields import Source
 from ..source.groups import ProductGroups
 from ..source.load import LoadedRecords
 from ..source.problems import Problems
-from ..source.records import PointOfSale, Producer, Product
+from ..source.records import Certificate, PointOfSale, Producer, Product, Rating
 from ..vietnamese import slugify
 from .places import place_slug, province_slug
 
@@ -58,31 +59,67 @@ def check_product(product: Product, groups: ProductGroups, today: dt.date,
     else:
         product.subgroup = category
         product.group = groups.by_id[category.parent]
-    rating = product.ocop
+    certificates = _certificates(product, problems)
+    if not certificates:
+        return
+    history = []
+    for path, rating in certificates:
+        _check_rating(rating, path, src, today, problems)
+        history.append((path, rating, certificate_status(
+            rating.issued, rating.expires,
+            rating.revoked.date if rating.revoked else None, today)))
+    # The latest certificate in force is what the product may claim today; when none
+    # is, the newest says why (expired, revoked).
+    in_force = [i for i, (_, _, status) in enumerate(history) if status.certified]
+    current = in_force[-1] if in_force else len(history) - 1
+    product.ocop_path, product.ocop, product.status = history[current]
+    product.history = [
+        Certificate(rating, status, i == current,
+                    superseded=(i != current and i + 1 < len(history)
+                                and history[i + 1][1].issued <= status.expires))
+        for i, (_, rating, status) in enumerate(history)]
+    if product.status.code == "expiring":
+        problems.warning(src.at(f"{product.ocop_path}.issued"), product.ocop_path,
+                         f"certificate expires on {product.status.expires:%d/%m/%Y} "
+                         f"({product.status.days_left} days)",
+                         kind=f"certificates end within {EXPIRING_WITHIN_DAYS} days")
+
+
+def _certificates(product: Product, problems: Problems) -> list[tuple[str, Rating]]:
+    """(field path, certificate) of a product, oldest first; [] after an error.
+
+    The loader has made sure exactly one of ``ocop`` and ``certificates`` is given.
+    """
+    src = product.source
+    if product.ocop is not None:
+        return [("ocop", product.ocop)]
+    listed = [(f"certificates[{i}]", r) for i, r in enumerate(product.certificates)]
+    for (_, before), (path, after) in pairwise(listed):
+        if after.issued < before.issued:
+            problems.error(src.at(f"{path}.issued"), f"{path}.issued",
+                           f"issued {after.issued:%d/%m/%Y}, before the certificate above it "
+                           f"({before.issued:%d/%m/%Y}): list the certificates oldest first")
+            return []
+    return listed
+
+
+def _check_rating(rating: Rating, path: str, src: Source, today: dt.date,
+                  problems: Problems) -> None:
     if rating.expires and rating.expires <= rating.issued:
-        problems.error(src.at("ocop.expires"), "ocop.expires",
+        problems.error(src.at(f"{path}.expires"), f"{path}.expires",
                        "expiry date must be after the issue date")
     if rating.revoked and rating.revoked.date < rating.issued:
-        problems.error(src.at("ocop.revoked.date"), "ocop.revoked.date",
+        problems.error(src.at(f"{path}.revoked.date"), f"{path}.revoked.date",
                        "revocation date is before the issue date")
     if rating.issued > today:
-        problems.error(src.at("ocop.issued"), "ocop.issued",
+        problems.error(src.at(f"{path}.issued"), f"{path}.issued",
                        f"issue date {rating.issued:%d/%m/%Y} is after the build date")
     if rating.score is not None:
         expected = stars_for_score(rating.score)
         if expected != rating.stars:
-            problems.warning(src.at("ocop.score"), "ocop.score",
+            problems.warning(src.at(f"{path}.score"), f"{path}.score",
                              f"a score of {rating.score} gives {expected} stars, "
                              f"not {rating.stars}", kind="scores that give other stars")
-    product.status = certificate_status(
-        rating.issued, rating.expires,
-        rating.revoked.date if rating.revoked else None, today,
-    )
-    if product.status.code == "expiring":
-        problems.warning(src.at("ocop.issued"), "ocop",
-                         f"certificate expires on {product.status.expires:%d/%m/%Y} "
-                         f"({product.status.days_left} days)",
-                         kind=f"certificates end within {EXPIRING_WITHIN_DAYS} days")
 
 
 def stars_for_score(score: int) -> int:

@@ -19,7 +19,9 @@ from ..source.records import PRODUCER_TYPE_LABELS
 
 #: Version of the export shape. Minor: fields added (readers ignore unknown
 #: fields). Major: a field removed, renamed or changed in meaning.
-#: 1.1: official codes of the province and commune (``province_code``, ``commune_code``).
+#: 1.1: official codes of the province and commune (``province_code``, ``commune_code``);
+#: a product's certificate history (``certificates``, oldest first, each with ``current``);
+#: ``ocop`` stays, the current certificate, as in 1.0 (plus ``current``, always true).
 EXPORT_VERSION = "1.1"
 
 KIND_LABELS = {
@@ -97,6 +99,32 @@ def export_schema(schema_url: str) -> dict[str, Any]:
             "zalo": _t(_TEXT, "Số Zalo"),
         }, "Liên hệ"),
         "named": named,
+        "certificate": _obj({
+            "stars": _t("integer", "Số sao được công nhận (3, 4 hoặc 5)",
+                        minimum=1, maximum=5),
+            "score": _t(["integer", "null"], "Điểm đánh giá (0–100)", minimum=0,
+                        maximum=100),
+            "level": _t(_TEXT, "Cấp công nhận: district, province, central",
+                        enum=["district", "province", "central", None]),
+            "decision": _t("string", "Số quyết định công nhận"),
+            "certificate": _t(_TEXT, "Số giấy chứng nhận"),
+            "issued": _t("string", "Ngày cấp (YYYY-MM-DD)", **_DATE),
+            "expires": _t("string", "Ngày hết hạn (YYYY-MM-DD), ghi trên giấy hoặc "
+                                    "36 tháng từ ngày cấp", **_DATE),
+            "status": _t("string", "Tình trạng vào ngày dữ liệu (build_date): valid "
+                                   "(còn hiệu lực), expiring (hết hạn trong 90 ngày), "
+                                   "expired (hết hạn), revoked (đã thu hồi)",
+                         enum=["valid", "expiring", "expired", "revoked"]),
+            "certified": _t("boolean", "Đúng khi giấy chứng nhận này đang có hiệu lực "
+                                       "(valid hoặc expiring); với ocop: sản phẩm đang "
+                                       "được công nhận OCOP"),
+            "revoked": _obj({
+                "date": _t("string", "Ngày thu hồi", **_DATE),
+                "decision": _t(_TEXT, "Số quyết định thu hồi"),
+                "reason": _t(_TEXT, "Lý do thu hồi"),
+            }, "Thu hồi giấy chứng nhận, nếu có", nullable=True),
+            "current": _t("boolean", "Đúng với giấy chứng nhận hiện tại (trùng với ocop)"),
+        }, "Kết quả phân hạng và giấy chứng nhận OCOP"),
         "product": _obj({
             "id": _t("string", "Mã sản phẩm, không đổi (tên tệp dữ liệu)", pattern=_ID["pattern"]),
             "url": _t("string", "Trang sản phẩm", format="uri"),
@@ -113,30 +141,12 @@ def export_schema(schema_url: str) -> dict[str, Any]:
             "province": _t("string", "Tỉnh, thành phố của chủ thể"),
             "commune_code": _t(_CODE, _COMMUNE_CODE, minimum=1),
             "province_code": _t(_CODE, _PROVINCE_CODE, minimum=1),
-            "ocop": _obj({
-                "stars": _t("integer", "Số sao được công nhận (3, 4 hoặc 5)",
-                            minimum=1, maximum=5),
-                "score": _t(["integer", "null"], "Điểm đánh giá (0–100)", minimum=0,
-                            maximum=100),
-                "level": _t(_TEXT, "Cấp công nhận: district, province, central",
-                            enum=["district", "province", "central", None]),
-                "decision": _t("string", "Số quyết định công nhận"),
-                "certificate": _t(_TEXT, "Số giấy chứng nhận"),
-                "issued": _t("string", "Ngày cấp (YYYY-MM-DD)", **_DATE),
-                "expires": _t("string", "Ngày hết hạn (YYYY-MM-DD), ghi trên giấy hoặc "
-                                        "36 tháng từ ngày cấp", **_DATE),
-                "status": _t("string", "Tình trạng vào ngày dữ liệu (build_date): valid "
-                                       "(còn hiệu lực), expiring (hết hạn trong 90 ngày), "
-                                       "expired (hết hạn), revoked (đã thu hồi)",
-                             enum=["valid", "expiring", "expired", "revoked"]),
-                "certified": _t("boolean", "Đúng khi sản phẩm đang được công nhận OCOP "
-                                           "(valid hoặc expiring, từ 3 sao)"),
-                "revoked": _obj({
-                    "date": _t("string", "Ngày thu hồi", **_DATE),
-                    "decision": _t(_TEXT, "Số quyết định thu hồi"),
-                    "reason": _t(_TEXT, "Lý do thu hồi"),
-                }, "Thu hồi giấy chứng nhận, nếu có", nullable=True),
-            }, "Kết quả phân hạng và giấy chứng nhận OCOP"),
+            "ocop": _ref("certificate", "Giấy chứng nhận hiện tại: lần công nhận mới nhất "
+                                        "còn hiệu lực, nếu không có thì lần mới nhất"),
+            "certificates": _list(_ref("certificate", "Một lần công nhận"),
+                                  "Lịch sử công nhận, cũ trước mới sau (một mục khi sản "
+                                  "phẩm mới được công nhận một lần); mục hiện tại có "
+                                  "current = true và trùng với ocop"),
             "price": _obj({
                 "amount": _t("integer", "Giá bằng đồng", minimum=0),
                 "currency": _t("string", "Luôn là VND", const="VND"),
@@ -294,8 +304,6 @@ PRODUCT_COLUMNS: tuple[Column, ...] = (
     Column("producer", "Tên chủ thể", lambda i: i["producer"]["name"]),
     Column("commune", "Xã, phường", lambda i: i["commune"]),
     Column("province", "Tỉnh, thành phố", lambda i: i["province"]),
-    Column("commune_code", "Mã xã, phường (danh mục chính thức)", lambda i: i["commune_code"]),
-    Column("province_code", "Mã tỉnh, thành phố", lambda i: i["province_code"]),
     Column("stars", "Số sao", lambda i: i["ocop"]["stars"]),
     Column("score", "Điểm", lambda i: i["ocop"]["score"]),
     Column("decision", "Quyết định công nhận", lambda i: i["ocop"]["decision"]),
@@ -312,6 +320,12 @@ PRODUCT_COLUMNS: tuple[Column, ...] = (
     Column("points_of_sale", "Mã điểm bán (cách nhau bởi ;)",
            lambda i: _join(i["points_of_sale"])),
     Column("verify_url", "Đường dẫn kiểm tra chứng nhận", lambda i: i["verify_url"]),
+    # Added in 1.1, last so that readers by column position keep working.
+    Column("commune_code", "Mã xã, phường (danh mục chính thức)", lambda i: i["commune_code"]),
+    Column("province_code", "Mã tỉnh, thành phố", lambda i: i["province_code"]),
+    Column("history", "Các lần công nhận, cũ trước mới sau: ngày cấp và số sao "
+                      "(2021-06-15 3; 2024-06-20 4)",
+           lambda i: _join(f"{c['issued']} {c['stars']}" for c in i["certificates"])),
 )
 
 PRODUCER_COLUMNS: tuple[Column, ...] = (
@@ -323,9 +337,6 @@ PRODUCER_COLUMNS: tuple[Column, ...] = (
     Column("street", "Ấp, khóm, số nhà", lambda i: i["address"]["street"]),
     Column("commune", "Xã, phường", lambda i: i["address"]["commune"]),
     Column("province", "Tỉnh, thành phố", lambda i: i["address"]["province"]),
-    Column("commune_code", "Mã xã, phường (danh mục chính thức)",
-           lambda i: i["address"]["commune_code"]),
-    Column("province_code", "Mã tỉnh, thành phố", lambda i: i["address"]["province_code"]),
     Column("district_before_2025", "Huyện cũ (trước 1/7/2025)",
            lambda i: i["address"]["district_before_2025"]),
     Column("lat", "Vĩ độ", lambda i: i["location"]["lat"] if i["location"] else None),
@@ -346,6 +357,10 @@ PRODUCER_COLUMNS: tuple[Column, ...] = (
            lambda i: _join(i["stars"])),
     Column("products", "Mã sản phẩm (cách nhau bởi ;)", lambda i: _join(i["products"])),
     Column("vcard_url", "Danh thiếp vCard", lambda i: i["vcard_url"]),
+    # Added in 1.1, last so that readers by column position keep working.
+    Column("commune_code", "Mã xã, phường (danh mục chính thức)",
+           lambda i: i["address"]["commune_code"]),
+    Column("province_code", "Mã tỉnh, thành phố", lambda i: i["address"]["province_code"]),
 )
 
 CSV_COLUMNS: dict[str, tuple[Column, ...]] = {

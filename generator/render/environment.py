@@ -20,7 +20,7 @@ from ..plan.pages import PageSpec
 from ..plan.urls import Urls
 from ..source.certificates import CARD_LABELS as STATUS_CARD_LABELS
 from ..source.certificates import LABELS as STATUS_LABELS
-from ..source.records import PRODUCER_TYPE_LABELS
+from ..source.records import LEVEL_LABELS, PRODUCER_TYPE_LABELS
 from . import jsonld
 from .helpers import TradeHelpers
 from .sanitize import render_markdown, safe_url
@@ -112,6 +112,7 @@ def configure(env: Environment, options: SiteOptions) -> dict[Any, Any]:
         "ocop_status_labels": STATUS_LABELS,
         "ocop_status_card_labels": STATUS_CARD_LABELS,
         "ocop_producer_types": PRODUCER_TYPE_LABELS,
+        "ocop_level_labels": LEVEL_LABELS,
         "ocop_notice": options.notice,
         "ocop_trade": TradeHelpers,
         "ocop_sections": sections,

@@ -13,7 +13,16 @@ import re
 import typing
 from typing import Any, Literal
 
-from .fields import FORMATS, MISSING, Source, field_kind, field_map, file_name_problem, type_hints
+from .fields import (
+    FORMATS,
+    MISSING,
+    Source,
+    alternatives,
+    field_kind,
+    field_map,
+    file_name_problem,
+    type_hints,
+)
 from .problems import Problems
 from .yamlsafe import Mapping, Node, Scalar, Sequence
 
@@ -88,9 +97,30 @@ class _Converter:
                 else:
                     self.fail(node, path, "required field is missing")
                 ok = False
+        for group in alternatives(cls).values():
+            ok = self.one_of(group, node, name, given | values.keys(), empty) and ok
         if not ok:
             return _INVALID
         return cls(**values)
+
+    def one_of(self, group: list[str], node: Mapping, name: str, written: set[str],
+               empty: dict[str, Scalar]) -> bool:
+        """Exactly one field of ``group`` (alternatives such as ocop / certificates)."""
+        path = f"{name}.{group[0]}" if name else group[0]
+        others = " or ".join(f"'{key}'" for key in group[1:])
+        chosen = [key for key in group if key in written]
+        if len(chosen) > 1:
+            key_node = node.items[chosen[1]][0]
+            self.fail(key_node, f"{name}.{chosen[1]}" if name else chosen[1],
+                      f"give either '{chosen[0]}' or '{chosen[1]}', not both")
+            return False
+        if chosen:
+            return True
+        if group[0] in empty:
+            self.fail(empty[group[0]], path, "required field has no value; fill it in")
+        else:
+            self.fail(node, path, f"required field is missing (or give {others} instead)")
+        return False
 
     def value(self, tp: Any, f: dataclasses.Field[Any], node: Node, name: str) -> Any:
         kind, arg = field_kind(tp)

@@ -63,6 +63,15 @@ def file_name_problem(text: str) -> str | None:
     return None
 
 
+def alternatives(cls: type) -> dict[str, list[str]]:
+    """The ``one_of`` groups of ``cls``: group name -> field names, in declared order."""
+    groups: dict[str, list[str]] = {}
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("one_of"):
+            groups.setdefault(f.metadata["one_of"], []).append(f.name)
+    return groups
+
+
 def spec(
     doc: str,
     *,
@@ -74,9 +83,15 @@ def spec(
     min_items: int | None = None,
     min_length: int | None = 1,
     example: Any = None,
+    one_of: str | None = None,
 ) -> Any:
-    """Declare a field staff write, with its documentation and constraints."""
+    """Declare a field staff write, with its documentation and constraints.
+
+    Fields sharing a ``one_of`` name are alternatives: a record gives exactly one of
+    them (the first declared is the usual one, which the scaffold writes out).
+    """
     metadata = {
+        "one_of": one_of,
         "doc": doc,
         "minimum": minimum,
         "maximum": maximum,

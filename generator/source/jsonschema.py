@@ -13,7 +13,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal
 
-from .fields import FORMATS, MISSING, schema_fields, type_hints, unwrap_optional
+from .fields import FORMATS, MISSING, alternatives, schema_fields, type_hints, unwrap_optional
 
 
 def _json_type(tp: Any, f: dataclasses.Field[Any], defs: dict[str, Any]) -> dict[str, Any]:
@@ -80,6 +80,12 @@ def object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     }
     if required:
         out["required"] = required
+    choices = [[{"required": [name]} for name in names]
+               for names in alternatives(cls).values()]
+    if len(choices) == 1:
+        out["oneOf"] = choices[0]
+    elif choices:
+        out["allOf"] = [{"oneOf": c} for c in choices]
     return out
 
 

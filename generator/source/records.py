@@ -35,6 +35,12 @@ POINT_OF_SALE_KINDS: dict[str, str] = {
     "online": "Cửa hàng trực tuyến",
 }
 RecognitionLevel = Literal["district", "province", "central"]
+#: Vietnamese names of the recognition levels.
+LEVEL_LABELS: dict[str, str] = {
+    "district": "Cấp huyện",
+    "province": "Cấp tỉnh",
+    "central": "Cấp trung ương",
+}
 
 
 @dataclass
@@ -140,6 +146,18 @@ class Rating:
     revoked: Revocation | None = spec("Thu hồi (nếu có)", default=None)
 
 
+@dataclass(frozen=True)
+class Certificate:
+    """One certificate of a product's history, with its status on the build date."""
+
+    rating: Rating
+    status: CertificateStatus
+    #: The certificate the product's pages show (the latest valid one, else the newest).
+    current: bool
+    #: Not current, and the next certificate was issued while this one still ran.
+    superseded: bool
+
+
 @dataclass
 class Photo:
     """Một ảnh sản phẩm."""
@@ -168,14 +186,23 @@ class OnlineShop:
     url: str = spec("Địa chỉ gian hàng (https://…)", fmt="url")
 
 
-@dataclass
+# Keyword-only so the fields keep the order staff see in the scaffold and the guide,
+# the optional certificate fields before the required photos.
+@dataclass(kw_only=True)
 class Product:
     """Sản phẩm OCOP."""
 
     name: str = spec("Tên sản phẩm")
     category: str = spec("Mã phân nhóm sản phẩm OCOP (xem danh mục)", fmt="slug",
                          example="thuc-pham-che-bien")
-    ocop: Rating = spec("Kết quả phân hạng OCOP")
+    #: Staff write it for a product certified once; for one written with
+    #: ``certificates`` the linker sets it to the current certificate (what pages show).
+    ocop: Rating | None = spec(
+        "Kết quả phân hạng OCOP (một lần công nhận)", default=None, one_of="certificate")
+    certificates: list[Rating] = spec(
+        "Các lần công nhận OCOP khi sản phẩm được công nhận nhiều lần (công nhận lại, "
+        "nâng hạng), cũ trước mới sau", default_factory=list, min_items=1,
+        one_of="certificate")
     photos: list[Photo] = spec("Ảnh sản phẩm, ít nhất một", min_items=1)
     name_en: str | None = spec("Tên tiếng Anh", default=None)
     description: str | None = spec("Mô tả (Markdown)", default=None, fmt="markdown")
@@ -195,6 +222,11 @@ class Product:
     group: Category = derived()
     subgroup: Category = derived()
     status: CertificateStatus = derived()
+    #: Every certificate, oldest first, with its status on the build date (one for a
+    #: product written with ``ocop``).
+    history: list[Certificate] = derived(factory=list)
+    #: Field path of the current certificate, for messages: 'ocop', 'certificates[1]'.
+    ocop_path: str = derived("ocop")
     points_of_sale: list[PointOfSale] = derived(factory=list)
     fairs: list[Fair] = derived(factory=list)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from ..source.fields import FORMATS, schema_fields, type_hints, unwrap_optional
+from ..source.fields import FORMATS, alternatives, schema_fields, type_hints, unwrap_optional
 from ..source.layout import SourceLayout
 from ..source.records import RECORD_KINDS
 from ..source.walk import PRODUCER_FILE, reserved_id_problem
@@ -56,10 +56,10 @@ def _is_required(f: dataclasses.Field[Any]) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
-def _details(tp: Any, f: dataclasses.Field[Any], required: bool) -> str:
+def _details(tp: Any, f: dataclasses.Field[Any], requirement: str) -> str:
     """The field's documentation with what it accepts, in Vietnamese."""
     meta = f.metadata
-    parts = [meta["doc"].rstrip("."), "bắt buộc" if required else "không bắt buộc"]
+    parts = [meta["doc"].rstrip("."), requirement]
     tp, _ = unwrap_optional(tp)
     origin = typing.get_origin(tp)
     if origin is list:
@@ -96,12 +96,18 @@ def _lines(cls: type, indent: int, commented: bool, values: dict[str, str],
     """Lines for every schema field of ``cls`` (nested records included)."""
     hints = type_hints(cls)
     out: list[_Line] = []
+    # Of alternatives (one_of), the first is written out like a required field.
+    others = {name: group for group in alternatives(cls).values() for name in group}
     for f in schema_fields(cls):
         path = f"{prefix}{f.name}"
-        required = _is_required(f)
+        group = [name for name in others.get(f.name, []) if name != f.name]
+        required = _is_required(f) or (bool(group) and others[f.name][0] == f.name)
         off = commented or not required
         tp, _ = unwrap_optional(hints[f.name])
-        comment = _details(hints[f.name], f, required)
+        requirement = ("bắt buộc" if required else "không bắt buộc") if not group else (
+            f"bắt buộc, hoặc dùng {', '.join(group)}" if required
+            else f"dùng thay cho {', '.join(group)}")
+        comment = _details(hints[f.name], f, requirement)
         origin = typing.get_origin(tp)
         item = typing.get_args(tp)[0] if origin is list else None
         if dataclasses.is_dataclass(tp):

@@ -24,6 +24,7 @@ from ..plan.urls import EXPORT_FILES, Urls
 from ..source.records import (
     PRODUCER_TYPE_LABELS,
     Address,
+    Certificate,
     Contacts,
     Fair,
     Location,
@@ -74,8 +75,21 @@ def _contacts(c: Contacts) -> dict[str, Any]:
     return {"phone": c.phone, "email": c.email, "website": c.website, "zalo": c.zalo}
 
 
+def _certificate(c: Certificate) -> dict[str, Any]:
+    r, status = c.rating, c.status
+    return {
+        "stars": r.stars, "score": r.score, "level": r.level, "decision": r.decision,
+        "certificate": r.certificate, "issued": r.issued.isoformat(),
+        "expires": status.expires.isoformat(), "status": status.code,
+        "certified": status.certified,
+        "revoked": None if r.revoked is None else {
+            "date": r.revoked.date.isoformat(), "decision": r.revoked.decision,
+            "reason": r.revoked.reason},
+        "current": c.current,
+    }
+
+
 def product_item(product: Product, ex: Exporter) -> dict[str, Any]:
-    r = product.ocop
     photos = []
     for photo in product.photos:
         picture = ex.picture_url(photo)
@@ -94,15 +108,8 @@ def product_item(product: Product, ex: Exporter) -> dict[str, Any]:
         "commune": product.producer.address.commune,
         "province": product.producer.address.province,
         **_codes(product.producer.address),
-        "ocop": {
-            "stars": r.stars, "score": r.score, "level": r.level, "decision": r.decision,
-            "certificate": r.certificate, "issued": r.issued.isoformat(),
-            "expires": product.status.expires.isoformat(), "status": product.status.code,
-            "certified": product.status.certified,
-            "revoked": None if r.revoked is None else {
-                "date": r.revoked.date.isoformat(), "decision": r.revoked.decision,
-                "reason": r.revoked.reason},
-        },
+        "ocop": _certificate(next(c for c in product.history if c.current)),
+        "certificates": [_certificate(c) for c in product.history],
         "price": None if product.price is None else {
             "amount": product.price.amount, "currency": "VND", "unit": product.price.unit},
         "packaging": product.packaging,

@@ -1,7 +1,8 @@
 """Verification QR codes: a short stable URL per product and its printable QR code.
 
 ``q/<product-id>/`` is a tiny page that states the certificate status on the
-build date and forwards to the product page; ``q/<product-id>/qr.svg`` is the
+build date (and, for a product certified more than once, every earlier
+certificate) and forwards to the product page; ``q/<product-id>/qr.svg`` is the
 QR code of that URL. The URL only depends on the product id, so a printed label
 keeps working when pages move: only the forwarding page has to follow.
 """
@@ -35,6 +36,26 @@ def status_sentence(product: Product) -> str:
     return f"Giấy chứng nhận OCOP đã hết hạn từ {date_vi(s.expires)}."
 
 
+def history_items(product: Product) -> list[str]:
+    """One sentence per certificate, newest first; [] for a product certified once."""
+    if len(product.history) < 2:
+        return []
+    items = []
+    for c in reversed(product.history):
+        r = c.rating
+        line = f"{r.stars} sao, cấp ngày {date_vi(r.issued)}, quyết định {r.decision}: "
+        if r.revoked is not None:
+            line += f"đã thu hồi ngày {date_vi(r.revoked.date)}."
+        elif c.current:
+            line += "giấy chứng nhận hiện tại."
+        elif c.superseded:
+            line += "được thay bằng lần công nhận sau."
+        else:
+            line += f"hết hạn ngày {date_vi(c.status.expires)}."
+        items.append(line)
+    return items
+
+
 def verify_page(product: Product, site_url: str, build_date: str) -> str:
     """The forwarding page at the short URL (plain HTML: it must be tiny and instant)."""
     target = "../../" + Urls.product(product)
@@ -50,8 +71,17 @@ def verify_page(product: Product, site_url: str, build_date: str) -> str:
         "</head>\n<body>\n<main>\n"
         f'<h1><a href="{escape(target)}">{name}</a></h1>\n'
         f"<p>{escape(status_sentence(product))} (Dữ liệu ngày {escape(build_date)}.)</p>\n"
-        "</main>\n</body>\n</html>\n"
+        + _history_html(product)
+        + "</main>\n</body>\n</html>\n"
     )
+
+
+def _history_html(product: Product) -> str:
+    items = history_items(product)
+    if not items:
+        return ""
+    return ("<h2>Lịch sử chứng nhận</h2>\n<ol reversed>\n"
+            + "".join(f"<li>{escape(item)}</li>\n" for item in items) + "</ol>\n")
 
 
 def qr_request(product: Product, site_url: str) -> QrRequest:
