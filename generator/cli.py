@@ -78,6 +78,59 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .source.admin_units import official_units
+    from .staff.annex import (
+        AnnexError,
+        Defaults,
+        column_letter,
+        parse_date,
+        parse_overrides,
+        read_annex,
+    )
+    from .staff.importer import (
+        ImportAborted,
+        file_changes,
+        format_plan,
+        plan_import,
+        summary_line,
+        write_changes,
+    )
+    from .staff.spreadsheets import SpreadsheetError, read_sheets
+
+    layout, _ = project_settings(Path(args.config))
+    source = Path(args.file)
+    issued = None
+    if args.issued:
+        issued = parse_date(args.issued)
+        if isinstance(issued, str):
+            print(f"error: --issued {args.issued}: {issued}", file=sys.stderr)
+            return 2
+    problems = Problems()
+    catalogue = build_catalogue(layout, build_date(), problems)
+    try:
+        annex = read_annex(read_sheets(source), source.name, catalogue.groups,
+                           Defaults(args.decision, issued, args.level),
+                           parse_overrides(args.map or []))
+        plan = plan_import(annex, catalogue, layout, official_units())
+        changes, edit_problems = file_changes(plan, layout)
+        if args.write:
+            write_changes(changes, layout)
+    except (SpreadsheetError, AnnexError, ImportAborted) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for sheet, header, columns in annex.tables:
+        found = ", ".join(f"{name}={column_letter(c)}" for name, c in columns.items())
+        print(f"{source.name}: sheet {sheet}, header on row {header}: {found}")
+    print(summary_line(plan))
+    sys.stdout.write(format_plan(plan, changes, edit_problems, written=args.write))
+    if problems.errors:
+        print(f"note: the catalogue has {len(problems.errors)} error(s) (run: ocop check); "
+              "files that do not load were matched by their name and certificates only",
+              file=sys.stderr)
+    return 0 if plan.clean and not edit_problems else 1
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .staff.reports import expiring, format_csv, format_text
 
@@ -114,6 +167,24 @@ def _add_staff_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     for parser in kinds.choices.values():
         parser.add_argument("--name", help="the record's name (written in the file)")
     new.set_defaults(func=cmd_new)
+    imp = sub.add_parser(
+        "import", help="records from the table of a certification decision (.xlsx, .xls, "
+                       ".ods, .csv); a dry run unless --write")
+    imp.add_argument("file", help="the decision's annex: a workbook or a CSV file")
+    imp.add_argument("--decision", help="the decision number, when the table has no column "
+                                        "for it (e.g. 86/QĐ-UBND)")
+    imp.add_argument("--issued", metavar="DATE", help="the date of the certificates "
+                                                      "(dd/mm/yyyy or YYYY-MM-DD)")
+    imp.add_argument("--level", choices=("district", "province", "central"),
+                     help="who certified: district, province or central")
+    imp.add_argument("--map", action="append", metavar="COLUMN=FIELD",
+                     help="read a column as a field: \"Tên hàng=product\" or E=stars "
+                          "(repeatable); fields: number, product, product_id, producer, "
+                          "producer_id, address, commune, province, stars, score, category, "
+                          "certificate, decision, issued, level")
+    imp.add_argument("--write", action="store_true",
+                     help="write the files (default: print the plan only)")
+    imp.set_defaults(func=cmd_import)
     report = sub.add_parser("report", help="reports for staff")
     reports = report.add_subparsers(dest="report", required=True)
     exp = reports.add_parser("expiring", help="certificates ending soon")

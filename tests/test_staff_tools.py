@@ -116,7 +116,8 @@ def test_new_producer_and_product_then_check_names_every_empty_field(
            "ocop check\n", "")
     assert run(project, capsys, "new", "product", "htx-moi", "banh-moi")[0] == 0
     text = (project / "products/htx-moi/producer.yaml").read_text(encoding="utf-8")
-    assert 'name: "HTX \\"Mới\\""' in text
+    # Bare where YAML reads it back as the same text, quoted where it would not.
+    assert 'name: HTX "Mới"' in text
     status, _, err = run(project, capsys, "check")
     assert status == 1
     assert err.splitlines() == [

@@ -11,10 +11,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+
+import yaml
 
 from ..source.fields import FORMATS, alternatives, schema_fields, type_hints, unwrap_optional
 from ..source.layout import SourceLayout
@@ -91,7 +94,22 @@ def _details(tp: Any, f: dataclasses.Field[Any], requirement: str) -> str:
                               if _ALREADY_SAID.get(p, "\0") not in doc])
 
 
-def _lines(cls: type, indent: int, commented: bool, values: dict[str, str],
+#: Text YAML reads back as the same text when written bare (no quotes).
+_PLAIN = re.compile(r"[^\s#&*!|>'\"%@`{}\[\],?:\-][^#\n]*")
+
+
+def yaml_scalar(value: str | int | dt.date) -> str:
+    """A value as the files write it: numbers and dates bare, text bare when YAML
+    reads it back as that text, else double-quoted (a phone number, "yes", "3")."""
+    if isinstance(value, dt.date | int):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    if (_PLAIN.fullmatch(value) and value == value.strip() and ": " not in value
+            and not value.endswith(":") and yaml.safe_load(value) == value):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _lines(cls: type, indent: int, commented: bool, values: dict[str, Any],
            prefix: str = "") -> list[_Line]:
     """Lines for every schema field of ``cls`` (nested records included)."""
     hints = type_hints(cls)
@@ -124,12 +142,13 @@ def _lines(cls: type, indent: int, commented: bool, values: dict[str, str],
             out.append(_Line(indent, f"{f.name}: []", comment, off))
         else:
             value = values.get(path)
-            text = f"{f.name}: {json.dumps(value, ensure_ascii=False)}" if value else f"{f.name}:"
-            out.append(_Line(indent, text, comment, off and not value))
+            given = value is not None and value != ""
+            text = f"{f.name}: {yaml_scalar(value)}" if given else f"{f.name}:"
+            out.append(_Line(indent, text, comment, off and not given))
     return out
 
 
-def render(kind: str, values: dict[str, str] | None = None) -> str:
+def render(kind: str, values: dict[str, Any] | None = None) -> str:
     """The text of a new ``kind`` record file (``kind`` as in ``RECORD_KINDS``)."""
     cls = RECORD_KINDS[kind]
     header = [

@@ -1,0 +1,567 @@
+"""``ocop import FILE``: from the annex of a decision to record files.
+
+Each row of the table (``annex``) is matched to the catalogue: by id when the
+table has an id column, else by the producer's name (abbreviations such as HTX
+spelled out, accents and case ignored) and commune, then the product's name
+within that producer. A row that matches several records is reported as
+ambiguous with its candidates, never guessed. The plan lists new producers,
+new products, re-certified products (old → new stars), rows already imported,
+unmatched and ambiguous rows; ``--write`` carries it out: new records are
+written in the scaffold's canonical form (``$schema`` line, every field
+explained) with what the table gives filled in, and existing products gain the
+new certificate in their history (``record_text``). Importing the same table
+again changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..link.catalogue import Catalogue
+from ..source.admin_units import AdminUnits
+from ..source.convert import build_record
+from ..source.layout import SourceLayout
+from ..source.problems import Problems
+from ..source.records import Producer, ProducerType, Product, Rating
+from ..source.walk import PRODUCER_FILE, reserved_id_problem
+from ..source.yamlsafe import Mapping, Node, Scalar, Sequence, YamlError, parse
+from ..vietnamese import name_key, slugify
+from .annex import Annex, AnnexProblem, AnnexRow, header_key
+from .record_text import RecordEditError, add_certificate, verify
+from .scaffold import render
+
+#: Words written short in producers' names, spelled out before comparing.
+_ABBREVIATIONS = {
+    "htx": "hop tac xa", "tht": "to hop tac", "cty": "cong ty", "ct": "cong ty",
+    "dn": "doanh nghiep", "dntn": "doanh nghiep tu nhan", "cssx": "co so san xuat",
+    "cs": "co so", "hkd": "ho kinh doanh", "tnhh": "trach nhiem huu han",
+    "mtv": "mot thanh vien", "cp": "co phan",
+}
+#: The producer type a name's first words tell.
+_TYPE_BY_NAME: tuple[tuple[str, ProducerType], ...] = (
+    ("hop tac xa", "cooperative"), ("lien hiep hop tac xa", "cooperative"),
+    ("to hop tac", "cooperative_group"),
+    ("cong ty", "enterprise"), ("doanh nghiep", "enterprise"),
+    ("ho kinh doanh", "household"), ("ho san xuat", "household"), ("co so", "household"),
+    ("ho ", "household"),
+)
+#: Folder names start short, as the sample's do: htx-…, tht-….
+_ID_PREFIXES = (("hop-tac-xa-", "htx-"), ("to-hop-tac-", "tht-"))
+MAX_ID_LENGTH = 60
+
+
+class ImportAborted(Exception):
+    """The import cannot go on (message for staff)."""
+
+
+def producer_key(name: str) -> str:
+    """'HTX Thốt Nốt Ô Lâm' and 'Hợp tác xã thốt nốt Ô Lâm' compare equal."""
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in header_key(name).split())
+
+
+def product_key(name: str) -> str:
+    return header_key(name)
+
+
+@dataclass
+class Place:
+    """A commune as the table or a record names it: by official code when the
+    official list knows it, else by its name as a person reads it."""
+
+    commune: str | None
+    province: str | None
+    code: int | None = None
+
+    def same(self, other: Place) -> bool:
+        if self.code is not None and other.code is not None:
+            return self.code == other.code
+        return (self.commune is not None and other.commune is not None
+                and name_key(self.commune) == name_key(other.commune))
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.commune, self.province) if p) or "(no address)"
+
+
+@dataclass
+class NewProducer:
+    id: str
+    name: str
+    type: ProducerType | None
+    street: str | None
+    place: Place
+    rows: list[AnnexRow] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"products/{self.id}/{PRODUCER_FILE}"
+
+
+@dataclass
+class NewProduct:
+    id: str
+    producer_id: str
+    row: AnnexRow
+    rating: Rating
+
+    @property
+    def path(self) -> str:
+        return f"products/{self.producer_id}/{self.id}.yaml"
+
+
+@dataclass
+class KnownProducer:
+    """A producer folder on disk, loaded or not (a file still missing its type has a
+    name and an address to match)."""
+
+    id: str
+    name: str
+    place: Place
+    path: str
+    loaded: bool
+
+
+@dataclass
+class KnownProduct:
+    """A product file on disk; ``loaded`` is False while ``ocop check`` finds errors
+    in it (a product written by an earlier import, its photos not added yet)."""
+
+    id: str
+    producer: KnownProducer
+    name: str
+    path: str
+    #: Its certificates, oldest first, as far as they can be read.
+    ratings: list[Rating]
+    loaded: bool
+
+
+@dataclass
+class Recertified:
+    product: KnownProduct
+    row: AnnexRow
+    rating: Rating
+
+
+@dataclass
+class Unchanged:
+    product: KnownProduct
+    row: AnnexRow
+
+
+@dataclass
+class Unmatched:
+    row: AnnexRow
+    reason: str
+
+
+@dataclass
+class Ambiguous:
+    row: AnnexRow
+    reason: str
+    candidates: list[str]
+
+
+@dataclass
+class ImportPlan:
+    new_producers: list[NewProducer] = field(default_factory=list)
+    new_products: list[NewProduct] = field(default_factory=list)
+    recertified: list[Recertified] = field(default_factory=list)
+    unchanged: list[Unchanged] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+    ambiguous: list[Ambiguous] = field(default_factory=list)
+    problems: list[AnnexProblem] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return len(self.new_producers) + len(self.new_products) + len(self.recertified)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.unmatched or self.ambiguous or self.problems)
+
+
+def rating_of(row: AnnexRow) -> Rating:
+    assert row.issued is not None and row.decision is not None
+    return Rating(stars=row.stars, issued=row.issued, decision=row.decision, score=row.score,
+                  level=row.level, certificate=row.certificate)
+
+
+def _place(commune: str | None, province: str | None, units: AdminUnits) -> Place:
+    official_province = units.province(province) if province else None
+    if official_province is None:
+        return Place(commune, province)
+    official = units.commune(official_province, commune) if commune else None
+    if official is None:
+        return Place(commune, official_province.short_name)
+    return Place(official.name, official_province.short_name, official.code)
+
+
+def producer_type(name: str) -> ProducerType | None:
+    key = producer_key(name) + " "
+    return next((kind for words, kind in _TYPE_BY_NAME if key.startswith(words)), None)
+
+
+def _text_at(node: Node | None, *keys: str) -> str | None:
+    for key in keys:
+        if not isinstance(node, Mapping) or key not in node.items:
+            return None
+        node = node.items[key][1]
+    return node.value if isinstance(node, Scalar) and not node.is_null else None
+
+
+def _raw_ratings(root: Mapping, path: str) -> list[Rating]:
+    nodes: list[Node] = []
+    if "ocop" in root.items:
+        nodes = [root.items["ocop"][1]]
+    elif "certificates" in root.items and isinstance(root.items["certificates"][1], Sequence):
+        nodes = root.items["certificates"][1].items
+    ratings = [build_record(Rating, node, path, Problems()) if isinstance(node, Mapping)
+               else None for node in nodes]
+    return [r for r in ratings if r is not None]
+
+
+def known_records(catalogue: Catalogue, layout: SourceLayout, units: AdminUnits
+                  ) -> tuple[list[KnownProducer], list[KnownProduct]]:
+    """Every producer and product on disk: from the catalogue when they loaded, read
+    as far as possible from their files when they did not."""
+    producers: dict[str, KnownProducer] = {}
+    products: list[KnownProduct] = []
+    for producer in catalogue.producers.values():
+        a = producer.address
+        code = a.official_commune.code if a.official_commune is not None else None
+        producers[producer.id] = KnownProducer(producer.id, producer.name,
+                                               Place(a.commune, a.province, code),
+                                               producer.source.path, True)
+    for product in catalogue.products.values():
+        products.append(KnownProduct(product.id, producers[product.producer.id], product.name,
+                                     product.source.path,
+                                     [c.rating for c in product.history], True))
+    folders = sorted(layout.products_dir.iterdir()) if layout.products_dir.is_dir() else []
+    for folder in folders:
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        if folder.name not in producers:
+            root = _parse(folder / PRODUCER_FILE, layout)
+            if root is None or not _text_at(root, "name"):
+                continue
+            place = _place(_text_at(root, "address", "commune"),
+                           _text_at(root, "address", "province"), units)
+            producers[folder.name] = KnownProducer(
+                folder.name, _text_at(root, "name") or "", place,
+                layout.rel(folder / PRODUCER_FILE), False)
+        for file in sorted(folder.glob("*.y*ml")):
+            if file.name == PRODUCER_FILE or file.stem in catalogue.products:
+                continue
+            root = _parse(file, layout)
+            if root is not None and _text_at(root, "name"):
+                products.append(KnownProduct(
+                    file.stem, producers[folder.name], _text_at(root, "name") or "",
+                    layout.rel(file), _raw_ratings(root, layout.rel(file)), False))
+    return list(producers.values()), products
+
+
+def _parse(path: Path, layout: SourceLayout) -> Mapping | None:
+    try:
+        return parse(layout.rel(path), path.read_bytes())
+    except (OSError, YamlError):
+        return None
+
+
+def product_keys(product: KnownProduct) -> set[str]:
+    """A product is found by its name or by its id read as words: a table's 'Nước mắm
+    cá linh Châu Đốc' is the file nuoc-mam-ca-linh-chau-doc named 'Nước mắm cá linh'."""
+    return {product_key(product.name), product.id.replace("-", " ")}
+
+
+class _Planner:
+    def __init__(self, catalogue: Catalogue, layout: SourceLayout, units: AdminUnits) -> None:
+        self.units = units
+        self.plan = ImportPlan()
+        producers, products = known_records(catalogue, layout, units)
+        self.producers = {p.id: p for p in producers}
+        self.products = {p.id: p for p in products}
+        self.producers_by_key: dict[str, list[KnownProducer]] = defaultdict(list)
+        for producer in producers:
+            self.producers_by_key[producer_key(producer.name)].append(producer)
+        self.products_by_key: dict[str, list[KnownProduct]] = defaultdict(list)
+        self.products_of: dict[str, list[KnownProduct]] = defaultdict(list)
+        for product in products:
+            self.products_of[product.producer.id].append(product)
+            for key in product_keys(product):
+                self.products_by_key[key].append(product)
+        self.new_by_key: dict[tuple[str, str], NewProducer] = {}
+        #: Products given a certificate by an earlier row: that row.
+        self.touched: dict[str, AnnexRow] = {}
+        self.new_products: dict[tuple[str, str], NewProduct] = {}
+        # Every folder and file name, loaded or not, so a new id never takes one.
+        self.taken_ids = set(self.producers) | set(self.products)
+        for folder in (layout.products_dir.iterdir() if layout.products_dir.is_dir() else []):
+            self.taken_ids.add(folder.name)
+            if folder.is_dir():
+                self.taken_ids.update(p.stem for p in folder.glob("*.y*ml"))
+
+    def _new_id(self, name: str) -> str:
+        base = slugify(name)[:MAX_ID_LENGTH].strip("-") or "chu-the"
+        for long, short in _ID_PREFIXES:
+            if base.startswith(long):
+                base = short + base[len(long):]
+        if reserved_id_problem(base, "file"):
+            base += "-ocop"
+        candidate, n = base, 2
+        while candidate in self.taken_ids:
+            candidate, n = f"{base}-{n}", n + 1
+        self.taken_ids.add(candidate)
+        return candidate
+
+    def row(self, row: AnnexRow) -> None:
+        place = _place(row.commune, row.province, self.units)
+        if row.product_id:
+            product = self.products.get(row.product_id)
+            if product is None:
+                self.plan.unmatched.append(Unmatched(
+                    row, f"no product with id '{row.product_id}' in the catalogue"))
+            else:
+                self.certify(product, row)
+            return
+        if row.producer_id:
+            found = self.producers.get(row.producer_id)
+            if found is None:
+                self.plan.unmatched.append(Unmatched(
+                    row, f"no producer with id '{row.producer_id}' in the catalogue"))
+                return
+            producers = [found]
+        else:
+            producers = [p for p in self.producers_by_key.get(producer_key(row.producer), [])
+                         if place.commune is None or p.place.same(place)]
+        if len(producers) > 1:
+            self.plan.ambiguous.append(Ambiguous(
+                row, f"producer '{row.producer}' ({place}) matches {len(producers)} producers",
+                sorted(p.path for p in producers)))
+            return
+        key = product_key(row.product)
+        if len(producers) == 1:
+            products = [p for p in self.products_of[producers[0].id] if key in product_keys(p)]
+            if len(products) > 1:
+                self.plan.ambiguous.append(Ambiguous(
+                    row, f"product '{row.product}' matches {len(products)} products of "
+                         f"{producers[0].name}", sorted(p.path for p in products)))
+            elif products:
+                self.certify(products[0], row)
+            else:
+                self.new_product(row, producers[0].id)
+            return
+        # No producer of that name there: the same product of the same commune under a
+        # name spelled otherwise ("Cơ sở Ba Tâm" for "Hộ kinh doanh Ba Tâm")?
+        same = [p for p in self.products_by_key.get(key, [])
+                if place.commune is not None and p.producer.place.same(place)]
+        if len(same) > 1:
+            self.plan.ambiguous.append(Ambiguous(
+                row, f"no producer named '{row.producer}'; product '{row.product}' of "
+                     f"{place} matches {len(same)} products", sorted(p.path for p in same)))
+        elif same:
+            self.certify(same[0], row)
+        elif place.commune is None or place.province is None:
+            self.plan.unmatched.append(Unmatched(
+                row, f"producer '{row.producer}' is not in the catalogue and the table gives "
+                     "no commune and province for a new one (add an Địa chỉ column, or "
+                     "--map the columns that hold them)"))
+        else:
+            self.new_product(row, self.new_producer(row, place).id)
+
+    def new_producer(self, row: AnnexRow, place: Place) -> NewProducer:
+        key = (producer_key(row.producer), str(place.code or name_key(place.commune or "")))
+        if key not in self.new_by_key:
+            self.new_by_key[key] = NewProducer(
+                self._new_id(row.producer), row.producer, producer_type(row.producer),
+                row.street, place)
+            self.plan.new_producers.append(self.new_by_key[key])
+        self.new_by_key[key].rows.append(row)
+        return self.new_by_key[key]
+
+    def new_product(self, row: AnnexRow, producer_id: str) -> None:
+        key = (producer_id, product_key(row.product))
+        if key in self.new_products:
+            first = self.new_products[key].row
+            self.plan.problems.append(AnnexProblem(
+                row.where, "product", f"'{row.product}' of '{row.producer}' is also on row "
+                                      f"{first.where.row}; give each product once"))
+            return
+        new = NewProduct(self._new_id(row.product), producer_id, row, rating_of(row))
+        self.new_products[key] = new
+        self.plan.new_products.append(new)
+
+    def certify(self, product: KnownProduct, row: AnnexRow) -> None:
+        rating = rating_of(row)
+        if product.id in self.touched:
+            self.plan.problems.append(AnnexProblem(
+                row.where, "product", f"{product.path} is also on row "
+                                      f"{self.touched[product.id].where.row}; give each "
+                                      "product once"))
+            return
+        self.touched[product.id] = row
+        same = [r for r in product.ratings if r.issued == rating.issued
+                and name_key(r.decision) == name_key(rating.decision)]
+        if same:
+            if same[0].stars == rating.stars:
+                self.plan.unchanged.append(Unchanged(product, row))
+            else:
+                self.plan.problems.append(AnnexProblem(
+                    row.where, "stars", f"{product.path} already has the certificate "
+                    f"of decision {rating.decision} of {rating.issued:%d/%m/%Y} with "
+                    f"{same[0].stars} stars; the table says {rating.stars}"))
+            return
+        if not product.loaded:
+            self.plan.problems.append(AnnexProblem(
+                row.where, "product", f"{product.path} does not load yet (run ocop check); "
+                                      "fix it, then import again"))
+            return
+        newest = max(r.issued for r in product.ratings)
+        if rating.issued < newest:
+            self.plan.problems.append(AnnexProblem(
+                row.where, "issued", f"{rating.issued:%d/%m/%Y} is before the newest certificate "
+                f"of {product.path} ({newest:%d/%m/%Y}); add an older certificate by "
+                "hand, in date order"))
+            return
+        self.plan.recertified.append(Recertified(product, row, rating))
+
+
+def plan_import(annex: Annex, catalogue: Catalogue, layout: SourceLayout,
+                units: AdminUnits) -> ImportPlan:
+    """What importing the table would change; nothing is written."""
+    planner = _Planner(catalogue, layout, units)
+    planner.plan.problems.extend(annex.problems)
+    for row in annex.rows:
+        planner.row(row)
+    planner.plan.problems.sort(key=lambda p: (p.where.sheet, p.where.row, p.where.col))
+    return planner.plan
+
+
+# --- the files ----------------------------------------------------------------------
+
+def producer_text(new: NewProducer) -> str:
+    return render("producer", {
+        "name": new.name, "type": new.type, "address.street": new.street,
+        "address.commune": new.place.commune, "address.province": new.place.province})
+
+
+def product_text(new: NewProduct) -> str:
+    r = new.rating
+    return render("product", {
+        "name": new.row.product, "category": new.row.category, "ocop.stars": r.stars,
+        "ocop.issued": r.issued, "ocop.decision": r.decision, "ocop.score": r.score,
+        "ocop.level": r.level, "ocop.certificate": r.certificate})
+
+
+def todo(path: str, text: str, kind: type) -> list[str]:
+    """What ``ocop check`` will say of a new file until staff fill it in."""
+    problems = Problems()
+    build_record(kind, parse(path, text.encode("utf-8")), path, problems)
+    return [str(p) for p in problems.errors]
+
+
+@dataclass
+class FileChange:
+    """One file the plan writes: its path (relative to the project) and text."""
+
+    path: str
+    text: str
+    #: The text it replaces (None for a new file).
+    before: str | None = None
+
+
+def file_changes(plan: ImportPlan, layout: SourceLayout) -> tuple[list[FileChange], list[str]]:
+    """Every file to write, and the problems of edits that cannot be made safely."""
+    changes = [FileChange(p.path, producer_text(p)) for p in plan.new_producers]
+    changes += [FileChange(p.path, product_text(p)) for p in plan.new_products]
+    problems = []
+    for item in plan.recertified:
+        path = item.product.path
+        before = (layout.root / path).read_text(encoding="utf-8")
+        try:
+            after = add_certificate(before, item.rating)
+            verify(path, before, after, item.rating)
+        except RecordEditError as exc:
+            problems.append(f"{item.row.where}: {path}: {exc}; add the certificate by hand")
+            continue
+        changes.append(FileChange(path, after, before))
+    return changes, problems
+
+
+def write_changes(changes: list[FileChange], layout: SourceLayout) -> None:
+    """Write each file whole or not at all (a temporary file renamed over it)."""
+    for change in changes:
+        target = layout.root / change.path
+        if change.before is None and target.exists():
+            raise ImportAborted(f"{change.path} already exists; nothing was overwritten")
+        if change.before is not None and target.read_text(encoding="utf-8") != change.before:
+            raise ImportAborted(f"{change.path} changed while importing; run the import again")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.import")
+        temporary.write_bytes(change.text.encode("utf-8"))
+        os.replace(temporary, target)
+
+
+# --- the plan as staff read it ----------------------------------------------------------
+
+def _stars(n: int) -> str:
+    return f"{n} sao"
+
+
+def format_plan(plan: ImportPlan, changes: list[FileChange], edit_problems: list[str],
+                written: bool) -> str:
+    lines: list[str] = []
+
+    def section(title: str, items: list[str]) -> None:
+        if items:
+            lines.append(f"{title} ({len(items)}):")
+            lines.extend(f"  {item}" for item in items)
+
+    section("New producers", [
+        f"{p.rows[0].where}: {p.name}, {p.place} -> {p.path}"
+        + ("" if p.type else " (type: fill in)") for p in plan.new_producers])
+    section("New products", [
+        f"{p.row.where}: {p.row.product} ({_stars(p.rating.stars)}) -> {p.path}"
+        for p in plan.new_products])
+    section("Re-certified", [
+        f"{r.row.where}: {r.product.name} — {r.product.producer.name}: "
+        f"{_stars(r.product.ratings[-1].stars)} -> {_stars(r.rating.stars)}"
+        + (" (upgraded)" if r.rating.stars > r.product.ratings[-1].stars else "")
+        + f" ({r.product.path})" for r in plan.recertified])
+    section("Already imported", [
+        f"{u.row.where}: {u.product.name} ({u.product.path})" for u in plan.unchanged])
+    section("Unmatched", [f"{u.row.where}: {u.row.product} — {u.row.producer}: {u.reason}"
+                          for u in plan.unmatched])
+    section("Ambiguous", [
+        f"{a.row.where}: {a.row.product} — {a.row.producer}: {a.reason}: "
+        + ", ".join(a.candidates) + "; add a Mã sản phẩm / Mã chủ thể column"
+        for a in plan.ambiguous])
+    section("Problems", [str(p) for p in plan.problems] + edit_problems)
+    new_files = {c.path: c.text for c in changes if c.before is None}
+    todos = [line for path, text in new_files.items()
+             for line in todo(path, text, Producer if path.endswith(PRODUCER_FILE) else Product)]
+    section("To fill in by hand (ocop check reports these until done)", todos)
+    for p in plan.new_products:
+        if p.row.category is None:
+            said = f"the table says '{p.row.category_text}'" if p.row.category_text else (
+                "the table gives no group")
+            lines.append(f"  {p.path}: category: {said}; choose a sub-group from "
+                         "generator/data/product-groups.yaml")
+    if not changes:
+        lines.append("Nothing to write: the catalogue already has every row.")
+    elif written:
+        lines.append(f"Wrote {len(changes)} file(s). Next: fill in what is listed, run "
+                     "ocop check, then open a pull request.")
+    else:
+        lines.append(f"Dry run: nothing written. Run again with --write to write "
+                     f"{len(changes)} file(s).")
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(plan: ImportPlan) -> str:
+    return (f"{len(plan.new_producers)} new producer(s), {len(plan.new_products)} new "
+            f"product(s), {len(plan.recertified)} re-certified, {len(plan.unchanged)} already "
+            f"imported, {len(plan.unmatched)} unmatched, {len(plan.ambiguous)} ambiguous, "
+            f"{len(plan.problems)} problem(s)")
+
