@@ -114,7 +114,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                            parse_overrides(args.map or []))
         plan = plan_import(annex, catalogue, layout, official_units())
         changes, edit_problems = file_changes(plan, layout)
-        if args.write:
+        if args.write and not plan.unreadable:
             write_changes(changes, layout)
     except (SpreadsheetError, AnnexError, ImportAborted) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -169,7 +169,7 @@ def test_write_then_check_then_import_again(project: Path, tmp_path: Path,
     status, out, _ = run(project, capsys, "import", str(table), *OPTIONS, "--write")
     assert snapshot(project) == written
     assert "0 new producer(s), 0 new product(s), 0 re-certified, 3 already imported" in out
-    assert out.endswith("Nothing to write: the catalogue already has every row.\n")
+    assert out.endswith("Nothing to write.\n")  # the unreadable rows are still there
 
     # Photos added: the catalogue checks clean and the product page shows the history.
     shutil.copy(project / "products/co-so-mam-mau/mam.png", project / "products/tht-sen-que")
@@ -204,7 +204,7 @@ def test_rows_without_photos_added_are_already_imported(project: Path, tmp_path:
 @pytest.mark.parametrize(("written", "stars"), [
     (4, 4), (4.0, 4), ("4", 4), ("4 sao", 4), ("4 SAO", 4), ("4*", 4), ("4 *", 4),
     ("★★★★", 4), ("★★★", 3), ("Bốn sao", 4), ("bốn", 4), ("Năm sao", 5), ("ba sao", 3),
-    ("tư sao", 4), (" 5 ", 5),
+    ("tư sao", 4), (" 5 ", 5), ("★★★★☆", 4), ("★★★☆☆", 3),
 ])
 def test_star_spellings(written, stars):
     assert parse_stars(written) == stars
@@ -215,6 +215,7 @@ def test_star_spellings(written, stars):
     (3.5, 'must be 3, 4 or 5; found "3.5"'),
     (2, 'must be 3, 4 or 5; found "2"'),
     ("★★", 'must be 3, 4 or 5; found "★★"'),
+    ("☆☆☆", 'must be 3, 4 or 5; found "☆☆☆"'),
     ("", "must be 3, 4 or 5; found nothing"),
     ("tốt", 'must be 3, 4 or 5; found "tốt"'),
 ])
@@ -245,6 +246,10 @@ def test_addresses():
     assert split_address("Khóm 3, Phường Châu Đốc, An Giang") == (
         "Khóm 3", "Phường Châu Đốc", "An Giang")
     assert split_address("Ô Lâm, An Giang") == (None, "Ô Lâm", "An Giang")
+    # No province: the last part is the commune. A pre-2025 district is left out.
+    assert split_address("Ấp Phước Lộc, xã Ô Lâm") == ("Ấp Phước Lộc", "xã Ô Lâm", None)
+    assert split_address("xã Lương Phi, huyện Tri Tôn, tỉnh An Giang") == (
+        None, "xã Lương Phi", "tỉnh An Giang")
 
 
 def windows_1258(text: str) -> bytes:
@@ -378,3 +383,149 @@ def test_scalars_read_back_as_written(text: str):
     node = parse("a.yaml", line.encode("utf-8")).items["k"][1]
     assert unicodedata.normalize("NFC", text) == node.value
 
+
+
+# --- what an outside review tried ------------------------------------------------------
+
+def plan_of(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list,
+            *extra: str) -> tuple[int, str]:
+    table = write_xlsx(tmp_path / "t.xlsx", HEADER, rows)
+    status, out, _ = run(project, capsys, "import", str(table), *OPTIONS, *extra)
+    return status, out
+
+
+def row(product: str, producer: str, address: str | None, stars: object = 4) -> list:
+    return [1, product, producer, address, stars, None, "Gia vị", None]
+
+
+def test_a_known_producer_with_an_old_or_partial_address_is_not_duplicated(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    status, out = plan_of(project, tmp_path, capsys, [
+        # no province: the commune alone finds the producer
+        row("Kẹo thốt nốt", 'HTX Thốt Nốt Mẫu <&"Test">', "Ấp Phước Lộc, xã Ô Lâm"),
+        # a pre-2025 address: the producer is known by name, the place cannot tell
+        row("Mật thốt nốt", 'HTX Thốt Nốt Mẫu <&"Test">',
+            "Thị trấn Ba Chúc, huyện Tri Tôn, tỉnh An Giang")], "--write")
+    assert status == 1
+    assert ("  t.xlsx:Phụ lục:R4: Kẹo thốt nốt (4 sao) -> "
+            "products/htx-thot-not-mau/keo-thot-not.yaml\n") in out
+    assert ("Ambiguous (1):\n  t.xlsx:Phụ lục:R5: Mật thốt nốt — HTX Thốt Nốt Mẫu <&\"Test\">: "
+            "producer 'HTX Thốt Nốt Mẫu <&\"Test\">' is in the catalogue at Xã Ô Lâm, An "
+            "Giang, the table says 'Thị trấn Ba Chúc, An Giang': "
+            "products/htx-thot-not-mau/producer.yaml") in out
+    assert not list((project / "products").glob("htx-thot-not-mau-*"))
+
+
+def test_a_neighbours_product_of_the_same_name_is_not_taken(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    status, out = plan_of(project, tmp_path, capsys, [
+        row("Rượu thốt nốt", "Hộ kinh doanh Năm Sang", "Xã Ô Lâm, An Giang")])
+    assert status == 1
+    assert ("Rượu thốt nốt — Hộ kinh doanh Năm Sang: no producer named 'Hộ kinh doanh Năm Sang' "
+            "in Xã Ô Lâm, An Giang, but a product of that name there belongs to Hợp tác xã "
+            "Thốt Nốt Mẫu <&\"Test\">: products/htx-thot-not-mau/ruou-thot-not.yaml") in out
+
+
+def test_a_new_producer_needs_an_address_of_today(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    status, out = plan_of(project, tmp_path, capsys, [
+        row("Nước mắm", "Cơ sở Nước Mắm Hai Lúa", "Phường Dương Đông, Kiên Giang"),
+        row("Mắm tôm", "Cơ sở Mắm Tôm Ba Lúa", "Xã O Lam, An Giang")])
+    assert status == 1
+    assert ("producer 'Cơ sở Nước Mắm Hai Lúa' is not in the catalogue, and a new one needs an "
+            "address of today: 'Kiên Giang' became part of An Giang on 1/7/2025") in out
+    assert ("a new one needs an address of today: 'Xã O Lam' is not a commune, ward or special "
+            "zone of An Giang; did you mean 'Xã Ô Lâm', 'Xã Phú Lâm' or 'Xã Hòa Lạc'?") in out
+    assert "New producers" not in out
+
+
+def test_a_file_that_cannot_be_read_stops_the_write(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    broken = project / "products/htx-thot-not-mau/keo.yaml"
+    broken.write_text('name: "Kẹo thốt nốt\ncategory: gia-vi\n', encoding="utf-8")
+    before = snapshot(project)
+    status, out = plan_of(project, tmp_path, capsys, [
+        row("Kẹo thốt nốt", 'HTX Thốt Nốt Mẫu <&"Test">', "Xã Ô Lâm, An Giang")], "--write")
+    assert status == 1
+    assert out.endswith(
+        "Record files that cannot be read (fix them first: ocop check); nothing is written "
+        "while they are broken, as a row may be theirs (1):\n"
+        "  products/htx-thot-not-mau/keo.yaml\n"
+        "Nothing written: fix the files that cannot be read, then import again.\n")
+    assert snapshot(project) == before
+
+
+def test_the_same_decision_spelt_without_diacritics_is_already_imported(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    rows = [row("Rượu thốt nốt", 'HTX Thốt Nốt Mẫu <&"Test">', "Xã Ô Lâm, An Giang")]
+    assert plan_of(project, tmp_path, capsys, rows, "--write")[0] == 0
+    written = snapshot(project)
+    table = write_xlsx(tmp_path / "t2.xlsx", HEADER, rows)
+    status, out, _ = run(project, capsys, "import", str(table), "--decision", "45/QD-UBND",
+                         "--issued", "2026-11-10")
+    assert status == 0
+    assert "1 already imported" in out and snapshot(project) == written
+
+
+def test_a_product_on_two_rows_is_imported_from_neither(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    status, out = plan_of(project, tmp_path, capsys, [
+        row("Rượu thốt nốt", 'HTX Thốt Nốt Mẫu <&"Test">', "Xã Ô Lâm, An Giang", 4),
+        row("Rượu thốt nốt", 'HTX Thốt Nốt Mẫu <&"Test">', "Xã Ô Lâm, An Giang", 3),
+        row("Trà sen", "Tổ hợp tác Sen Quê", "Xã Mỹ Hòa Hưng, An Giang"),
+        row("Trà sen", "Tổ hợp tác Sen Quê", "Xã Mỹ Hòa Hưng, An Giang")])
+    assert status == 1
+    assert out.splitlines()[1].startswith("0 new producer(s), 0 new product(s), 0 re-certified")
+    assert ("  t.xlsx:Phụ lục:R5: product: products/htx-thot-not-mau/ruou-thot-not.yaml is also "
+            "on row 4; give each product once (neither row is imported)\n") in out
+    assert ("  t.xlsx:Phụ lục:R7: product: 'Trà sen' of 'Tổ hợp tác Sen Quê' is also on row 6; "
+            "give each product once (neither row is imported)\n") in out
+
+
+def test_line_endings_and_links_are_kept(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    path = project / "products/htx-thot-not-mau/ruou-thot-not.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep", encoding="utf-8")
+    for name in (".ruou-thot-not.yaml.import", ".ruou-thot-not.yaml.tmp"):
+        (path.parent / name).symlink_to(outside)
+    assert plan_of(project, tmp_path, capsys, [
+        row("Rượu thốt nốt", 'HTX Thốt Nốt Mẫu <&"Test">', "Xã Ô Lâm, An Giang")],
+        "--write")[0] == 0
+    data = path.read_bytes()
+    assert b"45/Q" in data and data.count(b"\r\n") == data.count(b"\n")
+    assert outside.read_text(encoding="utf-8") == "keep" and not path.is_symlink()
+
+
+def test_control_characters_and_a_product_named_producer(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    table = tmp_path / "t.csv"
+    table.write_text("Tên SP,Chủ thể,Địa chỉ,Số sao\n"
+                     "Bánh\x07 Z\u200b,Tổ hợp tác Sen Quê,\"Xã Mỹ Hòa Hưng, An Giang\",4\n"
+                     "Producer,Tổ hợp tác Sen Quê,\"Xã Mỹ Hòa Hưng, An Giang\",4\n",
+                     encoding="utf-8")
+    status, out, _ = run(project, capsys, "import", str(table), *OPTIONS, "--write")
+    assert status == 0
+    assert "Bánh Z (4 sao) -> products/tht-sen-que/banh-z.yaml" in out
+    assert "Producer (4 sao) -> products/tht-sen-que/producer-2.yaml" in out
+    assert "name: Tổ hợp tác Sen Quê " in (project / "products/tht-sen-que/producer.yaml"
+                                          ).read_text(encoding="utf-8")
+
+
+def test_column_letters_do_not_make_the_title_a_header(
+        project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    _, out = plan_of(project, tmp_path, capsys, [
+        row("Rượu thốt nốt", 'HTX Thốt Nốt Mẫu <&"Test">', "Xã Ô Lâm, An Giang")],
+        "--map", "B=product", "--map", "C=producer", "--map", "E=stars")
+    assert out.splitlines()[0].startswith("t.xlsx: sheet Phụ lục, header on row 3: ")
+    assert "address=D" in out.splitlines()[0]
+
+
+def test_an_unclosed_quote_in_a_csv(project: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]):
+    table = tmp_path / "t.csv"
+    table.write_text('Tên SP,Chủ thể,Số sao\n"Mắm' + "x" * 200_000 + "\n", encoding="utf-8")
+    status, _, err = run(project, capsys, "import", str(table))
+    assert status == 2
+    assert err.startswith("error: t.csv: cannot be read as CSV (field larger than field limit")

@@ -37,7 +37,7 @@ def resolve_address(address: Address, source: Source, prefix: str, units: AdminU
         merged = units.merged_into(address.province)
         hint = (f"; it became part of {merged.short_name} on 1/7/2025 (Nghị quyết "
                 "202/2025/QH15): write the province and commune of today" if merged else
-                _did_you_mean(units.suggest_provinces(address.province)))
+                did_you_mean(units.suggest_provinces(address.province)))
         problems.warning(source.at(field), field,
                          f"'{address.province}' is not a province or city since 1/7/2025 "
                          f"({units.source}){hint}", kind=KIND)
@@ -50,7 +50,7 @@ def resolve_address(address: Address, source: Source, prefix: str, units: AdminU
         field = f"{prefix}.commune"
         elsewhere = [p.short_name for p in units.provinces_with(address.commune)]
         hint = (f"; {_or(elsewhere, quote=False)} has a commune of that name" if elsewhere else
-                _did_you_mean(units.suggest_communes(province, address.commune)))
+                did_you_mean(units.suggest_communes(province, address.commune)))
         problems.warning(source.at(field), field,
                          f"'{address.commune}' is not a commune, ward or special zone of "
                          f"{address.province} in the official list ({units.source}){hint}",
@@ -60,7 +60,7 @@ def resolve_address(address: Address, source: Source, prefix: str, units: AdminU
     address.official_commune = commune
 
 
-def _did_you_mean(names: list[str]) -> str:
+def did_you_mean(names: list[str]) -> str:
     return f"; did you mean {_or(names)}?" if names else ""
 
 

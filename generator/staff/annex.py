@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -152,12 +153,21 @@ class Annex:
     tables: list[tuple[str, int, dict[str, int]]] = field(default_factory=list)
 
 
+#: Never meant in a name: control characters, zero-width spaces and joiners, BOMs,
+#: non-characters (a cell copied from a web page or a PDF carries them).
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\ufffe\uffff]")
+
+
 def _text(cell: Cell) -> str:
+    """A cell as one line of composed text; '' when empty."""
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     if isinstance(cell, dt.datetime):
         cell = cell.date()
-    return " ".join(str(cell).split()) if cell != "" else ""
+    if cell == "":
+        return ""
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", str(cell)))
+    return " ".join(text.split())
 
 
 def find_header(rows: list[list[Cell]], overrides: dict[str, str]
@@ -166,13 +176,15 @@ def find_header(rows: list[list[Cell]], overrides: dict[str, str]
     fields; ``overrides`` maps a header's key or a column letter to a field."""
     for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         columns: dict[str, int] = {}
+        named = 0  # cells whose words name a field: a title row has none or one
         for c, cell in enumerate(row):
             text = _text(cell)
-            name = (overrides.get(column_letter(c)) or overrides.get(header_key(text))
-                    or field_of_header(text))
+            by_words = overrides.get(header_key(text)) or field_of_header(text)
+            named += by_words is not None
+            name = overrides.get(column_letter(c)) or by_words
             if name and name not in columns:
                 columns[name] = c
-        if all(name in columns for name in REQUIRED):
+        if named >= 2 and all(name in columns for name in REQUIRED):
             return r, columns
     return None
 
@@ -226,6 +238,8 @@ def read_annex(sheets: list[Sheet], file_name: str, groups: ProductGroups, defau
                                 and len(v) > 3), None)
                 section = heading if heading and category_of(heading, groups) else section
                 continue
+            if _is_furniture(cells):
+                continue
             where = Where(file_name, sheet.name, r + 1)
             parsed = _row(where, row, columns, cells, groups, defaults, section, annex.problems)
             if parsed is not None:
@@ -237,6 +251,16 @@ def read_annex(sheets: list[Sheet], file_name: str, groups: ProductGroups, defau
             "producer (Chủ thể) and the stars (Số sao / Phân hạng); name others with "
             "--map \"Header=field\"")
     return annex
+
+
+def _is_furniture(cells: dict[str, str]) -> bool:
+    """A row that belongs to the table's layout, not a product: a total ('Tổng cộng:
+    42 sản phẩm'), the column numbers under a header ('(1)', '(2)' …), a second
+    header row."""
+    values = [v for v in cells.values() if v]
+    if header_key(cells.get("product", "")).startswith(("tong", "cong ")):
+        return True
+    return all(re.fullmatch(r"\(?\d{1,2}\)?|[A-Z]", v) or field_of_header(v) for v in values)
 
 
 def _row(where: Where, row: list[Cell], columns: dict[str, int], cells: dict[str, str],
@@ -309,11 +333,12 @@ def parse_stars(cell: Cell) -> int | str:
         return message
     if isinstance(cell, int | float):
         return int(cell) if float(cell).is_integer() and 3 <= cell <= 5 else message
-    text = header_key(str(cell).replace("★", " * ").replace("☆", " * "))
-    raw = str(cell).strip()
+    raw = _text(cell)
+    text = header_key(raw)
     stars: int | None = None
     if raw and set(raw) <= set("★☆* "):
-        stars = raw.count("★") + raw.count("☆") + raw.count("*")
+        # ★ is a star given, ☆ one not given: "★★★★☆" is four stars of five.
+        stars = raw.count("★") + raw.count("*")
     elif m := re.fullmatch(r"(\d+)\s*(?:sao)?", text):
         stars = int(m.group(1))
     elif re.fullmatch(r"\d+\s*\*+\s*", raw):
@@ -357,16 +382,24 @@ def parse_level(text: str) -> RecognitionLevel | None:
     return None
 
 
+_DISTRICT_KINDS = ("huyen ", "thi xa ", "quan ", "tp ", "thanh pho ")
+
+
 def split_address(text: str) -> tuple[str | None, str | None, str | None]:
-    """'Ấp Phước Lộc, Xã Ô Lâm, tỉnh An Giang' → street, commune, province."""
+    """'Ấp Phước Lộc, Xã Ô Lâm, tỉnh An Giang' → street, commune, province.
+
+    The province is the last part unless that part is a commune ('…, xã Ô Lâm');
+    a pre-2025 district between commune and province ('huyện Tri Tôn') is left out.
+    """
     parts = [p.strip() for p in re.split(r"[,;]", text) if p.strip()]
     if not parts:
         return None, None, None
-    province = parts.pop()
-    at = next((i for i in range(len(parts) - 1, -1, -1)
-               if fold(parts[i]).startswith(_COMMUNE_KINDS)), len(parts) - 1)
-    if at < 0:
+    province = None if header_key(parts[-1]).startswith(_COMMUNE_KINDS) else parts.pop()
+    parts = [p for p in parts if not (header_key(p) + " ").startswith(_DISTRICT_KINDS)]
+    if not parts:
         return None, None, province
+    at = next((i for i in range(len(parts) - 1, -1, -1)
+               if (header_key(parts[i]) + " ").startswith(_COMMUNE_KINDS)), len(parts) - 1)
     street = ", ".join(parts[:at]) or None
     return street, parts[at], province
 

@@ -16,10 +16,12 @@ again changes nothing.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..link.addresses import did_you_mean
 from ..link.catalogue import Catalogue
 from ..source.admin_units import AdminUnits
 from ..source.convert import build_record
@@ -172,6 +174,8 @@ class ImportPlan:
     unmatched: list[Unmatched] = field(default_factory=list)
     ambiguous: list[Ambiguous] = field(default_factory=list)
     problems: list[AnnexProblem] = field(default_factory=list)
+    #: Record files that cannot be read: a row may be theirs, so nothing is written.
+    unreadable: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -179,13 +183,24 @@ class ImportPlan:
 
     @property
     def clean(self) -> bool:
-        return not (self.unmatched or self.ambiguous or self.problems)
+        return not (self.unmatched or self.ambiguous or self.problems or self.unreadable)
 
 
 def rating_of(row: AnnexRow) -> Rating:
     assert row.issued is not None and row.decision is not None
     return Rating(stars=row.stars, issued=row.issued, decision=row.decision, score=row.score,
                   level=row.level, certificate=row.certificate)
+
+
+def _elsewhere(place: Place, named: list[KnownProducer]) -> bool:
+    """The table's commune is an official one, and none of these producers is there:
+    a producer of the same name in another place (a common name)."""
+    return place.code is not None and all(
+        p.place.code is not None and p.place.code != place.code for p in named)
+
+
+def _written(row: AnnexRow) -> str:
+    return ", ".join(p for p in (row.street, row.commune, row.province) if p) or "no address"
 
 
 def _place(commune: str | None, province: str | None, units: AdminUnits) -> Place:
@@ -223,11 +238,13 @@ def _raw_ratings(root: Mapping, path: str) -> list[Rating]:
 
 
 def known_records(catalogue: Catalogue, layout: SourceLayout, units: AdminUnits
-                  ) -> tuple[list[KnownProducer], list[KnownProduct]]:
+                  ) -> tuple[list[KnownProducer], list[KnownProduct], list[str]]:
     """Every producer and product on disk: from the catalogue when they loaded, read
-    as far as possible from their files when they did not."""
+    as far as possible from their files when they did not; and the files that
+    cannot be read at all (a row could be theirs: nothing may be written then)."""
     producers: dict[str, KnownProducer] = {}
     products: list[KnownProduct] = []
+    unreadable: list[str] = []
     for producer in catalogue.producers.values():
         a = producer.address
         code = a.official_commune.code if a.official_commune is not None else None
@@ -245,6 +262,7 @@ def known_records(catalogue: Catalogue, layout: SourceLayout, units: AdminUnits
         if folder.name not in producers:
             root = _parse(folder / PRODUCER_FILE, layout)
             if root is None or not _text_at(root, "name"):
+                unreadable.append(layout.rel(folder / PRODUCER_FILE))
                 continue
             place = _place(_text_at(root, "address", "commune"),
                            _text_at(root, "address", "province"), units)
@@ -259,7 +277,9 @@ def known_records(catalogue: Catalogue, layout: SourceLayout, units: AdminUnits
                 products.append(KnownProduct(
                     file.stem, producers[folder.name], _text_at(root, "name") or "",
                     layout.rel(file), _raw_ratings(root, layout.rel(file)), False))
-    return list(producers.values()), products
+            else:
+                unreadable.append(layout.rel(file))
+    return list(producers.values()), products, unreadable
 
 
 def _parse(path: Path, layout: SourceLayout) -> Mapping | None:
@@ -267,6 +287,11 @@ def _parse(path: Path, layout: SourceLayout) -> Mapping | None:
         return parse(layout.rel(path), path.read_bytes())
     except (OSError, YamlError):
         return None
+
+
+def same_decision(a: str, b: str) -> bool:
+    """'99/QĐ-UBND' and '99/QD-UBND' (or '99 / QĐ-UBND') are one decision."""
+    return header_key(a) == header_key(b)
 
 
 def product_keys(product: KnownProduct) -> set[str]:
@@ -279,7 +304,7 @@ class _Planner:
     def __init__(self, catalogue: Catalogue, layout: SourceLayout, units: AdminUnits) -> None:
         self.units = units
         self.plan = ImportPlan()
-        producers, products = known_records(catalogue, layout, units)
+        producers, products, self.plan.unreadable = known_records(catalogue, layout, units)
         self.producers = {p.id: p for p in producers}
         self.products = {p.id: p for p in products}
         self.producers_by_key: dict[str, list[KnownProducer]] = defaultdict(list)
@@ -295,8 +320,11 @@ class _Planner:
         #: Products given a certificate by an earlier row: that row.
         self.touched: dict[str, AnnexRow] = {}
         self.new_products: dict[tuple[str, str], NewProduct] = {}
+        #: Products given by two rows (existing ids, or new (producer, name) keys).
+        self.conflicts: set[object] = set()
         # Every folder and file name, loaded or not, so a new id never takes one.
-        self.taken_ids = set(self.producers) | set(self.products)
+        # "producer" would be the producer's own file.
+        self.taken_ids = set(self.producers) | set(self.products) | {Path(PRODUCER_FILE).stem}
         for folder in (layout.products_dir.iterdir() if layout.products_dir.is_dir() else []):
             self.taken_ids.add(folder.name)
             if folder.is_dir():
@@ -333,8 +361,16 @@ class _Planner:
                 return
             producers = [found]
         else:
-            producers = [p for p in self.producers_by_key.get(producer_key(row.producer), [])
-                         if place.commune is None or p.place.same(place)]
+            named = self.producers_by_key.get(producer_key(row.producer), [])
+            producers = [p for p in named if place.commune is None or p.place.same(place)]
+            if named and not producers and not _elsewhere(place, named):
+                # Known by name, and the table's address does not show another place:
+                # most likely the same producer, written with an old or partial address.
+                self.plan.ambiguous.append(Ambiguous(
+                    row, f"producer '{row.producer}' is in the catalogue at "
+                         + "; ".join(str(p.place) for p in named)
+                         + f", the table says '{_written(row)}'", sorted(p.path for p in named)))
+                return
         if len(producers) > 1:
             self.plan.ambiguous.append(Ambiguous(
                 row, f"producer '{row.producer}' ({place}) matches {len(producers)} producers",
@@ -352,23 +388,40 @@ class _Planner:
             else:
                 self.new_product(row, producers[0].id)
             return
-        # No producer of that name there: the same product of the same commune under a
-        # name spelled otherwise ("Cơ sở Ba Tâm" for "Hộ kinh doanh Ba Tâm")?
+        # No producer of that name there. A product of that name in that commune may be
+        # the same producer written another way ("Cơ sở Ba Tâm", "Hộ kinh doanh Ba Tâm"),
+        # or a neighbour's: staff decide.
         same = [p for p in self.products_by_key.get(key, [])
                 if place.commune is not None and p.producer.place.same(place)]
-        if len(same) > 1:
+        if same:
             self.plan.ambiguous.append(Ambiguous(
-                row, f"no producer named '{row.producer}'; product '{row.product}' of "
-                     f"{place} matches {len(same)} products", sorted(p.path for p in same)))
-        elif same:
-            self.certify(same[0], row)
+                row, f"no producer named '{row.producer}' in {place}, but a product of that "
+                     "name there belongs to " + "; ".join(sorted({p.producer.name for p in same})),
+                sorted(p.path for p in same)))
         elif place.commune is None or place.province is None:
             self.plan.unmatched.append(Unmatched(
                 row, f"producer '{row.producer}' is not in the catalogue and the table gives "
                      "no commune and province for a new one (add an Địa chỉ column, or "
                      "--map the columns that hold them)"))
+        elif place.code is None:
+            self.plan.unmatched.append(Unmatched(
+                row, f"producer '{row.producer}' is not in the catalogue, and a new one needs "
+                     f"an address of today: {self.not_official(row)}"))
         else:
             self.new_product(row, self.new_producer(row, place).id)
+
+    def not_official(self, row: AnnexRow) -> str:
+        """Why the row's commune and province are not in the official list."""
+        units = self.units
+        province = units.province(row.province or "")
+        if province is None:
+            merged = units.merged_into(row.province or "")
+            return (f"'{row.province}' became part of {merged.short_name} on 1/7/2025"
+                    if merged else f"'{row.province}' is not a province or city since "
+                    f"1/7/2025{did_you_mean(units.suggest_provinces(row.province or ''))}")
+        hint = did_you_mean(units.suggest_communes(province, row.commune or ""))
+        return (f"'{row.commune}' is not a commune, ward or special zone of "
+                f"{province.short_name}{hint}")
 
     def new_producer(self, row: AnnexRow, place: Place) -> NewProducer:
         key = (producer_key(row.producer), str(place.code or name_key(place.commune or "")))
@@ -383,26 +436,30 @@ class _Planner:
     def new_product(self, row: AnnexRow, producer_id: str) -> None:
         key = (producer_id, product_key(row.product))
         if key in self.new_products:
-            first = self.new_products[key].row
-            self.plan.problems.append(AnnexProblem(
-                row.where, "product", f"'{row.product}' of '{row.producer}' is also on row "
-                                      f"{first.where.row}; give each product once"))
+            self.twice(row, self.new_products[key].row, f"'{row.product}' of '{row.producer}'")
+            self.conflicts.add(key)
             return
         new = NewProduct(self._new_id(row.product), producer_id, row, rating_of(row))
         self.new_products[key] = new
         self.plan.new_products.append(new)
 
+    def twice(self, row: AnnexRow, first: AnnexRow, what: str) -> None:
+        at = (f"row {first.where.row}" if first.where.sheet == row.where.sheet
+              else f"sheet {first.where.sheet}, row {first.where.row}")
+        self.plan.problems.append(AnnexProblem(
+            row.where, "product", f"{what} is also on {at}; give each product once (neither "
+                                  "row is imported)"))
+
     def certify(self, product: KnownProduct, row: AnnexRow) -> None:
         rating = rating_of(row)
         if product.id in self.touched:
-            self.plan.problems.append(AnnexProblem(
-                row.where, "product", f"{product.path} is also on row "
-                                      f"{self.touched[product.id].where.row}; give each "
-                                      "product once"))
+            self.twice(row, self.touched[product.id], product.path)
+            self.conflicts.add(product.id)
             return
         self.touched[product.id] = row
-        same = [r for r in product.ratings if r.issued == rating.issued
-                and name_key(r.decision) == name_key(rating.decision)]
+        same = [r for r in product.ratings if r.issued == rating.issued and (
+            same_decision(r.decision, rating.decision)
+            or (r.certificate and r.certificate == rating.certificate))]
         if same:
             if same[0].stars == rating.stars:
                 self.plan.unchanged.append(Unchanged(product, row))
@@ -434,6 +491,13 @@ def plan_import(annex: Annex, catalogue: Catalogue, layout: SourceLayout,
     planner.plan.problems.extend(annex.problems)
     for row in annex.rows:
         planner.row(row)
+    plan, conflicts = planner.plan, planner.conflicts
+    plan.recertified = [r for r in plan.recertified if r.product.id not in conflicts]
+    plan.unchanged = [u for u in plan.unchanged if u.product.id not in conflicts]
+    plan.new_products = [p for p in plan.new_products
+                         if (p.producer_id, product_key(p.row.product)) not in conflicts]
+    needed = {p.producer_id for p in plan.new_products}
+    plan.new_producers = [p for p in plan.new_producers if p.id in needed]
     planner.plan.problems.sort(key=lambda p: (p.where.sheet, p.where.row, p.where.col))
     return planner.plan
 
@@ -478,11 +542,12 @@ def file_changes(plan: ImportPlan, layout: SourceLayout) -> tuple[list[FileChang
     problems = []
     for item in plan.recertified:
         path = item.product.path
-        before = (layout.root / path).read_text(encoding="utf-8")
         try:
+            # Bytes, not read_text(): a file written on Windows keeps its CRLF lines.
+            before = (layout.root / path).read_bytes().decode("utf-8")
             after = add_certificate(before, item.rating)
             verify(path, before, after, item.rating)
-        except RecordEditError as exc:
+        except (OSError, UnicodeDecodeError, RecordEditError) as exc:
             problems.append(f"{item.row.where}: {path}: {exc}; add the certificate by hand")
             continue
         changes.append(FileChange(path, after, before))
@@ -490,16 +555,26 @@ def file_changes(plan: ImportPlan, layout: SourceLayout) -> tuple[list[FileChang
 
 
 def write_changes(changes: list[FileChange], layout: SourceLayout) -> None:
-    """Write each file whole or not at all (a temporary file renamed over it)."""
+    """Write each file whole (a new temporary file renamed over it), after checking
+    all of them: nothing is written when one of them cannot be."""
+    root = layout.products_dir.resolve()
     for change in changes:
         target = layout.root / change.path
+        if target.is_symlink() or not target.parent.resolve().is_relative_to(root):
+            raise ImportAborted(f"{change.path} is a link or outside {layout.rel(root)}; "
+                                "nothing was written")
         if change.before is None and target.exists():
-            raise ImportAborted(f"{change.path} already exists; nothing was overwritten")
-        if change.before is not None and target.read_text(encoding="utf-8") != change.before:
-            raise ImportAborted(f"{change.path} changed while importing; run the import again")
+            raise ImportAborted(f"{change.path} already exists; nothing was written")
+        if change.before is not None and (
+                target.read_bytes().decode("utf-8", "replace") != change.before):
+            raise ImportAborted(f"{change.path} changed while importing; nothing was written")
+    for change in changes:
+        target = layout.root / change.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.import")
-        temporary.write_bytes(change.text.encode("utf-8"))
+        # mkstemp creates a file of its own (O_EXCL): never one a link points through.
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(change.text.encode("utf-8"))
         os.replace(temporary, target)
 
 
@@ -548,8 +623,14 @@ def format_plan(plan: ImportPlan, changes: list[FileChange], edit_problems: list
                 "the table gives no group")
             lines.append(f"  {p.path}: category: {said}; choose a sub-group from "
                          "generator/data/product-groups.yaml")
-    if not changes:
-        lines.append("Nothing to write: the catalogue already has every row.")
+    section("Record files that cannot be read (fix them first: ocop check); nothing is "
+            "written while they are broken, as a row may be theirs", plan.unreadable)
+    if plan.unreadable:
+        lines.append("Nothing written: fix the files that cannot be read, then import again."
+                     if written else "Dry run: nothing written.")
+    elif not changes:
+        lines.append("Nothing to write: the catalogue already has every row." if plan.clean
+                     else "Nothing to write.")
     elif written:
         lines.append(f"Wrote {len(changes)} file(s). Next: fill in what is listed, run "
                      "ocop check, then open a pull request.")

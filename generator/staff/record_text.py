@@ -14,12 +14,13 @@ import dataclasses
 import re
 
 from ..source.convert import build_record
-from ..source.fields import schema_fields
+from ..source.fields import field_map, schema_fields
 from ..source.problems import Problems
 from ..source.records import Product, Rating
 from ..source.yamlsafe import YamlError, parse
 from .scaffold import yaml_scalar
 
+_OCOP_DOC = field_map(Product)["ocop"].metadata["doc"]
 _TOP_KEY = re.compile(r"^(ocop|certificates)[ \t]*:[ \t]*(.*?)[ \t]*$")
 #: A line that starts a top-level key (a list item may start at column 0 too).
 _ANY_TOP_KEY = re.compile(r"^(?!-(?:\s|$))[^\s#]")
@@ -46,8 +47,10 @@ def _block_end(lines: list[str], start: int) -> int:
     end = start + 1
     while end < len(lines) and not _ANY_TOP_KEY.match(lines[end]):
         end += 1
+    # Comments closing the group belong to what follows (the scaffold's commented-out
+    # "# certificates:" help after "ocop:").
     while end > start + 1 and (not lines[end - 1].strip()
-                               or lines[end - 1].startswith("#")):
+                               or lines[end - 1].lstrip().startswith("#")):
         end -= 1
     return end
 
@@ -85,7 +88,8 @@ def add_certificate(text: str, rating: Rating) -> str:
                 first = False
             else:
                 moved.append("    " + inner)
-        comment = f" {rest}" if rest else ""
+        # The scaffold's note on "ocop:" ("một lần công nhận") would now be wrong.
+        comment = f" {rest}" if rest and not rest.startswith(f"# {_OCOP_DOC}") else ""
         new = [f"certificates:{comment}", *moved, *certificate_lines(rating, 2)]
     else:
         items = [line for line in body if line.lstrip().startswith("- ")]

@@ -103,9 +103,13 @@ def yaml_scalar(value: str | int | dt.date) -> str:
     reads it back as that text, else double-quoted (a phone number, "yes", "3")."""
     if isinstance(value, dt.date | int):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
-    if (_PLAIN.fullmatch(value) and value == value.strip() and ": " not in value
-            and not value.endswith(":") and yaml.safe_load(value) == value):
-        return value
+    if _PLAIN.fullmatch(value) and value == value.strip() and ": " not in value \
+            and not value.endswith(":"):
+        try:
+            if yaml.safe_load(value) == value:
+                return value
+        except yaml.YAMLError:
+            pass
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -91,5 +91,9 @@ def read_csv_rows(data: bytes, name: str) -> list[list[Cell]]:
     delimiter = ";" if first_lines.count(";") > first_lines.count(",") else ","
     if first_lines.count("\t") > max(first_lines.count(";"), first_lines.count(",")):
         delimiter = "\t"
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""),
-                                            delimiter=delimiter)]
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""),
+                                                delimiter=delimiter)]
+    except csv.Error as exc:
+        raise SpreadsheetError(f"{name}: cannot be read as CSV ({exc}); a quote (\") may "
+                               "be left open") from exc
