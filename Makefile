@@ -56,6 +56,13 @@ bench-search: $(STAMP)
 
 ## Lighthouse (mobile) on the sample site's home, a product, the finder and the map:
 ## median of three runs a page, printed as a table. Needs Node and Chromium.
+## What one camera photo costs the pipeline (CPU, bytes per page, SSIM), before and
+## after the issue-17 settings; installs the benchmark-only requirements-bench.lock.
+.PHONY: bench-photos
+bench-photos: $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.lock
+	$(BIN)/python tools/bench_photos.py
+
 .PHONY: bench-web
 bench-web: $(STAMP)
 	$(BIN)/python tools/bench_web.py

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .adapter.config import project_settings
@@ -200,6 +201,24 @@ def _add_staff_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     exp.set_defaults(func=cmd_report)
 
 
+def int_pair(separator: str) -> Callable[[str], tuple[int, int]]:
+    """An argparse type: '1200x900' or '1-3' (one number n means n-n)."""
+    def parse(text: str) -> tuple[int, int]:
+        parts = text.lower().split(separator)
+        if len(parts) == 1:
+            parts *= 2
+        try:
+            low, high = (int(p) for p in parts)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"'{text}': write two whole numbers joined by '{separator}'") from None
+        ordered = separator == "x" or low <= high  # a size is not a range
+        if not (ordered and 0 < low <= 16383 and 0 < high <= 16383):
+            raise argparse.ArgumentTypeError(f"'{text}': numbers out of range")
+        return low, high
+    return parse
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from .synth.catalogue import SynthOptions, synthesize
 
@@ -207,6 +226,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         products=args.products, producers=args.producers, points_of_sale=args.points_of_sale,
         fairs=args.fairs, seed=args.seed, provinces=args.provinces,
         today=dt.date.fromisoformat(args.today) if args.today else build_date(),
+        photo_size=args.photo_size, photos=args.photos,
     )
     try:
         summary = synthesize(Path(args.out), options)
@@ -258,10 +278,21 @@ def main(argv: list[str] | None = None) -> int:
                        help="how many provinces (default: 1 up to 2,000 products, else 34)")
     synth.add_argument("--today", help="date certificates are relative to (YYYY-MM-DD; "
                        "default: the build date, SOURCE_DATE_EPOCH when set)")
+    synth.add_argument("--photo-size", metavar="WxH", type=int_pair("x"),
+                       help="camera-like photos of this size, e.g. 1200x900 (default: one "
+                            "small drawing per product)")
+    synth.add_argument("--photos", default=(1, 1), metavar="MIN-MAX", type=int_pair("-"),
+                       help="photos per product with --photo-size, e.g. 1-3 (default 1)")
     synth.add_argument("--out", required=True, help="an empty or missing folder")
     synth.set_defaults(func=cmd_synth)
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        return int(args.func(args))
+    except ConfigurationError as exc:  # no mkdocs.yml, or one MkDocs refuses
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

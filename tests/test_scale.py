@@ -347,3 +347,31 @@ def test_synthetic_project_has_the_repository_settings(tmp_path):
     for line in ("- assets/stylesheets/ocop.css", "- assets/javascripts/ocop-menu.js",
                  "slugify: !!python/name:generator.vietnamese.toc_slug", "primary: custom"):
         assert line in text, line
+
+
+def test_synth_camera_photos(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """`--photo-size 640x480 --photos 1-3`: camera-like JPEGs of that size, one to three a
+    product, each listed in its product file; the same seed gives the same bytes."""
+    from PIL import Image
+
+    from generator.cli import main
+
+    args = ["synth", "--products", "12", "--producers", "4", "--photo-size", "640x480",
+            "--photos", "1-3", "--today", "2026-11-18"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    assert main([*args, "--out", str(tmp_path / "b")]) == 0
+    photos = sorted((tmp_path / "a/products").glob("*/*.jpg"))
+    assert 12 < len(photos) <= 36
+    for photo in photos[:3]:
+        with Image.open(photo) as im:
+            assert (im.format, im.size) == ("JPEG", (640, 480))
+        assert photo.read_bytes() == (tmp_path / "b" / photo.relative_to(tmp_path / "a")
+                                      ).read_bytes()
+    listed = sum(path.read_text(encoding="utf-8").count("  - file: ")
+                 for path in (tmp_path / "a/products").glob("*/*.yaml"))
+    assert listed == len(photos)
+    with pytest.raises(SystemExit) as refused:
+        main(["synth", "--products", "1", "--producers", "1", "--photo-size", "0x5",
+              "--out", str(tmp_path / "c")])
+    assert refused.value.code == 2
+    assert "'0x5': numbers out of range" in capsys.readouterr().err

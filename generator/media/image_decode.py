@@ -214,7 +214,7 @@ def decode(im: Image.Image, path: Path, max_width: int) -> tuple[Image.Image, tu
         # Shrink first, in stored orientation, then turn the small image upright.
         size = _oriented((width, height), orientation)
         if image.size != size:
-            image = image.resize(size, Image.Resampling.LANCZOS)
+            image = image.resize(size, Image.Resampling.BICUBIC)
         if orientation in _TRANSPOSE:
             image = image.transpose(_TRANSPOSE[orientation])
     except Exception as exc:  # an exotic pixel mode from the file

@@ -33,14 +33,19 @@ def render(
     files: dict[str, bytes] = {}
     variants: list[ImageVariant] = []
     fallback: ImageVariant | None = None
-    for width in widths:
+    larger = base
+    # Largest first, each width resized from the one before (the 320 px one filters a
+    # quarter of the pixels), with bicubic: 12 % less CPU than Lanczos for the same
+    # SSIM and bytes at these ratios (tools/bench_photos.py).
+    for width in sorted(widths, reverse=True):
         size = scaled(upright, width)
-        image = base if base.size == size else base.resize(size, Image.Resampling.LANCZOS)
+        image = larger if larger.size == size else larger.resize(size, Image.Resampling.BICUBIC)
+        larger = image
         # A fresh buffer carries no info/EXIF/ICC that a saver could copy out.
         clean = Image.frombytes(image.mode, image.size, image.tobytes())
         variant = ImageVariant(size[0], size[1], "webp", f"{stem}-{width}.webp")
         files[variant.name] = _encode(clean, variant, path, settings)
-        variants.append(variant)
+        variants.insert(0, variant)
         if width == fallback_width:
             fmt, ext = ("png", "png") if transparent else ("jpeg", "jpg")
             fallback = ImageVariant(size[0], size[1], fmt, f"{stem}-{width}.{ext}")
@@ -57,8 +62,7 @@ def _encode(
     buf = io.BytesIO()
     try:
         if variant.format == "webp":
-            # method=6: slowest, smallest; paid once per photo thanks to the cache.
-            image.save(buf, "WEBP", quality=settings.webp_quality, method=6)
+            image.save(buf, "WEBP", quality=settings.webp_quality, method=settings.webp_method)
         elif variant.format == "jpeg":
             image.save(
                 buf,

@@ -29,6 +29,7 @@ from ..source.certificates import add_months
 from ..vietnamese import slugify
 from .geo import POINT_OF_SALE_SHARE, PRODUCER_SHARE, location_lines
 from .names import commune_names, person, producer_name, short_place, unique
+from .photos import camera_photo
 from .project import HOME, copy_pages, mkdocs_yml
 from .vocabulary import (
     BRANDS,
@@ -60,6 +61,10 @@ class SynthOptions:
     provinces: int = 0
     #: Certificates are dated relative to this day (the build date of the site).
     today: dt.date = dt.date(2026, 11, 18)
+    #: Camera-like photos of this size (``synth.photos``); None: one small drawing each.
+    photo_size: tuple[int, int] | None = None
+    #: How many photos a product gets, at least and at most (camera-like photos only).
+    photos: tuple[int, int] = (1, 1)
 
     def province_count(self) -> int:
         if self.provinces:
@@ -225,8 +230,14 @@ def synthesize(out: Path, options: SynthOptions) -> SynthSummary:
         if folder is None:
             folder = folders[producer.id] = out / "products" / producer.id
             folder.mkdir(parents=True)
-        photo = f"{product_id}.jpg"
-        (folder / photo).write_bytes(_photo(f"{options.seed}:{product_id}"))
+        photo_lines = []
+        count = rng.randint(*options.photos) if options.photo_size else 1
+        for n in range(1, count + 1):
+            photo = f"{product_id}.jpg" if count == 1 else f"{product_id}-{n}.jpg"
+            seed = f"{options.seed}:{product_id}:{n}"
+            (folder / photo).write_bytes(camera_photo(seed, options.photo_size)
+                                         if options.photo_size else _photo(seed))
+            photo_lines += [f"  - file: {photo}", f"    alt: {_q(f'Ảnh {n} của {name}')}"]
         place = short_place(producer.commune)
         description = (
             f"{name} là đặc sản của {place}, {producer.province}, do {producer.name} "
@@ -235,7 +246,7 @@ def synthesize(out: Path, options: SynthOptions) -> SynthSummary:
         )
         lines = [SCHEMA_LINE.format("product").rstrip("\n"), f"name: {_q(name)}",
                  f"category: {kind}", *_rating(rng, stars, status, today),
-                 "photos:", f"  - file: {photo}", f"    alt: {_q('Ảnh ' + name)}",
+                 "photos:", *photo_lines,
                  *_block(description)]
         if rng.random() < 0.95:
             amount = rng.randint(low, high) * 1000
