@@ -226,7 +226,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         products=args.products, producers=args.producers, points_of_sale=args.points_of_sale,
         fairs=args.fairs, seed=args.seed, provinces=args.provinces,
         today=dt.date.fromisoformat(args.today) if args.today else build_date(),
-        photo_size=args.photo_size, photos=args.photos,
+        photo_size=args.photo_size, photos=args.photos, words=args.words,
     )
     try:
         summary = synthesize(Path(args.out), options)
@@ -283,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
                             "small drawing per product)")
     synth.add_argument("--photos", default=(1, 1), metavar="MIN-MAX", type=int_pair("-"),
                        help="photos per product with --photo-size, e.g. 1-3 (default 1)")
+    synth.add_argument("--words", metavar="MIN-MAX", type=int_pair("-"),
+                       help="descriptions of this many words, e.g. 80-200 (default: two "
+                            "short lines)")
     synth.add_argument("--out", required=True, help="an empty or missing folder")
     synth.set_defaults(func=cmd_synth)
     args = parser.parse_args(argv)

@@ -30,13 +30,14 @@ from .source.problems import Problems
 
 
 def build_catalogue(layout: SourceLayout, today: dt.date, problems: Problems,
-                    workers: int = 1, preview: str = "") -> Catalogue:
+                    workers: int = 1, preview: str = "",
+                    cache_dir: Path | None = None) -> Catalogue:
     """Load and link a catalogue; check ``problems`` before using the result.
 
     ``preview`` keeps only part of it (see ``source.preview``); it raises
     ``PreviewError`` when the selection cannot be understood.
     """
-    loaded = load_records(layout, problems, workers)
+    loaded = load_records(layout, problems, workers, cache_dir)
     if preview:
         restrict(loaded, preview)
     return link(loaded, today, problems)
@@ -60,7 +61,7 @@ def check_project(layout: SourceLayout, today: dt.date, problems: Problems, *,
                   preview: str = "") -> Catalogue:
     """Everything the build examines before it writes anything: records, hand-written
     pages, theme files and (with a ``cache_dir``) every photo and logo."""
-    catalogue = build_catalogue(layout, today, problems, workers, preview)
+    catalogue = build_catalogue(layout, today, problems, workers, preview, cache_dir)
     check_pages(layout, plan_pages(catalogue), problems)
     if cache_dir is not None:
         check_photos(catalogue, layout, cache_dir, problems, workers)

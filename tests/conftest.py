@@ -16,6 +16,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXED_EPOCH = "1795003200"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def record_cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The record cache's signing key in a folder of the test run, not the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OCOP_KEY_DIR", str(tmp_path_factory.mktemp("key")))
+        yield
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/* from the current output")

@@ -66,7 +66,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         selection = os.environ.get("OCOP_PREVIEW") or self.config.preview
         try:
             catalogue = build_catalogue(layout, build_date(), self.problems, self._workers(),
-                                        preview=selection)
+                                        preview=selection,
+                                        cache_dir=layout.root / self.config.cache_dir)
         except PreviewError as exc:
             raise PluginError(str(exc)) from None
         if selection:

@@ -81,6 +81,10 @@ class AdminUnits:
     #: Version of the package the list comes from, stated on the open-data page.
     version: str
     provinces: tuple[OfficialProvince, ...]
+    #: Provinces by their key (``_province_key``). Kept on the instance: a cache keyed
+    #: by the instance would hash all 3,321 communes on every lookup.
+    by_key: dict[str, OfficialProvince] = field(default_factory=dict, compare=False,
+                                                repr=False)
 
     @property
     def source(self) -> str:
@@ -88,7 +92,7 @@ class AdminUnits:
 
     def province(self, written: str) -> OfficialProvince | None:
         """The province a name means, or None: "TP. Hồ Chí Minh" → Thành phố Hồ Chí Minh."""
-        return _province_index(self).get(_province_key(written))
+        return self.by_key.get(_province_key(written))
 
     def commune(self, province: OfficialProvince, written: str) -> OfficialCommune | None:
         """The commune of ``province`` a name means, or None."""
@@ -142,11 +146,6 @@ def _province_key(name: str) -> str:
     return name_key(" ".join(words))
 
 
-@lru_cache(maxsize=4)
-def _province_index(units: AdminUnits) -> dict[str, OfficialProvince]:
-    return {_province_key(p.name): p for p in units.provinces}
-
-
 def data_file() -> Path:
     """The package's nested JSON list, found without importing the package."""
     spec = importlib.util.find_spec("vietnam_provinces")
@@ -167,7 +166,8 @@ def read_units(path: Path, version: str) -> AdminUnits:
             for w in p["wards"])
         provinces.append(OfficialProvince(
             p["code"], p["name"], communes, {name_key(c.name): c for c in communes}))
-    return AdminUnits(version, tuple(provinces))
+    return AdminUnits(version, tuple(provinces),
+                      {_province_key(p.name): p for p in provinces})
 
 
 @lru_cache(maxsize=1)

@@ -63,6 +63,7 @@ def file_name_problem(text: str) -> str | None:
     return None
 
 
+@functools.cache
 def alternatives(cls: type) -> dict[str, list[str]]:
     """The ``one_of`` groups of ``cls``: group name -> field names, in declared order."""
     groups: dict[str, list[str]] = {}

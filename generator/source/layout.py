@@ -45,6 +45,10 @@ class SourceLayout:
 
     def rel(self, path: Path) -> str:
         """Path as shown to staff: relative to the project, with forward slashes."""
+        # By string: called for every file of a catalogue, and Path.relative_to is slow.
+        text, root = os.fspath(path), os.fspath(self.root)
+        if text.startswith(root) and text[len(root):len(root) + 1] in ("/", os.sep):
+            return text[len(root) + 1:].replace(os.sep, "/")
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:

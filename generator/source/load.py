@@ -16,6 +16,7 @@ from .groups import ProductGroups, load_groups
 from .layout import SourceLayout
 from .problems import Position, Problems
 from .read import read_record
+from .record_cache import RecordCache
 from .records import Fair, PointOfSale, Producer, Product
 from .walk import (
     IMAGE_SUFFIXES,
@@ -45,7 +46,7 @@ class LoadedRecords:
 
 
 def _load_producer_folder(entry: Entry, layout: SourceLayout, problems: Problems,
-                          out: LoadedRecords) -> None:
+                          out: LoadedRecords, cache: RecordCache | None = None) -> None:
     folder_pos = Position(layout.rel(entry.path))
     if not SLUG.match(entry.name):
         problems.error(folder_pos, "-", f"folder name '{entry.name}' is not a valid producer id: "
@@ -61,7 +62,7 @@ def _load_producer_folder(entry: Entry, layout: SourceLayout, problems: Problems
     if PRODUCER_FILE not in files:
         problems.error(folder_pos, "-", f"missing {PRODUCER_FILE}: every producer folder needs one")
         return
-    producer = read_record(Producer, files[PRODUCER_FILE], layout, problems)
+    producer = read_record(Producer, files[PRODUCER_FILE], layout, problems, cache)
     if producer is None:
         out.unreadable.add(entry.name)
     else:
@@ -85,7 +86,7 @@ def _load_producer_folder(entry: Entry, layout: SourceLayout, problems: Problems
                            ".yaml files and .jpg/.png/.webp images")
             continue
         for product_id, path in record_file(sub, layout, problems, "product"):
-            product = read_record(Product, path, layout, problems)
+            product = read_record(Product, path, layout, problems, cache)
             if product is None:
                 out.unreadable.add(product_id)
                 continue
@@ -108,32 +109,45 @@ def _load_producer_folder(entry: Entry, layout: SourceLayout, problems: Problems
 PARALLEL_MIN_FOLDERS = 1000
 
 
-def _load_chunk(job: tuple[list[Entry], SourceLayout]) -> tuple[LoadedRecords, Problems]:
-    """Worker: the records of some producer folders (by argument: fork or spawn alike)."""
-    folders, layout = job
+def _load_chunk(job: tuple[list[Entry], SourceLayout, RecordCache | None]
+                ) -> tuple[LoadedRecords, Problems, RecordCache | None]:
+    """Worker: the records of some producer folders (by argument: fork or spawn alike),
+    and the cache entries of their files."""
+    folders, layout, cache = job
     part, problems = LoadedRecords(groups=ProductGroups(decision="")), Problems()
     for entry in folders:
-        _load_producer_folder(entry, layout, problems, part)
-    return part, problems
+        _load_producer_folder(entry, layout, problems, part, cache)
+    if cache is not None:
+        cache.old = {}  # only this run's entries travel back
+    return part, problems, cache
 
 
 def _load_folders(folders: list[Entry], layout: SourceLayout, problems: Problems,
-                  out: LoadedRecords, workers: int) -> None:
+                  out: LoadedRecords, workers: int, cache: RecordCache | None) -> None:
     """Read producer folders, in worker processes for a big catalogue.
 
     Parsing and validating tens of thousands of small files is CPU work that
     splits cleanly by folder; results are merged in folder order, so what is
     loaded and reported is what one process would load and report.
     """
-    if workers < 2 or len(folders) < PARALLEL_MIN_FOLDERS:
+    # Records taken from the cache cost less than sending them between processes.
+    warm = cache is not None and len(cache.old) >= len(folders)
+    if workers < 2 or len(folders) < PARALLEL_MIN_FOLDERS or warm:
         for entry in folders:
-            _load_producer_folder(entry, layout, problems, out)
+            _load_producer_folder(entry, layout, problems, out, cache)
         return
     size = max(1, len(folders) // (workers * 8))
-    jobs = [(folders[i:i + size], layout) for i in range(0, len(folders), size)]
+    jobs = []
+    for i in range(0, len(folders), size):
+        chunk = folders[i:i + size]
+        part_cache = None if cache is None else cache.part(
+            [layout.rel(entry.path) + "/" for entry in chunk])
+        jobs.append((chunk, layout, part_cache))
     parts = map_in_pool(_load_chunk, jobs, workers, "reading producer folders")
-    for part, part_problems in parts:
+    for part, part_problems, part_cache in parts:
         problems.extend(part_problems)
+        if cache is not None and part_cache is not None:
+            cache.merge(part_cache)
         out.producers.update(part.producers)
         out.unreadable |= part.unreadable
         for product_id, product in part.products.items():
@@ -145,12 +159,15 @@ def _load_folders(folders: list[Entry], layout: SourceLayout, problems: Problems
             out.products[product_id] = product
 
 
-def load_records(layout: SourceLayout, problems: Problems, workers: int = 1) -> LoadedRecords:
+def load_records(layout: SourceLayout, problems: Problems, workers: int = 1,
+                 cache_dir: Path | None = None) -> LoadedRecords:
     """Read every record; problems are collected, never raised.
 
     ``workers`` > 1 reads a large catalogue in that many processes (see ``workers``;
-    never from a threaded program such as ``mkdocs serve``).
+    never from a threaded program such as ``mkdocs serve``). With a ``cache_dir``,
+    files read before are taken from the record cache (``record_cache``).
     """
+    cache = RecordCache.open(cache_dir)
     out = LoadedRecords(groups=load_groups(layout.groups_file, layout, problems))
     if not layout.products_dir.is_dir():
         problems.error(Position(layout.rel(layout.products_dir)), "-", "products folder not found")
@@ -163,7 +180,7 @@ def load_records(layout: SourceLayout, problems: Problems, workers: int = 1) -> 
                                    "unexpected file: products/ holds one folder per producer")
                 continue
             folders.append(entry)
-        _load_folders(folders, layout, problems, out, workers)
+        _load_folders(folders, layout, problems, out, workers, cache)
     for kind, cls, folder, target, option in (
         ("point of sale", PointOfSale, layout.points_of_sale_dir, out.points_of_sale,
          "plugins.ocop.points_of_sale_dir"),
@@ -172,8 +189,10 @@ def load_records(layout: SourceLayout, problems: Problems, workers: int = 1) -> 
         if folder.exists() and not layout.check_inside(folder, problems, option):
             continue
         for record_id, path in record_files(folder, layout, problems, kind):
-            record = read_record(cls, path, layout, problems)
+            record = read_record(cls, path, layout, problems, cache)
             if record is not None:
                 record.id = record_id
                 target[record_id] = record
+    if cache is not None and cache_dir is not None:
+        cache.save(cache_dir)
     return out

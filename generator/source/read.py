@@ -8,11 +8,14 @@ from typing import Any
 from .convert import build_record
 from .layout import SourceLayout
 from .problems import Position, Problems
+from .record_cache import RecordCache, file_digest
 from .yamlsafe import MAX_FILE_BYTES, YamlError, parse
 
 
-def read_record(cls: type, path: Path, layout: SourceLayout, problems: Problems) -> Any:
-    """The typed record of ``path``, or None after reporting its problems."""
+def read_record(cls: type, path: Path, layout: SourceLayout, problems: Problems,
+                cache: RecordCache | None = None) -> Any:
+    """The typed record of ``path``, or None after reporting its problems; from
+    ``cache`` when the file's bytes were read before."""
     rel = layout.rel(path)
     try:
         # Refuse an oversized file before reading it, not only before parsing it.
@@ -22,11 +25,28 @@ def read_record(cls: type, path: Path, layout: SourceLayout, problems: Problems)
                            f"{MAX_FILE_BYTES} bytes)")
             return None
         data = path.read_bytes()
+    except OSError as exc:
+        problems.error(Position(rel), "-", f"cannot read file: {exc.strerror}")
+        return None
+    if cache is None:
+        return _read(cls, rel, data, problems)
+    digest = file_digest(cls, data)
+    hit = cache.get(rel, digest)
+    if hit is not None:
+        record, found = hit
+        problems.items.extend(found)
+        return record
+    found = Problems()
+    record = _read(cls, rel, data, found)
+    cache.put(rel, digest, record, found.items)
+    problems.extend(found)
+    return record
+
+
+def _read(cls: type, rel: str, data: bytes, problems: Problems) -> Any:
+    try:
         root = parse(rel, data)
     except YamlError as exc:
         problems.error(exc.position, exc.field or "-", exc.message)
-        return None
-    except OSError as exc:
-        problems.error(Position(rel), "-", f"cannot read file: {exc.strerror}")
         return None
     return build_record(cls, root, rel, problems)

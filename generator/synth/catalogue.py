@@ -34,6 +34,7 @@ from .project import HOME, copy_pages, mkdocs_yml
 from .vocabulary import (
     BRANDS,
     COMMUNES_PER_PROVINCE,
+    DESCRIPTION_SENTENCES,
     KINDS,
     PLACE_PARTS,
     POINT_OF_SALE_KINDS,
@@ -65,6 +66,9 @@ class SynthOptions:
     photo_size: tuple[int, int] | None = None
     #: How many photos a product gets, at least and at most (camera-like photos only).
     photos: tuple[int, int] = (1, 1)
+    #: Length of each product's description in words, at least and at most; None: two
+    #: short lines (the shape benchmarks used before issue 17).
+    words: tuple[int, int] | None = None
 
     def province_count(self) -> int:
         if self.provinces:
@@ -160,8 +164,24 @@ def _rating(rng: random.Random, stars: int, status: str, today: dt.date) -> list
     return lines
 
 
+def _long_text(rng: random.Random, words: int, name: str, place: str, producer: str) -> str:
+    """Paragraphs of about ``words`` words, Markdown as staff write it (bold, a list)."""
+    sentences: list[str] = []
+    count = 0
+    while count < words:
+        sentence = rng.choice(DESCRIPTION_SENTENCES).format(name=name, place=place,
+                                                             producer=producer)
+        sentences.append(sentence)
+        count += len(sentence.split())
+    paragraphs = [" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4)]
+    paragraphs[0] = paragraphs[0].replace(name, f"**{name}**", 1)
+    if len(paragraphs) > 2:
+        paragraphs.insert(2, "\n".join(f"- {s}" for s in sentences[:2]))
+    return "\n\n".join(paragraphs)
+
+
 def _block(text: str) -> list[str]:
-    return ["description: |", *(f"  {line}" for line in text.splitlines())]
+    return ["description: |", *(f"  {line}" if line else "" for line in text.splitlines())]
 
 
 def synthesize(out: Path, options: SynthOptions) -> SynthSummary:
@@ -244,6 +264,9 @@ def synthesize(out: Path, options: SynthOptions) -> SynthSummary:
             f"sản xuất theo quy trình {rng.choice(('truyền thống', 'khép kín', 'hữu cơ'))}.\n"
             f"Sản phẩm được đánh giá, phân hạng OCOP {stars} sao."
         )
+        if options.words:
+            description += "\n\n" + _long_text(rng, rng.randint(*options.words), name, place,
+                                                producer.name)
         lines = [SCHEMA_LINE.format("product").rstrip("\n"), f"name: {_q(name)}",
                  f"category: {kind}", *_rating(rng, stars, status, today),
                  "photos:", *photo_lines,

@@ -122,3 +122,28 @@ STANDARDS = ("VietGAP", "HACCP", "ISO 22000", "GlobalGAP", "Hữu cơ TCVN 11041
 STAR_WEIGHTS = ((3, 75), (4, 24), (5, 1))
 #: Certificate status shares: mostly valid, some expiring, expired or revoked.
 STATUS_WEIGHTS = (("valid", 82), ("expiring", 4), ("expired", 11), ("revoked", 3))
+#: Sentences of a product's description ("{name}", "{place}", "{producer}" filled in), for
+#: descriptions of real length (``ocop synth --words``).
+DESCRIPTION_SENTENCES = (
+    "{name} được làm từ nguyên liệu trồng và thu hoạch ngay tại {place}.",
+    "Nguyên liệu được tuyển chọn kỹ, rửa sạch và sơ chế trong ngày để giữ trọn hương vị.",
+    "Cơ sở áp dụng quy trình sản xuất khép kín, có sổ theo dõi từng lô hàng.",
+    "Sản phẩm không dùng chất bảo quản, không phẩm màu, phù hợp cho cả gia đình.",
+    "Mỗi mẻ sản phẩm đều được kiểm tra cảm quan trước khi đóng gói.",
+    "Bao bì có tem truy xuất nguồn gốc, ghi rõ ngày sản xuất và hạn sử dụng.",
+    "Bảo quản nơi khô ráo, thoáng mát, tránh ánh nắng trực tiếp; sau khi mở nên dùng hết "
+    "trong vài tuần.",
+    "{producer} đã gắn bó với nghề hơn hai mươi năm, truyền nghề qua ba thế hệ.",
+    "Sản phẩm có mặt tại các hội chợ OCOP trong tỉnh và nhiều cửa hàng đặc sản.",
+    "Khách hàng có thể đặt mua số lượng lớn làm quà biếu dịp lễ, Tết.",
+    "Hương vị đậm đà, đặc trưng của vùng đất {place}, khó lẫn với nơi khác.",
+    "Quy trình chế biến kết hợp kinh nghiệm truyền thống với máy móc hiện đại.",
+    "Cơ sở liên kết với nhiều hộ nông dân trong xã, bao tiêu đầu ra ổn định.",
+    "Sản phẩm đạt các chỉ tiêu an toàn thực phẩm theo tiêu chuẩn công bố.",
+    "Nên dùng kèm cơm nóng, bánh mì hoặc làm quà cho người thân ở xa.",
+    "Mùa thu hoạch chính kéo dài từ tháng Chín đến tháng Mười Hai âm lịch.",
+    "Mỗi năm cơ sở cung cấp ra thị trường hàng chục tấn sản phẩm.",
+    "Sản phẩm được người tiêu dùng bình chọn là đặc sản tiêu biểu của địa phương.",
+    "Toàn bộ phụ phẩm được tận dụng làm phân bón hữu cơ cho vườn cây.",
+    "Cơ sở sẵn sàng đón khách tham quan, trải nghiệm quy trình làm {name}.",
+)
