@@ -89,14 +89,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         parse_overrides,
         read_annex,
     )
-    from .staff.importer import (
-        ImportAborted,
-        file_changes,
-        format_plan,
-        plan_import,
-        summary_line,
-        write_changes,
-    )
+    from .staff.import_files import file_changes, format_plan, summary_line, write_changes
+    from .staff.importer import ImportAborted, plan_import
     from .staff.spreadsheets import SpreadsheetError, read_sheets
 
     layout, _ = project_settings(Path(args.config))
