@@ -31,7 +31,7 @@ def test_a_second_check_reads_from_the_cache_and_says_the_same(
                         "found 9\n1 error(s), 0 warning(s)\n")
     cache_file = mini_project / ".cache/ocop" / CACHE_FILE
     assert cache_file.is_file()
-    cache = RecordCache.open(cache_file.parent)
+    cache = RecordCache.open(cache_file.parent, mini_project)
     assert cache is not None and PRODUCT in cache.old
     assert check(mini_project, capsys) == first
     # An edit is read, not served from the cache.
@@ -66,7 +66,7 @@ def test_cache_of_other_reading_code_is_ignored(mini_project: Path,
                                                 fixed_date: None):
     expected = check(mini_project, capsys)
     monkeypatch.setattr("generator.source.record_cache.code_digest", lambda: "other code")
-    cache = RecordCache.open(mini_project / ".cache/ocop")
+    cache = RecordCache.open(mini_project / ".cache/ocop", mini_project)
     assert cache is not None and cache.old == {}
     assert check(mini_project, capsys) == expected
 
@@ -79,3 +79,38 @@ def test_without_a_key_nothing_is_cached(mini_project: Path, monkeypatch: pytest
     monkeypatch.setenv("OCOP_KEY_DIR", str(blocked))
     assert check(mini_project, capsys)[0] == 0
     assert not (mini_project / ".cache/ocop" / CACHE_FILE).exists()
+
+
+def test_a_key_inside_the_project_is_refused(mini_project: Path,
+                                             monkeypatch: pytest.MonkeyPatch):
+    """A relative OCOP_KEY_DIR, or one inside the checkout, is a key a pull request sets."""
+    for folder in (".key", str(mini_project / ".key")):
+        monkeypatch.setenv("OCOP_KEY_DIR", folder)
+        monkeypatch.chdir(mini_project)
+        assert RecordCache.open(mini_project / ".cache/ocop", mini_project) is None
+        assert not (mini_project / ".key/record-cache.key").exists()
+
+
+def test_a_broken_key_is_replaced_and_an_empty_one_never_used(
+        mini_project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    from generator.source import record_cache
+
+    monkeypatch.setenv("OCOP_KEY_DIR", str(tmp_path / "keys"))
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys/record-cache.key").write_bytes(b"")
+    key = record_cache._key(mini_project)
+    assert key is not None and len(key) == 32
+    assert record_cache._key(mini_project) == key
+
+
+def test_a_cache_file_that_is_a_link_is_not_read(mini_project: Path,
+                                                 capsys: pytest.CaptureFixture[str],
+                                                 fixed_date: None):
+    expected = check(mini_project, capsys)
+    cache_file = mini_project / ".cache/ocop" / CACHE_FILE
+    cache_file.unlink()
+    try:
+        cache_file.symlink_to("/dev/zero")
+    except OSError as exc:
+        pytest.skip(f"no symbolic links here: {exc}")
+    assert check(mini_project, capsys) == expected

@@ -92,15 +92,17 @@ def _load_producer_folder(entry: Entry, layout: SourceLayout, problems: Problems
                 continue
             product.id = product_id
             product.producer_id = entry.name
+            # Photos before the id check: a duplicate found across worker processes has
+            # had its photos checked, so one process must check them too (same output).
+            for i, photo in enumerate(product.photos):
+                photo.abs_path = resolve_file(
+                    photo.file, files, f"photos[{i}].file",
+                    product.source.at(f"photos[{i}].file"), problems, links)
             if product_id in out.products:
                 other = out.products[product_id].source.path
                 problems.error(Position(layout.rel(path)), "-",
                                f"product id '{product_id}' is already used by {other}")
                 continue
-            for i, photo in enumerate(product.photos):
-                photo.abs_path = resolve_file(
-                    photo.file, files, f"photos[{i}].file",
-                    product.source.at(f"photos[{i}].file"), problems, links)
             out.products[product_id] = product
 
 
@@ -167,7 +169,7 @@ def load_records(layout: SourceLayout, problems: Problems, workers: int = 1,
     never from a threaded program such as ``mkdocs serve``). With a ``cache_dir``,
     files read before are taken from the record cache (``record_cache``).
     """
-    cache = RecordCache.open(cache_dir)
+    cache = RecordCache.open(cache_dir, layout.root)
     out = LoadedRecords(groups=load_groups(layout.groups_file, layout, problems))
     if not layout.products_dir.is_dir():
         problems.error(Position(layout.rel(layout.products_dir)), "-", "products folder not found")

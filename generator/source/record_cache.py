@@ -10,8 +10,10 @@ Pickle runs code when it loads, and the cache folder sits inside a checkout
 that anyone's pull request can add files to. So the file is signed with HMAC
 under a key kept outside the repository (the user's cache folder, created on
 first use, readable by the user only); a file that does not verify, or that was
-written by other reading code, is ignored and rewritten. Without a usable key
-nothing is cached.
+written by other reading code, is ignored and rewritten. The key is never taken
+from inside the project (``OCOP_KEY_DIR`` must be an absolute folder elsewhere);
+without a usable key nothing is cached. The cache file is read only when it is a
+regular file, not a link, of at most 1 GiB.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import hmac
 import os
 import pickle
 import secrets
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -43,33 +46,80 @@ _KEY_FILE = "record-cache.key"
 def code_digest() -> str:
     """Digest of everything that decides what a file reads to: this package's reading
     code, the Python and PyYAML versions."""
-    h = hashlib.sha256(f"{FORMAT}:{sys.version}:{yaml.__version__}".encode())
+    h = hashlib.sha256(f"{FORMAT}:{sys.version}:{yaml.__version__}:"
+                       f"{yaml.__with_libyaml__}".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
-def _key() -> bytes | None:
-    """The signing key, made on first use; None when it cannot be kept."""
+KEY_BYTES = 32
+#: Larger cache files are not read (a national catalogue's is about 60 MB).
+MAX_CACHE_BYTES = 1 << 30
+
+
+def _key_folder(project: Path) -> Path | None:
+    """Where the key lives: never inside the project, whose files a pull request sets."""
     folder = Path(os.environ.get("OCOP_KEY_DIR") or platformdirs.user_cache_dir("ocop-catalogue"))
-    path = folder / _KEY_FILE
-    try:
-        return path.read_bytes() if path.stat().st_size == 32 else None
-    except FileNotFoundError:
-        pass
-    except OSError:
+    if not folder.is_absolute():
         return None
+    with contextlib.suppress(OSError):
+        if folder.resolve().is_relative_to(project.resolve()):
+            return None
+    return folder
+
+
+def _read_key(path: Path) -> bytes | None:
+    with contextlib.suppress(OSError):
+        data = path.read_bytes()
+        if len(data) == KEY_BYTES:
+            return data
+    return None
+
+
+def _key(project: Path) -> bytes | None:
+    """The signing key, made on first use; None when it cannot be kept."""
+    folder = _key_folder(project)
+    if folder is None:
+        return None
+    path = folder / _KEY_FILE
+    key = _read_key(path)
+    if key is not None:
+        return key
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it meanwhile
-        return path.read_bytes()
+        # Written whole in a file of its own, then linked into place: another process
+        # sees no key or the whole key, never a part of one (and never an empty key).
+        fd, temporary = tempfile.mkstemp(prefix=".key.", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(secrets.token_bytes(KEY_BYTES))
+            os.chmod(temporary, 0o600)
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                # Made meanwhile by another run, or a broken one: a broken key is replaced.
+                if _read_key(path) is None:
+                    os.replace(temporary, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
     except OSError:
         return None
-    key = secrets.token_bytes(32)
-    with os.fdopen(fd, "wb") as out:
-        out.write(key)
-    return key
+    return _read_key(path)
+
+
+def _read_cache(path: Path) -> bytes | None:
+    """The cache file's bytes: a regular file of sane size, not reached through a link."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    if path.is_symlink():
+        return None
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            return None
+        return f.read(MAX_CACHE_BYTES + 1)
 
 
 def file_digest(kind: type, data: bytes) -> bytes:
@@ -87,14 +137,16 @@ class RecordCache:
         self.key = key
 
     @classmethod
-    def open(cls, cache_dir: Path | None) -> RecordCache | None:
+    def open(cls, cache_dir: Path | None, project: Path) -> RecordCache | None:
         """The cache of ``cache_dir`` (empty when missing, unsigned or stale); None when
-        caching is off (no folder, no key)."""
-        key = _key() if cache_dir is not None else None
+        caching is off (no folder, no key outside ``project``)."""
+        key = _key(project) if cache_dir is not None else None
         if cache_dir is None or key is None:
             return None
         with contextlib.suppress(OSError, ValueError):
-            blob = (cache_dir / CACHE_FILE).read_bytes()
+            blob = _read_cache(cache_dir / CACHE_FILE)
+            if blob is None:
+                return cls({}, key)
             signature, payload = blob[:32], blob[32:]
             if hmac.compare_digest(signature, hmac.digest(key, payload, "sha256")):
                 code, entries = pickle.loads(payload)
@@ -128,9 +180,17 @@ class RecordCache:
         if self.key is None or self.new == self.old:
             return
         payload = pickle.dumps((code_digest(), self.new), pickle.HIGHEST_PROTOCOL)
-        with contextlib.suppress(OSError):
+        temporary = None
+        try:
             cache_dir.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(prefix=".records.", dir=cache_dir)
             with os.fdopen(fd, "wb") as out:
                 out.write(hmac.digest(self.key, payload, "sha256") + payload)
             os.replace(temporary, cache_dir / CACHE_FILE)
+            temporary = None
+        except OSError:
+            pass  # a cache that cannot be written is only a slower next run
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
