@@ -221,6 +221,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         fairs=args.fairs, seed=args.seed, provinces=args.provinces,
         today=dt.date.fromisoformat(args.today) if args.today else build_date(),
         photo_size=args.photo_size, photos=args.photos, words=args.words,
+        realistic=args.realistic,
     )
     try:
         summary = synthesize(Path(args.out), options)
@@ -280,6 +281,10 @@ def main(argv: list[str] | None = None) -> int:
     synth.add_argument("--words", metavar="MIN-MAX", type=int_pair("-"),
                        help="descriptions of this many words, e.g. 80-200 (default: two "
                             "short lines)")
+    synth.add_argument("--realistic", action="store_true",
+                       help="the shape of a real catalogue: all official communes, 1-30 "
+                            "products a producer, certificate histories (use with --words "
+                            "80-200 --photo-size 1200x900 --photos 1-3)")
     synth.add_argument("--out", required=True, help="an empty or missing folder")
     synth.set_defaults(func=cmd_synth)
     args = parser.parse_args(argv)

@@ -375,3 +375,23 @@ def test_synth_camera_photos(tmp_path: Path, capsys: pytest.CaptureFixture[str])
               "--out", str(tmp_path / "c")])
     assert refused.value.code == 2
     assert "'0x5': numbers out of range" in capsys.readouterr().err
+
+
+def test_synth_realistic_shape(tmp_path: Path):
+    """--realistic: at most 30 products a producer, one in ten with a certificate history,
+    long descriptions; the catalogue checks clean."""
+    from collections import Counter as Count
+
+    out = tmp_path / "real"
+    with fixed_build_date():
+        synthesize(out, SynthOptions(products=200, producers=8, realistic=True, words=(80, 200),
+                                     today=dt.date(2026, 11, 18)))
+        problems = Problems()
+        build_catalogue(SourceLayout.default(out), dt.date(2026, 11, 18), problems)
+    assert not problems.errors, problems.report()
+    files = [p for p in (out / "products").glob("*/*.yaml") if p.name != "producer.yaml"]
+    per_producer = Count(p.parent.name for p in files)
+    assert max(per_producer.values()) <= 30
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    assert 5 <= sum("certificates:" in t for t in texts) <= 40
+    assert min(len(t.split("description: |", 1)[1].split()) for t in texts) >= 80

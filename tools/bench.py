@@ -3,7 +3,8 @@
     make bench                      # province (600) and national (20,000) scale
     python tools/bench.py --scales province
 
-For each scale it generates a deterministic synthetic catalogue (``ocop synth``),
+For each scale it generates a deterministic synthetic catalogue (``ocop synth``, of
+the realistic shape unless ``--shape old``),
 then measures, each in a fresh child process: validation only (twice: the second
 run reads photo verdicts and parsed records from the cache), a cold build
 (empty photo cache), a warm rebuild (unchanged photos), and a plain Material for
@@ -102,15 +103,18 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def bench_scale(name: str, sizes: dict[str, int], epoch: str) -> tuple[dict[str, str], str]:
+def bench_scale(name: str, sizes: dict[str, int], epoch: str,
+                photo_size: str | None) -> tuple[dict[str, str], str]:
     project = WORK / name
     if project.exists():
         shutil.rmtree(project)
     env = {"SOURCE_DATE_EPOCH": epoch}
+    shape = (["--realistic", "--words", "80-200", "--photo-size", photo_size, "--photos", "1-3"]
+             if photo_size else [])
     synth = run([str(BIN / "ocop"), "synth", "--products", str(sizes["products"]),
                  "--producers", str(sizes["producers"]),
                  "--points-of-sale", str(sizes["points_of_sale"]),
-                 "--fairs", str(sizes["fairs"]), "--seed", "1", "--out", str(project)],
+                 "--fairs", str(sizes["fairs"]), "--seed", "1", *shape, "--out", str(project)],
                 ROOT, env)
     load_before = os.getloadavg()[0]
     check = run([str(BIN / "ocop"), "check"], project, env)
@@ -156,12 +160,21 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", nargs="+", default=list(SCALES), choices=list(SCALES))
     parser.add_argument("--epoch", default="1795003200", help="SOURCE_DATE_EPOCH of the builds")
+    parser.add_argument("--shape", choices=("realistic", "old"), default="realistic",
+                        help="realistic: 80-200-word descriptions, 1-3 camera-like photos a "
+                             "product, all official communes, 1-30 products a producer, "
+                             "certificate histories; old: the short shape used until "
+                             "issue 17 (flattering)")
+    parser.add_argument("--photo-size", default="480x360",
+                        help="camera-like photo size of the realistic shape (smaller: a "
+                             "quicker cold build; the warm rebuild does no photo work)")
     args = parser.parse_args(argv)
+    photo_size = args.photo_size if args.shape == "realistic" else None
     WORK.mkdir(exist_ok=True)
     results: dict[str, dict[str, str]] = {}
     notes: dict[str, str] = {}
     for name in args.scales:
-        results[name], notes[name] = bench_scale(name, SCALES[name], args.epoch)
+        results[name], notes[name] = bench_scale(name, SCALES[name], args.epoch, photo_size)
         print(f"[{name}] done", flush=True)
     rows = list(next(iter(results.values())))
     width = max(len(r) for r in rows)
@@ -170,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{row:{width}}  " + "  ".join(f"{results[n][row]:>12}" for n in results))
     for name, note in notes.items():
         print(f"\n{name}, warm rebuild: {note}")
-    print(f"\n{os.cpu_count()} CPU(s); Python {sys.version.split()[0]}; build time is wall "
+    print(f"\nshape: {args.shape}" + (f", photos {photo_size}" if photo_size else ""))
+    print(f"{os.cpu_count()} CPU(s); Python {sys.version.split()[0]}; build time is wall "
           "clock; peak memory is the largest resident set of one process (workers are "
           "forked copies sharing pages)")
     return 0

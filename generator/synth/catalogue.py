@@ -69,6 +69,10 @@ class SynthOptions:
     #: Length of each product's description in words, at least and at most; None: two
     #: short lines (the shape benchmarks used before issue 17).
     words: tuple[int, int] | None = None
+    #: The shape of a real catalogue (issue 17): every official commune of a province
+    #: may have producers, no producer has more than 30 products, and one product in ten
+    #: has a certificate history. Descriptions and photos are set by the options above.
+    realistic: bool = False
 
     def province_count(self) -> int:
         if self.provinces:
@@ -180,6 +184,55 @@ def _long_text(rng: random.Random, words: int, name: str, place: str, producer: 
     return "\n\n".join(paragraphs)
 
 
+#: A real catalogue's producers have 1-30 products (most 1-4).
+MAX_PRODUCTS_PER_PRODUCER = 30
+#: Share of products with more than one certificate in the realistic shape.
+HISTORY_SHARE = 0.1
+
+
+def _cap(rng: random.Random, owners: list[int], producers: int, cap: int) -> list[int]:
+    """Products over ``cap`` for one producer moved to small producers (fewer than 5
+    products when there are such, else fewer than ``cap``)."""
+    counts = [0] * producers
+    for owner in owners:
+        counts[owner] += 1
+    out = []
+    for owner in owners:
+        if counts[owner] > cap:
+            small = ([p for p in range(producers) if counts[p] < 5]
+                     or [p for p in range(producers) if counts[p] < cap])
+            if small:
+                counts[owner] -= 1
+                owner = rng.choice(small)
+                counts[owner] += 1
+        out.append(owner)
+    return out
+
+
+def _history(rng: random.Random, stars: int, status: str, today: dt.date) -> list[str]:
+    """``certificates:`` with an older certificate (often fewer stars) before the one
+    ``_rating`` makes: an upgrade or a renewal."""
+    current = _rating(rng, stars, status, today)
+    issued = dt.date.fromisoformat(next(line.split(": ")[1] for line in current
+                                        if line.startswith("  issued: ")))
+    old_issued = add_months(issued, -36) - dt.timedelta(days=rng.randint(0, 300))
+    old_stars = max(3, stars - (1 if rng.random() < 0.4 else 0))
+    low = {3: 50, 4: 70, 5: 90}[old_stars]
+    older = ["ocop:", f"  stars: {old_stars}", f"  score: {rng.randint(low, low + 9)}",
+             f"  decision: {_q(f'{rng.randint(12, 3999)}/QĐ-UBND')}",
+             f"  issued: {old_issued.isoformat()}"]
+    return ["certificates:", *_as_item(older), *_as_item(current)]
+
+
+def _as_item(lines: list[str]) -> list[str]:
+    """The fields of an ``ocop:`` block as one item of ``certificates:``."""
+    out = []
+    for i, line in enumerate(lines[1:]):
+        indent = len(line) - len(line.lstrip())
+        out.append(" " * indent + ("- " if i == 0 else "  ") + line.lstrip())
+    return out
+
+
 def _block(text: str) -> list[str]:
     return ["description: |", *(f"  {line}" if line else "" for line in text.splitlines())]
 
@@ -199,7 +252,8 @@ def synthesize(out: Path, options: SynthOptions) -> SynthSummary:
 
     # Places: provinces, then communes per province (only those with producers show up).
     provinces = PROVINCES[:options.province_count()]
-    per_province = 102 if len(provinces) == 1 else COMMUNES_PER_PROVINCE
+    per_province = (10_000 if options.realistic  # all of them
+                    else 102 if len(provinces) == 1 else COMMUNES_PER_PROVINCE)
     communes = {p: commune_names(rng, p, per_province) for p in provinces}
     province_weights = [rng.uniform(0.5, 2.0) for _ in provinces]
 
@@ -222,6 +276,8 @@ def synthesize(out: Path, options: SynthOptions) -> SynthSummary:
     weights = [rng.paretovariate(1.6) for _ in producers]
     owners += rng.choices(range(len(producers)), weights=weights,
                           k=options.products - len(producers))
+    if options.realistic:
+        owners = _cap(rng, owners, len(producers), MAX_PRODUCTS_PER_PRODUCER)
     rng.shuffle(owners)
 
     taken_products: set[str] = set()
@@ -268,7 +324,10 @@ def synthesize(out: Path, options: SynthOptions) -> SynthSummary:
             description += "\n\n" + _long_text(rng, rng.randint(*options.words), name, place,
                                                 producer.name)
         lines = [SCHEMA_LINE.format("product").rstrip("\n"), f"name: {_q(name)}",
-                 f"category: {kind}", *_rating(rng, stars, status, today),
+                 f"category: {kind}",
+                 *(_history(rng, stars, status, today)
+                   if options.realistic and rng.random() < HISTORY_SHARE
+                   else _rating(rng, stars, status, today)),
                  "photos:", *photo_lines,
                  *_block(description)]
         if rng.random() < 0.95:
