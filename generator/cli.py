@@ -93,7 +93,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .staff.importer import ImportAborted, plan_import
     from .staff.spreadsheets import SpreadsheetError, read_sheets
 
-    layout, _ = project_settings(Path(args.config))
+    layout, options = project_settings(Path(args.config))
     source = Path(args.file)
     issued = None
     if args.issued:
@@ -102,7 +102,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"error: --issued {args.issued}: {issued}", file=sys.stderr)
             return 2
     problems = Problems()
-    catalogue = build_catalogue(layout, build_date(), problems)
+    catalogue = build_catalogue(layout, build_date(), problems,
+                                cache_dir=layout.root / options.cache_dir)
     try:
         annex = read_annex(read_sheets(source), source.name, catalogue.groups,
                            Defaults(args.decision, issued, args.level),

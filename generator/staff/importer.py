@@ -174,10 +174,6 @@ class ImportPlan:
     unreadable: list[str] = field(default_factory=list)
 
     @property
-    def changes(self) -> int:
-        return len(self.new_producers) + len(self.new_products) + len(self.recertified)
-
-    @property
     def clean(self) -> bool:
         return not (self.unmatched or self.ambiguous or self.problems or self.unreadable)
 
@@ -233,14 +229,25 @@ def _raw_ratings(root: Mapping, path: str) -> list[Rating]:
     return [r for r in ratings if r is not None]
 
 
-def known_records(catalogue: Catalogue, layout: SourceLayout, units: AdminUnits
-                  ) -> tuple[list[KnownProducer], list[KnownProduct], list[str]]:
+@dataclass
+class OnDisk:
+    """The records an import matches against, and every name it must not take."""
+
+    producers: list[KnownProducer]
+    products: list[KnownProduct]
+    #: Record files that cannot be read at all (a row could be theirs).
+    unreadable: list[str]
+    #: Every producer folder and record file name, loaded or not.
+    names: set[str]
+
+
+def known_records(catalogue: Catalogue, layout: SourceLayout, units: AdminUnits) -> OnDisk:
     """Every producer and product on disk: from the catalogue when they loaded, read
-    as far as possible from their files when they did not; and the files that
-    cannot be read at all (a row could be theirs: nothing may be written then)."""
+    as far as possible from their files when they did not (one walk of products/)."""
     producers: dict[str, KnownProducer] = {}
     products: list[KnownProduct] = []
     unreadable: list[str] = []
+    names = set(catalogue.producers) | set(catalogue.products)
     for producer in catalogue.producers.values():
         a = producer.address
         code = a.official_commune.code if a.official_commune is not None else None
@@ -253,8 +260,11 @@ def known_records(catalogue: Catalogue, layout: SourceLayout, units: AdminUnits
                                      [c.rating for c in product.history], True))
     folders = sorted(layout.products_dir.iterdir()) if layout.products_dir.is_dir() else []
     for folder in folders:
+        names.add(folder.name)
         if not folder.is_dir() or folder.is_symlink():
             continue
+        files = sorted(folder.glob("*.y*ml"))
+        names.update(file.stem for file in files)
         if folder.name not in producers:
             root = _parse(folder / PRODUCER_FILE, layout)
             if root is None or not _text_at(root, "name"):
@@ -265,7 +275,7 @@ def known_records(catalogue: Catalogue, layout: SourceLayout, units: AdminUnits
             producers[folder.name] = KnownProducer(
                 folder.name, _text_at(root, "name") or "", place,
                 layout.rel(folder / PRODUCER_FILE), False)
-        for file in sorted(folder.glob("*.y*ml")):
+        for file in files:
             if file.name == PRODUCER_FILE or file.stem in catalogue.products:
                 continue
             root = _parse(file, layout)
@@ -275,7 +285,7 @@ def known_records(catalogue: Catalogue, layout: SourceLayout, units: AdminUnits
                     layout.rel(file), _raw_ratings(root, layout.rel(file)), False))
             else:
                 unreadable.append(layout.rel(file))
-    return list(producers.values()), products, unreadable
+    return OnDisk(list(producers.values()), products, unreadable, names)
 
 
 def _parse(path: Path, layout: SourceLayout) -> Mapping | None:
@@ -300,15 +310,16 @@ class _Planner:
     def __init__(self, catalogue: Catalogue, layout: SourceLayout, units: AdminUnits) -> None:
         self.units = units
         self.plan = ImportPlan()
-        producers, products, self.plan.unreadable = known_records(catalogue, layout, units)
-        self.producers = {p.id: p for p in producers}
-        self.products = {p.id: p for p in products}
+        disk = known_records(catalogue, layout, units)
+        self.plan.unreadable = disk.unreadable
+        self.producers = {p.id: p for p in disk.producers}
+        self.products = {p.id: p for p in disk.products}
         self.producers_by_key: dict[str, list[KnownProducer]] = defaultdict(list)
-        for producer in producers:
+        for producer in disk.producers:
             self.producers_by_key[producer_key(producer.name)].append(producer)
         self.products_by_key: dict[str, list[KnownProduct]] = defaultdict(list)
         self.products_of: dict[str, list[KnownProduct]] = defaultdict(list)
-        for product in products:
+        for product in disk.products:
             self.products_of[product.producer.id].append(product)
             for key in product_keys(product):
                 self.products_by_key[key].append(product)
@@ -318,13 +329,8 @@ class _Planner:
         self.new_products: dict[tuple[str, str], NewProduct] = {}
         #: Products given by two rows (existing ids, or new (producer, name) keys).
         self.conflicts: set[object] = set()
-        # Every folder and file name, loaded or not, so a new id never takes one.
-        # "producer" would be the producer's own file.
-        self.taken_ids = set(self.producers) | set(self.products) | {Path(PRODUCER_FILE).stem}
-        for folder in (layout.products_dir.iterdir() if layout.products_dir.is_dir() else []):
-            self.taken_ids.add(folder.name)
-            if folder.is_dir():
-                self.taken_ids.update(p.stem for p in folder.glob("*.y*ml"))
+        # A new id never takes a name on disk; "producer" would be the producer's file.
+        self.taken_ids = disk.names | {Path(PRODUCER_FILE).stem}
 
     def _new_id(self, name: str) -> str:
         base = slugify(name)[:MAX_ID_LENGTH].strip("-") or "chu-the"
