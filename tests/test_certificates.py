@@ -59,6 +59,20 @@ def test_current_certificate(mini_project: Path, certificates: str, expected: li
         current.rating, current.status, path)
 
 
+def test_a_revocation_dated_after_the_build_date_is_not_stated_yet(mini_project: Path):
+    """Decided, not yet in effect: the history must not say "đã thu hồi" today."""
+    product, _ = history_of(
+        mini_project,
+        "  - {stars: 3, decision: 1/QĐ, issued: 2022-08-15}\n"
+        "  - stars: 4\n    decision: 2/QĐ\n    issued: 2025-06-01\n"
+        "    revoked: {date: 2027-01-15}\n")
+    assert [c.state for c in product.history] == ["superseded", "current"]
+    from generator.write.verify_pages import history_items
+
+    assert history_items(product)[0] == ("4 sao, cấp ngày 01/06/2025, quyết định 2/QĐ: "
+                                         "giấy chứng nhận hiện tại.")
+
+
 def test_one_certificate_written_as_ocop_is_a_history_of_one(mini_project: Path):
     problems = Problems()
     catalogue = build_catalogue(SourceLayout.default(mini_project), FIXED_DATE, problems)

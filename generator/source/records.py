@@ -157,6 +157,16 @@ class Certificate:
     #: Not current, and the next certificate was issued while this one still ran.
     superseded: bool
 
+    @property
+    def state(self) -> str:
+        """What a history says of it: 'revoked' (on the build date), 'current' (what the
+        pages show; it may itself have expired), 'superseded' or 'expired'."""
+        if self.status.code == "revoked":
+            return "revoked"
+        if self.current:
+            return "current"
+        return "superseded" if self.superseded else "expired"
+
 
 @dataclass
 class Photo:

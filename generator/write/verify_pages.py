@@ -44,11 +44,11 @@ def history_items(product: Product) -> list[str]:
     for c in reversed(product.history):
         r = c.rating
         line = f"{r.stars} sao, cấp ngày {date_vi(r.issued)}, quyết định {r.decision}: "
-        if r.revoked is not None:
+        if c.state == "revoked" and r.revoked is not None:
             line += f"đã thu hồi ngày {date_vi(r.revoked.date)}."
-        elif c.current:
+        elif c.state == "current":
             line += "giấy chứng nhận hiện tại."
-        elif c.superseded:
+        elif c.state == "superseded":
             line += "được thay bằng lần công nhận sau."
         else:
             line += f"hết hạn ngày {date_vi(c.status.expires)}."
