@@ -33,6 +33,7 @@ from generator.write.search_index import (
     key_file,
     postings,
     product_doc,
+    split_tiers,
     tokens,
 )
 
@@ -125,6 +126,23 @@ def test_postings_keep_the_best_weight_per_document():
     assert index["mam"] == [0 << 2 | NAME, 1 << 2 | TEXT, 1 << 2 | META]
 
 
+def test_tiers_split_each_document_by_its_best_weight():
+    docs = [
+        SearchDoc("p", "a/", "Mắm cá", fields=((NAME, "Mắm cá"), (TEXT, "mắm ngon"))),
+        SearchDoc("p", "b/", "Gạo", fields=((NAME, "Gạo"), (TEXT, "không mắm ngon"))),
+        SearchDoc("p", "c/", "Trà", fields=((META, "Mắm"),)),
+    ]
+    index = postings(docs)
+    strong, text = split_tiers(index)
+    assert decode_postings(strong["mam"]) == [(0, NAME), (2, META)]
+    assert decode_postings(text["mam"]) == [(1, TEXT)]
+    assert "ngon" not in strong and decode_postings(text["ngon"]) == [(0, TEXT), (1, TEXT)]
+    assert "gao" not in text
+    for token, encoded in index.items():
+        both = decode_postings(strong.get(token, [])) + decode_postings(text.get(token, []))
+        assert sorted(both) == decode_postings(encoded)
+
+
 def test_every_token_lives_in_the_longest_key_that_prefixes_it():
     docs = [SearchDoc("p", f"{i}/", "x", fields=((NAME, word),))
             for i, word in enumerate(["chau", "chanh", "che", "cho", "ch", "c", "an"] * 40)]
@@ -170,8 +188,12 @@ def test_index_files_and_manifest(sample):
     assert manifest["products"] == len(sample.products) == 42
     assert manifest["docs"] == len(docs)
     assert manifest["v"] == index.version
-    for key in manifest["keys"]:
-        assert f"t/{key_file(key)}.json" in index.files
+    chunks = {f"t/{key_file(k)}.json" for k in manifest["keys"]}
+    chunks |= {f"x/{key_file(k)}.json" for k in manifest["xkeys"]}
+    assert chunks == {p for p in index.files if p.startswith(("t/", "x/"))}
+    # Description words are in the second tier only: "nhiên" (tự nhiên) is in no name.
+    text_chunk = f"x/{key_file(_key(manifest['xkeys'], 'nhien'))}.json"
+    assert "nhien" in json.loads(index.files[text_chunk])
     shards = sorted(int(p[2:-5]) for p in index.files if p.startswith("d/"))
     assert shards == list(range(-(-len(docs) // manifest["shard"])))
     records = [r for p in sorted(index.files, key=lambda p: (len(p), p)) if p.startswith("d/")
@@ -182,6 +204,10 @@ def test_index_files_and_manifest(sample):
     named = {n for n, w in decode_postings(chunk["duong"]) if w == NAME}
     expected = {i for i, d in enumerate(docs) if "duong" in tokens(d.title)}
     assert named == expected and len(expected) >= 4
+
+
+def _key(keys: list[str], token: str) -> str:
+    return max((k for k in keys if token.startswith(k)), key=len)
 
 
 def test_index_is_deterministic(sample):

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,7 +19,7 @@ from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
 from generator.source.records import Product
 from generator.vietnamese import fold
-from generator.write.search_index import product_doc, tokens
+from generator.write.search_index import TEXT, decode_postings, key_file, product_doc, tokens
 
 CERTIFIED = ("valid", "expiring")
 FINDER = "tim-kiem/"
@@ -32,14 +33,17 @@ def catalogue() -> Catalogue:
 
 
 def matches(product: Product, query: str) -> bool:
-    """The search rule: every word found; the last one as a prefix while typing."""
+    """The search rule: every word found; the last one, while typing, as a prefix of
+    a word of the name or the facts (descriptions match whole words only)."""
     words = tokens(query)
     if len(words) > 1 and len(words[-1]) < 2:
         words = words[:-1]  # a last letter alone is not searched yet
-    have = {t for _, text in product_doc(product, "").fields for t in tokens(text)}
+    fields = product_doc(product, "").fields
+    have = {t for _, text in fields for t in tokens(text)}
+    strong = {t for weight, text in fields if weight > TEXT for t in tokens(text)}
     *complete, last = words
     return all(w in have for w in complete) and (
-        last in have or (len(last) >= 2 and any(t.startswith(last) for t in have)))
+        last in have or (len(last) >= 2 and any(t.startswith(last) for t in strong)))
 
 
 def expected(catalogue: Catalogue, query: str = "", **where: object) -> list[str]:
@@ -433,3 +437,61 @@ def test_index_data_is_what_the_browser_loads(page, site_url, sample_site):
     written = json.loads((sample_site / "assets/ocop-search/manifest.json").read_bytes())
     assert version == written["v"]
     assert hosts == {urlsplit(site_url).netloc}
+
+
+# --- two tiers: names and facts first, descriptions when needed ------------------------------
+
+def index_matches(site: Path, words: list[str]) -> tuple[set[int], set[int]]:
+    """(documents with every word in a name or the facts, documents with every word
+    anywhere) for whole words, read from the index files the build wrote."""
+    folder = site / "assets/ocop-search"
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+
+    def docs(tier: str, keys: list[str], word: str) -> set[int]:
+        key = max((k for k in keys if word.startswith(k)), key=len, default=None)
+        if key is None:
+            return set()
+        chunk = json.loads((folder / tier / f"{key_file(key)}.json").read_bytes())
+        return {d for d, _ in decode_postings(chunk.get(word, []))}
+
+    strong = [docs("t", manifest["keys"], w) for w in words]
+    weak = [docs("x", manifest["xkeys"], w) for w in words]
+    return (set.intersection(*strong),
+            set.intersection(*(s | x for s, x in zip(strong, weak, strict=True))))
+
+
+def test_header_reads_descriptions_only_when_names_and_facts_are_not_enough(
+        page, site_url, sample_site):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(urlsplit(r.url).path))
+    page.goto(site_url)
+    # Every product's facts say An Giang: far more than the eight shown.
+    strong, everywhere = index_matches(sample_site, ["an", "giang"])
+    assert len(strong) > 8
+    header_search(page, "an giang ")
+    status = page.locator(".ocop-search__status").inner_text()
+    assert status == f"Ít nhất {len(strong)} kết quả, hiện 8 kết quả đầu"
+    assert page.locator(".ocop-search__all").inner_text() == "Xem và lọc mọi sản phẩm tìm được"
+    assert not [p for p in requested if "/ocop-search/x/" in p]
+    # "tự nhiên" is only in descriptions: the second tier is read, the count is exact.
+    strong, everywhere = index_matches(sample_site, ["tu", "nhien"])
+    assert not strong and 0 < len(everywhere) <= 8
+    page.goto(site_url)
+    header_search(page, "tu nhien ")
+    status = page.locator(".ocop-search__status").inner_text()
+    assert status == f"{len(everywhere)} kết quả"
+    assert [p for p in requested if "/ocop-search/x/" in p]
+
+
+def test_header_and_finder_rank_name_matches_first(page, site_url, catalogue):
+    # "đường" is in the names of the sugar products and in descriptions of others.
+    page.goto(site_url)
+    names = header_search(page, "duong ")
+    by_name = [p.name for p in catalogue.products_sorted if "duong" in tokens(p.name)]
+    assert 4 <= len(by_name) < 8
+    assert names[:len(by_name)] == by_name
+    open_finder(page, site_url, "duong")
+    certified = [p.name for p in catalogue.products_sorted
+                 if "duong" in tokens(p.name) and p.status.code in CERTIFIED]
+    assert finder_names(page)[:len(certified)] == certified
+    assert finder_count(page) > len(certified)

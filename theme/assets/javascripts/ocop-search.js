@@ -36,13 +36,17 @@
   function manifest() {
     if (!manifestPromise) {
       manifestPromise = getJSON("manifest.json").then((m) => {
-        m.keySet = new Set(m.keys);
-        m.maxKey = Math.max(1, ...m.keys.map((k) => k.length));
+        // Two tiers of token chunks (search_index.py): t/ names and facts, x/ descriptions.
+        m.tiers = [tier("t/", m.keys), tier("x/", m.xkeys || [])];
         return m;
       });
       manifestPromise.catch(() => { manifestPromise = null; });
     }
     return manifestPromise;
+  }
+
+  function tier(folder, keys) {
+    return { folder, keys, keySet: new Set(keys), maxKey: Math.max(1, ...keys.map((k) => k.length)) };
   }
 
   /** Index file of data the whole site shares (facets, provinces), at this version. */
@@ -57,70 +61,107 @@
       (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
-  /** Chunk keys that may hold ``word`` (exact) or words starting with it (prefix). */
-  function keysFor(m, word, prefix) {
+  /** Chunk keys of a tier that may hold ``word`` (exact) or words starting with it (prefix). */
+  function keysFor(t, word, prefix) {
     const keys = [];
-    for (let n = Math.min(word.length, m.maxKey); n >= 1; n--) {
+    for (let n = Math.min(word.length, t.maxKey); n >= 1; n--) {
       const k = word.slice(0, n);
-      if (m.keySet.has(k)) { keys.push(k); break; }
+      if (t.keySet.has(k)) { keys.push(k); break; }
     }
     // Words longer than a split chunk's key live in deeper chunks; only worth
     // loading once the word is specific enough (a two-letter prefix is not).
     if (prefix && word.length >= 3) {
-      for (const k of m.keys) {
+      for (const k of t.keys) {
         if (k.length > word.length && k.startsWith(word)) keys.push(k);
       }
     }
     return keys;
   }
 
-  /**
-   * Documents matching every word of ``query`` (the last word as a prefix while it
-   * is being typed), best first: [{doc, score}]. Returns null for an empty query.
-   */
-  async function search(query) {
-    const m = await manifest();
-    let words = tokens(query);
-    const typing = !/\s$/.test(query);
-    // "mam chau d": the last letter alone says little yet; search for what is complete.
-    if (typing && words.length > 1 && words[words.length - 1].length < 2) {
-      words = words.slice(0, -1);
-    }
-    if (!words.length) return null;
-    const perWord = await Promise.all(words.map(async (word, i) => {
-      const prefix = typing && i === words.length - 1 && word.length >= 2;
-      const chunks = await Promise.all(
-        keysFor(m, word, prefix).map((k) => getJSON("t/" + keyFile(k) + ".json", m.v)));
-      const best = new Map();
-      for (const chunk of chunks) {
-        for (const token in chunk) {
-          const exact = token === word;
-          if (!exact && !(prefix && token.startsWith(word))) continue;
-          const bonus = exact ? 2 : 1;
-          let doc = 0;
-          for (const v of chunk[token]) {
-            doc += v >> 2;
-            const score = (v & 3) * bonus;
-            if ((best.get(doc) || 0) < score) best.set(doc, score);
-          }
+  /** True when words starting with ``word`` are in chunks a short prefix does not load. */
+  function split(m, word) {
+    return m.tiers.some((t) => t.keys.some((k) => k.length > word.length && k.startsWith(word)));
+  }
+
+  /** doc → best score of one word in one tier (weight × 2 for the whole word, × 1 for a prefix). */
+  async function hits(m, t, word, prefix) {
+    const chunks = await Promise.all(
+      keysFor(t, word, prefix).map((k) => getJSON(t.folder + keyFile(k) + ".json", m.v)));
+    const best = new Map();
+    for (const chunk of chunks) {
+      for (const token in chunk) {
+        const exact = token === word;
+        if (!exact && !(prefix && token.startsWith(word))) continue;
+        const bonus = exact ? 2 : 1;
+        let doc = 0;
+        for (const v of chunk[token]) {
+          doc += v >> 2;
+          const score = (v & 3) * bonus;
+          if ((best.get(doc) || 0) < score) best.set(doc, score);
         }
       }
-      return best;
-    }));
-    perWord.sort((a, b) => a.size - b.size);
-    const [first, ...rest] = perWord;
+    }
+    return best;
+  }
+
+  /** Documents in every map, with their summed score and whether every word was strong. */
+  function intersect(perWord, strongPerWord) {
+    const order = perWord.map((map, i) => i).sort((a, b) => perWord[a].size - perWord[b].size);
+    const [first, ...rest] = order;
     const results = [];
-    for (const [doc, score] of first) {
+    for (const [doc, score] of perWord[first]) {
       let total = score;
       let ok = true;
-      for (const other of rest) {
-        const s = other.get(doc);
+      for (const i of rest) {
+        const s = perWord[i].get(doc);
         if (!s) { ok = false; break; }
         total += s;
       }
-      if (ok) results.push({ doc, score: total });
+      if (!ok) continue;
+      const strong = strongPerWord.every((map) => map.has(doc));
+      results.push({ doc, score: total, strong });
     }
-    results.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    // Every word in a name or the facts first; then by score, then in name order.
+    results.sort((a, b) => (b.strong - a.strong) || b.score - a.score || a.doc - b.doc);
+    return results;
+  }
+
+  /**
+   * Documents matching every word of ``query`` (the last word as a prefix while it
+   * is being typed; words of descriptions only whole), best first: [{doc, score,
+   * strong}]. Returns null for an empty query. With ``enough``, descriptions are
+   * searched only when names and facts give fewer than ``enough`` results;
+   * ``results.complete`` says whether they were.
+   */
+  async function search(query, enough) {
+    const m = await manifest();
+    let words = tokens(query);
+    const typing = !/\s$/.test(query);
+    // "mam chau d", "mam ca li": a last word too short to say much, or whose longer
+    // words are in chunks not loaded yet, would empty the list; search what is complete.
+    if (typing && words.length > 1) {
+      const last = words[words.length - 1];
+      if (last.length < 2 || (last.length < 3 && split(m, last))) words = words.slice(0, -1);
+    }
+    if (!words.length) return null;
+    const prefixes = words.map((w, i) => typing && i === words.length - 1 && w.length >= 2);
+    const [names, texts] = m.tiers;
+    const strong = await Promise.all(words.map((w, i) => hits(m, names, w, prefixes[i])));
+    let results = intersect(strong, strong);
+    results.complete = false;
+    if (!enough || results.length < enough) {
+      // Descriptions match whole words only: a prefix of a common word ("tr", "ph")
+      // in thousands of descriptions says little and costs the most bytes.
+      const weak = await Promise.all(words.map((w) => hits(m, texts, w, false)));
+      // A document is in one tier per token, but a prefix matches several tokens.
+      const merged = strong.map((map, i) => {
+        const all = new Map(weak[i]);
+        for (const [doc, score] of map) all.set(doc, Math.max(score, all.get(doc) || 0));
+        return all;
+      });
+      results = intersect(merged, strong);
+      results.complete = true;
+    }
     return results;
   }
 
@@ -268,7 +309,7 @@
       show(true);
       let results;
       try {
-        results = await search(q);
+        results = await search(q, SHOWN);
       } catch (err) {
         if (mine === serial) status.textContent = "Không tải được dữ liệu tìm kiếm. Hãy thử lại.";
         return;
@@ -279,13 +320,15 @@
       list.replaceChildren(...recs.map(option));
       const m = await manifest();
       const products = results.filter((r) => r.doc < m.products).length;
+      // Without the description tier the count is only a lower bound (see search()).
+      const count = (results.complete ? "" : "Ít nhất ") + results.length + " kết quả";
       status.textContent = results.length
-        ? results.length + " kết quả" + (results.length > SHOWN ? ", hiện " + SHOWN + " kết quả đầu" : "")
+        ? count + (results.length > SHOWN ? ", hiện " + SHOWN + " kết quả đầu" : "")
         : "Không tìm thấy kết quả cho “" + q.trim() + "”.";
       all.href = finderUrl(q.trim());
-      all.textContent = products
-        ? "Xem và lọc cả " + products + " sản phẩm tìm được"
-        : "Mở trang tìm và lọc sản phẩm";
+      all.textContent = !products ? "Mở trang tìm và lọc sản phẩm"
+        : results.complete ? "Xem và lọc cả " + products + " sản phẩm tìm được"
+          : "Xem và lọc mọi sản phẩm tìm được";
       setActive(-1);
       show(true);
     }
