@@ -233,12 +233,13 @@ def test_exif_orientation_is_applied(
     result = proc.process(src)
 
     assert (result.width, result.height) == (200, 400)
-    assert [(v.width, v.height) for v in result.variants] == [(200, 400)]
+    assert [(v.width, v.height) for v in result.variants] == [(128, 256), (200, 400)]
     assert (result.fallback.width, result.fallback.height) == (200, 400)
     for variant in outputs(result):
         im = open_variant(proc, variant).convert("RGB")
-        assert im.size == (200, 400)
-        top, bottom = im.getpixel((100, 60)), im.getpixel((100, 340))
+        assert im.size == (variant.width, variant.height)
+        w, h = im.size
+        top, bottom = im.getpixel((w // 2, h * 3 // 20)), im.getpixel((w // 2, h * 17 // 20))
         assert close(top, RED if red_at_top else BLUE)
         assert close(bottom, BLUE if red_at_top else RED)
     assert check_image(src) == (200, 400)
@@ -670,11 +671,11 @@ def assert_files_match(proc: ImageProcessor, result: ProcessedImage) -> None:
 @pytest.mark.parametrize(
     ("size", "expected", "fallback"),
     [
-        ((200, 150), [(200, 150)], (200, 150)),
-        ((500, 250), [(320, 160), (500, 250)], (500, 250)),
-        ((640, 480), [(320, 240), (640, 480)], (640, 480)),
-        ((2000, 1000), [(320, 160), (640, 320), (1280, 640)], (640, 320)),
-        ((1000, 3000), [(320, 960), (640, 1920), (1000, 3000)], (640, 1920)),
+        ((200, 150), [(128, 96), (200, 150)], (200, 150)),
+        ((500, 250), [(128, 64), (320, 160), (500, 250)], (500, 250)),
+        ((640, 480), [(128, 96), (320, 240), (640, 480)], (640, 480)),
+        ((2000, 1000), [(128, 64), (320, 160), (640, 320), (1280, 640)], (640, 320)),
+        ((1000, 3000), [(128, 384), (320, 960), (640, 1920), (1000, 3000)], (640, 1920)),
     ],
 )
 def test_variant_sizes_never_upscale(
@@ -719,6 +720,7 @@ def test_large_jpeg_uses_reduced_decoding_and_keeps_geometry(
     assert decoded and set(decoded) == {(2000, 1500)}
 
     assert [(v.width, v.height) for v in result.variants] == [
+        (128, 171),
         (320, 427),
         (640, 853),
         (1280, 1707),
@@ -734,10 +736,11 @@ def test_srcset_and_smallest_at_least(tmp_path: Path, proc: ImageProcessor) -> N
     stem = result.digest[:16]
 
     assert result.srcset("/img") == (
-        f"/img/{stem}-320.webp 320w, /img/{stem}-640.webp 640w, /img/{stem}-1280.webp 1280w"
+        f"/img/{stem}-128.webp 128w, /img/{stem}-320.webp 320w, /img/{stem}-640.webp 640w, "
+        f"/img/{stem}-1280.webp 1280w"
     )
-    assert result.srcset("../img/").startswith(f"../img/{stem}-320.webp 320w")
-    assert result.smallest_at_least(1).width == 320
+    assert result.srcset("../img/").startswith(f"../img/{stem}-128.webp 128w")
+    assert result.smallest_at_least(1).width == 128
     assert result.smallest_at_least(320).width == 320
     assert result.smallest_at_least(321).width == 640
     assert result.smallest_at_least(5000).width == 1280
@@ -813,7 +816,7 @@ def test_output_is_deterministic_across_runs_and_processes(tmp_path: Path) -> No
     assert first == second
     assert pooled.stats.processed == 3
     assert cache_files(tmp_path / "a") == cache_files(tmp_path / "b")
-    assert len(cache_files(tmp_path / "a")) == 3 * (4 + 1)  # 3 webp + jpeg + manifest
+    assert len(cache_files(tmp_path / "a")) == 3 * (5 + 1)  # 4 webp + jpeg + manifest
 
 
 def test_second_run_does_no_image_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

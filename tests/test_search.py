@@ -273,7 +273,12 @@ def test_built_site_has_the_index_and_every_result_link_works(sample_site):
     for _kind, url, *_rest, thumb in records:
         assert (sample_site / url / "index.html").is_file(), url
         if thumb:
-            assert (sample_site / thumb).is_file(), thumb
+            # A srcset: the 128 px WebP for result rows, up to 320 px for finder cards.
+            sources = [part.split(" ") for part in thumb.split(", ")]
+            assert int(sources[0][1][:-1]) >= 128, thumb
+            assert all(int(w[:-1]) <= 320 for _, w in sources), thumb
+            for src, _ in sources:
+                assert (sample_site / src).is_file(), thumb
     pages = {r[2]: r[1] for r in records if r[0] == "g"}
     # Hand-written Markdown pages are found too, generated pages are not duplicated.
     hand_written = {"" if md.stem == "index" else f"{md.stem}/"

@@ -43,6 +43,7 @@ SETTINGS = {
     # The old encoder settings on the new resizing (for the old pipeline as a whole, run
     # this tool on a worktree of the commit before; README gives both).
     "q78, method 6": ImageSettings(webp_quality=78, webp_method=6),
+    "q75, method 1, no 128 px": ImageSettings(widths=(320, 640, 1280)),
     "q75, method 1 (default)": ImageSettings(),
 }
 

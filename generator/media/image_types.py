@@ -40,7 +40,10 @@ class ImageError(Exception):
 class ImageSettings:
     """What to produce and what to accept."""
 
-    widths: tuple[int, ...] = (320, 640, 1280)
+    #: 128 px: the search results' and the finder's 48 px thumbnails on a 2× screen
+    #: (cropped to a square from 4:3, so 128 wide); a quarter of the 320 px bytes, and
+    #: a phone fetches a new row of them at every letter typed.
+    widths: tuple[int, ...] = (128, 320, 640, 1280)
     #: Quality 75 at method 1 gives files no larger than 78 at method 6, at a third of
     #: the encoding time (tools/bench_photos.py: bytes, SSIM and CPU per photo).
     webp_quality: int = 75
@@ -81,8 +84,9 @@ class ImageSettings:
 
     @property
     def fallback_width(self) -> int:
-        """The configured width the JPEG/PNG fallback aims for."""
-        return self.widths[(len(self.widths) - 1) // 2]
+        """The configured width the JPEG/PNG fallback aims for: the middle one, the
+        upper of two middles (640 of 128/320/640/1280, big enough for a social card)."""
+        return self.widths[len(self.widths) // 2]
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..media.library import MediaLibrary
-from ..source.records import Producer, Product
+from ..source.records import Photo, Producer, Product
 from .context import OutputContext
 from .files import write_bytes
 from .search_index import INDEX_DIR, ExtraPage, build_search_index, catalogue_docs
 
-#: Width (px) the result thumbnails are drawn at, times two for dense screens.
-THUMB_MIN_WIDTH = 96
+#: Width (px) of a result thumbnail: drawn 48 px square (2.4rem), times two for
+#: dense screens, cropped from 4:3 photos (so 128 wide for 96 high).
+THUMB_MIN_WIDTH = 128
+#: The widest variant a finder card needs: half a 360 px phone at 2×, 4:3.
+CARD_MAX_WIDTH = 320
 #: Site folders that never hold hand-written pages.
 _SKIP_DIRS = {"assets", "anh", "search"}
 
@@ -95,17 +98,24 @@ def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...]) -> list[Extra
 
 def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
                                                  Callable[[Producer], str]]:
-    """Thumbnail URL functions: the smallest WebP at least THUMB_MIN_WIDTH wide."""
+    """Thumbnail srcset functions: the WebP variants from the smallest at least
+    THUMB_MIN_WIDTH wide up to CARD_MAX_WIDTH (the finder draws cards with them)."""
+
+    def srcset(path: Photo | Path) -> str:
+        picture = media.picture(path)  # type: ignore[union-attr]
+        smallest = picture.smallest(THUMB_MIN_WIDTH)
+        return ", ".join(f"{v.url} {v.width}w" for v in picture.upto(CARD_MAX_WIDTH)
+                         if v.width >= smallest.width) or f"{smallest.url} {smallest.width}w"
 
     def product_thumb(product: Product) -> str:
         if media is None or not product.photos:
             return ""
-        return media.picture(product.photos[0]).smallest(THUMB_MIN_WIDTH).url
+        return srcset(product.photos[0])
 
     def producer_thumb(producer: Producer) -> str:
         if media is None or producer.logo_path is None:
             return ""
-        return media.picture(producer.logo_path).smallest(THUMB_MIN_WIDTH).url
+        return srcset(producer.logo_path)
 
     return product_thumb, producer_thumb
 

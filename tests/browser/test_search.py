@@ -168,7 +168,9 @@ def test_header_search_finds_pages_by_words_without_diacritics(page, site_url):
 
 
 def test_header_result_shows_photo_name_badge_and_place(page, site_url):
-    page.goto(site_url)
+    # Not the home page: its cards put the 320 px photo in the cache, and Chromium
+    # then shows that one instead of fetching the 128 px file.
+    page.goto(site_url + "gioi-thieu-ocop/")
     header_search(page, "mam ca linh chau doc")
     first = page.locator(".ocop-result").first
     assert first.locator(".ocop-result__name").inner_text() == "Mắm cá linh Châu Đốc"
@@ -178,6 +180,8 @@ def test_header_result_shows_photo_name_badge_and_place(page, site_url):
     img.scroll_into_view_if_needed()
     page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle())
     assert img.get_attribute("alt") == ""
+    # A 48 px row fetches the 128 px file, not the card's 320 px one.
+    assert img.evaluate("i => i.currentSrc").endswith("-128.webp")
 
 
 def test_header_search_by_keyboard(page, site_url):
@@ -349,6 +353,10 @@ def test_finder_custom_price_range_and_reset(page, site_url, catalogue):
 def test_finder_on_a_phone(phone, site_url, catalogue):
     open_finder(phone, site_url, "gao")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    # Cards are half the screen: the 320 px photo on a 2× phone, never the 128 px one.
+    card = phone.locator("[data-results] img.ocop-card__img").first
+    phone.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=card.element_handle())
+    assert card.evaluate("i => i.currentSrc").endswith("-320.webp")
     # Results first; the filters are folded away until asked for.
     assert not phone.locator("[data-facet=sao]").is_visible()
     assert sorted(finder_names(phone)) == sorted(expected(catalogue, "gao"))

@@ -281,11 +281,16 @@
   }
 
   // --- rendering -------------------------------------------------------------------
+  const CARD_SIZES = "(min-width: 87.5em) 17vw, (min-width: 68.75em) 20vw, " +
+    "(min-width: 56.25em) 25vw, (min-width: 37.5em) 33vw, 50vw";
+
   function card(rec) {
     const li = T.el("li", "ocop-card");
     const a = T.el("a", "ocop-card__link");
     a.href = S.href(rec);
-    a.append(S.thumb(rec, "ocop-card__img"), T.el("span", "ocop-card__name", rec.title));
+    // The card grid's columns (ocop.css ul.ocop-cards): 2, 3, 4, 5, 6.
+    a.append(S.thumb(rec, "ocop-card__img", CARD_SIZES),
+      T.el("span", "ocop-card__name", rec.title));
     li.append(a);
     const b = S.badge(rec, true);
     if (b) li.append(b);

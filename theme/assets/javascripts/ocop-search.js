@@ -211,7 +211,12 @@
     return new URL(rec.url, ROOT).href;
   }
 
-  function thumb(rec, className) {
+  /**
+   * The photo of a result: ``rec.thumb`` is a srcset (search_files.py: the 128 px
+   * and 320 px WebP), ``sizes`` the width it is drawn at, so that a 48 px result row
+   * fetches the small file and a finder card the larger one.
+   */
+  function thumb(rec, className, sizes) {
     if (!rec.thumb) {
       const none = el("span", className + " " + className + "--none",
         (KIND_LABELS[rec.kind] || "?").charAt(0));
@@ -219,7 +224,14 @@
       return none;
     }
     const img = el("img", className);
-    img.src = new URL(rec.thumb, ROOT).href;
+    const sources = rec.thumb.split(", ").map((part) => {
+      const [url, width] = part.split(" ");
+      return new URL(url, ROOT).href + (width ? " " + width : "");
+    });
+    // sizes before srcset, so that the browser never picks with the default 100vw.
+    if (sources.length > 1) img.sizes = sizes || "48px";
+    img.srcset = sources.join(", ");
+    img.src = sources[0].split(" ")[0];
     img.alt = "";
     img.loading = "lazy";
     img.decoding = "async";
