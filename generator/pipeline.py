@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import collector
 from .link.catalogue import Catalogue, link
 from .media.photo_check import check_photos
 from .plan import plan_pages
@@ -37,10 +38,11 @@ def build_catalogue(layout: SourceLayout, today: dt.date, problems: Problems,
     ``preview`` keeps only part of it (see ``source.preview``); it raises
     ``PreviewError`` when the selection cannot be understood.
     """
-    loaded = load_records(layout, problems, workers, cache_dir)
-    if preview:
-        restrict(loaded, preview)
-    return link(loaded, today, problems)
+    with collector.paused():
+        loaded = load_records(layout, problems, workers, cache_dir)
+        if preview:
+            restrict(loaded, preview)
+        return link(loaded, today, problems)
 
 
 def check_pages(layout: SourceLayout, specs: Iterable[PageSpec],
@@ -61,8 +63,9 @@ def check_project(layout: SourceLayout, today: dt.date, problems: Problems, *,
                   preview: str = "") -> Catalogue:
     """Everything the build examines before it writes anything: records, hand-written
     pages, theme files and (with a ``cache_dir``) every photo and logo."""
-    catalogue = build_catalogue(layout, today, problems, workers, preview, cache_dir)
-    check_pages(layout, plan_pages(catalogue), problems)
-    if cache_dir is not None:
-        check_photos(catalogue, layout, cache_dir, problems, workers)
-    return catalogue
+    with collector.paused():
+        catalogue = build_catalogue(layout, today, problems, workers, preview, cache_dir)
+        check_pages(layout, plan_pages(catalogue), problems)
+        if cache_dir is not None:
+            check_photos(catalogue, layout, cache_dir, problems, workers)
+        return catalogue

@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .. import collector
 from ..link.catalogue import Catalogue
 from ..link.clock import build_date
 from ..media.library import MediaLibrary
@@ -59,6 +60,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: Any) -> Files:
+        # The catalogue, its pages and their MkDocs files live until the build ends.
+        with collector.paused():
+            return self._add_catalogue(files, config)
+
+    def _add_catalogue(self, files: Files, config: Any) -> Files:
         layout = source_layout(config, self.config)
         self.problems = Problems()
         self.timings = {}
