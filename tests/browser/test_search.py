@@ -503,3 +503,20 @@ def test_header_and_finder_rank_name_matches_first(page, site_url, catalogue):
                  if "duong" in tokens(p.name) and p.status.code in CERTIFIED]
     assert finder_names(page)[:len(certified)] == certified
     assert finder_count(page) > len(certified)
+
+
+def test_header_fetches_photos_only_of_the_rows_left_on_screen(page, site_url):
+    photos: list[str] = []
+    page.on("request", lambda r: photos.append(urlsplit(r.url).path)
+            if r.url.endswith(".webp") else None)
+    page.goto(site_url + "gioi-thieu-ocop/")
+    page.wait_for_load_state("networkidle")
+    photos.clear()
+    # A key every 100 ms: each prefix is searched, no list stays for 300 ms.
+    page.locator("#ocop-search-q").press_sequentially("duong thot not", delay=100)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.ocop-result img[src]').length > 0")
+    page.wait_for_load_state("networkidle")
+    shown = page.locator(".ocop-result img").evaluate_all(
+        "imgs => imgs.map(i => new URL(i.currentSrc).pathname)")
+    assert shown and sorted(set(photos)) == sorted(set(shown))
