@@ -7,9 +7,15 @@ For each scale it generates a deterministic synthetic catalogue (``ocop synth``,
 the realistic shape unless ``--shape old``),
 then measures, each in a fresh child process: validation only (twice: the second
 run reads photo verdicts and parsed records from the cache), a cold build
-(empty photo cache), a warm rebuild (unchanged photos), and a plain Material for
-MkDocs build of the same number of minimal Markdown pages. It prints a table of
-figures; nothing here passes or fails (machines are noisy).
+(empty photo cache), then two interleaved pairs of a warm rebuild (unchanged
+photos) and a plain Material for MkDocs build of the same number of minimal
+Markdown pages with Material's search plugin on (issue 17's reference), and once
+more plain Material without search. Wall time and CPU time (user + system of the
+process and every worker it waited for) are both reported, so that two worker
+processes cannot hide work. Then the search transfer in Chromium
+(tools/bench_search.py): a first header query, the same query typed letter by
+letter, a first finder query. It prints a table of figures; nothing here passes or
+fails (machines are noisy).
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ SCALES = {
 @dataclass
 class Run:
     seconds: float
+    #: User + system CPU seconds of the process and the children it waited for.
+    cpu: float
     peak_mb: float
     output: str
 
@@ -53,10 +61,10 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output[-4000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, output)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
 
 
-def plain_material(folder: Path, pages: int) -> Path:
+def plain_material(folder: Path, pages: int, search: bool) -> Path:
     """A plain Material site with ``pages`` minimal Markdown pages, none in the nav."""
     if folder.exists():
         shutil.rmtree(folder)
@@ -68,7 +76,8 @@ def plain_material(folder: Path, pages: int) -> Path:
             f"# Sản phẩm {i}\n\nMô tả ngắn của sản phẩm số {i}.\n", encoding="utf-8")
     (folder / "mkdocs.yml").write_text(
         "site_name: Plain\nsite_url: https://plain.example.vn/\ntheme:\n  name: material\n"
-        "  language: vi\n  font: false\nplugins: []\nnav:\n  - index.md\n"
+        f"  language: vi\n  font: false\nplugins: {'[search]' if search else '[]'}\n"
+        "nav:\n  - index.md\n"
         "not_in_nav: |\n  /p/\n", encoding="utf-8")
     return folder
 
@@ -79,8 +88,9 @@ def html_pages(site: Path) -> list[Path]:
             if p.name != "404.html" and not p.relative_to(site).as_posix().startswith("q/")]
 
 
-def search_transfer(site: Path, query: str) -> tuple[int, int]:
-    """Compressed bytes for a first header query and a first finder query (tools/bench_search)."""
+def search_transfer(site: Path, query: str) -> dict[str, int]:
+    """Compressed bytes of search steps (tools/bench_search): first header query, the
+    query typed, first finder query."""
     sys.path.insert(0, str(ROOT / "tools"))
     import bench_search as bs
 
@@ -94,9 +104,13 @@ def search_transfer(site: Path, query: str) -> tuple[int, int]:
     finally:
         server.shutdown()
         server.server_close()
-    header = next(s for s in steps if s.name.startswith("header: first"))
-    finder = next(s for s in steps if s.name.startswith("finder: first"))
-    return header.answer, finder.answer
+    typed = next(s for s in steps if "typed" in s.name)
+    return {
+        "header": next(s for s in steps if s.name.startswith("header: first")).answer,
+        "typed index": typed.data,
+        "typed photos": typed.images,
+        "finder": next(s for s in steps if s.name.startswith("finder: first")).answer,
+    }
 
 
 def folder_size(folder: Path) -> int:
@@ -120,16 +134,26 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
     check = run([str(BIN / "ocop"), "check"], project, env)
     # Again: photo verdicts and parsed records now come from .cache/ocop.
     check_again = run([str(BIN / "ocop"), "check"], project, env)
-    cold = run([str(BIN / "ocop"), "-f", "mkdocs.yml", "build"], project, env)
-    warm = run([str(BIN / "ocop"), "-f", "mkdocs.yml", "build"], project, env)
+    build = [str(BIN / "ocop"), "-f", "mkdocs.yml", "build"]
+    cold = run(build, project, env)
     site = project / "site"
     pages = html_pages(site)
+    plain = plain_material(WORK / f"{name}-plain", len(pages), search=True)
+    bare = plain_material(WORK / f"{name}-plain-no-search", len(pages), search=False)
+    plain_build = [str(BIN / "mkdocs"), "build", "-q"]
+    # Two interleaved pairs: a machine getting busier shows as spread, not as a ratio.
+    warms, plains = [], []
+    for _ in range(2):
+        warms.append(run(build, project, env))
+        plains.append(run(plain_build, plain, env))
+    bare_run = run(plain_build, bare, env)
+    warm = warms[-1]
     product_pages = list((site / "san-pham").glob("*/index.html"))
     product_pages = [p for p in product_pages if not p.parent.name.startswith("trang-")]
     largest = max(product_pages, key=lambda p: p.stat().st_size)
-    plain = plain_material(WORK / f"{name}-plain", len(pages))
-    plain_run = run([str(BIN / "mkdocs"), "build", "-q"], plain, env)
-    header_kb, finder_kb = search_transfer(site, "mam ca linh")
+    search = search_transfer(site, "mam ca linh")
+    wall = sorted(w.seconds / p.seconds for w, p in zip(warms, plains, strict=True))
+    cpu = sorted(w.cpu / p.cpu for w, p in zip(warms, plains, strict=True))
     timings = re.findall(r"ocop timings: (.*)", warm.output)
     photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", warm.output)
     cold_photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", cold.output)
@@ -141,16 +165,23 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "validation, second run (s)": f"{check_again.seconds:.1f}",
         "cold build (s)": f"{cold.seconds:.1f}",
         "photos processed, cold": cold_photos[-1][0] if cold_photos else "?",
-        "warm rebuild (s)": f"{warm.seconds:.1f}",
+        "warm rebuild (s), two runs": " / ".join(f"{w.seconds:.1f}" for w in warms),
+        "warm rebuild, CPU (s)": " / ".join(f"{w.cpu:.1f}" for w in warms),
         "photos processed, warm": photos[-1][0] if photos else "?",
-        "plain Material build (s)": f"{plain_run.seconds:.1f}",
-        "ratio ours/plain (warm)": f"{warm.seconds / plain_run.seconds:.2f}",
-        "peak memory, build (MB)": f"{max(cold.peak_mb, warm.peak_mb):.0f}",
-        "peak memory, plain (MB)": f"{plain_run.peak_mb:.0f}",
+        "plain + search (s), two runs": " / ".join(f"{p.seconds:.1f}" for p in plains),
+        "plain + search, CPU (s)": " / ".join(f"{p.cpu:.1f}" for p in plains),
+        "plain, no search (s)": f"{bare_run.seconds:.1f}",
+        "ratio warm/plain+search, wall": f"{wall[0]:.2f}–{wall[1]:.2f}",
+        "ratio warm/plain+search, CPU": f"{cpu[0]:.2f}–{cpu[1]:.2f}",
+        "ratio warm/plain no search, wall": f"{warm.seconds / bare_run.seconds:.2f}",
+        "peak memory, build (MB)": f"{max(r.peak_mb for r in (cold, *warms)):.0f}",
+        "peak memory, plain (MB)": f"{max(p.peak_mb for p in plains):.0f}",
         "largest product page (KB)": f"{largest.stat().st_size / 1024:.1f}",
         "site size (MB)": f"{folder_size(site) / 1e6:.1f}",
-        "search: first query (KB gz)": f"{header_kb / 1024:.1f}",
-        "finder: first query (KB gz)": f"{finder_kb / 1024:.1f}",
+        "search: first query (KB gz)": f"{search['header'] / 1024:.1f}",
+        "search typed: index (KB gz)": f"{search['typed index'] / 1024:.1f}",
+        "search typed: photos (KB)": f"{search['typed photos'] / 1024:.1f}",
+        "finder: first query (KB gz)": f"{search['finder'] / 1024:.1f}",
         "load average, before/after": f"{load_before:.1f}/{os.getloadavg()[0]:.1f}",
     }, (timings[-1] if timings else "")
 
@@ -185,8 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{name}, warm rebuild: {note}")
     print(f"\nshape: {args.shape}" + (f", photos {photo_size}" if photo_size else ""))
     print(f"{os.cpu_count()} CPU(s); Python {sys.version.split()[0]}; build time is wall "
-          "clock; peak memory is the largest resident set of one process (workers are "
-          "forked copies sharing pages)")
+          "clock, CPU is user + system of the build and its workers; peak memory is the "
+          "largest resident set of one process (workers share pages with it)")
     return 0
 
 
