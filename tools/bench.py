@@ -21,11 +21,13 @@ fails (machines are noisy).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,22 +48,67 @@ class Run:
     #: User + system CPU seconds of the process and the children it waited for.
     cpu: float
     peak_mb: float
+    #: Peak of the summed PSS of the process and its workers (Linux; 0 elsewhere).
+    pss_mb: float
     output: str
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):  # the process has just ended
+                todo.extend(int(c) for c in task.read_text().split())
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
+    return int(match.group(1)) if match else 0
+
+
+class PssSampler(threading.Thread):
+    """Peak of the summed proportional set size of a process tree, sampled every
+    0.2 s: shared pages counted once across the main process and its workers."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            total = sum(_pss_kb(p) for p in _tree(self.pid))
+            self.peak_kb = max(self.peak_kb, total)
+
+
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run a command in a fresh process; wall time and that process's peak RSS."""
+    """Run a command in a fresh process; wall time, CPU time, that process's peak RSS
+    and the peak summed PSS of its process tree."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    sampler = PssSampler(proc.pid)
+    sampler.start()
     assert proc.stdout is not None
     output = proc.stdout.read().decode("utf-8", "replace")
+    sampler.done.set()
+    sampler.join()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output[-4000:]}")
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+               sampler.peak_kb / 1024, output)
 
 
 def plain_material(folder: Path, pages: int, search: bool) -> Path:
@@ -175,6 +222,7 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "ratio warm/plain+search, CPU": f"{cpu[0]:.2f}–{cpu[1]:.2f}",
         "ratio warm/plain no search, wall": f"{warm.seconds / bare_run.seconds:.2f}",
         "peak memory, build (MB)": f"{max(r.peak_mb for r in (cold, *warms)):.0f}",
+        "peak PSS, build + workers (MB)": f"{max(r.pss_mb for r in (cold, *warms)):.0f}",
         "peak memory, plain (MB)": f"{max(p.peak_mb for p in plains):.0f}",
         "largest product page (KB)": f"{largest.stat().st_size / 1024:.1f}",
         "site size (MB)": f"{folder_size(site) / 1e6:.1f}",
