@@ -331,3 +331,29 @@ def test_official_accent_twins_are_two_places_and_son_ha_finds_both(tmp_path):
     places = {docs[n].title: docs[n].url for n in both if docs[n].kind == "l"}
     assert places == {"Xã Sơn Hà, Quảng Ngãi": "dia-phuong/xa-son-ha-quang-ngai-21289/",
                       "Xã Sơn Hạ, Quảng Ngãi": "dia-phuong/xa-son-ha-quang-ngai-21292/"}
+
+
+def test_thumbnails_fill_the_row_square_and_stop_at_a_card_width(tmp_path):
+    from types import SimpleNamespace
+
+    from generator.media.library import Picture, SourceVariant
+    from generator.write.search_files import _thumbs
+
+    def picture(stem: str, width: int, height: int, widths: tuple[int, ...]) -> Picture:
+        return Picture(src=f"anh/{stem}.jpg", mime="image/jpeg", width=width, height=height,
+                       webp=tuple(SourceVariant(f"anh/{stem}-{w}.webp", w) for w in widths))
+
+    pictures = {
+        "photo": picture("a", 1200, 900, (128, 320, 640, 1200)),
+        "wide-logo": picture("b", 1200, 400, (128, 320, 640, 1200)),
+        "small": picture("c", 100, 100, (100,)),
+    }
+    media = SimpleNamespace(picture=lambda path: pictures[path])
+    product_thumb, producer_thumb = _thumbs(media)  # type: ignore[arg-type]
+    # 4:3: 128 px wide is 96 high, enough for a 48 px square at 2x; 320 px for cards.
+    assert product_thumb(SimpleNamespace(photos=["photo"])) == (
+        "anh/a-128.webp 128w, anh/a-320.webp 320w")
+    # 3:1: 128 px wide is 43 high, stretched 2.2x in the square; 320 px is 107 high.
+    assert producer_thumb(SimpleNamespace(logo_path="wide-logo")) == "anh/b-320.webp 320w"
+    assert producer_thumb(SimpleNamespace(logo_path="small")) == "anh/c-100.webp 100w"
+    assert producer_thumb(SimpleNamespace(logo_path=None)) == ""

@@ -18,9 +18,9 @@ from .context import OutputContext
 from .files import write_bytes
 from .search_index import INDEX_DIR, ExtraPage, build_search_index, catalogue_docs
 
-#: Width (px) of a result thumbnail: drawn 48 px square (2.4rem), times two for
-#: dense screens, cropped from 4:3 photos (so 128 wide for 96 high).
-THUMB_MIN_WIDTH = 128
+#: Pixels the short side of a result thumbnail needs: drawn as a 48 px square (2.4rem)
+#: with object-fit: cover, times two for dense screens (128 px wide for a 4:3 photo).
+THUMB_MIN_SIDE = 96
 #: The widest variant a finder card needs: half a 360 px phone at 2×, 4:3.
 CARD_MAX_WIDTH = 320
 #: Site folders that never hold hand-written pages.
@@ -98,14 +98,19 @@ def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...]) -> list[Extra
 
 def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
                                                  Callable[[Producer], str]]:
-    """Thumbnail srcset functions: the WebP variants from the smallest at least
-    THUMB_MIN_WIDTH wide up to CARD_MAX_WIDTH (the finder draws cards with them)."""
+    """Thumbnail srcset functions: the WebP variants from the smallest whose short side
+    is THUMB_MIN_SIDE up to CARD_MAX_WIDTH (the finder draws cards with them)."""
 
     def srcset(path: Photo | Path) -> str:
         picture = media.picture(path)  # type: ignore[union-attr]
-        smallest = picture.smallest(THUMB_MIN_WIDTH)
-        return ", ".join(f"{v.url} {v.width}w" for v in picture.upto(CARD_MAX_WIDTH)
-                         if v.width >= smallest.width) or f"{smallest.url} {smallest.width}w"
+        ratio = picture.height / picture.width
+        variants = picture.webp
+        # The first variant whose short side fills the square (a wide logo needs more
+        # than 128 px of width), then those up to a finder card's width.
+        start = next((i for i, v in enumerate(variants)
+                      if min(v.width, v.width * ratio) >= THUMB_MIN_SIDE), len(variants) - 1)
+        chosen = [v for v in variants[start:] if v.width <= CARD_MAX_WIDTH] or [variants[start]]
+        return ", ".join(f"{v.url} {v.width}w" for v in chosen)
 
     def product_thumb(product: Product) -> str:
         if media is None or not product.photos:

@@ -259,12 +259,12 @@
     return { matched, counts };
   }
 
-  function sortResults(ids, s, scores) {
+  function sortResults(ids, s, rank) {
     const d = data;
     const key = s.sort || defaultSort(s);
     const byName = (a, b) => a - b;
-    if (key === "phu-hop" && scores) {
-      ids.sort((a, b) => scores.get(b) - scores.get(a) || a - b);
+    if (key === "phu-hop" && rank) {
+      ids.sort((a, b) => rank.get(a) - rank.get(b));
     } else if (key === "sao") {
       ids.sort((a, b) => d.stars[b] - d.stars[a] || byName(a, b));
     } else if (key === "gia-tang" || key === "gia-giam") {
@@ -377,17 +377,18 @@
     if (single) s.province = single;
     const words = T.tokens(s.q);
     let base = null;
-    let scores = null;
+    let rank = null;
     if (words.length) {
       if (searched.q !== s.q) searched = { q: s.q, results: await S.search(s.q) };
       const products = searched.results.filter((r) => r.doc < data.n);
       base = products.map((r) => r.doc);
-      scores = new Map(products.map((r) => [r.doc, r.score]));
+      // search() ranks as the header box does (every word in a name or the facts first).
+      rank = new Map(products.map((r, i) => [r.doc, i]));
     }
     const prov = s.province ? await loadProvince(s.province) : null;
     if (mine !== serial) return;
     const { matched, counts } = filter(s, base, prov);
-    sortResults(matched, s, scores);
+    sortResults(matched, s, rank);
     const pages = Math.max(1, Math.ceil(matched.length / PAGE_SIZE));
     const page = Math.min(s.page, pages);
     const shown = matched.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);

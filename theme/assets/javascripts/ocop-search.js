@@ -78,9 +78,10 @@
     return keys;
   }
 
-  /** True when words starting with ``word`` are in chunks a short prefix does not load. */
+  /** True when words of names and facts starting with ``word`` are in chunks a short
+   * prefix does not load (descriptions match whole words: their chunks do not matter). */
   function split(m, word) {
-    return m.tiers.some((t) => t.keys.some((k) => k.length > word.length && k.startsWith(word)));
+    return m.tiers[0].keys.some((k) => k.length > word.length && k.startsWith(word));
   }
 
   /** doc → best score of one word in one tier (weight × 2 for the whole word, × 1 for a prefix). */
@@ -137,11 +138,15 @@
     const m = await manifest();
     let words = tokens(query);
     const typing = !/\s$/.test(query);
-    // "mam chau d", "mam ca li": a last word too short to say much, or whose longer
-    // words are in chunks not loaded yet, would empty the list; search what is complete.
+    // "mam chau d": a last letter alone says little; search what is complete. In the
+    // header box (``enough``) also "mam ca li" while "li…" words are in chunks not
+    // loaded yet: it would empty the list until the third letter. The finder keeps
+    // such a word (a query from a link is not being typed).
     if (typing && words.length > 1) {
       const last = words[words.length - 1];
-      if (last.length < 2 || (last.length < 3 && split(m, last))) words = words.slice(0, -1);
+      if (last.length < 2 || (enough && last.length < 3 && split(m, last))) {
+        words = words.slice(0, -1);
+      }
     }
     if (!words.length) return null;
     const prefixes = words.map((w, i) => typing && i === words.length - 1 && w.length >= 2);
@@ -272,6 +277,7 @@
     let serial = 0;
     let timer = 0;
     let photoTimer = 0;
+    const shownPhotos = new Set();
 
     function options() { return Array.from(list.querySelectorAll("[role=option]")); }
 
@@ -314,7 +320,10 @@
       else if (rec.kind !== "p") meta.append(el("span", "ocop-result__kind", KIND_LABELS[rec.kind]), " ");
       meta.append(el("span", "ocop-result__place", rec.place || rec.sub));
       text.append(meta);
-      a.append(thumb(rec, "ocop-result__thumb", "48px", true), text);
+      const img = thumb(rec, "ocop-result__thumb", "48px", true);
+      // A photo already on screen stays: no blank while the same rows come back.
+      if (img.dataset && shownPhotos.has(img.dataset.src)) reveal(img);
+      a.append(img, text);
       li.append(a);
       return li;
     }
@@ -349,7 +358,11 @@
       if (mine !== serial) return;
       list.replaceChildren(...recs.map(option));
       clearTimeout(photoTimer);
-      photoTimer = setTimeout(() => { if (mine === serial) reveal(list); }, PHOTO_PAUSE);
+      photoTimer = setTimeout(() => {
+        if (mine !== serial) return;
+        for (const img of list.querySelectorAll("img[data-src]")) shownPhotos.add(img.dataset.src);
+        reveal(list);
+      }, PHOTO_PAUSE);
       const m = await manifest();
       const products = results.filter((r) => r.doc < m.products).length;
       // Without the description tier the count is only a lower bound (see search()).
