@@ -515,11 +515,12 @@ def test_header_fetches_photos_only_of_the_rows_left_on_screen(page, site_url):
     page.goto(site_url + "gioi-thieu-ocop/")
     page.wait_for_load_state("networkidle")
     photos.clear()
-    # A key every 200 ms: each prefix is searched (120 ms after its key), and no list
+    # A key every 150 ms: each prefix is searched (120 ms after its key), and no list
     # stays for 300 ms.
-    page.locator("#ocop-search-q").press_sequentially("duong thot not", delay=200)
+    page.locator("#ocop-search-q").press_sequentially("duong thot not", delay=150)
     page.wait_for_function(
-        "() => document.querySelectorAll('.ocop-result img[src]').length > 0")
+        "() => { const imgs = [...document.querySelectorAll('.ocop-result img')];"
+        " return imgs.length > 0 && imgs.every(i => i.currentSrc && i.complete); }")
     page.wait_for_load_state("networkidle")
     shown = page.locator(".ocop-result img").evaluate_all(
         "imgs => imgs.map(i => new URL(i.currentSrc).pathname)")
