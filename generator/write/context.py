@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,8 @@ class OutputContext:
     cache_dir: Path | None = None
     #: Worker processes a writer may use (see ``workers``).
     workers: int = 1
+    #: Site folders ``write_bytes`` has made (one mkdir per folder, not per file).
+    made_folders: set[str] = field(default_factory=set, compare=False, repr=False)
 
 
 Writer = Callable[[OutputContext], list[str]]
