@@ -34,6 +34,7 @@ from generator.write.search_index import (
     postings,
     product_doc,
     split_tiers,
+    tier_postings,
     tokens,
 )
 
@@ -141,6 +142,14 @@ def test_tiers_split_each_document_by_its_best_weight():
     for token, encoded in index.items():
         both = decode_postings(strong.get(token, [])) + decode_postings(text.get(token, []))
         assert sorted(both) == decode_postings(encoded)
+
+
+def test_the_one_pass_tiers_are_the_split_postings(sample):
+    docs = _docs(sample)
+    strong, text = tier_postings(docs)
+    expected_strong, expected_text = split_tiers(postings(docs))
+    assert strong == expected_strong and text == expected_text
+    assert strong and text
 
 
 def test_every_token_lives_in_the_longest_key_that_prefixes_it():

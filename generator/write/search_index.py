@@ -93,12 +93,24 @@ _URL = re.compile(r"\]\([^)]*\)|https?://\S+")
 _SAFE_KEY = re.compile(r"[a-z0-9]+")
 
 
-@lru_cache(maxsize=1 << 16)
+#: Texts longer than this are not cached: descriptions are unique, and caching 65,536
+#: of them with their words held ~600 MB at national scale, the build's peak.
+CACHED_TEXT = 120
+
+
 def tokens(text: str) -> tuple[str, ...]:
     """Folded words of ``text``: 'Mắm Châu Đốc!' → ('mam', 'chau', 'doc').
 
-    Cached: places, groups and producer names recur on thousands of products.
+    Short texts are cached: places, groups and producer names recur on thousands of
+    products.
     """
+    if len(text) > CACHED_TEXT:
+        return tuple(_TOKEN.findall(fold(text)))
+    return _short_tokens(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _short_tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(fold(text)))
 
 
@@ -292,6 +304,29 @@ def split_tiers(index: dict[str, list[int]]) -> tuple[dict[str, list[int]],
     return strong, text
 
 
+def tier_postings(docs: Sequence[SearchDoc]) -> tuple[dict[str, list[int]],
+                                                      dict[str, list[int]]]:
+    """``split_tiers(postings(docs))`` in one pass over the documents, encoding as it
+    goes: holding every (document, weight) pair first took ~700 MB at national scale
+    (2.3 million postings), the peak of the whole build."""
+    strong: dict[str, list[int]] = {}
+    text: dict[str, list[int]] = {}
+    previous: dict[tuple[bool, str], int] = {}
+    for number, doc in enumerate(docs):
+        best: dict[str, int] = {}
+        for weight, field_text in doc.fields:
+            for token in tokens(field_text):
+                if best.get(token, 0) < weight:
+                    best[token] = weight
+        for token, weight in best.items():
+            high = weight > TEXT
+            key = (high, token)
+            (strong if high else text).setdefault(token, []).append(
+                (number - previous.get(key, 0)) << 2 | weight)
+            previous[key] = number
+    return strong, text
+
+
 def _encode(pairs: Sequence[tuple[int, int]]) -> list[int]:
     encoded, previous = [], 0
     for number, weight in pairs:
@@ -406,8 +441,7 @@ def _json(data: object) -> bytes:
 
 def build_search_index(catalogue: Catalogue, docs: Sequence[SearchDoc]) -> SearchIndex:
     """All index files for ``docs`` (from ``catalogue_docs``); deterministic bytes."""
-    index = postings(docs)
-    strong, text = split_tiers(index)
+    strong, text = tier_postings(docs)
     chunks = chunk_tokens(strong)
     text_chunks = chunk_tokens(text)
     files: dict[str, bytes] = {}
@@ -435,4 +469,4 @@ def build_search_index(catalogue: Catalogue, docs: Sequence[SearchDoc]) -> Searc
         "provinces": len(finder["facets.json"]["provs"]),  # type: ignore[index]
     })
     return SearchIndex(files=dict(sorted(files.items())), version=version, docs=len(docs),
-                       products=n_products, tokens=len(index))
+                       products=n_products, tokens=len(strong.keys() | text.keys()))
