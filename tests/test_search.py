@@ -31,9 +31,7 @@ from generator.write.search_index import (
     chunk_tokens,
     decode_postings,
     key_file,
-    postings,
     product_doc,
-    split_tiers,
     tier_postings,
     tokens,
 )
@@ -114,48 +112,48 @@ def test_key_file_is_url_safe():
 
 # --- postings and chunks ---------------------------------------------------------------
 
-def test_postings_keep_the_best_weight_per_document():
-    docs = [
-        SearchDoc("p", "a/", "Mắm cá", fields=((NAME, "Mắm cá"), (TEXT, "mắm ngon"))),
-        SearchDoc("p", "b/", "Gạo", fields=((NAME, "Gạo"), (TEXT, "không mắm"))),
-        SearchDoc("p", "c/", "Trà", fields=((META, "Mắm"),)),
-    ]
-    index = postings(docs)
-    assert decode_postings(index["mam"]) == [(0, NAME), (1, TEXT), (2, META)]
-    assert decode_postings(index["gao"]) == [(1, NAME)]
-    # Deltas, not document numbers: small numbers compress well.
-    assert index["mam"] == [0 << 2 | NAME, 1 << 2 | TEXT, 1 << 2 | META]
+def matches(docs: list[SearchDoc], token: str) -> list[tuple[int, int]]:
+    """(document, best weight) of every document with ``token``, both tiers."""
+    strong, text = tier_postings(docs)
+    return sorted(decode_postings(strong.get(token, [])) + decode_postings(text.get(token, [])))
 
 
-def test_tiers_split_each_document_by_its_best_weight():
+def test_postings_keep_the_best_weight_per_document_in_its_tier():
     docs = [
         SearchDoc("p", "a/", "Mắm cá", fields=((NAME, "Mắm cá"), (TEXT, "mắm ngon"))),
         SearchDoc("p", "b/", "Gạo", fields=((NAME, "Gạo"), (TEXT, "không mắm ngon"))),
         SearchDoc("p", "c/", "Trà", fields=((META, "Mắm"),)),
     ]
-    index = postings(docs)
-    strong, text = split_tiers(index)
+    strong, text = tier_postings(docs)
     assert decode_postings(strong["mam"]) == [(0, NAME), (2, META)]
     assert decode_postings(text["mam"]) == [(1, TEXT)]
+    # Deltas, not document numbers: small numbers compress well.
+    assert strong["mam"] == [0 << 2 | NAME, 2 << 2 | META]
     assert "ngon" not in strong and decode_postings(text["ngon"]) == [(0, TEXT), (1, TEXT)]
-    assert "gao" not in text
-    for token, encoded in index.items():
-        both = decode_postings(strong.get(token, [])) + decode_postings(text.get(token, []))
-        assert sorted(both) == decode_postings(encoded)
+    assert decode_postings(strong["gao"]) == [(1, NAME)] and "gao" not in text
 
 
-def test_the_one_pass_tiers_are_the_split_postings(sample):
+def test_every_document_is_in_one_tier_per_token_with_its_best_weight(sample):
     docs = _docs(sample)
     strong, text = tier_postings(docs)
-    expected_strong, expected_text = split_tiers(postings(docs))
-    assert strong == expected_strong and text == expected_text
-    assert strong and text
+    expected: dict[str, dict[int, int]] = {}
+    for number, doc in enumerate(docs):
+        for weight, field_text in doc.fields:
+            for token in tokens(field_text):
+                seen = expected.setdefault(token, {})
+                seen[number] = max(seen.get(number, 0), weight)
+    assert strong.keys() | text.keys() == expected.keys()
+    for token, by_doc in expected.items():
+        high = decode_postings(strong.get(token, []))
+        low = decode_postings(text.get(token, []))
+        assert all(w > TEXT for _, w in high) and all(w == TEXT for _, w in low)
+        assert sorted(high + low) == sorted(by_doc.items()), token
 
 
 def test_every_token_lives_in_the_longest_key_that_prefixes_it():
     docs = [SearchDoc("p", f"{i}/", "x", fields=((NAME, word),))
             for i, word in enumerate(["chau", "chanh", "che", "cho", "ch", "c", "an"] * 40)]
-    index = postings(docs)
+    index, _ = tier_postings(docs)
     chunks = chunk_tokens(index, limit=200)
     assert len(chunks) > 3, "a small limit splits the 'ch' chunk"
     placed = {token: key for key, members in chunks.items() for token in members}
@@ -262,8 +260,7 @@ def test_points_of_sale_and_fairs_are_indexed_once_they_have_pages(sample):
     shops = [d for d in docs if d.kind == "s"]
     fairs = [d for d in docs if d.kind == "f"]
     assert len(shops) == len(sample.points_of_sale) and len(fairs) == len(sample.fairs)
-    index = postings(docs)
-    found = {docs[n].title for n, _ in decode_postings(index["dac"])}
+    found = {docs[n].title for n, _ in matches(docs, "dac")}
     assert "Cửa hàng Đặc sản Sen Vàng Châu Đốc" in found
     shop = next(d for d in shops if d.title == "Cửa hàng Đặc sản Sen Vàng Châu Đốc")
     address = sample.points_of_sale["cua-hang-dac-san-sen-vang-chau-doc"].address
@@ -334,9 +331,7 @@ def test_official_accent_twins_are_two_places_and_son_ha_finds_both(tmp_path):
     catalogue = _catalogue(lay_out(tmp_path / "project", ["place-accent-twins"]))
     docs = catalogue_docs(catalogue, [Urls.place(p) for p in catalogue.places], lambda p: "",
                           lambda p: "")
-    index = postings(docs)
-    both = ({n for n, _ in decode_postings(index["son"])}
-            & {n for n, _ in decode_postings(index["ha"])})
+    both = {n for n, _ in matches(docs, "son")} & {n for n, _ in matches(docs, "ha")}
     places = {docs[n].title: docs[n].url for n in both if docs[n].kind == "l"}
     assert places == {"Xã Sơn Hà, Quảng Ngãi": "dia-phuong/xa-son-ha-quang-ngai-21289/",
                       "Xã Sơn Hạ, Quảng Ngãi": "dia-phuong/xa-son-ha-quang-ngai-21292/"}
