@@ -22,6 +22,7 @@ from generator.vietnamese import fold, sort_key
 from generator.write.search_index import (
     ALPHABET,
     INDEX_DIR,
+    MANIFEST,
     META,
     NAME,
     TEXT,
@@ -191,7 +192,7 @@ def test_product_record_shows_name_badge_place_and_thumbnail(sample):
 def test_index_files_and_manifest(sample):
     docs = _docs(sample)
     index = build_search_index(sample, docs)
-    manifest = json.loads(index.files["manifest.json"])
+    manifest = json.loads(index.files[MANIFEST])
     assert manifest["products"] == len(sample.products) == 42
     assert manifest["docs"] == len(docs)
     assert manifest["v"] == index.version
@@ -272,7 +273,7 @@ def test_points_of_sale_and_fairs_are_indexed_once_they_have_pages(sample):
 
 def test_built_site_has_the_index_and_every_result_link_works(sample_site):
     index_dir = sample_site / INDEX_DIR
-    manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
     records = [r for shard in sorted(index_dir.glob("d/*.json"))
                for r in json.loads(shard.read_text(encoding="utf-8"))]
     assert len(records) == manifest["docs"]

@@ -18,6 +18,7 @@ from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
 from generator.synth.catalogue import SynthOptions, synthesize
 from generator.synth.vocabulary import KINDS
+from generator.write.search_index import MANIFEST
 
 TODAY = dt.datetime.fromtimestamp(int(FIXED_EPOCH), VIETNAM).date()
 
@@ -113,6 +114,6 @@ def test_a_synthetic_project_builds(tmp_path, fixed_date):
                                  today=TODAY))
     site = build_site(out / "mkdocs.yml", out / "site", strict=True)
     assert (site / "tim-kiem" / "index.html").is_file()
-    assert (site / "assets" / "ocop-search" / "manifest.json").is_file()
+    assert (site / "assets" / "ocop-search" / MANIFEST).is_file()
     assert len([p for p in (site / "san-pham").iterdir()
                 if p.is_dir() and not p.name.startswith("trang-")]) == 30

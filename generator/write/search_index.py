@@ -21,7 +21,7 @@ Why our own index rather than Material's lunr or Pagefind:
 
 Layout under ``assets/ocop-search/`` (see ``SearchIndex.files``)::
 
-    manifest.json      version, counts, chunk keys of both tiers, shard size
+    manifest-2.json    version, counts, chunk keys of both tiers, shard size (MANIFEST)
     t/<key>.json       token → postings where the token is in a name or in the
                        facts (producer, place, group …), for tokens whose prefix is <key>
     x/<key>.json       token → postings where the token is only in a description
@@ -58,6 +58,12 @@ from ..vietnamese import fold, slugify, sorted_vi
 
 #: Site folder of the index files.
 INDEX_DIR = "assets/ocop-search"
+#: The index's entry point, named by the format of the files it leads to (2: two
+#: tiers, thumbnails as srcset). A browser may hold the previous ocop-search.js in its
+#: cache for a while after a deploy; that script asks for its own format's manifest,
+#: finds none and says the search could not load, instead of misreading new files.
+#: Change the number with any change a previous script would misread.
+MANIFEST = "manifest-2.json"
 #: Display records per ``d/<n>.json`` file. Small files keep a page of scattered
 #: results (sorted by stars or price, or the header's eight while a query is typed)
 #: cheap; too small means many requests. 16 rather than 32: a letter-by-letter query
@@ -424,7 +430,7 @@ def build_search_index(catalogue: Catalogue, docs: Sequence[SearchDoc]) -> Searc
         digest.update(path.encode() + b"\0" + files[path] + b"\0")
     version = digest.hexdigest()[:12]
     n_products = len(catalogue.products_sorted)
-    files["manifest.json"] = _json({
+    files[MANIFEST] = _json({
         "v": version,
         "docs": len(docs),
         "products": n_products,

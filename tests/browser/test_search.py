@@ -19,7 +19,14 @@ from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
 from generator.source.records import Product
 from generator.vietnamese import fold
-from generator.write.search_index import TEXT, decode_postings, key_file, product_doc, tokens
+from generator.write.search_index import (
+    MANIFEST,
+    TEXT,
+    decode_postings,
+    key_file,
+    product_doc,
+    tokens,
+)
 
 CERTIFIED = ("valid", "expiring")
 FINDER = "tim-kiem/"
@@ -220,6 +227,19 @@ def test_header_no_result_says_so(page, site_url):
     assert header_search(page, "xyzzy") == []
     status = page.locator(".ocop-search__status").inner_text()
     assert status == "Không tìm thấy kết quả cho “xyzzy”."
+
+
+def test_a_script_meeting_an_index_of_another_format_says_it_could_not_load(
+        page, site_url, sample_site):
+    # After a deploy that changes the index format, a browser may run the previous
+    # ocop-search.js from its cache: it asks for its own format's manifest, which the new
+    # site does not have. The format-1 name is gone from this site for the same reason.
+    assert not (sample_site / "assets/ocop-search/manifest.json").exists()
+    page.route(f"**/assets/ocop-search/{MANIFEST}*", lambda route: route.fulfill(status=404))
+    page.goto(site_url)
+    assert header_search(page, "mam") == []
+    assert page.locator(".ocop-search__status").inner_text() == (
+        "Không tải được dữ liệu tìm kiếm. Hãy thử lại.")
 
 
 # --- finder ------------------------------------------------------------------------------------
@@ -442,7 +462,7 @@ def test_index_data_is_what_the_browser_loads(page, site_url, sample_site):
     page.goto(site_url)
     header_search(page, "tra")
     version = page.evaluate("() => window.ocopSearch.manifest().then(m => m.v)")
-    written = json.loads((sample_site / "assets/ocop-search/manifest.json").read_bytes())
+    written = json.loads((sample_site / "assets/ocop-search" / MANIFEST).read_bytes())
     assert version == written["v"]
     assert hosts == {urlsplit(site_url).netloc}
 
@@ -453,7 +473,7 @@ def index_matches(site: Path, words: list[str]) -> tuple[set[int], set[int]]:
     """(documents with every word in a name or the facts, documents with every word
     anywhere) for whole words, read from the index files the build wrote."""
     folder = site / "assets/ocop-search"
-    manifest = json.loads((folder / "manifest.json").read_bytes())
+    manifest = json.loads((folder / MANIFEST).read_bytes())
 
     def docs(tier: str, keys: list[str], word: str) -> set[int]:
         key = max((k for k in keys if word.startswith(k)), key=len, default=None)

@@ -35,7 +35,9 @@
 
   function manifest() {
     if (!manifestPromise) {
-      manifestPromise = getJSON("manifest.json").then((m) => {
+      // Named by the index format (MANIFEST in search_index.py): a script from before a
+      // format change, still in a browser's cache, finds no manifest rather than misreads.
+      manifestPromise = getJSON("manifest-2.json").then((m) => {
         // Two tiers of token chunks (search_index.py): t/ names and facts, x/ descriptions.
         m.tiers = [tier("t/", m.keys), tier("x/", m.xkeys || [])];
         return m;
