@@ -836,6 +836,60 @@ def test_second_run_does_no_image_work(tmp_path: Path, monkeypatch: pytest.Monke
     assert (rebuild.stats.processed, rebuild.stats.cached) == (0, 4)
 
 
+def _age(paths: list[Path], seconds: float = 60) -> None:
+    """Sources last modified a while ago, as in a real checkout (not 'racy')."""
+    then = time.time() - seconds
+    for path in paths:
+        os.utime(path, (then, then))
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    reads: list[Path] = []
+    real = image_cache.read_source
+
+    def read(path: Path, settings: ImageSettings) -> bytes:
+        reads.append(path)
+        return real(path, settings)
+
+    monkeypatch.setattr(image_cache, "read_source", read)
+    return reads
+
+
+def test_unchanged_sources_are_not_read_again(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    srcs = make_sources(tmp_path)
+    _age(srcs)
+    results = ImageProcessor(tmp_path / "cache", jobs=1).process_many(srcs)
+    reads = _count_reads(monkeypatch)
+    assert ImageProcessor(tmp_path / "cache", jobs=1).process_many(srcs) == results
+    assert reads == []
+
+    # Written again (same bytes, a new modification time): read and hashed once more.
+    srcs[0].write_bytes(srcs[0].read_bytes())
+    _age(srcs[:1], 30)
+    assert ImageProcessor(tmp_path / "cache", jobs=1).process_many(srcs) == results
+    assert reads == [srcs[0]]
+
+    # A file changed moments ago may change again within its timestamp's tick: not
+    # trusted by its timestamp on the next run either.
+    reads.clear()
+    srcs[1].write_bytes(srcs[1].read_bytes())
+    for _ in range(2):
+        assert ImageProcessor(tmp_path / "cache", jobs=1).process_many(srcs) == results
+    assert reads == [srcs[1], srcs[1]]
+
+
+def test_indexed_sources_still_meet_the_size_limit(tmp_path: Path) -> None:
+    srcs = make_sources(tmp_path, 1)
+    _age(srcs)
+    ImageProcessor(tmp_path / "cache", jobs=1).process_many(srcs)
+    size = srcs[0].stat().st_size
+    small = ImageProcessor(tmp_path / "cache", ImageSettings(max_bytes=size - 1), jobs=1)
+    error = small.process_many(srcs)[srcs[0]]
+    assert isinstance(error, ImageError)
+    assert error.message == f"file is {size:,} bytes, over the size limit of {size - 1:,} bytes"
+
+
 def test_changed_settings_invalidate_the_cache(tmp_path: Path) -> None:
     srcs = make_sources(tmp_path, 2)
     base = ImageProcessor(tmp_path / "cache", jobs=1)

@@ -6,6 +6,10 @@ touched, with its recorded SHA-256. The site's photos are hard links to these
 files, so an edit of a photo in ``site/`` in place edits the cached file too:
 that edit is caught here and the photo processed again, never published.
 Files are written to a temporary name and renamed into place (see ``images``).
+
+Finding a source's digest means reading and hashing the whole file; ``SourceIndex``
+remembers it by path, size and modification time (as git's index does), so a warm
+build or check reads no unchanged photo: on a catalogue of camera photos, gigabytes.
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ import hashlib
 import json
 import os
 import secrets
+import stat
+import time
 from pathlib import Path
 from typing import Any
 
+from .image_decode import read_source
 from .image_types import (
     PIPELINE_VERSION,
     ImageError,
@@ -28,6 +35,9 @@ from .image_types import (
 )
 
 _MANIFESTS = "manifests"
+_INDEX = "photo-index.json"
+#: Sources modified less than this long ago are not trusted by their timestamp.
+RACY_NS = 3_000_000_000
 
 
 def source_digest(data: bytes, settings: ImageSettings) -> str:
@@ -35,6 +45,55 @@ def source_digest(data: bytes, settings: ImageSettings) -> str:
     h.update(b"\0")
     h.update(data)
     return h.hexdigest()
+
+
+class SourceIndex:
+    """Digests of source photos, by path, size and modification time, kept in the
+    cache folder between builds and checks (``photo-index.json``)."""
+
+    def __init__(self, cache_dir: Path, settings: ImageSettings) -> None:
+        self.path = cache_dir / _INDEX
+        self.settings = settings
+        self.settings_key = settings.key()
+        #: Entries read from the cache folder: path → [size, mtime_ns, digest].
+        self.known: dict[str, list[Any]] = {}
+        #: Entries of the sources asked for this time, saved by ``save``.
+        self.seen: dict[str, list[Any]] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("settings") == self.settings_key:
+                self.known = dict(data["sources"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # no index, or a damaged one: hash every file once
+
+    def digest(self, path: Path) -> str:
+        """The digest of ``path``'s bytes (``source_digest``); raises ``ImageError``
+        as ``read_source`` does for a file the build refuses."""
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            raise ImageError(path, f"cannot read file ({exc.strerror or exc})") from exc
+        key = [info.st_size, info.st_mtime_ns]
+        known = self.known.get(str(path))
+        if (known and known[:2] == key and stat.S_ISREG(info.st_mode)
+                and 0 < info.st_size <= self.settings.max_bytes):
+            digest = str(known[2])
+        else:
+            digest = source_digest(read_source(path, self.settings), self.settings)
+        # Git's "racy" rule: a file modified within the last seconds may change again
+        # within the same timestamp tick (2 s on FAT), unseen; hash it again next time.
+        if time.time_ns() - info.st_mtime_ns > RACY_NS:
+            self.seen[str(path)] = [*key, digest]
+        return digest
+
+    def save(self) -> None:
+        """Keep the entries of this run's sources (only if they changed)."""
+        if self.seen == self.known:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps({"settings": self.settings_key, "sources": self.seen},
+                          sort_keys=True, separators=(",", ":"))
+        write_atomic(self.path, text.encode("utf-8"))
 
 
 def _manifest_path(cache_dir: Path, digest: str) -> Path:

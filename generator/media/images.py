@@ -91,7 +91,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..workers import new_pool, worker_count
-from .image_cache import lookup, source_digest, store
+from .image_cache import SourceIndex, lookup, source_digest, store
 from .image_decode import check_shape, decode, opened, read_source
 from .image_encode import render, variant_widths
 from .image_types import (
@@ -155,10 +155,10 @@ class ImageProcessor:
         """
         results: dict[Path, ProcessedImage | ImageError] = {}
         pending: dict[str, list[Path]] = {}  # digest -> sources with those bytes
+        index = SourceIndex(self.cache_dir, self.settings)
         for src in dict.fromkeys(srcs):
             try:
-                data = read_source(src, self.settings)
-                digest = source_digest(data, self.settings)
+                digest = index.digest(src)
                 hit = lookup(self.cache_dir, digest, src, self.settings)
             except ImageError as err:
                 results[src] = err
@@ -170,6 +170,7 @@ class ImageProcessor:
             else:
                 pending.setdefault(digest, []).append(src)
 
+        index.save()
         for digest_srcs, outcome, cached in self._run(list(pending.values())):
             for i, src in enumerate(digest_srcs):
                 if isinstance(outcome, ImageError):

@@ -4,14 +4,13 @@ any variant.
 
 A photo is read and checked once: its verdict is kept in the cache folder under
 the hash of its bytes (and the image settings), and a photo the build has
-already processed counts as checked. A stat index (path, size, modification
-time → hash) spares hashing unchanged files again.
+already processed counts as checked. The stat index the build uses too
+(``image_cache.SourceIndex``: path, size, modification time → hash) spares
+reading and hashing unchanged files again.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +18,7 @@ from ..link.catalogue import Catalogue
 from ..source.layout import SourceLayout
 from ..source.problems import Problems
 from ..workers import map_in_pool
-from .image_cache import lookup, source_digest, write_atomic
-from .image_decode import read_source
+from .image_cache import SourceIndex, lookup, write_atomic
 from .image_types import ImageError, ImageSettings
 from .images import check_image
 from .library import wanted_images
@@ -28,7 +26,6 @@ from .library import wanted_images
 #: Below this many unchecked photos, starting worker processes costs more than it saves.
 PARALLEL_FROM = 32
 _CHECKED = "checked"
-_INDEX = "photo-index.json"
 
 
 @dataclass(frozen=True)
@@ -53,20 +50,12 @@ def check_photos(catalogue: Catalogue, layout: SourceLayout, cache_dir: Path,
     settings = settings or ImageSettings()
     wanted = wanted_images(catalogue)
     marks = cache_dir / _CHECKED
-    index = _read_index(cache_dir)
-    fresh: dict[str, list[object]] = {}
+    index = SourceIndex(cache_dir, settings)
     unchecked: dict[Path, str] = {}
     for path in sorted(wanted):
         position, field_name = wanted[path]
         try:
-            info = os.stat(path)
-            key = [info.st_size, info.st_mtime_ns]
-            known = index.get(str(path))
-            if known and known[:2] == key:
-                digest = str(known[2])
-            else:
-                digest = source_digest(read_source(path, settings), settings)
-            fresh[str(path)] = [*key, digest]
+            digest = index.digest(path)
             if (marks / digest).exists() or lookup(cache_dir, digest, path, settings):
                 continue
         except (OSError, ImageError) as err:
@@ -87,18 +76,4 @@ def check_photos(catalogue: Catalogue, layout: SourceLayout, cache_dir: Path,
         else:
             position, field_name = wanted[job.path]
             problems.error(position, field_name, f"{layout.rel(job.path)}: {verdict}")
-    _write_index(cache_dir, fresh)
-
-
-def _read_index(cache_dir: Path) -> dict[str, list[object]]:
-    try:
-        data = json.loads((cache_dir / _INDEX).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_index(cache_dir: Path, entries: dict[str, list[object]]) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(entries, sort_keys=True, separators=(",", ":"))
-    write_atomic(cache_dir / _INDEX, text.encode("utf-8"))
+    index.save()
