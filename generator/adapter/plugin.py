@@ -97,7 +97,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                                   jobs=worker_count(self.config.workers))
         start = time.perf_counter()
         self.media.prepare(catalogue, self.problems)
-        self._lap("photos", start)
+        self._lap("photo cache", start)  # the writer "photos" links them later
         stats = self.media.processor.stats
         # The benchmark reads this line to prove a warm rebuild does no image work.
         log.info(f"ocop photos: {stats.processed} processed, {stats.cached} from cache")
