@@ -879,6 +879,20 @@ def test_unchanged_sources_are_not_read_again(tmp_path: Path,
     assert reads == [srcs[1], srcs[1]]
 
 
+def test_a_preview_keeps_the_other_sources_indexed(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    srcs = make_sources(tmp_path)
+    _age(srcs)
+    ImageProcessor(tmp_path / "cache", jobs=1).process_many(srcs)
+    ImageProcessor(tmp_path / "cache", jobs=1).process_many(srcs[:1])  # part of it
+    srcs[2].unlink()  # a photo removed from the catalogue leaves the index
+    reads = _count_reads(monkeypatch)
+    ImageProcessor(tmp_path / "cache", jobs=1).process_many(srcs[:2])
+    assert reads == []
+    index = image_cache.SourceIndex(tmp_path / "cache", ImageSettings())
+    assert sorted(index.known) == [str(srcs[0]), str(srcs[1])]
+
+
 def test_indexed_sources_still_meet_the_size_limit(tmp_path: Path) -> None:
     srcs = make_sources(tmp_path, 1)
     _age(srcs)

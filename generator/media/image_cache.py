@@ -70,28 +70,31 @@ class SourceIndex:
         """The digest of ``path``'s bytes (``source_digest``); raises ``ImageError``
         as ``read_source`` does for a file the build refuses."""
         try:
-            info = os.stat(path)
-        except OSError as exc:
-            raise ImageError(path, f"cannot read file ({exc.strerror or exc})") from exc
-        key = [info.st_size, info.st_mtime_ns]
+            info: os.stat_result | None = os.stat(path)
+        except OSError:
+            info = None  # read_source says why
         known = self.known.get(str(path))
-        if (known and known[:2] == key and stat.S_ISREG(info.st_mode)
-                and 0 < info.st_size <= self.settings.max_bytes):
+        if (info and known and known[:2] == [info.st_size, info.st_mtime_ns]
+                and stat.S_ISREG(info.st_mode) and 0 < info.st_size <= self.settings.max_bytes):
             digest = str(known[2])
         else:
             digest = source_digest(read_source(path, self.settings), self.settings)
         # Git's "racy" rule: a file modified within the last seconds may change again
         # within the same timestamp tick (2 s on FAT), unseen; hash it again next time.
-        if time.time_ns() - info.st_mtime_ns > RACY_NS:
-            self.seen[str(path)] = [*key, digest]
+        if info and time.time_ns() - info.st_mtime_ns > RACY_NS:
+            self.seen[str(path)] = [info.st_size, info.st_mtime_ns, digest]
         return digest
 
     def save(self) -> None:
-        """Keep the entries of this run's sources (only if they changed)."""
-        if self.seen == self.known:
+        """Keep this run's entries, and those of sources not asked for this time that
+        still exist (a preview of part of the catalogue keeps the rest's)."""
+        entries = {path: entry for path, entry in self.known.items()
+                   if path not in self.seen and os.path.exists(path)}
+        entries.update(self.seen)
+        if entries == self.known:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"settings": self.settings_key, "sources": self.seen},
+        text = json.dumps({"settings": self.settings_key, "sources": entries},
                           sort_keys=True, separators=(",", ":"))
         write_atomic(self.path, text.encode("utf-8"))
 
