@@ -13,7 +13,7 @@ from .adapter.config import project_settings
 from .link.clock import build_date
 from .pipeline import build_catalogue, check_project
 from .source.jsonschema import write_schemas
-from .source.problems import Problems, github_annotations
+from .source.problems import Position, Problems, github_annotations
 from .workers import WorkerDied, worker_count
 
 
@@ -77,6 +77,32 @@ def cmd_new(args: argparse.Namespace) -> int:
         return 1
     print(f"Created {layout.rel(path)}: fill in the empty fields, then run: ocop check")
     return 0
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from .staff.formatting import format_files
+
+    layout, _ = project_settings(Path(args.config))
+    problems = Problems()
+    results = format_files(layout, [Path(p) for p in args.paths], problems, write=not args.check)
+    changed = [r for r in results if r.changed]
+    if args.check:
+        for r in changed:
+            problems.warning(Position(r.path, 1, 1), "-",
+                             f"not in the canonical form; run: ocop fmt {r.path}")
+        if args.format == "github":
+            print(github_annotations(problems))
+        if problems.items:
+            print(problems.report(True), file=sys.stderr)
+        return 1 if changed or problems.failed(False) else 0
+    for r in changed:
+        note = (f" ({r.comments_dropped} comment{'s' if r.comments_dropped != 1 else ''} "
+                "removed: only the $schema line is kept)") if r.comments_dropped else ""
+        print(f"formatted {r.path}{note}")
+    if problems.items:
+        print(problems.report(True), file=sys.stderr)
+    print(f"{len(changed)} file(s) formatted, {len(results) - len(changed)} already canonical")
+    return 1 if problems.failed(False) else 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -163,6 +189,14 @@ def _add_staff_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     for parser in kinds.choices.values():
         parser.add_argument("--name", help="the record's name (written in the file)")
     new.set_defaults(func=cmd_new)
+    fmt = sub.add_parser("fmt", help="write record files in the canonical form "
+                         "(the form the web editor writes)")
+    fmt.add_argument("paths", nargs="*", help="record files (default: every record file)")
+    fmt.add_argument("--check", action="store_true",
+                     help="change nothing; list the files not in canonical form (exit 1)")
+    fmt.add_argument("--format", choices=("text", "github"), default="text",
+                     help="with --check, github: also print GitHub Actions annotations")
+    fmt.set_defaults(func=cmd_fmt)
     imp = sub.add_parser(
         "import", help="records from the table of a certification decision (.xlsx, .xls, "
                        ".ods, .csv); a dry run unless --write")

@@ -110,9 +110,9 @@ PLAN = "".join(line + "\n" for line in (
     "Problems (1):",
     "  decision.xlsx:Phụ lục:R9:C5: stars: must be 3, 4 or 5; found \"3,5\"",
     "To fill in by hand (ocop check reports these until done) (2):",
-    "  products/tht-sen-que/tra-sen.yaml:34:5: photos[0].file: required field has no"
+    "  products/tht-sen-que/tra-sen.yaml:35:5: photos[0].file: required field has no"
     " value; fill it in",
-    "  products/tht-sen-que/tra-sen.yaml:35:5: photos[0].alt: required field has no"
+    "  products/tht-sen-que/tra-sen.yaml:36:5: photos[0].alt: required field has no"
     " value; fill it in",
 ))
 
@@ -158,9 +158,9 @@ def test_write_then_check_then_import_again(project: Path, tmp_path: Path,
     status, _, err = run(project, capsys, "check")
     assert status == 1
     assert [line for line in err.splitlines() if ": warning: " not in line] == [
-        "products/tht-sen-que/tra-sen.yaml:34:5: photos[0].file: required field has no value; "
+        "products/tht-sen-que/tra-sen.yaml:35:5: photos[0].file: required field has no value; "
         "fill it in",
-        "products/tht-sen-que/tra-sen.yaml:35:5: photos[0].alt: required field has no value; "
+        "products/tht-sen-que/tra-sen.yaml:36:5: photos[0].alt: required field has no value; "
         "fill it in",
         "2 error(s), 0 warning(s)"]
 

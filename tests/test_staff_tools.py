@@ -122,21 +122,21 @@ def test_new_producer_and_product_then_check_names_every_empty_field(
     assert status == 1
     assert err.splitlines() == [
         "products/htx-moi/banh-moi.yaml:7:1: name: required field has no value; fill it in",
-        "products/htx-moi/banh-moi.yaml:8:1: category: required field has no value; fill it in",
-        "products/htx-moi/banh-moi.yaml:10:3: ocop.stars: required field has no value; "
+        "products/htx-moi/banh-moi.yaml:9:1: category: required field has no value; fill it in",
+        "products/htx-moi/banh-moi.yaml:11:3: ocop.stars: required field has no value; "
         "fill it in",
-        "products/htx-moi/banh-moi.yaml:11:3: ocop.issued: required field has no value; "
+        "products/htx-moi/banh-moi.yaml:14:3: ocop.decision: required field has no value; "
         "fill it in",
-        "products/htx-moi/banh-moi.yaml:12:3: ocop.decision: required field has no value; "
+        "products/htx-moi/banh-moi.yaml:16:3: ocop.issued: required field has no value; "
         "fill it in",
-        "products/htx-moi/banh-moi.yaml:34:5: photos[0].file: required field has no value; "
+        "products/htx-moi/banh-moi.yaml:35:5: photos[0].file: required field has no value; "
         "fill it in",
-        "products/htx-moi/banh-moi.yaml:35:5: photos[0].alt: required field has no value; "
+        "products/htx-moi/banh-moi.yaml:36:5: photos[0].alt: required field has no value; "
         "fill it in",
         "products/htx-moi/producer.yaml:8:1: type: required field has no value; fill it in",
-        "products/htx-moi/producer.yaml:10:3: address.commune: required field has no value; "
+        "products/htx-moi/producer.yaml:11:3: address.commune: required field has no value; "
         "fill it in",
-        "products/htx-moi/producer.yaml:11:3: address.province: required field has no value; "
+        "products/htx-moi/producer.yaml:12:3: address.province: required field has no value; "
         "fill it in",
         "10 error(s), 0 warning(s)",
     ]

@@ -84,7 +84,7 @@ def test_valid_catalogue_has_no_problems(write_catalogue):
                      id="alias"),
         pytest.param(PRODUCT + "colour: đỏ\n",
                      "products/htx-thu/duong.yaml:10:1: colour: unknown field; known fields: "
-                     "name, category, ocop, certificates, photos, name_en, description, price, "
+                     "name, name_en, category, ocop, certificates, photos, description, price, "
                      "packaging, net_quantity, shelf_life, ingredients, standards, traceability, "
                      "online_shops",
                      id="unknown-field"),

@@ -43,13 +43,14 @@ LEVEL_LABELS: dict[str, str] = {
 }
 
 
-@dataclass
+# Keyword-only: fields in the order an address is read (and record files list them).
+@dataclass(kw_only=True)
 class Address:
     """Địa chỉ theo đơn vị hành chính sau ngày 1/7/2025."""
 
+    street: str | None = spec("Ấp, khóm, số nhà, đường", default=None)
     commune: str = spec("Xã, phường hoặc đặc khu hiện nay", example="Xã Ô Lâm")
     province: str = spec("Tỉnh hoặc thành phố", example="An Giang")
-    street: str | None = spec("Ấp, khóm, số nhà, đường", default=None)
     district_before_2025: str | None = spec(
         "Huyện/thị xã cũ ghi trên giấy chứng nhận cấp trước 1/7/2025", default=None,
         example="Huyện Tri Tôn",
@@ -127,19 +128,20 @@ class Revocation:
     reason: str | None = spec("Lý do", default=None)
 
 
-@dataclass
+# Keyword-only: fields in the order of the certificate itself (and of record files).
+@dataclass(kw_only=True)
 class Rating:
     """Kết quả đánh giá, phân hạng OCOP."""
 
     # OCOP certifies 3, 4 or 5 stars; a product rated 1–2 stars is not an OCOP product.
     stars: int = spec("Số sao được công nhận: 3, 4 hoặc 5", minimum=3, maximum=5)
-    issued: dt.date = spec("Ngày cấp giấy chứng nhận (YYYY-MM-DD)")
-    decision: str = spec("Số quyết định công nhận", example="86/QĐ-UBND")
     score: int | None = spec("Điểm đánh giá (0–100)", default=None, minimum=0, maximum=100)
     level: RecognitionLevel | None = spec(
         "Cấp công nhận: district (huyện), province (tỉnh), central (trung ương)", default=None
     )
+    decision: str = spec("Số quyết định công nhận", example="86/QĐ-UBND")
     certificate: str | None = spec("Số giấy chứng nhận", default=None)
+    issued: dt.date = spec("Ngày cấp giấy chứng nhận (YYYY-MM-DD)")
     expires: dt.date | None = spec(
         "Ngày hết hạn; bỏ trống thì tính 36 tháng từ ngày cấp", default=None
     )
@@ -203,6 +205,7 @@ class Product:
     """Sản phẩm OCOP."""
 
     name: str = spec("Tên sản phẩm")
+    name_en: str | None = spec("Tên tiếng Anh", default=None)
     category: str = spec("Mã phân nhóm sản phẩm OCOP (xem danh mục)", fmt="slug",
                          example="thuc-pham-che-bien")
     #: Staff write it for a product certified once; for one written with
@@ -214,7 +217,6 @@ class Product:
         "nâng hạng), cũ trước mới sau", default_factory=list, min_items=1,
         one_of="certificate")
     photos: list[Photo] = spec("Ảnh sản phẩm, ít nhất một", min_items=1)
-    name_en: str | None = spec("Tên tiếng Anh", default=None)
     description: str | None = spec("Mô tả (Markdown)", default=None, fmt="markdown")
     price: Price | None = spec("Giá bán", default=None)
     packaging: str | None = spec("Quy cách đóng gói", default=None)
@@ -249,17 +251,18 @@ class Carries:
     products: list[str] = spec("Mã sản phẩm", default_factory=list)
 
 
-@dataclass
+# Keyword-only: fields in the order a shop is described (and record files list them).
+@dataclass(kw_only=True)
 class PointOfSale:
     """Điểm bán: showroom OCOP, cửa hàng, siêu thị, chợ, cửa hàng trực tuyến."""
 
     name: str = spec("Tên điểm bán")
     kind: PointOfSaleKind = spec("Loại: showroom, shop, supermarket, market, online")
-    carries: Carries = spec("Sản phẩm được bán")
     address: Address | None = spec("Địa chỉ (không cần với cửa hàng trực tuyến)", default=None)
     location: Location | None = spec("Vị trí trên bản đồ", default=None)
     opening_hours: str | None = spec("Giờ mở cửa", default=None)
     contacts: Contacts = spec("Liên hệ", default_factory=Contacts)
+    carries: Carries = spec("Sản phẩm được bán")
     description: str | None = spec("Giới thiệu (Markdown)", default=None, fmt="markdown")
 
     source: Source = derived()

@@ -1,0 +1,220 @@
+"""The canonical text of a record file, which ``ocop fmt`` writes and the web editor keeps.
+
+One form for every record, so that a change made by hand, by ``ocop import`` or by
+the web editor (``theme/quan-tri/ocop-cms.js``, which mirrors these rules in
+JavaScript) touches only the lines of the fields that changed:
+
+* line 1 is the ``# yaml-language-server: $schema=…`` line editors read; no other
+  comment is kept;
+* fields in the order the record declares them (``records``), unknown ones after,
+  as written; empty values (``~``, ``""``, ``[]``, a group with nothing in it) left out;
+* two spaces of indentation, lists indented under their field;
+* numbers, dates and ``true``/``false`` bare where the field is of that type; text
+  bare when every YAML reader reads it back as that text, else in double quotes;
+  phone numbers always in double quotes; text of several lines as a ``|`` block.
+
+The rules work on ``yamlsafe``'s node tree (text exactly as written), never on
+converted values, so formatting cannot change what a file means.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import re
+import typing
+from typing import Any, Literal
+
+import yaml
+
+from .fields import schema_fields, type_hints, unwrap_optional
+from .yamlsafe import Mapping, Node, Scalar, Sequence, parse
+
+#: Where record files point their editor at the published schemas (two folders up:
+#: ``products/<producer>/`` and ``content/<kind>/`` alike).
+SCHEMA_LINE = "# yaml-language-server: $schema=../../generator/schemas/{kind}.schema.json"
+INDENT = "  "
+
+#: A value shape: "str", "phone", "int", "float", "bool", "date", or
+#: ["list", shape], or ["record", [[name, shape], ...]] (JSON-ready for the browser).
+Shape = Any
+
+
+def _shape_of(tp: Any, fmt: str | None) -> Shape:
+    tp, _ = unwrap_optional(tp)
+    if dataclasses.is_dataclass(tp):
+        return ["record", record_shape(tp)]  # type: ignore[arg-type]
+    if typing.get_origin(tp) is list:
+        return ["list", _shape_of(typing.get_args(tp)[0], fmt)]
+    if typing.get_origin(tp) is Literal:
+        return "str"
+    for scalar, name in ((bool, "bool"), (int, "int"), (float, "float"), (dt.date, "date")):
+        if tp is scalar:
+            return name
+    return "phone" if fmt == "phone" else "str"
+
+
+@functools.cache
+def record_shape(cls: type) -> list[list[Any]]:
+    """``[[field name, shape], ...]`` of a record kind, in declared order."""
+    hints = type_hints(cls)
+    return [[f.name, _shape_of(hints[f.name], f.metadata.get("format"))]
+            for f in schema_fields(cls)]
+
+
+# -- scalars ---------------------------------------------------------------------------
+
+#: Text that a YAML 1.1 or 1.2 reader (PyYAML, js-yaml, VS Code) would turn into
+#: something else when written bare: null, booleans, numbers, dates, merge keys.
+_RESOLVED = re.compile(
+    r"^(?:~|null|Null|NULL"
+    r"|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+    r"|[-+]?(?:0b[0-1_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)"
+    r"|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9].*)?"
+    r"|<<|=)$"
+)
+#: What may start a bare value, and what it may contain.
+_PLAIN = re.compile(r"^[^\s#&*!|>'\"%@`{}\[\],?:\-][^#\n]*$")
+#: Characters that are never written raw: C0/C1 controls, DEL, line separators, BOM.
+_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n",
+                  "\f": "\\f", "\r": "\\r"}
+_TYPED = {
+    "int": re.compile(r"^-?[0-9]+$"),
+    "float": re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$"),
+    "bool": re.compile(r"^(?:true|false)$"),
+    "date": re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+}
+
+
+def quoted(text: str) -> str:
+    """``text`` in YAML double quotes (JSON's escapes, which YAML shares)."""
+    def escape(m: re.Match[str]) -> str:
+        ch = m.group()
+        return _SHORT_ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
+    return '"' + re.sub('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]', escape, text) + '"'
+
+
+def is_plain(text: str) -> bool:
+    """Whether ``text`` reads back as itself, as text, when written bare."""
+    return (bool(_PLAIN.match(text)) and text == text.strip() and "\t" not in text
+            and ": " not in text and not text.endswith(":")
+            and not _ESCAPED.search(text) and not _RESOLVED.match(text))
+
+
+def text_lines(text: str, indent: str) -> list[str]:
+    """``text`` as the value part of a line (``["|", "  line", ...]`` for a block)."""
+    if "\n" in text and "\r" not in text and not _ESCAPED.search(text.replace("\n", "")) \
+            and text.strip() and not text.lstrip("\n").startswith((" ", "\t")):
+        chomp = "" if text.endswith("\n") and not text.endswith("\n\n") else (
+            "+" if text.endswith("\n") else "-")
+        body = text[:-1] if text.endswith("\n") else text
+        return ["|" + chomp] + [indent + line if line else "" for line in body.split("\n")]
+    return [text if is_plain(text) else quoted(text)]
+
+
+def scalar_lines(text: str, shape: Shape, indent: str) -> list[str]:
+    if shape == "phone":
+        return [quoted(text)]
+    pattern = _TYPED.get(shape) if isinstance(shape, str) else None
+    if pattern is not None and pattern.match(text):
+        return [text]
+    return text_lines(text, indent)
+
+
+# -- the tree --------------------------------------------------------------------------
+
+def _is_empty(node: Node) -> bool:
+    if isinstance(node, Scalar):
+        return node.is_null or node.value == ""
+    if isinstance(node, Sequence):
+        return all(_is_empty(item) for item in node.items)
+    assert isinstance(node, Mapping)
+    return all(_is_empty(value) for _, value in node.items.values())
+
+
+def _key(name: str) -> str:
+    return name if is_plain(name) else quoted(name)
+
+
+def _value_lines(node: Node, shape: Shape, depth: int) -> list[str]:
+    """Lines of a field's value; the first continues the ``key:`` line."""
+    inner = INDENT * (depth + 1)
+    if isinstance(node, Scalar):
+        first, *rest = scalar_lines(node.value, shape, inner)
+        return [" " + first, *rest]
+    if isinstance(node, Sequence):
+        item_shape = shape[1] if isinstance(shape, list) and shape[0] == "list" else "str"
+        out = [""]
+        for item in node.items:
+            if _is_empty(item):
+                continue
+            lines = _item_lines(item, item_shape, depth + 2)
+            out.append(f"{inner}-{lines[0]}")
+            out.extend(lines[1:])
+        return out
+    assert isinstance(node, Mapping)
+    fields = shape[1] if isinstance(shape, list) and shape[0] == "record" else []
+    return ["", *mapping_lines(node, fields, depth + 1)]
+
+
+def _item_lines(node: Node, shape: Shape, depth: int) -> list[str]:
+    """A list item: its first line follows ``- ``, the rest sit at ``depth``."""
+    if isinstance(node, Mapping):
+        fields = shape[1] if isinstance(shape, list) and shape[0] == "record" else []
+        lines = mapping_lines(node, fields, depth)
+        return [" " + lines[0][len(INDENT * depth):], *lines[1:]]
+    return _value_lines(node, shape, depth - 1)
+
+
+def mapping_lines(node: Mapping, fields: list[list[Any]], depth: int) -> list[str]:
+    """Lines of a group of fields at ``depth``: declared fields first, in order."""
+    known = {name: shape for name, shape in fields}
+    order = [name for name, _ in fields if name in node.items]
+    order += [name for name in node.items if name not in known]
+    out: list[str] = []
+    for name in order:
+        _, value = node.items[name]
+        if _is_empty(value):
+            continue
+        out.append(INDENT * depth + _key(name) + ":")
+        first, *rest = _value_lines(value, known.get(name, "str"), depth)
+        out[-1] += first
+        out.extend(rest)
+    return out
+
+
+def canonical_text(kind: str, path: str, data: bytes) -> str:
+    """The canonical text of a ``kind`` record file (raises ``YamlError`` if unreadable)."""
+    from .records import RECORD_KINDS
+
+    root = parse(path, data)
+    fields = record_shape(RECORD_KINDS[kind])
+    lines = [SCHEMA_LINE.format(kind=kind), *mapping_lines(root, fields, 0)]
+    return "\n".join(lines) + "\n"
+
+
+def comment_count(text: str) -> int:
+    """How many comments (other than the ``$schema`` line) ``ocop fmt`` drops from ``text``.
+
+    A ``#`` that no token of the YAML scanner covers starts a comment; one inside a
+    ``|`` block (a Markdown heading) or in quotes does not.
+    """
+    covered: list[tuple[int, int]] = [
+        (token.start_mark.index, token.end_mark.index)
+        for token in yaml.scan(text, Loader=yaml.SafeLoader)
+    ]
+    lines: set[int] = set()
+    for m in re.finditer("#", text):
+        at = m.start()
+        if any(start <= at < end for start, end in covered):
+            continue
+        if at == 0 and text.startswith("# yaml-language-server:"):
+            continue
+        lines.add(text.count("\n", 0, at))
+    return len(lines)

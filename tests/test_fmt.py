@@ -1,0 +1,191 @@
+"""`ocop fmt`: the canonical form of record files (the form the web editor writes)."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.cli import main
+from generator.source.canonical import canonical_text, comment_count, is_plain, text_lines
+from generator.source.layout import SourceLayout
+from generator.source.problems import Problems
+from generator.source.read import read_record
+from generator.source.records import Product
+from generator.source.yamlsafe import parse
+
+MESSY = """\
+# a note staff wrote at the top
+name: Trà   sen   # the spaces inside stay
+photos: [{alt: "Hộp trà", file: tra.jpg}]
+category: "thuc-pham-che-bien"
+ocop:
+    issued: "2025-10-08"
+    stars: 4
+    decision: 12/QĐ-UBND
+    score: ~
+standards: [VietGAP, "ISO 22000:2018", '3']
+price: {unit: hộp, amount: 85000}
+description: "Dòng một\\nDòng hai # không phải ghi chú\\n"
+online_shops: []
+packaging: ''
+ingredients: >-
+  Trà, sen
+name_en: yes
+"""
+
+CANONICAL = """\
+# yaml-language-server: $schema=../../generator/schemas/product.schema.json
+name: Trà   sen
+name_en: "yes"
+category: thuc-pham-che-bien
+ocop:
+  stars: 4
+  decision: 12/QĐ-UBND
+  issued: 2025-10-08
+photos:
+  - file: tra.jpg
+    alt: Hộp trà
+description: |
+  Dòng một
+  Dòng hai # không phải ghi chú
+price:
+  amount: 85000
+  unit: hộp
+ingredients: Trà, sen
+standards:
+  - VietGAP
+  - ISO 22000:2018
+  - "3"
+"""
+
+
+def run(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["-f", str(project / "mkdocs.yml"), *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_a_messy_file_gets_the_canonical_form():
+    assert canonical_text("product", "x.yaml", MESSY.encode()) == CANONICAL
+
+
+def test_canonical_form_is_stable_and_means_the_same():
+    once = canonical_text("product", "x.yaml", MESSY.encode())
+    assert canonical_text("product", "x.yaml", once.encode()) == once
+    layout = SourceLayout.default(ROOT)
+    records = []
+    # (An empty '' is an error ocop check reports; the canonical form leaves it out.)
+    for i, text in enumerate((MESSY.replace("packaging: ''\n", ""), once)):
+        path = ROOT / "build" / f"fmt-{i}.yaml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        problems = Problems()
+        records.append(read_record(Product, path, layout, problems))
+        path.unlink()
+        assert not problems.errors, problems.report()
+    before, after = records
+    assert (before.name, before.name_en, before.ocop, before.photos[0].alt, before.standards,
+            before.price, before.description, before.ingredients) == (
+        after.name, after.name_en, after.ocop, after.photos[0].alt, after.standards,
+        after.price, after.description, after.ingredients)
+
+
+def test_phone_numbers_are_always_quoted_and_blocks_keep_their_line_ends():
+    text = ("name: Cơ sở A\ntype: household\naddress: {province: An Giang, commune: Xã B}\n"
+            "contacts: {phone: 0296 3 871 234, zalo: '0912345678'}\n"
+            "story: \"Một\\nHai\"\n")
+    out = canonical_text("producer", "p.yaml", text.encode())
+    assert out.splitlines()[6:] == [
+        "contacts:",
+        '  phone: "0296 3 871 234"',
+        '  zalo: "0912345678"',
+        "story: |-",
+        "  Một",
+        "  Hai",
+    ]
+    kept = canonical_text("producer", "p.yaml", text.replace('Hai\\"', 'Hai\\n\\n\\"')
+                          .replace('Hai"', 'Hai\\n\\n"').encode())
+    assert "story: |+" in kept
+    assert yaml.safe_load(kept)["story"] == "Một\nHai\n\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
+def test_any_text_reads_back_as_itself(text: str):
+    """Whatever the text, its written form reads back unchanged (PyYAML and our reader)."""
+    lines = text_lines(text, "  ")
+    written = "v: " + lines[0] + "".join("\n" + line for line in lines[1:]) + "\n"
+    expected = unicodedata.normalize("NFC", text)  # our reader keeps text in NFC
+    assert unicodedata.normalize("NFC", yaml.safe_load(written)["v"]) == expected
+    assert parse("t.yaml", written.encode()).items["v"][1].value == expected
+
+
+@pytest.mark.parametrize("text", ["yes", "No", "on", "~", "null", "12", "1.5", "0x1f", "1_000",
+                                  "2025-10-08", ".inf", "1:20", "<<", "a: b", "a #b", "-x",
+                                  "#x", " x", "x ", "[x]", "", "tab\there", "end:"])
+def test_text_a_reader_would_misread_is_quoted(text: str):
+    assert not is_plain(text)
+
+
+@pytest.mark.parametrize("text", ["Trà sen", "AG-3S-0877/2025", "12/QĐ-UBND",
+                                  "ISO 22000:2018", "7:30–17:00, thứ Hai", "https://a.vn/x",
+                                  "hũ 500 g", "a-b", "x:y"])
+def test_ordinary_text_stays_bare(text: str):
+    assert is_plain(text)
+
+
+def test_comments_are_counted_outside_text_only():
+    assert comment_count(MESSY) == 2
+    assert comment_count("# yaml-language-server: $schema=x\nd: |\n  ## Tiêu đề\n"
+                         "e: \"a # b\"\n") == 0
+
+
+def test_fmt_writes_reports_and_check_agrees(mini_project: Path,
+                                            capsys: pytest.CaptureFixture[str]):
+    target = mini_project / "products" / "htx-thot-not-mau" / "messy.yaml"
+    target.write_text(MESSY.replace("tra.jpg", "duong.png"), encoding="utf-8")
+    status, out, err = run(mini_project, capsys, "fmt", "--check", "--format", "github")
+    assert status == 1
+    assert ("::warning file=products/htx-thot-not-mau/messy.yaml,line=1,col=1,title=-::-: not "
+            "in the canonical form; run: ocop fmt products/htx-thot-not-mau/messy.yaml"
+            ) in out.splitlines()
+    assert target.read_text(encoding="utf-8").startswith("# a note")  # --check writes nothing
+    status, out, err = run(mini_project, capsys, "fmt", str(target))
+    assert (status, err) == (0, "")
+    assert out == ("formatted products/htx-thot-not-mau/messy.yaml (2 comments removed: only the "
+                   "$schema line is kept)\n1 file(s) formatted, 0 already canonical\n")
+    assert target.read_text(encoding="utf-8") == CANONICAL.replace("tra.jpg", "duong.png")
+    assert run(mini_project, capsys, "fmt", "--check", str(target))[0] == 0
+
+
+def test_fmt_leaves_an_unreadable_file_alone(mini_project: Path,
+                                            capsys: pytest.CaptureFixture[str]):
+    target = mini_project / "products" / "htx-thot-not-mau" / "broken.yaml"
+    target.write_text("name: [Trà\ncategory: x\n", encoding="utf-8")
+    status, _, err = run(mini_project, capsys, "fmt", str(target))
+    assert status == 1
+    assert err.splitlines()[0] == (
+        "products/htx-thot-not-mau/broken.yaml:2:9: -: YAML syntax error: did not find "
+        "expected ',' or ']' (in the [ ] list that starts at line 1, column 7)")
+    assert target.read_text(encoding="utf-8") == "name: [Trà\ncategory: x\n"
+
+
+def test_fmt_refuses_what_is_not_a_record(mini_project: Path,
+                                          capsys: pytest.CaptureFixture[str]):
+    status, _, err = run(mini_project, capsys, "fmt", str(mini_project / "mkdocs.yml"))
+    assert status == 1
+    assert err.splitlines()[0] == (
+        "mkdocs.yml: -: not a record file (products/<producer>/*.yaml, "
+        "content/points-of-sale/*.yaml or content/fairs/*.yaml)")
+
+
+def test_every_sample_record_is_canonical(capsys: pytest.CaptureFixture[str]):
+    """What CI reports on pull requests: the sample itself is in canonical form."""
+    status, out, err = run(ROOT, capsys, "fmt", "--check")
+    assert (status, out, err) == (0, "", "")
