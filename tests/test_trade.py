@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -293,12 +295,22 @@ def test_map_page_lists_every_place_with_coordinates(sample_site: Path, cat):
     assert "leaflet" not in product
 
 
-def test_vendored_leaflet_matches_its_manifest():
+def test_vendored_libraries_match_their_manifests(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch):
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("vendor_leaflet",
-                                                  ROOT / "tools" / "vendor_leaflet.py")
+    spec = importlib.util.spec_from_file_location("vendor", ROOT / "tools" / "vendor.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "vendor", module)  # dataclasses look their module up
     spec.loader.exec_module(module)
-    assert module.check() == []
+    for package in module.PACKAGES.values():
+        assert module.check(package) == []
+    # A stray edit of a vendored file is caught.
+    shutil.copytree(module.VENDOR / "js-yaml", tmp_path / "js-yaml")
+    module.VENDOR = tmp_path
+    with (tmp_path / "js-yaml" / "js-yaml.min.js").open("a") as script:
+        script.write("\n")
+    assert module.check(module.PACKAGES["js-yaml"]) == [
+        "js-yaml/js-yaml.min.js differs from js-yaml@4.3.2"]
+

@@ -39,6 +39,11 @@ class CatalogueConfig(base.Config):
     data_licence = c.Type(str, default="CC BY 4.0")
     #: Where the licence text is; empty for none.
     data_licence_url = c.Type(str, default="https://creativecommons.org/licenses/by/4.0/deed.vi")
+    #: The web editor (/quan-tri/): the GitHub repository it opens pull requests on,
+    #: "owner/name" (default: from ``repo_url``), the branch, and the sign-in service.
+    editor_repo = c.Type(str, default="")
+    editor_branch = c.Type(str, default="main")
+    editor_auth_url = c.Type(str, default="")
 
 
 def source_layout(config: Any, options: CatalogueConfig) -> SourceLayout:

@@ -155,6 +155,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             data_licence_url=self.config.data_licence_url,
             cache_dir=Path(config.config_file_path).parent.resolve() / self.config.cache_dir,
             workers=worker_count(self.config.workers),
+            layout=source_layout(config, self.config),
+            editor_repo=self.config.editor_repo or _github_repo(config.repo_url or ""),
+            editor_branch=self.config.editor_branch,
+            editor_auth_url=self.config.editor_auth_url,
         )
         if self.renderer is not None:
             self.renderer.close()
@@ -245,3 +249,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 def _site_url(config: Any) -> str:
     """The absolute site URL with a trailing slash ('/' when mkdocs.yml has none)."""
     return (config.site_url or "/").rstrip("/") + "/"
+
+
+def _github_repo(repo_url: str) -> str:
+    """"owner/name" of a GitHub ``repo_url``; empty for any other host."""
+    head = "https://github.com/"
+    if not repo_url.startswith(head):
+        return ""
+    return "/".join(repo_url[len(head):].strip("/").removesuffix(".git").split("/")[:2])

@@ -85,10 +85,12 @@ def spec(
     min_length: int | None = 1,
     example: Any = None,
     one_of: str | None = None,
+    label: str | None = None,
 ) -> Any:
     """Declare a field staff write, with its documentation and constraints.
 
-    Fields sharing a ``one_of`` name are alternatives: a record gives exactly one of
+    ``label`` names the field in the web editor's form when the first phrase of
+    ``doc`` would not. Fields sharing a ``one_of`` name are alternatives: a record gives exactly one of
     them (the first declared is the usual one, which the scaffold writes out).
     """
     metadata = {
@@ -100,6 +102,7 @@ def spec(
         "min_items": min_items,
         "min_length": min_length,
         "example": example,
+        "label": label,
     }
     if default_factory is not MISSING:
         return dataclasses.field(default_factory=default_factory, metadata=metadata)

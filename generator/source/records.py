@@ -53,7 +53,7 @@ class Address:
     province: str = spec("Tỉnh hoặc thành phố", example="An Giang")
     district_before_2025: str | None = spec(
         "Huyện/thị xã cũ ghi trên giấy chứng nhận cấp trước 1/7/2025", default=None,
-        example="Huyện Tri Tôn",
+        example="Huyện Tri Tôn", label="Huyện/thị xã cũ (trước 1/7/2025)",
     )
 
     #: The official units this address names (``link.addresses``); None when its
@@ -107,7 +107,8 @@ class Producer:
     contacts: Contacts = spec("Liên hệ", default_factory=Contacts)
     representative: str | None = spec("Người đại diện", default=None)
     story: str | None = spec("Câu chuyện, giới thiệu (Markdown)", default=None, fmt="markdown")
-    logo: str | None = spec("Tệp logo trong cùng thư mục", default=None, fmt="file")
+    logo: str | None = spec("Tệp logo trong cùng thư mục", default=None, fmt="file",
+                            label="Logo")
     supplier: SupplierFacts = spec("Thông tin cho người mua sỉ", default_factory=SupplierFacts)
 
     source: Source = derived()
@@ -174,7 +175,8 @@ class Certificate:
 class Photo:
     """Một ảnh sản phẩm."""
 
-    file: str = spec("Tệp ảnh trong cùng thư mục (.jpg, .png, .webp)", fmt="file")
+    file: str = spec("Tệp ảnh trong cùng thư mục (.jpg, .png, .webp)", fmt="file",
+                     label="Ảnh")
     alt: str = spec("Mô tả ảnh cho người không nhìn thấy (bắt buộc)")
 
     #: Absolute path of the photo file, resolved by the loader.
@@ -207,7 +209,7 @@ class Product:
     name: str = spec("Tên sản phẩm")
     name_en: str | None = spec("Tên tiếng Anh", default=None)
     category: str = spec("Mã phân nhóm sản phẩm OCOP (xem danh mục)", fmt="slug",
-                         example="thuc-pham-che-bien")
+                         example="thuc-pham-che-bien", label="Phân nhóm sản phẩm OCOP")
     #: Staff write it for a product certified once; for one written with
     #: ``certificates`` the linker sets it to the current certificate (what pages show).
     ocop: Rating | None = spec(
@@ -215,7 +217,7 @@ class Product:
     certificates: list[Rating] = spec(
         "Các lần công nhận OCOP khi sản phẩm được công nhận nhiều lần (công nhận lại, "
         "nâng hạng), cũ trước mới sau", default_factory=list, min_items=1,
-        one_of="certificate")
+        one_of="certificate", label="Các lần công nhận OCOP")
     photos: list[Photo] = spec("Ảnh sản phẩm, ít nhất một", min_items=1)
     description: str | None = spec("Mô tả (Markdown)", default=None, fmt="markdown")
     price: Price | None = spec("Giá bán", default=None)

@@ -19,6 +19,7 @@ from . import (
     supplier_filter,
     vcards,
     verify_pages,
+    web_editor,
 )
 from .context import OutputContext, Writer
 
@@ -37,4 +38,5 @@ WRITERS: list[Writer] = [
     verify_pages.write,
     supplier_filter.write,
     robots.write,
+    web_editor.write,
 ]

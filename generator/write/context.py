@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..link.catalogue import Catalogue
+from ..source.layout import SourceLayout
 
 if TYPE_CHECKING:
     from ..media.library import MediaLibrary
@@ -35,6 +36,15 @@ class OutputContext:
     cache_dir: Path | None = None
     #: Worker processes a writer may use (see ``workers``).
     workers: int = 1
+    #: Where the sources are (the web editor's collections point there); None in tests
+    #: that write without a project.
+    layout: SourceLayout | None = None
+    #: The GitHub repository the web editor opens pull requests on ("owner/name").
+    editor_repo: str = ""
+    #: The branch pull requests are made against.
+    editor_branch: str = "main"
+    #: The sign-in service of the web editor (OAuth for GitHub), if any.
+    editor_auth_url: str = ""
     #: Site folders ``write_bytes`` has made (one mkdir per folder, not per file).
     made_folders: set[str] = field(default_factory=set, compare=False, repr=False)
 
