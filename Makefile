@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site check serve test lint bench clean schemas
+.PHONY: site check serve edit fmt test lint bench clean schemas
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ check: $(STAMP)
 ## make serve PREVIEW="province:An Giang"   or   make serve PREVIEW=products:500
 serve: $(STAMP)
 	OCOP_PREVIEW="$(PREVIEW)" $(BIN)/mkdocs serve
+
+## The web editor on this computer: http://127.0.0.1:8000/quan-tri/ writes into this
+## working copy (decap-server, installed with npm on first use), beside a live preview.
+edit: $(STAMP)
+	OCOP_PREVIEW="$(PREVIEW)" $(BIN)/ocop edit
+
+## Put every record file in the canonical form (the form the web editor writes).
+fmt: $(STAMP)
+	$(BIN)/ocop fmt
 
 ## Regenerate the JSON Schemas staff editors use (generator/schemas/*.json).
 schemas: $(STAMP)

@@ -105,6 +105,17 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return 1 if problems.failed(False) else 0
 
 
+def cmd_edit(args: argparse.Namespace) -> int:
+    from .staff.local_editor import EditorUnavailable, run
+
+    config = Path(args.config).resolve()
+    try:
+        return run(config.parent, config, args.dev_addr)
+    except EditorUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from .source.admin_units import official_units
     from .staff.annex import (
@@ -197,6 +208,10 @@ def _add_staff_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     fmt.add_argument("--format", choices=("text", "github"), default="text",
                      help="with --check, github: also print GitHub Actions annotations")
     fmt.set_defaults(func=cmd_fmt)
+    edit = sub.add_parser("edit", help="the web editor on this computer (/quan-tri/), with "
+                          "a live preview; saves go into the working copy")
+    edit.add_argument("--dev-addr", default="127.0.0.1:8000", help="where to serve the site")
+    edit.set_defaults(func=cmd_edit)
     imp = sub.add_parser(
         "import", help="records from the table of a certification decision (.xlsx, .xls, "
                        ".ods, .csv); a dry run unless --write")

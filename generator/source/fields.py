@@ -90,8 +90,9 @@ def spec(
     """Declare a field staff write, with its documentation and constraints.
 
     ``label`` names the field in the web editor's form when the first phrase of
-    ``doc`` would not. Fields sharing a ``one_of`` name are alternatives: a record gives exactly one of
-    them (the first declared is the usual one, which the scaffold writes out).
+    ``doc`` would not. Fields sharing a ``one_of`` name are alternatives: a record
+    gives exactly one of them (the first declared is the usual one, which the
+    scaffold writes out).
     """
     metadata = {
         "one_of": one_of,

@@ -32,8 +32,6 @@
     bool: /^(?:true|false)$/,
     date: /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/
   };
-  // Plain null words of yamlsafe.NULL_WORDS; js-yaml's failsafe schema keeps them as text.
-  var NULL_WORDS = { '': 1, '~': 1, 'null': 1, 'Null': 1, 'NULL': 1 };
 
   function quoted(text) {
     return '"' + text.replace(ESCAPED_ALL, function (ch) {
@@ -146,7 +144,7 @@
     return [record.schema_line].concat(mappingLines(data, record.fields, 0)).join('\n') + '\n';
   }
 
-  /** Values as the form widgets expect them: numbers and booleans typed, null words null. */
+  /** Values as the form widgets expect them: numbers and booleans typed. */
   function typed(value, shape) {
     if (Array.isArray(value)) {
       var itemShape = Array.isArray(shape) && shape[0] === 'list' ? shape[1] : 'str';
@@ -164,7 +162,6 @@
       return out;
     }
     if (typeof value !== 'string') return value;
-    if (Object.prototype.hasOwnProperty.call(NULL_WORDS, value)) return null;
     if ((shape === 'int' || shape === 'float') && TYPED[shape].test(value)) return Number(value);
     if (shape === 'bool' && TYPED.bool.test(value)) return value === 'true';
     return value;
@@ -180,10 +177,20 @@
   // Keys the editor adds and files never hold: which list an entry belongs in, and the
   // producer folder a new product goes to (the entry's path, not a field).
 
+  // As yamlsafe reads: every value text, except the null words (~, null, empty) when
+  // written bare; js-yaml applies implicit types to plain scalars only.
+  var schemas = [];
+  function textSchema(yaml) {
+    for (var i = 0; i < schemas.length; i++) if (schemas[i][0] === yaml) return schemas[i][1];
+    var schema = yaml.FAILSAFE_SCHEMA.extend({ implicit: [yaml.types.null] });
+    schemas.push([yaml, schema]);
+    return schema;
+  }
+
   function formatter(kind, record, yaml, folderField) {
     return {
       fromFile: function (content) {
-        var data = yaml.load(content, { schema: yaml.FAILSAFE_SCHEMA }) || {};
+        var data = yaml.load(content, { schema: textSchema(yaml) }) || {};
         data = typed(data, ['record', record.fields]);
         data._kind = kindOf(content) || (data.category !== undefined ? 'product' :
           data.type !== undefined ? 'producer' : kind);
