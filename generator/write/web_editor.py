@@ -126,7 +126,8 @@ def field_widget(cls: type, f: dataclasses.Field[Any], tp: Any, required: bool,
         out.update(widget="select", options=[
             {"label": f"{labels.get(v, v)} ({v})", "value": v} for v in values])
     elif tp is bool:
-        out.update(widget="boolean", default=f.default if isinstance(f.default, bool) else False)
+        # No default: a new record would carry "false" it never chose.
+        out["widget"] = "boolean"
     elif tp in (int, float):
         out.update(widget="number", value_type="int" if tp is int else "float",
                    step=1 if tp is int else 0.0001)

@@ -1,0 +1,261 @@
+"""The web editor (/quan-tri/) in Chromium, saving through Decap's local backend.
+
+decap-server (tools/web-editor, installed by .ci/run) writes into a copy of the
+sample project, as ``make edit`` does into the working copy. The editor page comes
+from the built sample site; only its config's local-backend address is pointed at
+this test's server.
+
+With OCOP_GUIDE_SCREENSHOTS=<folder> the tests also save the screenshots the
+publishing guide shows (``make guide-screenshots``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, fixed_build_date
+
+from generator.cli import main
+
+SERVER = ROOT / "tools" / "web-editor" / "node_modules" / "decap-server" / "dist" / "index.js"
+PHOTO = ROOT / "products" / "banh-bo-thot-not-neang-sa-rinh" / "banh-bo-thot-not-tinh-bien-1.jpg"
+SHOTS = os.environ.get("OCOP_GUIDE_SCREENSHOTS")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A writable copy of the sample project (records, photos, pages, mkdocs.yml)."""
+    dest = tmp_path / "project"
+    for name in ("products", "content"):
+        shutil.copytree(ROOT / name, dest / name)
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (dest / "mkdocs.yml").write_text(
+        text.replace("custom_dir: theme", f"custom_dir: {ROOT / 'theme'}"), encoding="utf-8")
+    return dest
+
+
+@pytest.fixture
+def backend(project: Path) -> Iterator[str]:
+    """decap-server on ``project``: its API address."""
+    node = shutil.which("node")
+    if node is None or not SERVER.exists():
+        pytest.fail("decap-server is not installed: npm ci --prefix tools/web-editor "
+                    "(.ci/run does it)")
+    port = _free_port()
+    env = {**os.environ, "GIT_REPO_DIRECTORY": str(project), "PORT": str(port),
+           "BIND_HOST": "127.0.0.1", "LOG_LEVEL": "warn"}
+    server = subprocess.Popen([node, str(SERVER)], env=env)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("decap-server did not start")
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/api/v1"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def editor(offline_page, site_url: str, backend: str):
+    """The editor page, signed in to the local backend."""
+    page = offline_page
+
+    def config(route) -> None:
+        response = route.fetch()
+        text = response.text().replace("local_backend: true",
+                                       f"local_backend:\n  url: {backend}")
+        route.fulfill(response=response, body=text, content_type="text/yaml")
+
+    page.route("**/quan-tri/config.yml", config)
+    page.goto(f"{site_url}quan-tri/")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Cơ sở Bánh Bò Thốt Nốt Néang Sa Rinh").wait_for()
+    page.editor_url = f"{site_url}quan-tri/#/collections/"
+    return page
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+
+
+def _choose(page, field: str, text: str) -> None:
+    """Pick ``text`` in a select or relation field (a searchable list)."""
+    page.locator(f"input[id^={field}-field]").first.fill(text)
+    page.locator("[class*=option]").filter(has_text=text).first.click()
+
+
+def _publish(page) -> None:
+    page.get_by_text("Công bố", exact=True).first.click()
+    page.get_by_text("Công bố ngay", exact=True).click()
+
+
+#: Decap 3.16 was seen waiting 8 s and 30 s before sending a save once its media
+#: library had been used (waitForMediaLibraryToLoad, whose time limit is 30 s).
+SAVE_TIMEOUT_S = 60
+
+
+def _saved(page, done) -> None:
+    """Wait until Decap says the entry is saved, then check ``done()`` (the file)."""
+    page.locator("text=/Thay đổi đã được lưu/i").wait_for(timeout=SAVE_TIMEOUT_S * 1000)
+    assert done(), "the editor said it saved, but the file is not there"
+
+
+def run(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["-f", str(project / "mkdocs.yml"), *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+NEW_PRODUCT = """\
+# yaml-language-server: $schema=../../generator/schemas/product.schema.json
+name: Bánh bò lá dứa
+category: thuc-pham-che-bien
+ocop:
+  stars: 4
+  decision: 12/QĐ-UBND
+  issued: 2026-05-20
+photos:
+  - file: banh-bo-la-dua.jpg
+    alt: Bánh bò lá dứa xanh trong hộp giấy
+price:
+  amount: 35000
+  unit: hộp 10 cái
+"""
+
+
+def test_staff_add_a_producer_and_a_product_with_a_photo(
+        editor, project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    page = editor
+    _shot(page, "1-danh-sach")
+    # A producer: its folder is named after it.
+    page.goto(page.editor_url + "producers/new")
+    page.locator("input[id^=name-field]").first.fill("Cơ sở Bánh Lá Dứa Út Mười")
+    _choose(page, "type", "Hộ sản xuất kinh doanh")
+    page.locator("input[id^=commune-field]").fill("Phường Tịnh Biên")
+    page.locator("input[id^=province-field]").fill("An Giang")
+    producer = project / "products" / "co-so-banh-la-dua-ut-muoi" / "producer.yaml"
+    _publish(page)
+    _saved(page, producer.exists)
+    assert producer.read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../../generator/schemas/producer.schema.json\n"
+        "name: Cơ sở Bánh Lá Dứa Út Mười\ntype: household\naddress:\n"
+        "  commune: Phường Tịnh Biên\n  province: An Giang\n")
+
+    # A product of that producer, with a photo uploaded from this computer.
+    upload = tmp_path / "Bánh bò lá dứa.jpg"
+    shutil.copyfile(PHOTO, upload)
+    page.goto(page.editor_url + "products/new")
+    _choose(page, "producer", "Cơ sở Bánh Lá Dứa Út Mười")
+    page.locator("input[id^=name-field]").first.fill("Bánh bò lá dứa")
+    _choose(page, "category", "Thực phẩm chế biến")
+    page.locator("input[id^=stars-field]").fill("4")
+    page.locator("input[id^=decision-field]").first.fill("12/QĐ-UBND")
+    page.locator("input[id^=issued-field]").fill("2026-05-20")
+    page.get_by_role("button", name="Add ảnh sản phẩm").click()
+    page.get_by_role("button", name="Chọn một hình").click()
+    with page.expect_file_chooser() as chooser:
+        page.get_by_text("Tải lên", exact=True).click()
+    chooser.value.set_files(str(upload))
+    _shot(page, "3-tai-anh")
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    page.locator("input[id^=alt-field]").fill("Bánh bò lá dứa xanh trong hộp giấy")
+    page.locator("input[id^=amount-field]").fill("35000")
+    page.locator("input[id^=unit-field]").fill("hộp 10 cái")
+    _shot(page, "2-san-pham-moi")
+    folder = producer.parent
+    _publish(page)
+    _saved(page, (folder / "banh-bo-la-dua.yaml").exists)
+
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "banh-bo-la-dua.jpg", "banh-bo-la-dua.yaml", "producer.yaml"]
+    assert (folder / "banh-bo-la-dua.jpg").read_bytes() == PHOTO.read_bytes()
+    assert (folder / "banh-bo-la-dua.yaml").read_text(encoding="utf-8") == NEW_PRODUCT
+    assert run(project, capsys, "fmt", "--check")[0] == 0
+    with fixed_build_date():
+        status, out, err = run(project, capsys, "check")
+        assert status == 0, err
+        assert out.splitlines()[-1].startswith("OK: 43 products, 29 producers")
+        site = tmp_path / "site"
+        assert run(project, capsys, "build", "--site-dir", str(site))[0] == 0
+    html = (site / "san-pham" / "banh-bo-la-dua" / "index.html").read_text(encoding="utf-8")
+    assert "Bánh bò lá dứa" in html
+    assert 'alt="Bánh bò lá dứa xanh trong hộp giấy"' in html
+    # The photo, processed like any other (named by its content).
+    img = html.split('alt="Bánh bò lá dứa xanh trong hộp giấy"')[0].rpartition("<img ")[2]
+    assert img.startswith('src="../../anh/') and img.split('"')[1].endswith("-640.jpg")
+
+
+def test_editing_the_price_changes_one_line(editor, project: Path):
+    page = editor
+    folder = project / "products" / "banh-bo-thot-not-neang-sa-rinh"
+    path = folder / "banh-bo-thot-not-tinh-bien.yaml"
+    before = path.read_text(encoding="utf-8")
+    page.goto(page.editor_url + "products/entries/banh-bo-thot-not-neang-sa-rinh/"
+              "banh-bo-thot-not-tinh-bien")
+    page.locator("input[id^=amount-field]").fill("32000")
+    page.locator("text=/Thay đổi chưa được lưu/i").wait_for()
+    _shot(page, "4-sua-gia")
+    _publish(page)
+    _saved(page, lambda: path.read_text(encoding="utf-8") != before)
+    after = path.read_text(encoding="utf-8")
+    changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                     lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed == ["-  amount: 30000", "+  amount: 32000"]
+
+
+def test_the_form_refuses_a_missing_name_and_seven_stars(editor, project: Path):
+    page = editor
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    page.goto(page.editor_url + "products/new")
+    _choose(page, "producer", "Cơ sở Bánh Bò Thốt Nốt Néang Sa Rinh")
+    _choose(page, "category", "Thực phẩm chế biến")
+    page.locator("input[id^=stars-field]").fill("7")
+    _publish(page)
+    page.get_by_text("Bạn còn thiếu vài thông tin bắt buộc. Hãy hoàn thành trước khi lưu."
+                     ).wait_for()
+    page.get_by_text("Tên sản phẩm bắt buộc nhập.").wait_for()
+    page.get_by_text("Số sao được công nhận phải nằm trong khoảng từ 3 đến 5.").wait_for()
+    _shot(page, "5-loi")
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+def test_a_new_product_needs_its_producer(editor, project: Path):
+    page = editor
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    page.goto(page.editor_url + "products/new")
+    page.locator("input[id^=name-field]").first.fill("Bánh không chủ")
+    _choose(page, "category", "Thực phẩm chế biến")
+    page.get_by_role("button", name="Add ảnh sản phẩm").click()
+    page.get_by_role("button", name="Chọn một hình").click()
+    with page.expect_file_chooser() as chooser:
+        page.get_by_text("Tải lên", exact=True).click()
+    chooser.value.set_files(str(PHOTO))
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+    page.locator("input[id^=alt-field]").fill("Ảnh")
+    _publish(page)
+    page.get_by_text("Không thể giữ lại mục: Error: hãy chọn chủ thể của sản phẩm mới (ô “Chủ thể”)"
+                     ).wait_for(timeout=SAVE_TIMEOUT_S * 1000)
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
