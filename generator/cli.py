@@ -105,6 +105,22 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return 1 if problems.failed(False) else 0
 
 
+def cmd_changes(args: argparse.Namespace) -> int:
+    from .staff.change_summary import page_changes, parse_name_status, summary_markdown
+
+    layout, _ = project_settings(Path(args.config))
+    text = sys.stdin.read() if args.name_status == "-" else Path(args.name_status).read_text(
+        encoding="utf-8")
+    problems = Problems()
+    catalogue = build_catalogue(layout, build_date(), problems)
+    from mkdocs.config import load_config
+
+    site_url = load_config(str(args.config)).site_url or ""
+    print(summary_markdown(page_changes(catalogue, layout, parse_name_status(text)), site_url),
+          end="")
+    return 0
+
+
 def cmd_edit(args: argparse.Namespace) -> int:
     from .staff.local_editor import EditorUnavailable, run
 
@@ -208,6 +224,10 @@ def _add_staff_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     fmt.add_argument("--format", choices=("text", "github"), default="text",
                      help="with --check, github: also print GitHub Actions annotations")
     fmt.set_defaults(func=cmd_fmt)
+    changes = sub.add_parser("changes", help="the pages a change touches, as Markdown (for "
+                             "the pull request's job summary)")
+    changes.add_argument("name_status", help="output of git diff --name-status (- for stdin)")
+    changes.set_defaults(func=cmd_changes)
     edit = sub.add_parser("edit", help="the web editor on this computer (/quan-tri/), with "
                           "a live preview; saves go into the working copy")
     edit.add_argument("--dev-addr", default="127.0.0.1:8000", help="where to serve the site")

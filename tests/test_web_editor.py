@@ -222,3 +222,35 @@ def test_the_editor_keeps_numbers_dates_and_phones_typed():
         "supplier:", "  wholesale: true", "  standards:", "    - VietGAP"]
     assert out == canonical_text("producer", "p.yaml", text.encode())
     assert Product.__name__ == "Product"
+
+
+# --- the pull request's job summary ----------------------------------------------------
+
+def test_the_job_summary_names_the_pages_a_change_touches(sample_catalogue):
+    from generator.staff.change_summary import page_changes, parse_name_status, summary_markdown
+
+    diff = ("M\tproducts/banh-bo-thot-not-neang-sa-rinh/banh-bo-thot-not-tinh-bien.yaml\n"
+            "A\tproducts/banh-bo-thot-not-neang-sa-rinh/banh-bo-thot-not-tinh-bien-2.jpg\n"
+            "M\tproducts/banh-bo-thot-not-neang-sa-rinh/logo.png\n"
+            "D\tproducts/htx-cu/producer.yaml\n"
+            "R100\tcontent/fairs/cu.yaml\tcontent/fairs/hoi-cho-ocop-an-giang-2027.yaml\n"
+            "M\tcontent/gioi-thieu-ocop.md\n"
+            "M\tgenerator/cli.py\n")
+    changes = page_changes(sample_catalogue, SourceLayout.default(ROOT), parse_name_status(diff))
+    assert summary_markdown(changes, "https://ocop.example.vn/").splitlines()[4:] == [
+        "| Tệp | Thay đổi | Trang |",
+        "|---|---|---|",
+        "| `products/banh-bo-thot-not-neang-sa-rinh/banh-bo-thot-not-tinh-bien.yaml` | sửa | "
+        "[Bánh bò thốt nốt](https://ocop.example.vn/san-pham/banh-bo-thot-not-tinh-bien/) |",
+        "| `products/banh-bo-thot-not-neang-sa-rinh/banh-bo-thot-not-tinh-bien-2.jpg` | thêm | "
+        "[Bánh bò thốt nốt](https://ocop.example.vn/san-pham/banh-bo-thot-not-tinh-bien/) |",
+        "| `products/banh-bo-thot-not-neang-sa-rinh/logo.png` | sửa | "
+        "[Cơ sở Bánh Bò Thốt Nốt Néang Sa Rinh](https://ocop.example.vn/chu-the/"
+        "banh-bo-thot-not-neang-sa-rinh/) |",
+        "| `products/htx-cu/producer.yaml` | xóa | (không có trang) |",
+        "| `content/fairs/hoi-cho-ocop-an-giang-2027.yaml` | đổi tên | [Hội chợ OCOP An Giang "
+        "2027](https://ocop.example.vn/hoi-cho/hoi-cho-ocop-an-giang-2027/) |",
+        "| `content/gioi-thieu-ocop.md` | sửa | "
+        "[gioi-thieu-ocop.md](https://ocop.example.vn/gioi-thieu-ocop/) |",
+    ]
+    assert "không đổi dữ liệu" in summary_markdown([], "https://ocop.example.vn/")
