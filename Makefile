@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site check serve edit fmt test lint bench clean schemas
+.PHONY: site check serve edit fmt guide-screenshots test lint bench clean schemas
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ serve: $(STAMP)
 ## working copy (decap-server, installed with npm on first use), beside a live preview.
 edit: $(STAMP)
 	OCOP_PREVIEW="$(PREVIEW)" $(BIN)/ocop edit
+
+## Screenshots of the web editor for the publishing guide, taken by its browser tests.
+guide-screenshots: $(STAMP)
+	OCOP_GUIDE_SCREENSHOTS=content/anh/huong-dan $(BIN)/python -m pytest -q -p no:randomly tests/browser/test_web_editor.py
 
 ## Put every record file in the canonical form (the form the web editor writes).
 fmt: $(STAMP)

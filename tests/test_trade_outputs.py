@@ -54,7 +54,7 @@ def test_every_writer_writes_exactly_the_files_it_reports(cat: Catalogue, tmp_pa
     site = tmp_path / "site"
     context = OutputContext(catalogue=cat, site_dir=site, site_url=SITE,
                             page_urls=tuple(spec.url for spec in plan_pages(cat)), media=media,
-                            cache_dir=tmp_path / "cache")
+                            cache_dir=tmp_path / "cache", layout=layout)
     reported: set[str] = set()
     for writer in WRITERS:
         written = writer(context)

@@ -98,6 +98,7 @@ def test_the_form_enforces_what_the_schema_does(config, groups):
     assert photos["alt"]["required"] is True
     assert photos["file"]["widget"] == "image"
     assert "tối đa 20 MB" in photos["file"]["hint"]
+    assert photos["file"]["media_library"] == {"config": {"max_file_size": 20 * 1024 * 1024}}
     assert fields["price"]["fields"][0]["value_type"] == "int"
     assert fields["traceability"]["pattern"][1] == "một địa chỉ web bắt đầu bằng https://"
     assert config["publish_mode"] == "editorial_workflow"
@@ -227,7 +228,12 @@ def test_the_editor_keeps_numbers_dates_and_phones_typed():
 # --- the pull request's job summary ----------------------------------------------------
 
 def test_the_job_summary_names_the_pages_a_change_touches(sample_catalogue):
-    from generator.staff.change_summary import page_changes, parse_name_status, summary_markdown
+    from generator.staff.change_summary import (
+        PageChange,
+        page_changes,
+        parse_name_status,
+        summary_markdown,
+    )
 
     diff = ("M\tproducts/banh-bo-thot-not-neang-sa-rinh/banh-bo-thot-not-tinh-bien.yaml\n"
             "A\tproducts/banh-bo-thot-not-neang-sa-rinh/banh-bo-thot-not-tinh-bien-2.jpg\n"
@@ -240,17 +246,23 @@ def test_the_job_summary_names_the_pages_a_change_touches(sample_catalogue):
     assert summary_markdown(changes, "https://ocop.example.vn/").splitlines()[4:] == [
         "| Tệp | Thay đổi | Trang |",
         "|---|---|---|",
-        "| `products/banh-bo-thot-not-neang-sa-rinh/banh-bo-thot-not-tinh-bien.yaml` | sửa | "
+        "| products/banh-bo-thot-not-neang-sa-rinh/banh-bo-thot-not-tinh-bien.yaml | sửa | "
         "[Bánh bò thốt nốt](https://ocop.example.vn/san-pham/banh-bo-thot-not-tinh-bien/) |",
-        "| `products/banh-bo-thot-not-neang-sa-rinh/banh-bo-thot-not-tinh-bien-2.jpg` | thêm | "
+        "| products/banh-bo-thot-not-neang-sa-rinh/banh-bo-thot-not-tinh-bien-2.jpg | thêm | "
         "[Bánh bò thốt nốt](https://ocop.example.vn/san-pham/banh-bo-thot-not-tinh-bien/) |",
-        "| `products/banh-bo-thot-not-neang-sa-rinh/logo.png` | sửa | "
+        "| products/banh-bo-thot-not-neang-sa-rinh/logo.png | sửa | "
         "[Cơ sở Bánh Bò Thốt Nốt Néang Sa Rinh](https://ocop.example.vn/chu-the/"
         "banh-bo-thot-not-neang-sa-rinh/) |",
-        "| `products/htx-cu/producer.yaml` | xóa | (không có trang) |",
-        "| `content/fairs/hoi-cho-ocop-an-giang-2027.yaml` | đổi tên | [Hội chợ OCOP An Giang "
+        "| products/htx-cu/producer.yaml | xóa | (không có trang) |",
+        "| content/fairs/hoi-cho-ocop-an-giang-2027.yaml | đổi tên | [Hội chợ OCOP An Giang "
         "2027](https://ocop.example.vn/hoi-cho/hoi-cho-ocop-an-giang-2027/) |",
-        "| `content/gioi-thieu-ocop.md` | sửa | "
+        "| content/gioi-thieu-ocop.md | sửa | "
         "[gioi-thieu-ocop.md](https://ocop.example.vn/gioi-thieu-ocop/) |",
     ]
+    # Names and paths come from pull requests: never markup in the summary.
+    hostile = [PageChange("products/a|b/x.yaml", "sửa", "Mắm](javascript:alert(1)) <img src=x>",
+                          "san-pham/x/")]
+    assert summary_markdown(hostile, "https://ocop.example.vn/").splitlines()[-1] == (
+        "| products/a\\|b/x.yaml | sửa | [Mắm\\](javascript:alert(1)) \\<img src=x\\>]"
+        "(https://ocop.example.vn/san-pham/x/) |")
     assert "không đổi dữ liệu" in summary_markdown([], "https://ocop.example.vn/")

@@ -8,6 +8,7 @@ preview, without reading YAML.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,8 +81,15 @@ def page_changes(catalogue: Catalogue, layout: SourceLayout,
     return out
 
 
+#: What Markdown may read as markup inside a table cell (emphasis, code, links, HTML,
+#: entities, a new column); a backslash keeps each literal.
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from a pull request (names, paths) as plain text in a table cell: never a
+    link, an image, HTML or a second column."""
+    return _MARKUP.sub(r"\\\1", " ".join(text.split()))
 
 
 def summary_markdown(changes: list[PageChange], site_url: str) -> str:
@@ -95,5 +103,5 @@ def summary_markdown(changes: list[PageChange], site_url: str) -> str:
     for change in changes:
         page = (f"[{_cell(change.title)}]({site_url}{change.url})" if change.title
                 else "(không có trang)")
-        lines.append(f"| `{_cell(change.path)}` | {change.status} | {page} |")
+        lines.append(f"| {_cell(change.path)} | {change.status} | {page} |")
     return "\n".join(lines) + "\n"

@@ -69,11 +69,14 @@ _Dumper.add_representer(
 
 
 def copy_pages(out: Path, config_text: str) -> None:
-    """Hand-written pages the nav names (except the home page) come from the repository."""
+    """Hand-written pages the nav names (except the home page) come from the repository,
+    with the pictures they show (``content/anh/``)."""
     content = out / "content"
     for page in sorted((REPO_ROOT / "content").glob("*.md")):
         if page.name != "index.md" and page.name in config_text:
             shutil.copyfile(page, content / page.name)
+    if (REPO_ROOT / "content" / "anh").is_dir():
+        shutil.copytree(REPO_ROOT / "content" / "anh", content / "anh", dirs_exist_ok=True)
 
 
 HOME = """# Sản phẩm OCOP (dữ liệu tổng hợp)

@@ -85,6 +85,8 @@ def _image(settings: ImageSettings) -> dict[str, Any]:
     kinds = ", ".join(sorted(s.lstrip(".").upper() for s in IMAGE_SUFFIXES))
     return {
         "widget": "image", "choose_url": False,
+        # Decap's own media library refuses a bigger file before it is uploaded.
+        "media_library": {"config": {"max_file_size": settings.max_bytes}},
         "hint": (f"Ảnh {kinds}, tối đa {settings.max_bytes // (1024 * 1024)} MB; ảnh được "
                  "lưu trong thư mục của chủ thể."),
     }

@@ -28,6 +28,9 @@ from generator.cli import main
 SERVER = ROOT / "tools" / "web-editor" / "node_modules" / "decap-server" / "dist" / "index.js"
 PHOTO = ROOT / "products" / "banh-bo-thot-not-neang-sa-rinh" / "banh-bo-thot-not-tinh-bien-1.jpg"
 SHOTS = os.environ.get("OCOP_GUIDE_SCREENSHOTS")
+#: Decap 3.16 was seen waiting 8 s and 30 s before sending a save, or showing a form,
+#: once its media library had been used (waitForMediaLibraryToLoad, limit 30 s).
+SAVE_TIMEOUT_S = 60
 
 
 def _free_port() -> int:
@@ -94,10 +97,20 @@ def editor(offline_page, site_url: str, backend: str):
     return page
 
 
-def _shot(page, name: str) -> None:
+def _shot(page, name: str, show: str | None = None) -> None:
+    """Save what the screen shows (``show``: a field to bring into view first)."""
     if SHOTS:
+        if show:
+            page.locator(f"input[id^={show}-field]").first.scroll_into_view_if_needed()
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.jpg"), type="jpeg", quality=80)
+
+
+def _open(page, where: str) -> None:
+    """Go to an editor page and wait for its form (Decap may first wait for its media
+    library, see SAVE_TIMEOUT_S)."""
+    page.goto(page.editor_url + where)
+    page.locator("input[id^=name-field]").first.wait_for(timeout=SAVE_TIMEOUT_S * 1000)
 
 
 def _choose(page, field: str, text: str) -> None:
@@ -109,11 +122,6 @@ def _choose(page, field: str, text: str) -> None:
 def _publish(page) -> None:
     page.get_by_text("Công bố", exact=True).first.click()
     page.get_by_text("Công bố ngay", exact=True).click()
-
-
-#: Decap 3.16 was seen waiting 8 s and 30 s before sending a save once its media
-#: library had been used (waitForMediaLibraryToLoad, whose time limit is 30 s).
-SAVE_TIMEOUT_S = 60
 
 
 def _saved(page, done) -> None:
@@ -150,7 +158,7 @@ def test_staff_add_a_producer_and_a_product_with_a_photo(
     page = editor
     _shot(page, "1-danh-sach")
     # A producer: its folder is named after it.
-    page.goto(page.editor_url + "producers/new")
+    _open(page, "producers/new")
     page.locator("input[id^=name-field]").first.fill("Cơ sở Bánh Lá Dứa Út Mười")
     _choose(page, "type", "Hộ sản xuất kinh doanh")
     page.locator("input[id^=commune-field]").fill("Phường Tịnh Biên")
@@ -158,6 +166,8 @@ def test_staff_add_a_producer_and_a_product_with_a_photo(
     producer = project / "products" / "co-so-banh-la-dua-ut-muoi" / "producer.yaml"
     _publish(page)
     _saved(page, producer.exists)
+    # Decap then moves to the new entry's address; going elsewhere before that races it.
+    page.wait_for_url("**/producers/entries/co-so-banh-la-dua-ut-muoi/producer")
     assert producer.read_text(encoding="utf-8") == (
         "# yaml-language-server: $schema=../../generator/schemas/producer.schema.json\n"
         "name: Cơ sở Bánh Lá Dứa Út Mười\ntype: household\naddress:\n"
@@ -166,7 +176,7 @@ def test_staff_add_a_producer_and_a_product_with_a_photo(
     # A product of that producer, with a photo uploaded from this computer.
     upload = tmp_path / "Bánh bò lá dứa.jpg"
     shutil.copyfile(PHOTO, upload)
-    page.goto(page.editor_url + "products/new")
+    _open(page, "products/new")
     _choose(page, "producer", "Cơ sở Bánh Lá Dứa Út Mười")
     page.locator("input[id^=name-field]").first.fill("Bánh bò lá dứa")
     _choose(page, "category", "Thực phẩm chế biến")
@@ -183,7 +193,7 @@ def test_staff_add_a_producer_and_a_product_with_a_photo(
     page.locator("input[id^=alt-field]").fill("Bánh bò lá dứa xanh trong hộp giấy")
     page.locator("input[id^=amount-field]").fill("35000")
     page.locator("input[id^=unit-field]").fill("hộp 10 cái")
-    _shot(page, "2-san-pham-moi")
+    _shot(page, "2-san-pham-moi", show="producer")
     folder = producer.parent
     _publish(page)
     _saved(page, (folder / "banh-bo-la-dua.yaml").exists)
@@ -212,8 +222,7 @@ def test_editing_the_price_changes_one_line(editor, project: Path):
     folder = project / "products" / "banh-bo-thot-not-neang-sa-rinh"
     path = folder / "banh-bo-thot-not-tinh-bien.yaml"
     before = path.read_text(encoding="utf-8")
-    page.goto(page.editor_url + "products/entries/banh-bo-thot-not-neang-sa-rinh/"
-              "banh-bo-thot-not-tinh-bien")
+    _open(page, "products/entries/banh-bo-thot-not-neang-sa-rinh/banh-bo-thot-not-tinh-bien")
     page.locator("input[id^=amount-field]").fill("32000")
     page.locator("text=/Thay đổi chưa được lưu/i").wait_for()
     _shot(page, "4-sua-gia")
@@ -229,7 +238,7 @@ def test_editing_the_price_changes_one_line(editor, project: Path):
 def test_the_form_refuses_a_missing_name_and_seven_stars(editor, project: Path):
     page = editor
     before = sorted(p.relative_to(project) for p in project.rglob("*"))
-    page.goto(page.editor_url + "products/new")
+    _open(page, "products/new")
     _choose(page, "producer", "Cơ sở Bánh Bò Thốt Nốt Néang Sa Rinh")
     _choose(page, "category", "Thực phẩm chế biến")
     page.locator("input[id^=stars-field]").fill("7")
@@ -238,14 +247,14 @@ def test_the_form_refuses_a_missing_name_and_seven_stars(editor, project: Path):
                      ).wait_for()
     page.get_by_text("Tên sản phẩm bắt buộc nhập.").wait_for()
     page.get_by_text("Số sao được công nhận phải nằm trong khoảng từ 3 đến 5.").wait_for()
-    _shot(page, "5-loi")
+    _shot(page, "5-loi", show="name")
     assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
 
 
 def test_a_new_product_needs_its_producer(editor, project: Path):
     page = editor
     before = sorted(p.relative_to(project) for p in project.rglob("*"))
-    page.goto(page.editor_url + "products/new")
+    _open(page, "products/new")
     page.locator("input[id^=name-field]").first.fill("Bánh không chủ")
     _choose(page, "category", "Thực phẩm chế biến")
     page.get_by_role("button", name="Add ảnh sản phẩm").click()
