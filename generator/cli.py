@@ -90,7 +90,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         for r in changed:
             problems.warning(Position(r.path, 1, 1), "-",
                              f"not in the canonical form; run: ocop fmt {r.path}")
-        if args.format == "github":
+        if args.format == "github" and problems.items:
             print(github_annotations(problems))
         if problems.items:
             print(problems.report(True), file=sys.stderr)

@@ -144,6 +144,8 @@ def test_comments_are_counted_outside_text_only():
     assert comment_count(MESSY) == 2
     assert comment_count("# yaml-language-server: $schema=x\nd: |\n  ## Tiêu đề\n"
                          "e: \"a # b\"\n") == 0
+    # A comment after a block's `|` is inside the block's token, and still a comment.
+    assert comment_count("d: | # ghi chú\n  ## Tiêu đề\n  a # b\nn: x # c\n") == 2
 
 
 def test_fmt_writes_reports_and_check_agrees(mini_project: Path,

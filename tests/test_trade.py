@@ -311,6 +311,8 @@ def test_vendored_libraries_match_their_manifests(tmp_path: Path,
     module.VENDOR = tmp_path
     with (tmp_path / "js-yaml" / "js-yaml.min.js").open("a") as script:
         script.write("\n")
+    (tmp_path / "js-yaml" / "extra.js").write_text("alert(1)")
     assert module.check(module.PACKAGES["js-yaml"]) == [
+        "js-yaml/extra.js is not in MANIFEST (not from js-yaml@4.3.2)",
         "js-yaml/js-yaml.min.js differs from js-yaml@4.3.2"]
 

@@ -4,6 +4,7 @@ itself: tests/browser/test_web_editor.py)."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import random
 import re
@@ -17,12 +18,13 @@ import pytest
 import yaml
 from conftest import ROOT
 
+from generator.media.image_types import ImageSettings
 from generator.source.canonical import canonical_text
 from generator.source.fields import schema_fields, type_hints, unwrap_optional
 from generator.source.groups import load_groups
 from generator.source.layout import DEFAULT_GROUPS_FILE, SourceLayout
 from generator.source.problems import Problems
-from generator.source.records import RECORD_KINDS, Product
+from generator.source.records import RECORD_KINDS
 from generator.write.web_editor import editor_config, editor_json
 
 SCRIPT = ROOT / "theme" / "assets" / "javascripts" / "ocop-cms.js"
@@ -68,6 +70,17 @@ def _check_fields(cls: type, fields: list[dict[str, Any]], where: str) -> None:
                 "number", "int" if tp is int else "float"), path
             assert widget.get("min") == f.metadata["minimum"], path
             assert widget.get("max") == f.metadata["maximum"], path
+        elif tp is bool:
+            assert widget["widget"] == "boolean", path
+        elif tp is dt.date:
+            assert (widget["widget"], widget["format"]) == ("datetime", "YYYY-MM-DD"), path
+        elif item is not None:
+            assert widget["widget"] in ("list", "relation"), path
+        else:
+            assert tp is str, path
+            expected = {"markdown": "markdown", "file": "image"}.get(
+                f.metadata.get("format"), "string")
+            assert widget["widget"] in (expected, "select"), path
 
 
 def test_every_record_field_has_a_widget(config):
@@ -78,6 +91,24 @@ def test_every_record_field_has_a_widget(config):
             assert fields[0]["name"] == "producer" and fields[0]["required"] is False
             fields = fields[1:]
         _check_fields(cls, fields, kind)
+
+
+def test_a_field_of_a_new_kind_needs_its_widget_chosen(groups):
+    """No silent text box for a type the editor was never taught."""
+    from generator.source.canonical import record_shape
+    from generator.source.fields import spec
+    from generator.write.web_editor import record_fields
+
+    @dataclasses.dataclass
+    class Harvest:
+        """Mùa vụ."""
+
+        months: dict[str, int] = spec("Tháng thu hoạch", default_factory=dict)
+
+    with pytest.raises(TypeError, match=r"Harvest.months: no web-editor widget for dict"):
+        record_fields(Harvest, True, groups, ImageSettings())
+    with pytest.raises(TypeError, match=r"no canonical form for fields of type dict"):
+        record_shape(Harvest)
 
 
 def test_the_form_enforces_what_the_schema_does(config, groups):
@@ -184,7 +215,8 @@ AWKWARD = ["yes", "No", "~", "null", "12", "007", "1.5", "1e3", "0x1f", "2025-10
            "Trà “sen”", "back\\slash", "dòng một\ndòng hai", "hai dòng\n", "ba\n\n",
            "\nđầu trống", "\n thụt lề", "  \n", "a\rb", "bell\x07", "del\x7f", "c1\x85",
            "ls\u2028ps", "bom\ufeff", "emoji 🍯", "ISO 22000:2018", "7:30–17:00",
-           "https://a.vn/x?y=1#z", "Ấp Mỹ Thạnh, xã Ô Lâm", "\t", "a\n  b\n"]
+           "https://a.vn/x?y=1#z", "Ấp Mỹ Thạnh, xã Ô Lâm", "\t", "a\n  b\n",
+           "non\ufffechar\uffff", "Tra\u0300 sen", "Mo\u0302\u0301c"]
 
 
 def _random_texts(n: int) -> list[str]:
@@ -203,13 +235,25 @@ def test_the_editor_and_ocop_fmt_write_any_text_alike():
                   "standards": [text, "b"], "price": {"amount": 1, "unit": text}}
         # JSON is YAML both readers read alike (PyYAML folds a raw U+0085 as a line
         # break, YAML 1.2 readers do not): the writers are compared, not the readers.
-        source = re.sub("[\x7f-\x9f\u2028\u2029\ufeff]", lambda m: f"\\u{ord(m.group()):04x}",
+        source = re.sub("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]",
+                        lambda m: f"\\u{ord(m.group()):04x}",
                         json.dumps(record, ensure_ascii=False))
         files.append((source, "product"))
     written = _node(files)
     for text, (source, _), out in zip(texts, files, written, strict=True):
         expected = canonical_text("product", "x.yaml", source.encode("utf-8"))
         assert out == expected, repr(text)
+
+
+@pytest.mark.parametrize("number", ["10.380", "105.40", "-0.0", "0120000", "1e3", "abc",
+                                    "123456789012345678901", "", "~", '"12"'])
+def test_the_editor_writes_numbers_as_they_were_written(number: str):
+    """Saving another field must not rewrite a number: "10.380" stays "10.380"."""
+    text = (f"name: A\ntype: household\naddress: {{commune: Xã B, province: An Giang}}\n"
+            f"location: {{lat: {number}, lon: {number}}}\n"
+            f"supplier: {{wholesale: {number}}}\n")
+    (out,) = _node([(text, "producer")])
+    assert out == canonical_text("producer", "p.yaml", text.encode())
 
 
 def test_the_editor_keeps_numbers_dates_and_phones_typed():
@@ -222,7 +266,6 @@ def test_the_editor_keeps_numbers_dates_and_phones_typed():
         "contacts:", '  phone: "02963871234"',
         "supplier:", "  wholesale: true", "  standards:", "    - VietGAP"]
     assert out == canonical_text("producer", "p.yaml", text.encode())
-    assert Product.__name__ == "Product"
 
 
 # --- the pull request's job summary ----------------------------------------------------
@@ -266,3 +309,12 @@ def test_the_job_summary_names_the_pages_a_change_touches(sample_catalogue):
         "| products/a\\|b/x.yaml | sửa | [Mắm\\](javascript:alert(1)) \\<img src=x\\>]"
         "(https://ocop.example.vn/san-pham/x/) |")
     assert "không đổi dữ liệu" in summary_markdown([], "https://ocop.example.vn/")
+    # What the workflow feeds it: git diff -z --name-status, paths unquoted.
+    z = "M\0content/tên (mới).md\0R090\0a.yaml\0content/fairs/b.yaml\0A\0products/x/y.yaml\0"
+    assert parse_name_status(z) == [("sửa", "content/tên (mới).md"),
+                                    ("đổi tên", "content/fairs/b.yaml"),
+                                    ("thêm", "products/x/y.yaml")]
+    (page,) = page_changes(sample_catalogue, SourceLayout.default(ROOT), parse_name_status(z)[:1])
+    assert summary_markdown([page], "https://a.vn/").splitlines()[-1] == (
+        "| content/tên (mới).md | sửa | "
+        "[tên (mới).md](https://a.vn/t%C3%AAn%20%28m%E1%BB%9Bi%29/) |")

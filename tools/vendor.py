@@ -26,6 +26,7 @@ import argparse
 import base64
 import fnmatch
 import hashlib
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -110,6 +111,9 @@ def fetch(package: Package) -> None:
                     extracted = tar.extractfile(member)
                     assert extracted is not None
                     kept[target or member.rpartition("/")[2]] = extracted.read()
+    # A new version's files only: chunks an older version had must not linger.
+    if package.dest.exists():
+        shutil.rmtree(package.dest)
     lines = [_header(package)]
     for target, content in sorted(kept.items()):
         out = package.dest / target
@@ -135,6 +139,10 @@ def check(package: Package) -> list[str]:
             problems.append(f"{package.name}/{target} is not in MANIFEST")
         elif not target and not fnmatch.filter(listed, pattern.rpartition("/")[2]):
             problems.append(f"no {pattern.rpartition('/')[2]} in {package.name}/MANIFEST")
+    on_disk = {p.relative_to(package.dest).as_posix() for p in package.dest.rglob("*")
+               if p.is_file() and p.name != "MANIFEST"}
+    problems += [f"{package.name}/{name} is not in MANIFEST (not from {package.spec})"
+                 for name in sorted(on_disk - set(listed))]
     for name, digest in listed.items():
         path = package.dest / name
         if not path.exists():

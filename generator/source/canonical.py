@@ -1,7 +1,7 @@
 """The canonical text of a record file, which ``ocop fmt`` writes and the web editor keeps.
 
-One form for every record, so that a change made by hand, by ``ocop import`` or by
-the web editor (``theme/quan-tri/ocop-cms.js``, which mirrors these rules in
+One form for every record, so that once a file is in it, a change made by hand or by
+the web editor (``theme/assets/javascripts/ocop-cms.js``, which mirrors these rules in
 JavaScript) touches only the lines of the fields that changed:
 
 * line 1 is the ``# yaml-language-server: $schema=…`` line editors read; no other
@@ -52,7 +52,10 @@ def _shape_of(tp: Any, fmt: str | None) -> Shape:
     for scalar, name in ((bool, "bool"), (int, "int"), (float, "float"), (dt.date, "date")):
         if tp is scalar:
             return name
-    return "phone" if fmt == "phone" else "str"
+    if tp is str:
+        return "phone" if fmt == "phone" else "str"
+    # A new kind of field needs its written form decided here (and in ocop-cms.js).
+    raise TypeError(f"no canonical form for fields of type {tp!r}")
 
 
 @functools.cache
@@ -80,8 +83,11 @@ _RESOLVED = re.compile(
 )
 #: What may start a bare value, and what it may contain.
 _PLAIN = re.compile(r"^[^\s#&*!|>'\"%@`{}\[\],?:\-][^#\n]*$")
-#: Characters that are never written raw: C0/C1 controls, DEL, line separators, BOM.
-_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+#: Characters that are never written raw: C0/C1 controls, DEL, line separators, BOM,
+#: and the two non-characters YAML readers refuse.
+_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+#: What double quotes escape: the backslash, the quote and every _ESCAPED character.
+_QUOTED = re.compile('[\\\\"' + _ESCAPED.pattern[1:])
 _SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n",
                   "\f": "\\f", "\r": "\\r"}
 _TYPED = {
@@ -97,7 +103,7 @@ def quoted(text: str) -> str:
     def escape(m: re.Match[str]) -> str:
         ch = m.group()
         return _SHORT_ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
-    return '"' + re.sub('[\\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]', escape, text) + '"'
+    return '"' + _QUOTED.sub(escape, text) + '"'
 
 
 def is_plain(text: str) -> bool:
@@ -205,10 +211,17 @@ def comment_count(text: str) -> int:
     A ``#`` that no token of the YAML scanner covers starts a comment; one inside a
     ``|`` block (a Markdown heading) or in quotes does not.
     """
-    covered: list[tuple[int, int]] = [
-        (token.start_mark.index, token.end_mark.index)
-        for token in yaml.scan(text, Loader=yaml.SafeLoader)
-    ]
+    covered: list[tuple[int, int]] = []
+    header_comments: set[int] = set()
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        start, end = token.start_mark.index, token.end_mark.index
+        if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+            # A block's token spans its header line, where a comment may follow `|`.
+            header_end = text.find("\n", start)
+            header = text[start:header_end if header_end >= 0 else end]
+            if " #" in header or "\t#" in header:
+                header_comments.add(token.start_mark.line)
+        covered.append((start, end))
     lines: set[int] = set()
     for m in re.finditer("#", text):
         at = m.start()
@@ -217,4 +230,4 @@ def comment_count(text: str) -> int:
         if at == 0 and text.startswith("# yaml-language-server:"):
             continue
         lines.add(text.count("\n", 0, at))
-    return len(lines)
+    return len(lines | header_comments)

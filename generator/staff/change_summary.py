@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from ..link.catalogue import Catalogue
 from ..plan.urls import Urls
@@ -34,8 +35,19 @@ class PageChange:
 
 
 def parse_name_status(text: str) -> list[tuple[str, str]]:
-    """``(status, path)`` of each line of ``git diff --name-status`` (renames: the new path)."""
+    """``(status, path)`` of each change ``git diff --name-status`` lists (renames and
+    copies: the new path), from its ``-z`` output (NUL-separated, paths as they are)
+    or its lines (tab-separated; paths with unusual characters come quoted)."""
     out = []
+    if "\0" in text:
+        fields = text.split("\0")
+        i = 0
+        while i < len(fields) and fields[i]:
+            status = fields[i]
+            count = 2 if status[:1] in ("R", "C") else 1
+            out.append((STATUS.get(status[:1], status), fields[i + count]))
+            i += count + 1
+        return out
     for line in text.splitlines():
         parts = line.split("\t")
         if len(parts) >= 2 and parts[0]:
@@ -101,7 +113,8 @@ def summary_markdown(changes: list[PageChange], site_url: str) -> str:
              "**ban-xem-truoc** ở mục Artifacts của lần chạy này.", "",
              "| Tệp | Thay đổi | Trang |", "|---|---|---|"]
     for change in changes:
-        page = (f"[{_cell(change.title)}]({site_url}{change.url})" if change.title
+        # Site paths of records are slugs; a hand-written page's comes from its file name.
+        page = (f"[{_cell(change.title)}]({site_url}{quote(change.url)})" if change.title
                 else "(không có trang)")
         lines.append(f"| {_cell(change.path)} | {change.status} | {page} |")
     return "\n".join(lines) + "\n"

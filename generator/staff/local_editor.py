@@ -54,19 +54,22 @@ def run(root: Path, config_file: Path, address: str = "127.0.0.1:8000") -> int:
     env = {**os.environ, "GIT_REPO_DIRECTORY": str(root), "PORT": str(PORT),
            "BIND_HOST": "127.0.0.1", "LOG_LEVEL": "warn"}
     server = subprocess.Popen(command, env=env)
-    # Closing the terminal or `kill` must stop decap-server too, not only Ctrl+C.
+    preview = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file),
+                                "--dev-addr", address])
+    # Closing the terminal or `kill` must stop both servers too, not only Ctrl+C.
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
     print(f"Trình sửa dữ liệu: http://{address}/quan-tri/ (Ctrl+C để dừng)", flush=True)
     try:
-        return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file),
-                                "--dev-addr", address])
+        return preview.wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        for process in (preview, server):
+            process.terminate()
+        for process in (preview, server):
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -148,10 +148,14 @@ def field_widget(cls: type, f: dataclasses.Field[Any], tp: Any, required: bool,
         out.update(widget="select", options=[
             {"label": f"{c.name} ({groups.by_id[c.parent].name})", "value": c.id}
             for c in groups.by_id.values() if c.parent is not None])
-    else:
+    elif tp is str:
         out["widget"] = "string"
         if fmt in FORMATS:
             out["pattern"] = _pattern(fmt)
+            # The doc speaks to people writing YAML ("in quotes"); the form needs none.
+            out["hint"] = f"{out['label']}: {PATTERN_HINTS[fmt]}"
+    else:  # a new kind of field needs its widget chosen here, not a text box by default
+        raise TypeError(f"{cls.__name__}.{f.name}: no web-editor widget for {tp!r}")
     return out
 
 
@@ -238,8 +242,10 @@ def editor_config(groups: ProductGroups, *, repo: str, branch: str, auth_url: st
              "fields": [{"label": "Tiêu đề", "name": "title", "widget": "string",
                          "required": False,
                          "hint": "Để trống thì dùng dòng tiêu đề # đầu trang"},
+                        # Raw only: the rich editor would rewrite MkDocs' own syntax
+                        # ({ #anchor } headings, admonitions, attribute lists).
                         {"label": "Nội dung", "name": "body", "widget": "markdown",
-                         "modes": ["raw", "rich_text"]}]},
+                         "modes": ["raw"]}]},
         ],
     }
 

@@ -22,8 +22,8 @@
     '|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \\t]+)[0-9].*)?' +
     '|<<|=)$');
   var PLAIN = /^[^\s#&*!|>'"%@`{}\[\],?:\-][^#\n]*$/;
-  var ESCAPED = /[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
-  var ESCAPED_ALL = /[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/g;
+  var ESCAPED = /[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
+  var ESCAPED_ALL = /[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
   var SHORT = { '\\': '\\\\', '"': '\\"', '\b': '\\b', '\t': '\\t', '\n': '\\n',
                 '\f': '\\f', '\r': '\\r' };
   var TYPED = {
@@ -61,9 +61,11 @@
     return [isPlain(text) ? text : quoted(text)];
   }
 
+  // NFC, as yamlsafe reads: accents typed with a "decomposed" input method (Unikey's
+  // Unicode tổ hợp) are written composed.
   function asText(value) {
     if (value instanceof Date) return value.toISOString().slice(0, 10);
-    return String(value);
+    return String(value).normalize('NFC');
   }
 
   function scalarLines(value, shape, indent) {
@@ -86,7 +88,10 @@
     return false;
   }
 
-  function key(name) { return isPlain(name) ? name : quoted(name); }
+  function key(name) {
+    name = name.normalize('NFC');
+    return isPlain(name) ? name : quoted(name);
+  }
 
   function valueLines(value, shape, depth) {
     var inner = INDENT.repeat(depth + 1);
@@ -144,7 +149,10 @@
     return [record.schema_line].concat(mappingLines(data, record.fields, 0)).join('\n') + '\n';
   }
 
-  /** Values as the form widgets expect them: numbers and booleans typed. */
+  /** Values as the form widgets expect them. Only booleans are converted: numbers stay
+   * the text they were written as ("10.380", "0120000"), which the number widget shows
+   * and checks as it is, so saving another field never rewrites them; a number staff
+   * type becomes a Number, written back by String(). */
   function typed(value, shape) {
     if (Array.isArray(value)) {
       var itemShape = Array.isArray(shape) && shape[0] === 'list' ? shape[1] : 'str';
@@ -156,15 +164,15 @@
       fields.forEach(function (f) { known[f[0]] = f[1]; });
       var out = {};
       Object.keys(value).forEach(function (name) {
-        out[name] = typed(value[name], Object.prototype.hasOwnProperty.call(known, name) ?
-          known[name] : 'str');
+        out[name.normalize('NFC')] = typed(value[name],
+          Object.prototype.hasOwnProperty.call(known, name) ? known[name] : 'str');
       });
       return out;
     }
     if (typeof value !== 'string') return value;
-    if ((shape === 'int' || shape === 'float') && TYPED[shape].test(value)) return Number(value);
     if (shape === 'bool' && TYPED.bool.test(value)) return value === 'true';
-    return value;
+    // yamlsafe reads text as NFC (Unicode's composed form) too.
+    return value.normalize('NFC');
   }
 
   /** The kind a record file holds, from its $schema line (producer.yaml and products
@@ -173,9 +181,6 @@
     var match = /^\ufeff?# yaml-language-server: \$schema=\S*\/([a-z-]+)\.schema\.json/.exec(content);
     return match ? match[1] : null;
   }
-
-  // Keys the editor adds and files never hold: which list an entry belongs in, and the
-  // producer folder a new product goes to (the entry's path, not a field).
 
   // As yamlsafe reads: every value text, except the null words (~, null, empty) when
   // written bare; js-yaml applies implicit types to plain scalars only.
@@ -197,6 +202,8 @@
         return data;
       },
       toFile: function (data) {
+        // Keys the editor adds and files never hold: `_kind` (which list an entry is in)
+        // and, for products, the producer chooser (a new product's folder, not a field).
         var clean = {};
         Object.keys(data).forEach(function (name) {
           if (name === '_kind' || (name === folderField && kind === 'product')) return;
