@@ -29,7 +29,8 @@ SERVER = ROOT / "tools" / "web-editor" / "node_modules" / "decap-server" / "dist
 PHOTO = ROOT / "products" / "banh-bo-thot-not-neang-sa-rinh" / "banh-bo-thot-not-tinh-bien-1.jpg"
 SHOTS = os.environ.get("OCOP_GUIDE_SCREENSHOTS")
 #: Decap 3.16 was seen waiting 8 s and 30 s before sending a save, or showing a form,
-#: once its media library had been used (waitForMediaLibraryToLoad, limit 30 s).
+#: when a page was opened during its redirect after a save with a photo
+#: (waitForMediaLibraryToLoad, limit 30 s); the tests wait for that redirect.
 SAVE_TIMEOUT_S = 60
 
 
