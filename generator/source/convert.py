@@ -74,7 +74,10 @@ class _Converter:
                 hint = f"; did you mean '{close[0]}'?" if close else (
                     f"; known fields: {', '.join(fields)}"
                 )
-                self.fail(key_node, path, f"unknown field{hint}")
+                if _FIELD_NAME.match(key):
+                    self.fail(key_node, path, f"unknown field{hint}")
+                else:  # a name no field could have (':', spaces …): quoted in the message
+                    self.fail(key_node, name or "-", f"unknown field {shown(key)}{hint}")
                 ok = False
                 continue
             self.source.positions[path] = value_node.position
@@ -212,6 +215,10 @@ class _Converter:
                       f"found {found}")
             return _INVALID
         return number
+
+
+#: What a field name looks like in messages (``path: field: message``).
+_FIELD_NAME = re.compile(r"^[\w-]+$")
 
 
 def shown(text: str) -> str:
