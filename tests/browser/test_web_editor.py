@@ -269,3 +269,24 @@ def test_a_new_product_needs_its_producer(editor, project: Path):
     page.get_by_text("Không thể giữ lại mục: Error: hãy chọn chủ thể của sản phẩm mới (ô “Chủ thể”)"
                      ).wait_for(timeout=SAVE_TIMEOUT_S * 1000)
     assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+def test_a_hand_written_page_keeps_its_markdown(editor, project: Path):
+    """Pages are edited as raw Markdown: MkDocs' own syntax ({ #anchor }) survives."""
+    page = editor
+    path = project / "content" / "huong-dan-dang-tai.md"
+    before = path.read_text(encoding="utf-8")
+    assert "{ #doc-thong-bao-loi }" in before
+    page.goto(page.editor_url + "pages/entries/huong-dan-dang-tai")
+    # Decap's raw Markdown editor is a plain-text editable area (Slate), not a textarea.
+    body = page.locator("[data-slate-editor=true]").first
+    body.wait_for(timeout=SAVE_TIMEOUT_S * 1000)
+    last = body.locator("[data-slate-node=element]").last
+    last.scroll_into_view_if_needed()
+    last.click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Một dòng mới.")
+    _publish(page)
+    _saved(page, lambda: path.read_text(encoding="utf-8") != before)
+    assert path.read_text(encoding="utf-8") == before + "\nMột dòng mới.\n"
