@@ -166,6 +166,17 @@ def test_fmt_writes_reports_and_check_agrees(mini_project: Path,
     assert run(mini_project, capsys, "fmt", "--check", str(target))[0] == 0
 
 
+def test_windows_line_ends_are_kept(mini_project: Path, capsys: pytest.CaptureFixture[str]):
+    """A checkout with CRLF line ends (git's autocrlf on Windows) is not 'not canonical'."""
+    target = mini_project / "products" / "htx-thot-not-mau" / "messy.yaml"
+    canonical = CANONICAL.replace("tra.jpg", "duong.png")
+    target.write_bytes(canonical.replace("\n", "\r\n").encode("utf-8"))
+    assert run(mini_project, capsys, "fmt", "--check", str(target))[0] == 0
+    target.write_bytes(MESSY.replace("tra.jpg", "duong.png").replace("\n", "\r\n").encode())
+    assert run(mini_project, capsys, "fmt", str(target))[0] == 0
+    assert target.read_bytes() == canonical.replace("\n", "\r\n").encode("utf-8")
+
+
 def test_fmt_leaves_an_unreadable_file_alone(mini_project: Path,
                                             capsys: pytest.CaptureFixture[str]):
     target = mini_project / "products" / "htx-thot-not-mau" / "broken.yaml"

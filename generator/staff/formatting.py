@@ -92,6 +92,10 @@ def format_file(layout: SourceLayout, path: Path, kind: str, problems: Problems,
     except YamlError as exc:
         problems.error(exc.position, exc.field or "-", exc.message)
         return None
+    # A Windows checkout (git's autocrlf) has CRLF line ends; git turns them back into
+    # LF on commit, so they are not a difference worth reporting or rewriting.
+    if data.count(b"\r\n") and data.count(b"\r\n") == data.count(b"\n"):
+        text = text.replace("\n", "\r\n")
     new = text.encode("utf-8")
     if new == data:
         return Formatted(rel, False)
