@@ -140,6 +140,19 @@ def test_ordinary_text_stays_bare(text: str):
     assert is_plain(text)
 
 
+def test_comments_alone_do_not_make_a_file_non_canonical():
+    from generator.source.canonical import canonical_but_comments
+
+    canonical = canonical_text("product", "x.yaml", MESSY.encode())
+    noted = canonical.replace("name: Trà   sen\n", "# ghi chú\n\nname: Trà   sen  # tên\n")
+    assert canonical_but_comments(noted, canonical)
+    # Text of a block is not a comment: a changed line in it is a change.
+    assert not canonical_but_comments(noted.replace("  Dòng hai #", "  Dòng hai ##"),
+                                      canonical)
+    assert not canonical_but_comments(noted.replace("stars: 4", "stars: 5"), canonical)
+    assert not canonical_but_comments(noted.split("\n", 1)[1], canonical)  # no $schema line
+
+
 def test_comments_are_counted_outside_text_only():
     assert comment_count(MESSY) == 2
     assert comment_count("# yaml-language-server: $schema=x\nd: |\n  ## Tiêu đề\n"

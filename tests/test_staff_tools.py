@@ -161,6 +161,11 @@ def test_filled_in_scaffold_passes(project: Path, capsys: pytest.CaptureFixture[
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     status, out, err = run(project, capsys, "check")
     assert (status, err, out.splitlines()[0]) == (0, "", "0 error(s), 0 warning(s)")
+    # Canonical but for its comments (the help): no warning on the pull request; fmt
+    # would remove the comments, and says so.
+    assert run(project, capsys, "fmt", "--check", str(path)) == (0, "", "")
+    status, out, _ = run(project, capsys, "fmt", str(path))
+    assert status == 0 and "comments removed: only the $schema line is kept" in out
 
 
 @pytest.mark.parametrize(

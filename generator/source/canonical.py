@@ -231,3 +231,38 @@ def comment_count(text: str) -> int:
             continue
         lines.add(text.count("\n", 0, at))
     return len(lines | header_comments)
+
+
+def without_comments(text: str) -> str:
+    """``text`` with its comments and the blank lines between fields removed (text inside
+    values, blank lines of a ``|`` block included, is kept as it is)."""
+    scalars = [token for token in yaml.scan(text, Loader=yaml.SafeLoader)
+               if isinstance(token, yaml.ScalarToken)]
+    spans = [(t.start_mark.index, t.end_mark.index) for t in scalars]
+    blocks = [(t.start_mark.index, t.end_mark.index) for t in scalars if t.style in ("|", ">")]
+
+    def covered(at: int, among: list[tuple[int, int]]) -> bool:
+        return any(start <= at < end for start, end in among)
+
+    out = []
+    offset = 0
+    for line in text.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        if any(begin < start < end for begin, end in blocks):  # a line of a block's text
+            out.append(line)
+            continue
+        for m in re.finditer("#", line):
+            if not covered(start + m.start(), spans):
+                line = line[:m.start()]
+                break
+        if line.strip():
+            out.append(line.rstrip())
+    return "\n".join(out)
+
+
+def canonical_but_comments(text: str, canonical: str) -> bool:
+    """Whether ``text`` is ``canonical`` with comments (and blank lines) added: what
+    ``ocop new`` and ``ocop import`` write, and what staff add by hand."""
+    first = SCHEMA_LINE.split("{")[0]
+    return (text.lstrip("\ufeff").startswith(first)
+            and without_comments(text) == without_comments(canonical))

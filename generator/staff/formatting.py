@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..source.canonical import canonical_text, comment_count
+from ..source.canonical import canonical_but_comments, canonical_text, comment_count
 from ..source.layout import SourceLayout
 from ..source.problems import Position, Problems
 from ..source.walk import PRODUCER_FILE
@@ -30,6 +30,8 @@ class Formatted:
     changed: bool
     #: Comments the canonical form drops (the ``$schema`` line is always kept).
     comments_dropped: int = 0
+    #: It differs from the canonical form by its comments (and blank lines) only.
+    only_comments: bool = False
 
 
 def record_kind(layout: SourceLayout, path: Path) -> str | None:
@@ -99,14 +101,16 @@ def format_file(layout: SourceLayout, path: Path, kind: str, problems: Problems,
     new = text.encode("utf-8")
     if new == data:
         return Formatted(rel, False)
-    dropped = comment_count(data.decode("utf-8-sig"))
+    old = data.decode("utf-8").replace("\r\n", "\n")
+    dropped = comment_count(old.lstrip("\ufeff"))
+    only_comments = canonical_but_comments(old, text.replace("\r\n", "\n"))
     if write:
         # A file of our own beside the target, then one rename: never half a record.
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(handle, "wb") as out:
             out.write(new)
         os.replace(temporary, path)
-    return Formatted(rel, True, dropped)
+    return Formatted(rel, True, dropped, only_comments)
 
 
 def format_files(layout: SourceLayout, paths: list[Path], problems: Problems,

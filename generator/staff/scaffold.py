@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
-import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
+from ..source.canonical import is_plain, quoted
 from ..source.fields import FORMATS, alternatives, schema_fields, type_hints, unwrap_optional
 from ..source.layout import SourceLayout
 from ..source.records import RECORD_KINDS
@@ -94,23 +91,14 @@ def _details(tp: Any, f: dataclasses.Field[Any], requirement: str) -> str:
                               if _ALREADY_SAID.get(p, "\0") not in doc])
 
 
-#: Text YAML reads back as the same text when written bare (no quotes).
-_PLAIN = re.compile(r"[^\s#&*!|>'\"%@`{}\[\],?:\-][^#\n]*")
-
-
 def yaml_scalar(value: str | int | dt.date) -> str:
     """A value as the files write it: numbers and dates bare, text bare when YAML
-    reads it back as that text, else double-quoted (a phone number, "yes", "3")."""
+    reads it back as that text, else double-quoted (a phone number, "yes", "3") —
+    the canonical form's rules (``source.canonical``), so filled-in files are canonical
+    but for their comments."""
     if isinstance(value, dt.date | int):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
-    if _PLAIN.fullmatch(value) and value == value.strip() and ": " not in value \
-            and not value.endswith(":"):
-        try:
-            if yaml.safe_load(value) == value:
-                return value
-        except yaml.YAMLError:
-            pass
-    return json.dumps(value, ensure_ascii=False)
+    return value if is_plain(value) else quoted(value)
 
 
 def _lines(cls: type, indent: int, commented: bool, values: dict[str, Any],
