@@ -151,10 +151,19 @@ def test_comments_alone_do_not_make_a_file_non_canonical():
                                       canonical)
     assert not canonical_but_comments(noted.replace("stars: 4", "stars: 5"), canonical)
     assert not canonical_but_comments(noted.split("\n", 1)[1], canonical)  # no $schema line
+    # The $schema line must name the file's own kind (the web editor sorts by it).
+    assert not canonical_but_comments(noted.replace("product.schema", "producer.schema"),
+                                      canonical)
+    assert canonical_but_comments(noted.replace("description: |", "description: |  # ghi"),
+                                  canonical)
+    assert canonical_but_comments(noted.replace("name: Trà   sen", "name: Trà   sen\t"),
+                                  canonical)
 
 
 def test_comments_are_counted_outside_text_only():
     assert comment_count(MESSY) == 2
+    # libyaml's scanner, as yamlsafe reads: tabs PyYAML's own scanner refuses are fine.
+    assert comment_count("name: Trà sen\t# c\nn: x\t\n") == 1
     assert comment_count("# yaml-language-server: $schema=x\nd: |\n  ## Tiêu đề\n"
                          "e: \"a # b\"\n") == 0
     # A comment after a block's `|` is inside the block's token, and still a comment.
@@ -164,7 +173,7 @@ def test_comments_are_counted_outside_text_only():
 def test_fmt_writes_reports_and_check_agrees(mini_project: Path,
                                             capsys: pytest.CaptureFixture[str]):
     target = mini_project / "products" / "htx-thot-not-mau" / "messy.yaml"
-    target.write_text(MESSY.replace("tra.jpg", "duong.png"), encoding="utf-8")
+    target.write_text(MESSY.replace("tra.jpg", "duong.png"), encoding="utf-8", newline="\n")
     status, out, err = run(mini_project, capsys, "fmt", "--check", "--format", "github")
     assert status == 1
     assert ("::warning file=products/htx-thot-not-mau/messy.yaml,line=1,col=1,title=-::-: not "
@@ -179,15 +188,17 @@ def test_fmt_writes_reports_and_check_agrees(mini_project: Path,
     assert run(mini_project, capsys, "fmt", "--check", str(target))[0] == 0
 
 
-def test_windows_line_ends_are_kept(mini_project: Path, capsys: pytest.CaptureFixture[str]):
-    """A checkout with CRLF line ends (git's autocrlf on Windows) is not 'not canonical'."""
+def test_crlf_line_ends_are_reported_and_made_lf(mini_project: Path,
+                                                 capsys: pytest.CaptureFixture[str]):
+    """Git checks records out with LF everywhere (.gitattributes); a file uploaded with
+    CRLF would change on every line at its first edit in the web editor."""
     target = mini_project / "products" / "htx-thot-not-mau" / "messy.yaml"
     canonical = CANONICAL.replace("tra.jpg", "duong.png")
     target.write_bytes(canonical.replace("\n", "\r\n").encode("utf-8"))
-    assert run(mini_project, capsys, "fmt", "--check", str(target))[0] == 0
-    target.write_bytes(MESSY.replace("tra.jpg", "duong.png").replace("\n", "\r\n").encode())
+    assert run(mini_project, capsys, "fmt", "--check", str(target))[0] == 1
     assert run(mini_project, capsys, "fmt", str(target))[0] == 0
-    assert target.read_bytes() == canonical.replace("\n", "\r\n").encode("utf-8")
+    assert target.read_bytes() == canonical.encode("utf-8")
+    assert "*.yaml text eol=lf" in (ROOT / ".gitattributes").read_text(encoding="utf-8")
 
 
 def test_fmt_leaves_an_unreadable_file_alone(mini_project: Path,

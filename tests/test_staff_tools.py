@@ -158,7 +158,7 @@ def test_filled_in_scaffold_passes(project: Path, capsys: pytest.CaptureFixture[
             line = f"{indent}{key.removeprefix('# ')}: {values.pop(key)}"
         lines.append(line)
     assert values == {}
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
     status, out, err = run(project, capsys, "check")
     assert (status, err, out.splitlines()[0]) == (0, "", "0 error(s), 0 warning(s)")
     # Canonical but for its comments (the help): no warning on the pull request; fmt

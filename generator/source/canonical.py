@@ -30,6 +30,7 @@ import yaml
 
 from .fields import schema_fields, type_hints, unwrap_optional
 from .yamlsafe import Mapping, Node, Scalar, Sequence, parse
+from .yamlsafe import _Loader as Loader
 
 #: Where record files point their editor at the published schemas (two folders up:
 #: ``products/<producer>/`` and ``content/<kind>/`` alike).
@@ -213,7 +214,7 @@ def comment_count(text: str) -> int:
     """
     covered: list[tuple[int, int]] = []
     header_comments: set[int] = set()
-    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+    for token in _tokens(text):
         start, end = token.start_mark.index, token.end_mark.index
         if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
             # A block's token spans its header line, where a comment may follow `|`.
@@ -233,11 +234,23 @@ def comment_count(text: str) -> int:
     return len(lines | header_comments)
 
 
+def _tokens(text: str) -> list[yaml.Token]:
+    """The YAML scanner's tokens, by libyaml as ``yamlsafe`` reads (PyYAML's own scanner
+    refuses tabs libyaml accepts)."""
+    loader = Loader(text)
+    try:
+        tokens = []
+        while loader.check_token():
+            tokens.append(loader.get_token())
+        return tokens
+    finally:
+        loader.dispose()
+
+
 def without_comments(text: str) -> str:
     """``text`` with its comments and the blank lines between fields removed (text inside
     values, blank lines of a ``|`` block included, is kept as it is)."""
-    scalars = [token for token in yaml.scan(text, Loader=yaml.SafeLoader)
-               if isinstance(token, yaml.ScalarToken)]
+    scalars = [token for token in _tokens(text) if isinstance(token, yaml.ScalarToken)]
     spans = [(t.start_mark.index, t.end_mark.index) for t in scalars]
     blocks = [(t.start_mark.index, t.end_mark.index) for t in scalars if t.style in ("|", ">")]
 
@@ -251,6 +264,9 @@ def without_comments(text: str) -> str:
         if any(begin < start < end for begin, end in blocks):  # a line of a block's text
             out.append(line)
             continue
+        header = next((begin - start for begin, _ in blocks if start <= begin < offset), None)
+        if header is not None:  # `key: |  # note`: the note is a comment, not text
+            line = line[:header] + re.split(r"\s#", line[header:], maxsplit=1)[0]
         for m in re.finditer("#", line):
             if not covered(start + m.start(), spans):
                 line = line[:m.start()]
@@ -261,8 +277,13 @@ def without_comments(text: str) -> str:
 
 
 def canonical_but_comments(text: str, canonical: str) -> bool:
-    """Whether ``text`` is ``canonical`` with comments (and blank lines) added: what
-    ``ocop new`` and ``ocop import`` write, and what staff add by hand."""
-    first = SCHEMA_LINE.split("{")[0]
-    return (text.lstrip("\ufeff").startswith(first)
-            and without_comments(text) == without_comments(canonical))
+    """Whether ``text`` is ``canonical`` with comments, blank lines between fields and
+    trailing spaces added: what ``ocop new`` and ``ocop import`` write, and what staff add
+    by hand. Its first line must be the canonical ``$schema`` line (the web editor sorts
+    records by it), and a file YAML's scanner refuses is never "only comments"."""
+    if text.split("\n", 1)[0] != canonical.split("\n", 1)[0]:
+        return False
+    try:
+        return without_comments(text) == without_comments(canonical)
+    except yaml.YAMLError:
+        return False

@@ -94,16 +94,14 @@ def format_file(layout: SourceLayout, path: Path, kind: str, problems: Problems,
     except YamlError as exc:
         problems.error(exc.position, exc.field or "-", exc.message)
         return None
-    # A Windows checkout (git's autocrlf) has CRLF line ends; git turns them back into
-    # LF on commit, so they are not a difference worth reporting or rewriting.
-    if data.count(b"\r\n") and data.count(b"\r\n") == data.count(b"\n"):
-        text = text.replace("\n", "\r\n")
+    # CRLF line ends are a difference: .gitattributes checks records out with LF on
+    # every system, and the web editor writes LF (a CRLF file would change on every line).
     new = text.encode("utf-8")
     if new == data:
         return Formatted(rel, False)
-    old = data.decode("utf-8").replace("\r\n", "\n")
-    dropped = comment_count(old.lstrip("\ufeff"))
-    only_comments = canonical_but_comments(old, text.replace("\r\n", "\n"))
+    old = data.decode("utf-8")
+    dropped = comment_count(old.lstrip("\ufeff").replace("\r\n", "\n"))
+    only_comments = "\r" not in old and canonical_but_comments(old, text)
     if write:
         # A file of our own beside the target, then one rename: never half a record.
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import typing
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -98,6 +99,7 @@ def yaml_scalar(value: str | int | dt.date) -> str:
     but for their comments."""
     if isinstance(value, dt.date | int):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
+    value = unicodedata.normalize("NFC", value)  # as yamlsafe reads it back
     return value if is_plain(value) else quoted(value)
 
 
@@ -171,7 +173,7 @@ def _write(path: Path, text: str, layout: SourceLayout) -> Path:
     if path.exists() or path.is_symlink():
         raise ScaffoldError(f"{layout.rel(path)} already exists; edit it instead")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8", newline="\n")  # LF on Windows too
     return path
 
 
