@@ -256,6 +256,8 @@ def editor_json(products_dir: str) -> dict[str, Any]:
     return {
         "products_folder": products_dir,
         "product_folder_field": PRODUCT_FOLDER_FIELD,
+        # What the build can use; the form refuses other photos before uploading them.
+        "photo_suffixes": sorted(IMAGE_SUFFIXES),
         "records": {kind: {"schema_line": SCHEMA_LINE.format(kind=kind),
                            "fields": record_shape(cls)}
                     for kind, cls in RECORD_KINDS.items()},

@@ -290,3 +290,25 @@ def test_a_hand_written_page_keeps_its_markdown(editor, project: Path):
     _publish(page)
     _saved(page, lambda: path.read_text(encoding="utf-8") != before)
     assert path.read_text(encoding="utf-8") == before + "\nMột dòng mới.\n"
+
+
+def test_a_photo_the_build_cannot_use_is_refused_before_upload(editor, tmp_path: Path):
+    page = editor
+    gif = tmp_path / "Ảnh chụp.gif"
+    gif.write_bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+    _open(page, "products/new")
+    page.get_by_role("button", name="Add ảnh sản phẩm").click()
+    page.get_by_role("button", name="Chọn một hình").click()
+    messages: list[str] = []
+    page.on("dialog", lambda dialog: (messages.append(dialog.message), dialog.accept()))
+    with page.expect_file_chooser() as chooser:
+        page.get_by_text("Tải lên", exact=True).click()
+    chooser.value.set_files(str(gif))
+    for _ in range(50):
+        if messages:
+            break
+        page.wait_for_timeout(100)
+    assert messages == ["Không dùng được ảnh “Ảnh chụp.gif”: chỉ nhận ảnh JPEG, JPG, PNG, "
+                        "WEBP. Hãy lưu ảnh dạng JPG rồi tải lên lại."]
+    page.wait_for_timeout(500)
+    assert page.get_by_text("anh-chup").count() == 0  # not in the media library

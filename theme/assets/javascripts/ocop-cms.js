@@ -234,6 +234,25 @@
     };
   }
 
+  /** Refuse, before upload, a photo the build cannot use (an iPhone's HEIC, a GIF …):
+   * Decap's picker offers any image. Listens before Decap (capture, on the document). */
+  function guardPhotos(doc, suffixes, alert) {
+    doc.addEventListener('change', function (event) {
+      var input = event.target;
+      if (!input || input.type !== 'file' || !input.files) return;
+      var bad = Array.prototype.filter.call(input.files, function (file) {
+        var dot = file.name.lastIndexOf('.');
+        return dot < 0 || suffixes.indexOf(file.name.slice(dot).toLowerCase()) < 0;
+      });
+      if (!bad.length) return;
+      event.stopImmediatePropagation();
+      input.value = '';
+      alert('Không dùng được ảnh “' + bad[0].name + '”: chỉ nhận ảnh ' +
+        suffixes.map(function (s) { return s.slice(1).toUpperCase(); }).join(', ') +
+        '. Hãy lưu ảnh dạng JPG rồi tải lên lại.');
+    }, true);
+  }
+
   var api = { canonicalText: canonicalText, isPlain: isPlain, textLines: textLines,
               typed: typed, formatter: formatter, kindOf: kindOf, preSave: preSave };
 
@@ -253,6 +272,7 @@
           kind, settings.records[kind], root.jsyaml, settings.product_folder_field));
       });
       root.CMS.registerEventListener({ name: 'preSave', handler: preSave(settings) });
+      guardPhotos(document, settings.photo_suffixes, root.alert.bind(root));
       root.CMS.init();
     }).catch(function (error) {
       document.body.textContent = 'Không mở được trình sửa dữ liệu: ' + error.message;
