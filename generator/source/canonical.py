@@ -29,8 +29,7 @@ from typing import Any, Literal
 import yaml
 
 from .fields import schema_fields, type_hints, unwrap_optional
-from .yamlsafe import Mapping, Node, Scalar, Sequence, parse
-from .yamlsafe import _Loader as Loader
+from .yamlsafe import Mapping, Node, Scalar, Sequence, parse, scan_tokens
 
 #: Where record files point their editor at the published schemas (two folders up:
 #: ``products/<producer>/`` and ``content/<kind>/`` alike).
@@ -136,13 +135,22 @@ def scalar_lines(text: str, shape: Shape, indent: str) -> list[str]:
 
 # -- the tree --------------------------------------------------------------------------
 
-def _is_empty(node: Node) -> bool:
+def values(node: Node) -> Any:
+    """The values a node tree holds, without the way they were written: text, lists and
+    dicts; empty values, which the canonical form leaves out, are None (a group or list
+    of nothing but empty values is empty too)."""
     if isinstance(node, Scalar):
-        return node.is_null or node.value == ""
+        return None if node.is_null or node.value == "" else node.value
     if isinstance(node, Sequence):
-        return all(_is_empty(item) for item in node.items)
+        items = [item for item in map(values, node.items) if item is not None]
+        return items or None
     assert isinstance(node, Mapping)
-    return all(_is_empty(value) for _, value in node.items.values())
+    fields = {key: values(value) for key, (_, value) in node.items.items()}
+    return {key: value for key, value in fields.items() if value is not None} or None
+
+
+def _is_empty(node: Node) -> bool:
+    return values(node) is None
 
 
 def _key(name: str) -> str:
@@ -198,65 +206,46 @@ def mapping_lines(node: Mapping, fields: list[list[Any]], depth: int) -> list[st
 
 def canonical_text(kind: str, path: str, data: bytes) -> str:
     """The canonical text of a ``kind`` record file (raises ``YamlError`` if unreadable)."""
+    return canonical_text_of(kind, parse(path, data))
+
+
+def canonical_text_of(kind: str, root: Mapping) -> str:
+    """The canonical text of a ``kind`` record already read by ``yamlsafe.parse``."""
     from .records import RECORD_KINDS
 
-    root = parse(path, data)
     fields = record_shape(RECORD_KINDS[kind])
     lines = [SCHEMA_LINE.format(kind=kind), *mapping_lines(root, fields, 0)]
     return "\n".join(lines) + "\n"
 
 
+def _comments(text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    """Where each comment of ``text`` starts (its ``#``), and the spans of its ``|``/``>``
+    blocks. A ``#`` inside a value (a Markdown heading in a block, quoted text) is not a
+    comment; one after a block's ``|`` is, though the block's token spans it."""
+    scalars = [t for t in scan_tokens(text) if isinstance(t, yaml.ScalarToken)]
+    spans = [(t.start_mark.index, t.end_mark.index) for t in scalars]
+    blocks = [span for t, span in zip(scalars, spans, strict=True) if t.style in ("|", ">")]
+    starts = [m.start() for m in re.finditer("#", text)
+              if not any(begin <= m.start() < end for begin, end in spans)]
+    for begin, end in blocks:
+        header_end = text.find("\n", begin)
+        header = re.search(r"[ \t]#", text[begin:header_end if 0 <= header_end < end else end])
+        if header:
+            starts.append(begin + header.start() + 1)
+    return sorted(starts), blocks
+
+
 def comment_count(text: str) -> int:
-    """How many comments (other than the ``$schema`` line) ``ocop fmt`` drops from ``text``.
-
-    A ``#`` that no token of the YAML scanner covers starts a comment; one inside a
-    ``|`` block (a Markdown heading) or in quotes does not.
-    """
-    covered: list[tuple[int, int]] = []
-    header_comments: set[int] = set()
-    for token in _tokens(text):
-        start, end = token.start_mark.index, token.end_mark.index
-        if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
-            # A block's token spans its header line, where a comment may follow `|`.
-            header_end = text.find("\n", start)
-            header = text[start:header_end if header_end >= 0 else end]
-            if " #" in header or "\t#" in header:
-                header_comments.add(token.start_mark.line)
-        covered.append((start, end))
-    lines: set[int] = set()
-    for m in re.finditer("#", text):
-        at = m.start()
-        if any(start <= at < end for start, end in covered):
-            continue
-        if at == 0 and text.startswith("# yaml-language-server:"):
-            continue
-        lines.add(text.count("\n", 0, at))
-    return len(lines | header_comments)
-
-
-def _tokens(text: str) -> list[yaml.Token]:
-    """The YAML scanner's tokens, by libyaml as ``yamlsafe`` reads (PyYAML's own scanner
-    refuses tabs libyaml accepts)."""
-    loader = Loader(text)
-    try:
-        tokens = []
-        while loader.check_token():
-            tokens.append(loader.get_token())
-        return tokens
-    finally:
-        loader.dispose()
+    """How many lines hold a comment ``ocop fmt`` drops (the ``$schema`` line aside)."""
+    starts, _ = _comments(text)
+    schema = 0 if text.startswith("# yaml-language-server:") else -1
+    return len({text.count("\n", 0, at) for at in starts if at != schema})
 
 
 def without_comments(text: str) -> str:
-    """``text`` with its comments and the blank lines between fields removed (text inside
-    values, blank lines of a ``|`` block included, is kept as it is)."""
-    scalars = [token for token in _tokens(text) if isinstance(token, yaml.ScalarToken)]
-    spans = [(t.start_mark.index, t.end_mark.index) for t in scalars]
-    blocks = [(t.start_mark.index, t.end_mark.index) for t in scalars if t.style in ("|", ">")]
-
-    def covered(at: int, among: list[tuple[int, int]]) -> bool:
-        return any(start <= at < end for start, end in among)
-
+    """``text`` with its comments, trailing spaces and the blank lines between fields
+    removed (the lines of a ``|`` block, blank ones included, are kept as they are)."""
+    starts, blocks = _comments(text)
     out = []
     offset = 0
     for line in text.split("\n"):
@@ -264,15 +253,10 @@ def without_comments(text: str) -> str:
         if any(begin < start < end for begin, end in blocks):  # a line of a block's text
             out.append(line)
             continue
-        header = next((begin - start for begin, _ in blocks if start <= begin < offset), None)
-        if header is not None:  # `key: |  # note`: the note is a comment, not text
-            line = line[:header] + re.split(r"\s#", line[header:], maxsplit=1)[0]
-        for m in re.finditer("#", line):
-            if not covered(start + m.start(), spans):
-                line = line[:m.start()]
-                break
-        if line.strip():
-            out.append(line.rstrip())
+        cut = next((at - start for at in starts if start <= at < offset), None)
+        line = (line if cut is None else line[:cut]).rstrip()
+        if line:
+            out.append(line)
     return "\n".join(out)
 
 

@@ -149,6 +149,19 @@ def _syntax_error(path: str, text: str, exc: yaml.YAMLError) -> YamlError:
     return YamlError(_position(path, mark), f"YAML syntax error: {message}")
 
 
+def scan_tokens(text: str) -> list[yaml.Token]:
+    """The YAML scanner's tokens of ``text``, by the same scanner ``parse`` reads with
+    (PyYAML's pure-Python one refuses tabs libyaml accepts)."""
+    loader = _Loader(text)
+    try:
+        tokens = []
+        while loader.check_token():
+            tokens.append(loader.get_token())
+        return tokens
+    finally:
+        loader.dispose()
+
+
 def parse(path: str, data: bytes) -> Mapping:
     """Read one record file (bytes) into a positioned node tree.
 

@@ -11,13 +11,17 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ..source.canonical import canonical_but_comments, canonical_text, comment_count
+from ..source.canonical import (
+    canonical_but_comments,
+    canonical_text_of,
+    comment_count,
+    values,
+)
 from ..source.layout import SourceLayout
 from ..source.problems import Position, Problems
 from ..source.walk import PRODUCER_FILE
-from ..source.yamlsafe import Mapping, Node, Scalar, Sequence, YamlError, parse
+from ..source.yamlsafe import YamlError, parse
 
 
 @dataclass(frozen=True)
@@ -56,21 +60,6 @@ def record_paths(layout: SourceLayout) -> list[Path]:
                   and record_kind(layout, p) is not None)
 
 
-def _meaning(node: Node) -> Any:
-    """The values a node tree holds, without the way they were written; empty values,
-    which the canonical form leaves out, are None."""
-    if isinstance(node, Scalar):
-        return None if node.is_null or node.value == "" else node.value
-    if isinstance(node, Sequence):
-        items = [_meaning(item) for item in node.items]
-        items = [item for item in items if item is not None]
-        return items or None
-    assert isinstance(node, Mapping)
-    fields = {key: _meaning(value) for key, (_, value) in node.items.items()}
-    fields = {key: value for key, value in fields.items() if value is not None}
-    return fields or None
-
-
 def format_file(layout: SourceLayout, path: Path, kind: str, problems: Problems,
                 write: bool) -> Formatted | None:
     """Put one record file in canonical form (``write``) or only compare it with it.
@@ -84,8 +73,9 @@ def format_file(layout: SourceLayout, path: Path, kind: str, problems: Problems,
         problems.error(Position(rel), "-", f"cannot read file: {exc.strerror}")
         return None
     try:
-        text = canonical_text(kind, rel, data)
-        if _meaning(parse(rel, text.encode("utf-8"))) != _meaning(parse(rel, data)):
+        root = parse(rel, data)
+        text = canonical_text_of(kind, root)
+        if values(parse(rel, text.encode("utf-8"))) != values(root):
             # A bug of ours, never the staff's: say so and touch nothing.
             problems.error(Position(rel, 1, 1), "-",
                            "ocop fmt could not keep every value of this file as it is; "
