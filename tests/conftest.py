@@ -48,6 +48,16 @@ def fixed_build_date(epoch: str = FIXED_EPOCH) -> Iterator[None]:
         yield
 
 
+def run_ocop(project: Path, capsys: pytest.CaptureFixture[str],
+             *args: str) -> tuple[int, str, str]:
+    """``ocop -f <project>/mkdocs.yml <args>`` in this process: (status, stdout, stderr)."""
+    from generator.cli import main
+
+    status = main(["-f", str(project / "mkdocs.yml"), *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
 def copy_project(source: Path, dest: Path, symlinks: bool = False) -> Path:
     """A writable copy of a fixture project whose mkdocs.yml points at ``../../../theme``."""
     # Never a cache a local run left in the fixture: each test starts cold.

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT
+from conftest import run_ocop as run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.cli import main
 from generator.source.canonical import canonical_text, comment_count, is_plain, text_lines
 from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
@@ -65,29 +65,21 @@ standards:
 """
 
 
-def run(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    status = main(["-f", str(project / "mkdocs.yml"), *args])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
-
-
 def test_a_messy_file_gets_the_canonical_form():
     assert canonical_text("product", "x.yaml", MESSY.encode()) == CANONICAL
 
 
-def test_canonical_form_is_stable_and_means_the_same():
+def test_canonical_form_is_stable_and_means_the_same(tmp_path: Path):
     once = canonical_text("product", "x.yaml", MESSY.encode())
     assert canonical_text("product", "x.yaml", once.encode()) == once
-    layout = SourceLayout.default(ROOT)
+    layout = SourceLayout.default(tmp_path)
     records = []
     # (An empty '' is an error ocop check reports; the canonical form leaves it out.)
     for i, text in enumerate((MESSY.replace("packaging: ''\n", ""), once)):
-        path = ROOT / "build" / f"fmt-{i}.yaml"
-        path.parent.mkdir(exist_ok=True)
+        path = tmp_path / f"fmt-{i}.yaml"
         path.write_text(text, encoding="utf-8")
         problems = Problems()
         records.append(read_record(Product, path, layout, problems))
-        path.unlink()
         assert not problems.errors, problems.report()
     before, after = records
     assert (before.name, before.name_en, before.ocop, before.photos[0].alt, before.standards,

@@ -10,13 +10,16 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from conftest import run_ocop as run
 
 from generator.cli import main
 from generator.render.sanitize import clean_page_meta, plain_text, title_text
 from generator.source.fields import alternatives, schema_fields, type_hints, unwrap_optional
+from generator.source.layout import SourceLayout
 from generator.source.problems import Position, Problems, github_annotations
 from generator.source.records import RECORD_KINDS
 from generator.source.yamlsafe import Mapping, Sequence, parse
+from generator.staff.formatting import record_kind, record_paths
 from generator.staff.scaffold import render
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
@@ -26,10 +29,8 @@ def record_files() -> list[tuple[Path, str]]:
     """Every record file of the sample catalogue and the corpus base, with its kind."""
     out = []
     for base in (ROOT, ROOT / "tests" / "corpus" / "_base"):
-        for path in sorted((base / "products").glob("*/*.yaml")):
-            out.append((path, "producer" if path.name == "producer.yaml" else "product"))
-        for kind, folder in (("point-of-sale", "points-of-sale"), ("fair", "fairs")):
-            out.extend((p, kind) for p in sorted((base / "content" / folder).glob("*.yaml")))
+        layout = SourceLayout.default(base)
+        out += [(path, record_kind(layout, path) or "") for path in record_paths(layout)]
     return out
 
 
@@ -101,12 +102,6 @@ def test_scaffold_lists_every_field_with_its_vietnamese_doc(kind: str):
 @pytest.fixture
 def project(mini_project: Path) -> Path:
     return mini_project
-
-
-def run(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    status = main(["-f", str(project / "mkdocs.yml"), *args])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def test_new_producer_and_product_then_check_names_every_empty_field(

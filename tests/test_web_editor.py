@@ -25,6 +25,7 @@ from generator.source.groups import load_groups
 from generator.source.layout import DEFAULT_GROUPS_FILE, SourceLayout
 from generator.source.problems import Problems
 from generator.source.records import RECORD_KINDS
+from generator.staff.formatting import record_kind, record_paths
 from generator.write.web_editor import editor_config, editor_json
 
 SCRIPT = ROOT / "theme" / "assets" / "javascripts" / "ocop-cms.js"
@@ -191,12 +192,8 @@ process.stdout.write(JSON.stringify(input.map(([text, kind]) => {{
 
 
 def _sample_files() -> list[tuple[Path, str]]:
-    out = []
-    for path in sorted((ROOT / "products").glob("*/*.yaml")):
-        out.append((path, "producer" if path.name == "producer.yaml" else "product"))
-    for kind, folder in (("point-of-sale", "points-of-sale"), ("fair", "fairs")):
-        out.extend((p, kind) for p in sorted((ROOT / "content" / folder).glob("*.yaml")))
-    return out
+    layout = SourceLayout.default(ROOT)
+    return [(path, record_kind(layout, path) or "") for path in record_paths(layout)]
 
 
 def test_the_editor_writes_every_sample_file_back_unchanged():

@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, fixed_build_date
-
-from generator.cli import main
+from conftest import run_ocop as run
 
 SERVER = ROOT / "tools" / "web-editor" / "node_modules" / "decap-server" / "dist" / "index.js"
 PHOTO = ROOT / "products" / "banh-bo-thot-not-neang-sa-rinh" / "banh-bo-thot-not-tinh-bien-1.jpg"
@@ -129,12 +128,6 @@ def _saved(page, done) -> None:
     """Wait until Decap says the entry is saved, then check ``done()`` (the file)."""
     page.locator("text=/Thay đổi đã được lưu/i").wait_for(timeout=SAVE_TIMEOUT_S * 1000)
     assert done(), "the editor said it saved, but the file is not there"
-
-
-def run(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    status = main(["-f", str(project / "mkdocs.yml"), *args])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 NEW_PRODUCT = """\
