@@ -109,16 +109,16 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
-    from .staff.change_summary import page_changes, parse_name_status, summary_markdown
-
-    layout, _ = project_settings(Path(args.config))
-    text = sys.stdin.read() if args.name_status == "-" else Path(args.name_status).read_text(
-        encoding="utf-8")
-    problems = Problems()
-    catalogue = build_catalogue(layout, build_date(), problems)
     from mkdocs.config import load_config
 
-    site_url = load_config(str(args.config)).site_url or ""
+    from .adapter.config import source_layout
+    from .staff.change_summary import page_changes, parse_name_status, summary_markdown
+
+    config = load_config(str(args.config))
+    layout, site_url = source_layout(config, config.plugins["ocop"].config), config.site_url or ""
+    text = sys.stdin.read() if args.name_status == "-" else Path(args.name_status).read_text(
+        encoding="utf-8")
+    catalogue = build_catalogue(layout, build_date(), Problems())
     print(summary_markdown(page_changes(catalogue, layout, parse_name_status(text)), site_url),
           end="")
     return 0

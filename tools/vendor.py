@@ -154,10 +154,13 @@ def check(package: Package) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("packages", nargs="*", choices=[[], *PACKAGES], default=[],
-                        help="packages to fetch (default: all)")
+    parser.add_argument("packages", nargs="*", metavar="PACKAGE",
+                        help=f"packages to fetch or check: {', '.join(PACKAGES)} (default: all)")
     parser.add_argument("--check", action="store_true", help="only verify the committed files")
     args = parser.parse_args(argv)
+    unknown = [name for name in args.packages if name not in PACKAGES]
+    if unknown:
+        parser.error(f"unknown package {unknown[0]!r}; known: {', '.join(PACKAGES)}")
     chosen = [PACKAGES[name] for name in args.packages] or list(PACKAGES.values())
     problems = []
     for package in chosen:

@@ -17,7 +17,6 @@ from pathlib import Path
 
 #: Where ``npm ci`` installs decap-server (pinned in package-lock.json).
 TOOLS = Path(__file__).resolve().parent.parent.parent / "tools" / "web-editor"
-SERVER = TOOLS / "node_modules" / "decap-server" / "dist" / "index.js"
 #: The port Decap looks for its local backend on (``local_backend: true``).
 PORT = 8081
 

@@ -184,18 +184,15 @@
 
   // As yamlsafe reads: every value text, except the null words (~, null, empty) when
   // written bare; js-yaml applies implicit types to plain scalars only.
-  var schemas = [];
   function textSchema(yaml) {
-    for (var i = 0; i < schemas.length; i++) if (schemas[i][0] === yaml) return schemas[i][1];
-    var schema = yaml.FAILSAFE_SCHEMA.extend({ implicit: [yaml.types.null] });
-    schemas.push([yaml, schema]);
-    return schema;
+    return yaml.FAILSAFE_SCHEMA.extend({ implicit: [yaml.types.null] });
   }
 
   function formatter(kind, record, yaml, folderField) {
+    var schema = textSchema(yaml);
     return {
       fromFile: function (content) {
-        var data = yaml.load(content, { schema: textSchema(yaml) }) || {};
+        var data = yaml.load(content, { schema: schema }) || {};
         data = typed(data, ['record', record.fields]);
         data._kind = kindOf(content) || (data.category !== undefined ? 'product' :
           data.type !== undefined ? 'producer' : kind);
