@@ -205,6 +205,22 @@ def test_fmt_leaves_an_unreadable_file_alone(mini_project: Path,
     assert target.read_text(encoding="utf-8") == "name: [Trà\ncategory: x\n"
 
 
+def test_fmt_never_reads_through_a_link(mini_project: Path, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]):
+    """A pull request may add a link to a file outside the repository; CI runs
+    ocop fmt --check on it: refused without reading it, as ocop check does."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("name: bí mật\n", encoding="utf-8")
+    link = mini_project / "products" / "htx-thot-not-mau" / "link.yaml"
+    link.symlink_to(secret)
+    status, out, err = run(mini_project, capsys, "fmt", "--check", str(link))
+    assert status == 1 and "bí mật" not in out + err
+    assert err.splitlines()[0] == ("products/htx-thot-not-mau/link.yaml: -: symbolic links "
+                                   "are not allowed; commit the file itself")
+    assert run(mini_project, capsys, "fmt", str(link))[0] == 1
+    assert link.is_symlink() and secret.read_text(encoding="utf-8") == "name: bí mật\n"
+
+
 def test_fmt_refuses_what_is_not_a_record(mini_project: Path,
                                           capsys: pytest.CaptureFixture[str]):
     status, _, err = run(mini_project, capsys, "fmt", str(mini_project / "mkdocs.yml"))

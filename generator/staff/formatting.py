@@ -107,6 +107,10 @@ def format_files(layout: SourceLayout, paths: list[Path], problems: Problems,
     results = []
     for path in paths or record_paths(layout):
         path = path if path.is_absolute() else Path.cwd() / path
+        if path.is_symlink():  # as ocop check: never read what a link points at
+            problems.error(Position(layout.rel(path)), "-",
+                           "symbolic links are not allowed; commit the file itself")
+            continue
         kind = record_kind(layout, path)
         if kind is None or not path.is_file():
             problems.error(Position(layout.rel(path)), "-",
