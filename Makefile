@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site check serve edit fmt guide-screenshots test lint bench clean schemas
+.PHONY: site check serve edit fmt guide-screenshots test lint bench clean schemas messages
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,16 @@ fmt: $(STAMP)
 ## Regenerate the JSON Schemas staff editors use (generator/schemas/*.json).
 schemas: $(STAMP)
 	$(BIN)/ocop schemas
+
+## Extract the interface text of code and templates and add new strings to each
+## language's catalogue (generator/locale/<code>/LC_MESSAGES/messages.po), to translate.
+messages: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --omit-header --no-default-keywords \
+		-k _ -k gettext -k ngettext:1,2 -k N_ -k t -k tn:1,2 \
+		-o build/messages.pot generator theme
+	$(BIN)/pybabel -q update -i build/messages.pot -d generator/locale --no-fuzzy-matching \
+		--omit-header --no-wrap
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests tools

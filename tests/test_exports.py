@@ -282,7 +282,7 @@ def test_open_data_page_documents_every_field_and_the_licence(sample_site, schem
         for column in columns:
             assert f"<code>{column.name}</code>" in html
     for name in KINDS.values():
-        assert f'href="{name}"' in html
+        assert f'href="../du-lieu/{name}"' in html
 
 
 def test_licence_is_configurable(mini_project, fixed_date):

@@ -20,6 +20,9 @@ GOLDEN = Path(__file__).parent / "golden"
 
 PAGES = {
     "product-duong-thot-not.html": "san-pham/duong-thot-not/index.html",
+    # The same product in English: English name and description, the Vietnamese name
+    # under the title, English interface and formats.
+    "en-product-duong-thot-not.html": "en/san-pham/duong-thot-not/index.html",
     "product-mam-ca-linh-revoked.html": "san-pham/mam-ca-linh/index.html",
     "product-ruou-thot-not-expired.html": "san-pham/ruou-thot-not/index.html",
     "producer-htx-thot-not-mau.html": "chu-the/htx-thot-not-mau/index.html",

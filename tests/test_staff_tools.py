@@ -128,10 +128,10 @@ def test_new_producer_and_product_then_check_names_every_empty_field(
         "fill it in",
         "products/htx-moi/banh-moi.yaml:36:5: photos[0].alt: required field has no value; "
         "fill it in",
-        "products/htx-moi/producer.yaml:8:1: type: required field has no value; fill it in",
-        "products/htx-moi/producer.yaml:11:3: address.commune: required field has no value; "
+        "products/htx-moi/producer.yaml:9:1: type: required field has no value; fill it in",
+        "products/htx-moi/producer.yaml:12:3: address.commune: required field has no value; "
         "fill it in",
-        "products/htx-moi/producer.yaml:12:3: address.province: required field has no value; "
+        "products/htx-moi/producer.yaml:13:3: address.province: required field has no value; "
         "fill it in",
         "10 error(s), 0 warning(s)",
     ]

@@ -9,10 +9,13 @@ import material
 
 ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM = Path(material.__file__).parent / "templates"
-#: Our additions to Material's header: the catalogue's search box, the menu's name.
+#: Our additions to Material's header: the catalogue's search box, the language
+#: switcher, the menu's name.
 OUR_LINES = (
     '    {#- ocop: catalogue search box -#}\n'
-    '    {% include "partials/ocop/search-box.html" %}\n',
+    '    {% include "partials/ocop/search-box.html" %}\n'
+    '    {#- ocop: this page in the other languages -#}\n'
+    '    {% include "partials/ocop/languages.html" %}\n',
     '      {#- ocop: the menu\'s name, for the keyboard-reachable drawer toggle -#}\n'
     '      <span class="ocop-sr-only">Menu</span>\n',
 )

@@ -84,15 +84,15 @@ def test_valid_catalogue_has_no_problems(write_catalogue):
                      id="alias"),
         pytest.param(PRODUCT + "colour: đỏ\n",
                      "products/htx-thu/duong.yaml:10:1: colour: unknown field; known fields: "
-                     "name, name_en, category, ocop, certificates, photos, description, price, "
-                     "packaging, net_quantity, shelf_life, ingredients, standards, traceability, "
-                     "online_shops",
+                     "name, name_en, category, ocop, certificates, photos, description, "
+                     "description_en, price, packaging, net_quantity, shelf_life, ingredients, "
+                     "standards, traceability, online_shops",
                      id="unknown-field"),
         pytest.param(PRODUCT + '"màu: sắc": đỏ\n',
                      "products/htx-thu/duong.yaml:10:1: -: unknown field 'màu: sắc'; known "
                      "fields: name, name_en, category, ocop, certificates, photos, description, "
-                     "price, packaging, net_quantity, shelf_life, ingredients, standards, "
-                     "traceability, online_shops",
+                     "description_en, price, packaging, net_quantity, shelf_life, ingredients, "
+                     "standards, traceability, online_shops",
                      id="unknown-field-odd-name"),
         pytest.param(PRODUCT + "standard: [HACCP]\n",
                      "products/htx-thu/duong.yaml:10:1: standard: unknown field; "

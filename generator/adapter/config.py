@@ -9,6 +9,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from ..language import ENGLISH, VIETNAMESE, Language
 from ..source.layout import DEFAULT_GROUPS_FILE, SourceLayout
 
 
@@ -44,6 +45,12 @@ class CatalogueConfig(base.Config):
     editor_repo = c.Type(str, default="")
     editor_branch = c.Type(str, default="main")
     editor_auth_url = c.Type(str, default="")
+    #: Publish the English catalogue under /en/ beside the Vietnamese one.
+    english = c.Type(bool, default=True)
+    #: The site's own words in English, by their Vietnamese text: ``site_name``,
+    #: ``site_description``, ``notice`` and the labels of mkdocs.yml's ``nav`` (a
+    #: label not given here is looked up in the generator's English catalogue).
+    translations = c.Type(dict, default={})
 
 
 def source_layout(config: Any, options: CatalogueConfig) -> SourceLayout:
@@ -59,6 +66,11 @@ def source_layout(config: Any, options: CatalogueConfig) -> SourceLayout:
         content_dir=Path(config.docs_dir),
         theme_dir=Path(config.theme.custom_dir) if config.theme.custom_dir else None,
     )
+
+
+def site_languages(options: CatalogueConfig) -> tuple[Language, ...]:
+    """The languages the site is published in, the default first."""
+    return (VIETNAMESE, ENGLISH) if options.english else (VIETNAMESE,)
 
 
 def project_settings(config_file: Path) -> tuple[SourceLayout, CatalogueConfig]:

@@ -17,15 +17,18 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from .. import collector
+from ..language import LANGUAGES, VIETNAMESE, Language, language_of
 from ..link.catalogue import Catalogue
 from ..link.clock import build_date
 from ..media.library import MediaLibrary
 from ..pipeline import build_catalogue, check_pages
 from ..plan import plan_pages
 from ..plan.home import home
+from ..plan.urls import Urls
 from ..render import environment
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
 from ..source.preview import PreviewError
@@ -33,7 +36,8 @@ from ..source.problems import Problems
 from ..workers import worker_count
 from ..write import WRITERS
 from ..write.context import OutputContext
-from .config import CatalogueConfig, source_layout
+from .config import CatalogueConfig, site_languages, source_layout
+from .languages import LocalConfig, alternates, site_pages, translated_nav
 from .pages import CataloguePage, nav_labels
 from .parallel import STAND_IN, ParallelRenderer, in_worker
 
@@ -57,6 +61,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.command: str | None = None
         self.nav: Any = None
         self.renderer: ParallelRenderer | None = None
+        #: Which pages exist in which language; each language's menu.
+        self.pages = site_pages((), (VIETNAMESE,))
+        self.navs: dict[str, Any] = {}
+        self._local_configs: dict[str, LocalConfig] = {}
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -86,7 +94,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 log.info(line)
         self.catalogue = catalogue
         start = time.perf_counter()
-        specs = plan_pages(catalogue)
+        languages = site_languages(self.config)
+        for file in _switched_off(files, languages):
+            files.remove(file)  # a language switched off: its hand-written pages too
+        specs = plan_pages(catalogue, languages)
         self._lap("plan", start)
         # Before MkDocs reads a page or copies a file: no link, no outside file, no
         # front matter the strict reader refuses, no link to a missing file.
@@ -110,6 +121,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                                   inclusion=InclusionLevel.NOT_IN_NAV)
             CataloguePage(spec, file, config)
             files.append(file)
+        # Pages, and the verification pages the writers add (linked from product pages).
+        verify = [lang.prefix + Urls.verify(p) for lang in languages
+                  for p in catalogue.products.values()]
+        self.pages = site_pages([*(f.url for f in files.documentation_pages()), *verify],
+                                languages)
         return files
 
     def _stop_on_problems(self) -> None:
@@ -136,11 +152,40 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.nav_uris = {page.file.src_uri for page in nav.pages}
         # MkDocs keeps a plugin's Page as it is, ignoring the label written in
         # mkdocs.yml's nav; keep that label for the sidebar.
-        for label, src_uri in nav_labels(config.nav or []):
+        self._label_pages(config.nav or [], files)
+        self.navs = {VIETNAMESE.code: nav}
+        self._local_configs = {}
+        for language in site_languages(self.config)[1:]:
+            items = translated_nav(config.nav or [], language,
+                                   lambda path: files.get_file_from_path(path) is not None,
+                                   self.config.translations)
+            self.navs[language.code] = self._navigation(items, files, config)
+            self._label_pages(items, files)
+        return nav
+
+    @staticmethod
+    def _label_pages(items: list[Any], files: Files) -> None:
+        for label, src_uri in nav_labels(items):
             file = files.get_file_from_path(src_uri)
             if file is not None and isinstance(file.page, CataloguePage):
                 file.page.nav_title = label
-        return nav
+
+    @staticmethod
+    def _navigation(items: list[Any], files: Files, config: Any) -> Any:
+        """MkDocs' navigation of a language's menu (``items``, a nav as in mkdocs.yml)."""
+        written = config.nav
+        config.nav = items
+        try:
+            # MkDocs reports the pages a nav leaves out; the other languages' pages are.
+            quiet = logging.getLogger("mkdocs.structure.nav")
+            level = quiet.level
+            quiet.setLevel(logging.WARNING)
+            try:
+                return get_navigation(files, config)
+            finally:
+                quiet.setLevel(level)
+        finally:
+            config.nav = written
 
     def on_post_build(self, *, config: Any) -> None:
         assert self.catalogue is not None
@@ -159,6 +204,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             editor_repo=self.config.editor_repo or _github_repo(config.repo_url or ""),
             editor_branch=self.config.editor_branch,
             editor_auth_url=self.config.editor_auth_url,
+            languages=site_languages(self.config),
         )
         if self.renderer is not None:
             self.renderer.close()
@@ -199,7 +245,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.render_start = time.perf_counter()
         environment.configure(env, environment.SiteOptions(
             notice=self.config.notice, data_licence=self.config.data_licence,
-            data_licence_url=self.config.data_licence_url))
+            data_licence_url=self.config.data_licence_url,
+            translations={"en": dict(self.config.translations)},
+            scripts=_theme_scripts(config)))
+        languages = site_languages(self.config)
+        env.globals["ocop_site_url"] = _site_url(config)
+        env.globals["ocop_site_languages"] = languages
+        env.globals["ocop_page_alternates"] = (
+            lambda url: alternates(url, self.pages, languages))
         # Last: workers inherit the environment as it is now.
         self._start_workers(env, config, files)
         return env
@@ -211,7 +264,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return context  # a worker renders this page, with the full context
         context["catalogue"] = self.catalogue
         context["media"] = self.media
-        if page.is_homepage:
+        language = language_of(page.url)
+        context.update(environment.language_context(language.code))
+        context["ocop_pages"] = self.pages
+        context["ocop_alternates"] = alternates(page.url, self.pages,
+                                                site_languages(self.config))
+        if language.code in self.navs and language is not VIETNAMESE:
+            context["nav"] = self.navs[language.code]
+            context["config"] = self._local_configs.setdefault(
+                language.code, LocalConfig(config, language, self.config.translations))
+        if page.is_homepage or _is_language_home(page):
             context["home"] = home(self.catalogue)
             context["ocop_catalogue_page"] = True
         if isinstance(page, CataloguePage):
@@ -227,7 +289,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: Any,
                          files: Files) -> str:
-        if page.is_homepage:
+        if page.is_homepage or _is_language_home(page):
             page.meta.setdefault("template", "ocop/home.html")
             page.meta.setdefault("hide", ["navigation", "toc"])
         if not isinstance(page, CataloguePage):
@@ -244,6 +306,24 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # (front matter, first heading, nav entry or file name).
         page.title = title_text(page.title or "")  # type: ignore[misc]
         return clean_page_html(html)
+
+
+def _switched_off(files: Files, languages: tuple[Language, ...]) -> list[File]:
+    """Hand-written pages and files of a known language the site does not publish."""
+    off = tuple(x.prefix for x in LANGUAGES if x.prefix and x not in languages)
+    return [f for f in files if off and f.src_uri.startswith(off)]
+
+
+def _theme_scripts(config: Any) -> tuple[Path, ...]:
+    """The catalogue's scripts in the theme (their interface text is translated)."""
+    custom = config.theme.custom_dir
+    folder = Path(custom) / "assets" / "javascripts" if custom else None
+    return tuple(sorted(folder.glob("ocop-*.js"))) if folder and folder.is_dir() else ()
+
+
+def _is_language_home(page: Page) -> bool:
+    """The home page of a language other than the default ('en/')."""
+    return bool(page.url) and page.url == language_of(page.url).prefix
 
 
 def _site_url(config: Any) -> str:

@@ -12,14 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from ..language import N_
 from ..source.records import Exhibitor, Fair, Producer, Product
 
 FairPhase = Literal["upcoming", "ongoing", "past"]
 
 FAIR_PHASE_LABELS: dict[str, str] = {
-    "upcoming": "Sắp diễn ra",
-    "ongoing": "Đang diễn ra",
-    "past": "Đã diễn ra",
+    "upcoming": N_("Sắp diễn ra"),
+    "ongoing": N_("Đang diễn ra"),
+    "past": N_("Đã diễn ra"),
 }
 
 

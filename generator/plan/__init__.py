@@ -8,7 +8,9 @@ One planner per page family, run in this order (the order of the site's files).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
+from ..language import VIETNAMESE, Language
 from ..link.catalogue import Catalogue
 from .fairs import plan_fair_pages
 from .finder import plan_finder_pages
@@ -22,7 +24,7 @@ from .products import plan_product_listings, plan_product_pages
 from .statistics import plan_statistics_page
 from .suppliers import plan_supplier_pages
 
-Planner = Callable[[Catalogue], list[PageSpec]]
+Planner = Callable[[Catalogue, Language], list[PageSpec]]
 
 #: Page planners, in order. A module that adds a family of pages adds its planner here.
 PLANNERS: list[Planner] = [
@@ -40,6 +42,16 @@ PLANNERS: list[Planner] = [
 ]
 
 
-def plan_pages(catalogue: Catalogue) -> list[PageSpec]:
-    """Every generated page of the catalogue, in a stable order."""
-    return [spec for planner in PLANNERS for spec in planner(catalogue)]
+def plan_pages(catalogue: Catalogue, languages: tuple[Language, ...] = (VIETNAMESE,),
+               ) -> list[PageSpec]:
+    """Every generated page of the catalogue in each of ``languages``, in a stable
+    order. Planners write a page's text in the language they are given and its URL
+    in the default language; a language's pages sit in its folder (``en/…``)."""
+    specs = []
+    for language in languages:
+        for planner in PLANNERS:
+            for spec in planner(catalogue, language):
+                if language.prefix:
+                    spec = replace(spec, url=language.prefix + spec.url, language=language.code)
+                specs.append(spec)
+    return specs

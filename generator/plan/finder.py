@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from ..language import N_, VIETNAMESE, Language
 from ..link.catalogue import STAR_LEVELS, Catalogue
 from ..source.certificates import LABELS as STATUS_LABELS
 from ..source.records import PRODUCER_TYPE_LABELS, Product
@@ -27,11 +28,11 @@ PRICE_RANGES: tuple[tuple[int, int | None], ...] = (
     (0, 49_999), (50_000, 99_999), (100_000, 199_999), (200_000, 499_999), (500_000, None),
 )
 SORTS = (
-    ("phu-hop", "Phù hợp nhất"),
-    ("ten", "Tên (A–Z)"),
-    ("sao", "Hạng sao (cao trước)"),
-    ("gia-tang", "Giá (thấp trước)"),
-    ("gia-giam", "Giá (cao trước)"),
+    ("phu-hop", N_("Phù hợp nhất")),
+    ("ten", N_("Tên (A–Z)")),
+    ("sao", N_("Hạng sao (cao trước)")),
+    ("gia-tang", N_("Giá (thấp trước)")),
+    ("gia-giam", N_("Giá (cao trước)")),
 )
 
 
@@ -68,15 +69,13 @@ class Finder:
     first_page_docs: str = ""
 
 
-def price_label(low: int, high: int | None) -> str:
-    def k(n: int) -> str:
-        return f"{n:,}".replace(",", ".") + "\u00a0₫"
-
+def price_label(low: int, high: int | None, lang: Language = VIETNAMESE) -> str:
+    _ = lang.gettext
     if low == 0 and high is not None:
-        return f"Dưới {k(high + 1)}"
+        return _("Dưới %(price)s") % {"price": lang.price(high + 1)}
     if high is None:
-        return f"Từ {k(low)}"
-    return f"{k(low)} – {k(high + 1)}"
+        return _("Từ %(price)s") % {"price": lang.price(low)}
+    return f"{lang.price(low)} – {lang.price(high + 1)}"
 
 
 def price_value(low: int, high: int | None) -> str:
@@ -84,7 +83,8 @@ def price_value(low: int, high: int | None) -> str:
     return f"{low}-{high if high is not None else ''}"
 
 
-def build_finder(catalogue: Catalogue) -> Finder:
+def build_finder(catalogue: Catalogue, lang: Language = VIETNAMESE) -> Finder:
+    _ = lang.gettext
     products = catalogue.products_sorted
     shown = [p for p in products if p.status.code in DEFAULT_STATUSES]
     stars = Counter(p.ocop.stars for p in shown)
@@ -113,33 +113,37 @@ def build_finder(catalogue: Catalogue) -> Finder:
         first_page=first_page,
         first_page_docs=",".join(str(rank[p.id]) for p in first_page),
         total=len(shown),
-        stars=tuple(Option(str(s), f"{s} sao", stars.get(s, 0)) for s in reversed(STAR_LEVELS)),
+        stars=tuple(Option(str(s), _("%(stars)s sao") % {"stars": s}, stars.get(s, 0))
+                    for s in reversed(STAR_LEVELS)),
         groups=tuple(
-            Option(g.id, g.name, grp.get(g.id, 0),
-                   tuple(Option(c.id, c.name, sub.get(c.id, 0)) for c in groups.subgroups[g.id]))
+            Option(g.id, lang.text(g, "name"), grp.get(g.id, 0),
+                   tuple(Option(c.id, lang.text(c, "name"), sub.get(c.id, 0))
+                         for c in groups.subgroups[g.id]))
             for g in groups.groups
         ),
         provinces=tuple(Option(slugify(n), n, provinces.get(n, 0)) for n in province_names),
         places=places,
-        types=tuple(Option(t, label, types.get(t, 0)) for t, label in PRODUCER_TYPE_LABELS.items()),
-        statuses=tuple(Option(code, label, statuses.get(code, 0))
+        types=tuple(Option(t, _(label), types.get(t, 0))
+                    for t, label in PRODUCER_TYPE_LABELS.items()),
+        statuses=tuple(Option(code, _(label), statuses.get(code, 0))
                        for code, label in STATUS_LABELS.items()),
         prices=tuple(
-            Option(price_value(low, high), price_label(low, high),
+            Option(price_value(low, high), price_label(low, high, lang),
                    sum(1 for p in shown if p.price and in_range(p.price.amount, low, high)))
             for low, high in PRICE_RANGES
         ),
-        sorts=SORTS,
+        sorts=tuple((value, _(label)) for value, label in SORTS),
         default_statuses=DEFAULT_STATUSES,
         page_size=FINDER_PAGE_SIZE,
     )
 
 
-def plan_finder_pages(catalogue: Catalogue) -> list[PageSpec]:
+def plan_finder_pages(catalogue: Catalogue, lang: Language) -> list[PageSpec]:
     """The finder page (one page, whatever the size of the catalogue)."""
+    _ = lang.gettext
     return [PageSpec(
-        url=Urls.finder, template="ocop/finder.html", title="Tìm sản phẩm OCOP", kind="finder",
-        context={"finder": build_finder(catalogue)},
-        description="Tìm và lọc sản phẩm OCOP theo tên, hạng sao, nhóm, địa phương, "
-                    "loại chủ thể, tình trạng chứng nhận và giá.",
+        url=Urls.finder, template="ocop/finder.html", title=_("Tìm sản phẩm OCOP"),
+        kind="finder", context={"finder": build_finder(catalogue, lang)},
+        description=_("Tìm và lọc sản phẩm OCOP theo tên, hạng sao, nhóm, địa phương, "
+                      "loại chủ thể, tình trạng chứng nhận và giá."),
     )]

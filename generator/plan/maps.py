@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..language import VIETNAMESE, Language
 from ..link.catalogue import Catalogue
 from ..link.regions import Region, province_level, regions
 from ..source.records import POINT_OF_SALE_KINDS, PRODUCER_TYPE_LABELS, PointOfSale, Producer
@@ -41,6 +42,8 @@ class MapMarker:
     lat: float
     lon: float
     osm_url: str
+    #: The English name staff gave, if any.
+    name_en: str | None = None
 
 
 def _point_marker(pos: PointOfSale) -> MapMarker:
@@ -48,14 +51,14 @@ def _point_marker(pos: PointOfSale) -> MapMarker:
     return MapMarker("point-of-sale", f"diem-ban-{pos.id}", pos.name,
                      POINT_OF_SALE_KINDS[pos.kind], Urls.point_of_sale(pos),
                      address_line(pos.address), pos.location.lat, pos.location.lon,
-                     Urls.openstreetmap(pos.location))
+                     Urls.openstreetmap(pos.location), pos.name_en)
 
 
 def _producer_marker(p: Producer) -> MapMarker:
     assert p.location is not None
     return MapMarker("producer", f"chu-the-{p.id}", p.name, PRODUCER_TYPE_LABELS[p.type],
                      Urls.producer(p), address_line(p.address), p.location.lat, p.location.lon,
-                     Urls.openstreetmap(p.location))
+                     Urls.openstreetmap(p.location), p.name_en)
 
 
 def map_markers(catalogue: Catalogue) -> tuple[list[MapMarker], list[MapMarker]]:
@@ -107,41 +110,51 @@ def map_scopes(catalogue: Catalogue, areas: Iterable[Region] | None = None) -> l
     ]
 
 
-def map_data(scope: MapScope) -> dict[str, Any]:
-    """The JSON the map script draws: every marker of ``scope``, links relative to the file."""
+def map_data(scope: MapScope, lang: Language = VIETNAMESE) -> dict[str, Any]:
+    """The JSON the map script draws: every marker of ``scope``, links relative to the
+    file. In ``lang``: the file sits in the language's folder, as its pages do, so the
+    same relative links lead to the language's pages."""
     folder = posixpath.dirname(scope.data_url)
 
     def rel(url: str) -> str:
         return posixpath.relpath(url, folder) + "/"
 
     return {"markers": [
-        {"kind": m.kind, "anchor": m.anchor, "name": m.name, "label": m.label,
+        {"kind": m.kind, "anchor": m.anchor, "name": lang.text(m, "name"),
+         "label": lang.gettext(m.label),
          "address": m.address, "url": rel(m.url), "lat": m.lat, "lon": m.lon}
         for m in scope.markers
     ]}
 
 
-def _map_pages(scopes: list[MapScope], several: bool) -> tuple[list[PageSpec], dict[str, str]]:
+def _map_pages(scopes: list[MapScope], several: bool, lang: Language = VIETNAMESE,
+               ) -> tuple[list[PageSpec], dict[str, str]]:
     """The map pages, and the page whose address list holds each marker (by anchor)."""
+    _ = lang.gettext
     pages = []
     where: dict[str, str] = {}
     for scope in scopes:
-        title = f"Bản đồ nơi mua ở {scope.name}" if scope.slug else "Bản đồ nơi mua"
+        title = (_("Bản đồ nơi mua ở %(place)s") % {"place": scope.name} if scope.slug
+                 else _("Bản đồ nơi mua"))
+        description = (
+            _("Bản đồ các điểm bán và chủ thể OCOP có vị trí, kèm danh sách địa chỉ ở "
+              "%(place)s.") % {"place": scope.name} if scope.slug else
+            _("Bản đồ các điểm bán và chủ thể OCOP có vị trí, kèm danh sách địa chỉ."))
         for pager in paginate(scope.markers, scope.url, MAP_PAGE_SIZE):
             url = scope.url(pager.number)
             where.update((m.anchor, url) for m in pager.items)
             pages.append(PageSpec(
-                url=url, template="ocop/map.html", title=title + page_suffix(pager), kind="map",
-                description="Bản đồ các điểm bán và chủ thể OCOP có vị trí, kèm danh sách "
-                            "địa chỉ" + (f" ở {scope.name}." if scope.slug else "."),
+                url=url, template="ocop/map.html", title=title + page_suffix(pager, lang),
+                kind="map", description=description,
                 context={"scope": scope, "pager": pager,
                          "point_markers": [m for m in pager.items if m.kind == "point-of-sale"],
                          "producer_markers": [m for m in pager.items if m.kind == "producer"]},
             ))
     if several:
         pages.append(PageSpec(
-            url=Urls.map(), template="ocop/index-map.html", title="Bản đồ nơi mua",
-            kind="index", description="Bản đồ các điểm bán và chủ thể OCOP theo tỉnh, thành phố.",
+            url=Urls.map(), template="ocop/index-map.html", title=_("Bản đồ nơi mua"),
+            kind="index",
+            description=_("Bản đồ các điểm bán và chủ thể OCOP theo tỉnh, thành phố."),
             context={"scopes": scopes},
         ))
     return pages, where
@@ -152,7 +165,8 @@ def marker_pages(catalogue: Catalogue) -> dict[str, str]:
     return _map_pages(map_scopes(catalogue), province_level(catalogue))[1]
 
 
-def plan_map_pages(catalogue: Catalogue) -> list[PageSpec]:
+def plan_map_pages(catalogue: Catalogue, lang: Language) -> list[PageSpec]:
     """One map (a one-province catalogue), or one per province and their index."""
     several = province_level(catalogue)
-    return _map_pages(map_scopes(catalogue, regions(catalogue) if several else []), several)[0]
+    return _map_pages(map_scopes(catalogue, regions(catalogue) if several else []), several,
+                      lang)[0]

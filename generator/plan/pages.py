@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..language import Language
+
 #: At most this many cards on one listing page.
 PAGE_SIZE = 48
 
@@ -56,6 +58,8 @@ class PageSpec:
     context: dict[str, Any] = field(default_factory=dict)
     #: One-sentence summary for <meta name="description"> and social cards.
     description: str = ""
+    #: The page's language (``language.BY_CODE``); its ``url`` starts with its prefix.
+    language: str = "vi"
 
     @property
     def src_uri(self) -> str:
@@ -69,19 +73,20 @@ def paginate(items: Sequence[Any], url_of: Any, size: int = PAGE_SIZE) -> list[P
             for n in range(1, count + 1)]
 
 
-def page_suffix(pager: Pager) -> str:
+def page_suffix(pager: Pager, lang: Language) -> str:
     """What a title says after the first page of a listing: ' – trang 2'."""
-    return f" – trang {pager.number}" if pager.number > 1 else ""
+    _ = lang.gettext
+    return _(" – trang %(number)s") % {"number": pager.number} if pager.number > 1 else ""
 
 
-def listing(kind: str, title: str, items: Sequence[Any], url_of: Any, description: str,
-            **context: Any) -> list[PageSpec]:
+def listing(lang: Language, kind: str, title: str, items: Sequence[Any], url_of: Any,
+            description: str, **context: Any) -> list[PageSpec]:
     """The pages of a listing of product (or producer) cards, ``ocop/listing.html``."""
     pages = []
     for pager in paginate(items, url_of):
         pages.append(PageSpec(
             url=url_of(pager.number), template="ocop/listing.html",
-            title=title + page_suffix(pager),
+            title=title + page_suffix(pager, lang),
             kind=kind, description=description,
             context={"pager": pager, "heading": title, **context},
         ))

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..language import VIETNAMESE, Language
 from ..link.catalogue import Catalogue
 from ..link.places import place_slug
 from ..link.regions import Region, province_level, regions
@@ -51,7 +52,8 @@ class CommuneGroup:
 ONLINE_GROUP = "truc-tuyen"
 
 
-def points_of_sale_by_commune(points: Iterable[PointOfSale]) -> list[CommuneGroup]:
+def points_of_sale_by_commune(points: Iterable[PointOfSale], lang: Language = VIETNAMESE,
+                              ) -> list[CommuneGroup]:
     """Points of sale by commune (Vietnamese order), then kind; addressless ones last."""
     by_commune: dict[str, list[PointOfSale]] = defaultdict(list)
     headings: dict[str, tuple[str, str]] = {}
@@ -65,7 +67,7 @@ def points_of_sale_by_commune(points: Iterable[PointOfSale]) -> list[CommuneGrou
 
     def kinds(items: list[PointOfSale]) -> tuple[KindGroup, ...]:
         return tuple(
-            KindGroup(kind, label, tuple(sorted_vi(
+            KindGroup(kind, lang.gettext(label), tuple(sorted_vi(
                 (p for p in items if p.kind == kind), key=lambda p: p.name)))
             for kind, label in POINT_OF_SALE_KINDS.items()
             if any(p.kind == kind for p in items)
@@ -75,7 +77,8 @@ def points_of_sale_by_commune(points: Iterable[PointOfSale]) -> list[CommuneGrou
               for slug, (commune, province) in headings.items()]
     groups = sorted_vi(groups, key=lambda g: g.heading)
     if ONLINE_GROUP in by_commune:
-        groups.append(CommuneGroup(ONLINE_GROUP, "Bán trực tuyến", kinds(by_commune[ONLINE_GROUP])))
+        groups.append(CommuneGroup(ONLINE_GROUP, lang.gettext("Bán trực tuyến"),
+                                   kinds(by_commune[ONLINE_GROUP])))
     return groups
 
 
@@ -89,65 +92,67 @@ class PointsPage:
     continued: frozenset[str]
 
 
-def points_of_sale_pages(points: Iterable[PointOfSale], url_of: Any) -> list[PointsPage]:
+def points_of_sale_pages(points: Iterable[PointOfSale], url_of: Any,
+                         lang: Language = VIETNAMESE) -> list[PointsPage]:
     """The list of ``points`` by commune then kind, cut into pages of ``POINTS_PAGE_SIZE``.
 
     Pages cut the one ordered list, so a commune may run on over the next page.
     """
-    ordered = [pos for g in points_of_sale_by_commune(points) for k in g.kinds
+    ordered = [pos for g in points_of_sale_by_commune(points, lang) for k in g.kinds
                for pos in k.points]
     pages = []
     seen: set[str] = set()
     for pager in paginate(ordered, url_of, POINTS_PAGE_SIZE):
-        groups = tuple(points_of_sale_by_commune(pager.items))
+        groups = tuple(points_of_sale_by_commune(pager.items, lang))
         pages.append(PointsPage(pager, groups, frozenset(g.slug for g in groups) & seen))
         seen.update(g.slug for g in groups)
     return pages
 
 
-def _pos_summary(pos: PointOfSale) -> str:
+def _pos_summary(pos: PointOfSale, lang: Language) -> str:
     where = f", {pos.address.commune}, {pos.address.province}" if pos.address else ""
-    return (f"{pos.name} ({POINT_OF_SALE_KINDS[pos.kind].lower()}{where}): "
-            f"bán {len(pos.products)} sản phẩm OCOP.")
-
-
-POINTS_DESCRIPTION = ("Điểm giới thiệu sản phẩm OCOP, cửa hàng, siêu thị, chợ và cửa hàng "
-                      "trực tuyến bán sản phẩm OCOP, theo xã, phường.")
+    return lang.gettext("%(name)s (%(kind)s%(where)s): bán %(count)s sản phẩm OCOP.") % {
+        "name": lang.text(pos, "name"), "kind": lang.gettext(POINT_OF_SALE_KINDS[pos.kind]).lower(),
+        "where": where, "count": len(pos.products)}
 
 
 def _points_of_sale_indexes(points: list[PointOfSale], areas: list[Region],
-                            several: bool) -> list[PageSpec]:
+                            several: bool, lang: Language) -> list[PageSpec]:
     """``diem-ban/``: every point of sale by commune; with several provinces, the
     provinces and the online shops, each province's points on its own pages."""
+    _ = lang.gettext
     pages: list[PageSpec] = []
     listed = [p for p in points if p.address is None] if several else points
     with_points = [r for r in areas if r.points_of_sale] if several else []
-    for page in points_of_sale_pages(listed, Urls.points_of_sale):
+    for page in points_of_sale_pages(listed, Urls.points_of_sale, lang):
         pages.append(PageSpec(
             url=Urls.points_of_sale(page.pager.number),
             template="ocop/index-points-of-sale.html",
-            title="Nơi mua sản phẩm OCOP" + page_suffix(page.pager), kind="index",
-            description=POINTS_DESCRIPTION,
+            title=_("Nơi mua sản phẩm OCOP") + page_suffix(page.pager, lang), kind="index",
+            description=_("Điểm giới thiệu sản phẩm OCOP, cửa hàng, siêu thị, chợ và cửa hàng "
+                          "trực tuyến bán sản phẩm OCOP, theo xã, phường."),
             context={"listing": page, "pager": page.pager, "total": len(points), "region": None,
                      "regions": with_points if page.pager.number == 1 else []},
         ))
     for region in with_points:
         for page in points_of_sale_pages(
                 region.points_of_sale,
-                lambda n, s=region.slug: Urls.province_points_of_sale(s, n)):
+                lambda n, s=region.slug: Urls.province_points_of_sale(s, n), lang):
             pages.append(PageSpec(
                 url=Urls.province_points_of_sale(region.slug, page.pager.number),
                 template="ocop/index-points-of-sale.html",
-                title=f"Nơi mua sản phẩm OCOP ở {region.name}" + page_suffix(page.pager),
+                title=_("Nơi mua sản phẩm OCOP ở %(place)s") % {"place": region.name}
+                + page_suffix(page.pager, lang),
                 kind="index",
-                description=f"Điểm bán sản phẩm OCOP ở {region.name}, theo xã, phường.",
+                description=_("Điểm bán sản phẩm OCOP ở %(place)s, theo xã, phường.") % {
+                    "place": region.name},
                 context={"listing": page, "pager": page.pager, "total": len(region.points_of_sale),
                          "region": region, "regions": []},
             ))
     return pages
 
 
-def plan_point_of_sale_pages(catalogue: Catalogue) -> list[PageSpec]:
+def plan_point_of_sale_pages(catalogue: Catalogue, lang: Language) -> list[PageSpec]:
     """A page per point of sale (its products paginated), then the indexes."""
     on_map = marker_pages(catalogue)
     pages: list[PageSpec] = []
@@ -157,12 +162,14 @@ def plan_point_of_sale_pages(catalogue: Catalogue) -> list[PageSpec]:
                               CARRIED_PAGE_SIZE):
             pages.append(PageSpec(
                 url=Urls.point_of_sale(pos, pager.number),
-                template="ocop/point-of-sale.html", title=pos.name + page_suffix(pager),
-                kind="point-of-sale", description=_pos_summary(pos),
+                template="ocop/point-of-sale.html",
+                title=lang.text(pos, "name") + page_suffix(pager, lang),
+                kind="point-of-sale", description=_pos_summary(pos, lang),
                 context={"pos": pos, "pager": pager, "pager_number": pager.number,
                          "producers": carried_producers(pos),
                          "map_url": on_map.get(f"diem-ban-{pos.id}")},
             ))
     several = province_level(catalogue)
-    pages += _points_of_sale_indexes(points, regions(catalogue) if several else [], several)
+    pages += _points_of_sale_indexes(points, regions(catalogue) if several else [], several,
+                                     lang)
     return pages

@@ -13,11 +13,12 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..language import VIETNAMESE, Language
 from ..link.catalogue import STAR_LEVELS, Catalogue
 from ..source.certificates import LABELS as STATUS_LABELS
 from ..source.certificates import add_months
 from ..source.records import PRODUCER_TYPE_LABELS
-from ..vietnamese import sort_key, thousands
+from ..vietnamese import sort_key
 from .pages import PageSpec
 from .urls import Urls
 
@@ -72,6 +73,8 @@ class Chart:
     rows: tuple[Row, ...]
     note: str = ""
     extra_headings: tuple[str, ...] = ()
+    #: The language of the page the chart is on (its description is written in it).
+    lang: Language = VIETNAMESE
 
     @property
     def total(self) -> int:
@@ -84,12 +87,14 @@ class Chart:
     @property
     def description(self) -> str:
         """A sentence that says what the chart shows (the SVG's <desc>)."""
-        parts = [f"Biểu đồ thanh ngang, {len(self.rows)} hàng, tổng "
-                 f"{thousands(self.total)} {self.unit.lower()}."]
+        _, number = self.lang.gettext, self.lang.number
+        parts = [_("Biểu đồ thanh ngang, %(rows)s hàng, tổng %(total)s %(unit)s.") % {
+            "rows": len(self.rows), "total": number(self.total), "unit": self.unit.lower()}]
         if self.rows and self.total:
             top = max(self.rows, key=lambda r: r.value)
-            parts.append(f"Nhiều nhất: {top.label} ({thousands(top.value)}).")
-        parts.append("Số liệu chi tiết trong bảng bên cạnh.")
+            parts.append(_("Nhiều nhất: %(label)s (%(value)s).") % {
+                "label": top.label, "value": number(top.value)})
+        parts.append(_("Số liệu chi tiết trong bảng bên cạnh."))
         return " ".join(parts)
 
     @property
@@ -144,43 +149,51 @@ class Statistics:
     charts: tuple[Chart, ...] = field(default_factory=tuple)
 
 
-def _by_stars(catalogue: Catalogue) -> Chart:
+def _by_stars(catalogue: Catalogue, lang: Language) -> Chart:
+    _ = lang.gettext
     certified = catalogue.count_by_stars(certified_only=True)
     rated = catalogue.count_by_stars(certified_only=False)
     return Chart(
-        id="theo-hang-sao", title="Sản phẩm OCOP theo hạng sao", heading="Hạng",
-        unit="Sản phẩm còn hiệu lực",
-        rows=tuple(Row(f"{n} sao", certified[n], Urls.stars(n), (rated[n],))
+        lang=lang,
+        id="theo-hang-sao", title=_("Sản phẩm OCOP theo hạng sao"), heading=_("Hạng"),
+        unit=_("Sản phẩm còn hiệu lực"),
+        rows=tuple(Row(_("%(stars)s sao") % {"stars": n}, certified[n], Urls.stars(n),
+                       (rated[n],))
                    for n in sorted(STAR_LEVELS, reverse=True)),
-        extra_headings=("Đã phân hạng (kể cả hết hạn, thu hồi)",),
-        note="Biểu đồ đếm sản phẩm có giấy chứng nhận còn hiệu lực vào ngày dữ liệu.",
+        extra_headings=(_("Đã phân hạng (kể cả hết hạn, thu hồi)"),),
+        note=_("Biểu đồ đếm sản phẩm có giấy chứng nhận còn hiệu lực vào ngày dữ liệu."),
     )
 
 
-def _by_status(catalogue: Catalogue) -> Chart:
+def _by_status(catalogue: Catalogue, lang: Language) -> Chart:
+    _ = lang.gettext
     counts = catalogue.count_by_status()
     return Chart(
-        id="tinh-trang", title="Tình trạng giấy chứng nhận", heading="Tình trạng",
-        unit="Sản phẩm",
-        rows=tuple(Row(STATUS_LABELS[code], count) for code, count in counts.items()),
-        note="“Sắp hết hạn”: hết hạn trong 90 ngày tới.",
+        lang=lang,
+        id="tinh-trang", title=_("Tình trạng giấy chứng nhận"), heading=_("Tình trạng"),
+        unit=_("Sản phẩm"),
+        rows=tuple(Row(_(STATUS_LABELS[code]), count) for code, count in counts.items()),
+        note=_("“Sắp hết hạn”: hết hạn trong 90 ngày tới."),
     )
 
 
-def _by_group(catalogue: Catalogue) -> Chart:
+def _by_group(catalogue: Catalogue, lang: Language) -> Chart:
+    _ = lang.gettext
     rows = []
     for group, count in catalogue.count_by_group():
         certified = sum(1 for p in catalogue.by_category.get(group.id, []) if p.status.certified)
-        rows.append(Row(group.name, count, Urls.category(group) if count else None,
+        rows.append(Row(lang.text(group, "name"), count, Urls.category(group) if count else None,
                         (certified,)))
     return Chart(
-        id="theo-nhom", title="Sản phẩm theo nhóm", heading="Nhóm sản phẩm",
-        unit="Sản phẩm", rows=tuple(rows), extra_headings=("Còn hiệu lực",),
-        note=f"Nhóm theo {catalogue.groups.decision}.",
+        lang=lang,
+        id="theo-nhom", title=_("Sản phẩm theo nhóm"), heading=_("Nhóm sản phẩm"),
+        unit=_("Sản phẩm"), rows=tuple(rows), extra_headings=(_("Còn hiệu lực"),),
+        note=_("Nhóm theo %(decision)s.") % {"decision": catalogue.groups.decision},
     )
 
 
-def _by_place(catalogue: Catalogue) -> Chart:
+def _by_place(catalogue: Catalogue, lang: Language) -> Chart:
+    _ = lang.gettext
     places = sorted(catalogue.places.values(),
                     key=lambda p: (-len(p.products), sort_key(p.commune)))
     rows = [Row(f"{p.commune}, {p.province}", len(p.products), Urls.place(p.slug))
@@ -188,39 +201,46 @@ def _by_place(catalogue: Catalogue) -> Chart:
     rest = places[TOP_PLACES:]
     note = ""
     if rest:
-        rows.append(Row(f"{len(rest)} xã, phường khác", sum(len(p.products) for p in rest),
-                        "dia-phuong/"))
-        note = f"{TOP_PLACES} xã, phường có nhiều sản phẩm nhất; các nơi khác gộp một hàng."
-    return Chart(id="theo-xa-phuong", title="Sản phẩm theo xã, phường", heading="Xã, phường",
-                 unit="Sản phẩm", rows=tuple(rows), note=note)
+        rows.append(Row(_("%(count)s xã, phường khác") % {"count": len(rest)},
+                        sum(len(p.products) for p in rest), "dia-phuong/"))
+        note = _("%(count)s xã, phường có nhiều sản phẩm nhất; các nơi khác gộp một hàng.") % {
+            "count": TOP_PLACES}
+    return Chart(lang=lang, id="theo-xa-phuong", title=_("Sản phẩm theo xã, phường"),
+                 heading=_("Xã, phường"), unit=_("Sản phẩm"), rows=tuple(rows), note=note)
 
 
-def _by_province(catalogue: Catalogue) -> Chart | None:
+def _by_province(catalogue: Catalogue, lang: Language) -> Chart | None:
+    _ = lang.gettext
     counts = Counter(p.producer.address.province for p in catalogue.products.values())
     if len(counts) < 2:
         return None
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], sort_key(kv[0])))
-    return Chart(id="theo-tinh", title="Sản phẩm theo tỉnh, thành phố",
-                 heading="Tỉnh, thành phố", unit="Sản phẩm",
+    return Chart(lang=lang, id="theo-tinh", title=_("Sản phẩm theo tỉnh, thành phố"),
+                 heading=_("Tỉnh, thành phố"), unit=_("Sản phẩm"),
                  rows=tuple(Row(name, count) for name, count in rows))
 
 
-def _producers_by_type(catalogue: Catalogue) -> Chart:
+def _producers_by_type(catalogue: Catalogue, lang: Language) -> Chart:
+    _ = lang.gettext
     counts = catalogue.count_producers_by_type()
     return Chart(
-        id="chu-the-theo-loai", title="Chủ thể OCOP theo loại hình", heading="Loại chủ thể",
-        unit="Chủ thể",
-        rows=tuple(Row(PRODUCER_TYPE_LABELS[kind], count) for kind, count in counts.items()),
+        lang=lang,
+        id="chu-the-theo-loai", title=_("Chủ thể OCOP theo loại hình"),
+        heading=_("Loại chủ thể"),
+        unit=_("Chủ thể"),
+        rows=tuple(Row(_(PRODUCER_TYPE_LABELS[kind]), count) for kind, count in counts.items()),
     )
 
 
-def _issued_by_year(catalogue: Catalogue) -> Chart:
+def _issued_by_year(catalogue: Catalogue, lang: Language) -> Chart:
+    _ = lang.gettext
     counts = Counter(p.ocop.issued.year for p in catalogue.products.values())
     years = range(min(counts), max(counts) + 1) if counts else range(0)
     return Chart(
-        id="cap-theo-nam", title="Giấy chứng nhận theo năm cấp", heading="Năm cấp",
-        unit="Giấy chứng nhận", rows=tuple(Row(str(y), counts.get(y, 0)) for y in years),
-        note="Mỗi sản phẩm tính theo giấy chứng nhận đang ghi trong dữ liệu.",
+        lang=lang,
+        id="cap-theo-nam", title=_("Giấy chứng nhận theo năm cấp"), heading=_("Năm cấp"),
+        unit=_("Giấy chứng nhận"), rows=tuple(Row(str(y), counts.get(y, 0)) for y in years),
+        note=_("Mỗi sản phẩm tính theo giấy chứng nhận đang ghi trong dữ liệu."),
     )
 
 
@@ -247,14 +267,16 @@ def expiring_within_12_months(catalogue: Catalogue) -> list[tuple[dt.date, int]]
     return months
 
 
-def _expiring(catalogue: Catalogue) -> Chart:
+def _expiring(catalogue: Catalogue, lang: Language) -> Chart:
+    _ = lang.gettext
     months = expiring_within_12_months(catalogue)
     return Chart(
-        id="het-han-12-thang", title="Giấy chứng nhận hết hạn trong 12 tháng tới",
-        heading="Tháng", unit="Giấy chứng nhận",
+        lang=lang,
+        id="het-han-12-thang", title=_("Giấy chứng nhận hết hạn trong 12 tháng tới"),
+        heading=_("Tháng"), unit=_("Giấy chứng nhận"),
         rows=tuple(Row(f"{m.month:02d}/{m.year}", n) for m, n in months),
-        note="Sản phẩm đang được công nhận có giấy chứng nhận hết hạn sau ngày dữ liệu "
-             "và trong vòng 12 tháng; cơ sở cần làm hồ sơ đánh giá lại.",
+        note=_("Sản phẩm đang được công nhận có giấy chứng nhận hết hạn sau ngày dữ liệu "
+               "và trong vòng 12 tháng; cơ sở cần làm hồ sơ đánh giá lại."),
     )
 
 
@@ -274,18 +296,19 @@ def summary(catalogue: Catalogue) -> Summary:
     )
 
 
-def statistics(catalogue: Catalogue) -> Statistics:
-    charts = [_by_stars(catalogue), _by_status(catalogue), _by_group(catalogue),
-              _by_place(catalogue), _by_province(catalogue), _producers_by_type(catalogue),
-              _issued_by_year(catalogue), _expiring(catalogue)]
+def statistics(catalogue: Catalogue, lang: Language = VIETNAMESE) -> Statistics:
+    charts = [chart(catalogue, lang) for chart in (
+        _by_stars, _by_status, _by_group, _by_place, _by_province, _producers_by_type,
+        _issued_by_year, _expiring)]
     return Statistics(catalogue.build_date, summary(catalogue),
                       tuple(c for c in charts if c is not None))
 
 
-def plan_statistics_page(catalogue: Catalogue) -> list[PageSpec]:
+def plan_statistics_page(catalogue: Catalogue, lang: Language) -> list[PageSpec]:
+    _ = lang.gettext
     return [PageSpec(
-        url=Urls.statistics, template="ocop/statistics.html", title="Thống kê",
-        kind="statistics", context={"stats": statistics(catalogue)},
-        description="Số sản phẩm OCOP theo hạng sao, nhóm, xã phường; chủ thể theo loại "
-                    "hình; giấy chứng nhận theo năm cấp và sắp hết hạn.",
+        url=Urls.statistics, template="ocop/statistics.html", title=_("Thống kê"),
+        kind="statistics", context={"stats": statistics(catalogue, lang)},
+        description=_("Số sản phẩm OCOP theo hạng sao, nhóm, xã phường; chủ thể theo loại "
+                      "hình; giấy chứng nhận theo năm cấp và sắp hết hạn."),
     )]

@@ -8,12 +8,15 @@ through the ``markdown`` filter. Nothing here imports MkDocs: the adapter calls
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, pass_context
+from markupsafe import Markup
 
-from .. import vietnamese
+from ..language import BY_CODE, LANGUAGES, VIETNAMESE, Language, script_messages, script_table
 from ..media.library import MediaLibrary
 from ..plan.breadcrumbs import breadcrumbs
 from ..plan.pages import PageSpec
@@ -35,17 +38,158 @@ class SiteOptions:
     notice: str = ""
     data_licence: str = "CC BY 4.0"
     data_licence_url: str = ""
+    #: The site's own words (name, notice, menu labels) in other languages, by their
+    #: Vietnamese text: mkdocs.yml's ``translations``, one mapping per language code.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The theme's scripts, whose interface text pages of other languages translate.
+    scripts: tuple[Path, ...] = ()
+
+
+def _language(context: Any) -> Language:
+    return context.get("ocop_lang") or VIETNAMESE
 
 
 @pass_context
 def _root_filter(context: Any, path: str) -> str:
-    """Link to a site-root-relative path via the page's ``base_url`` ('../..').
+    """Link to a site-root-relative path via the page's ``base_url`` ('../..'); a
+    page in the page's own language when there is one (``Pages.url``).
 
-    Unlike MkDocs' ``url`` filter the result depends only on the page's depth,
-    which lets rendered cards be reused across pages.
+    Unlike MkDocs' ``url`` filter the result depends only on the page's depth
+    and language, which lets rendered cards be reused across pages.
     """
     # base_url is '.' or '../..' — or '/' on the 404 page, which any URL may show.
+    pages: Pages | None = context.get("ocop_pages")
+    if pages is not None:
+        path = pages.url(path, _language(context))
     return f"{context['base_url'].rstrip('/')}/{path}"
+
+
+@pass_context
+def _price_filter(context: Any, amount: int) -> str:
+    return _language(context).price(amount)
+
+
+@pass_context
+def _number_filter(context: Any, number: int) -> str:
+    return _language(context).number(number)
+
+
+@pass_context
+def _date_filter(context: Any, day: Any) -> str:
+    return _language(context).date(day)
+
+
+class Pages:
+    """Which pages exist in which language, for links between pages: an English
+    page links to the English version of a page, or to the Vietnamese one when
+    there is none (a hand-written page nobody translated)."""
+
+    def __init__(self, urls_by_language: dict[str, set[str]]) -> None:
+        self.urls = urls_by_language
+        self._memo: dict[tuple[str, str], str] = {}
+
+    def url(self, path: str, language: Language) -> str:
+        """``path`` (a site path in the default language) in ``language``."""
+        if not language.prefix:
+            return path
+        key = (path, language.code)
+        found = self._memo.get(key)
+        if found is None:
+            page = path.split("#", 1)[0].split("?", 1)[0]
+            # Files ('…/qr.svg', photos, data) are the same for every language.
+            is_page = page == "" or page.endswith("/")
+            local = language.prefix + path
+            if is_page and language.prefix + page in self.urls.get(language.code, ()):
+                found = local
+            else:
+                found = path
+            self._memo[key] = found
+        return found
+
+    def has(self, url: str, language: Language) -> bool:
+        return url in self.urls.get(language.code, ())
+
+
+def _site_text(translations: dict[str, dict[str, str]]) -> Any:
+    """``ocop_site_text(text)``: the site's own ``text`` (its name, the notice) in the
+    page's language, as mkdocs.yml translates it; as written otherwise."""
+
+    @pass_context
+    def site_text(context: Any, text: str) -> str:
+        language = _language(context)
+        return translations.get(language.code, {}).get(text, text) if language.prefix else text
+
+    return site_text
+
+
+@pass_context
+def _local_file_filter(context: Any, path: str) -> str:
+    """``root`` for a file every language has its own of (feeds, calendars, the data
+    of maps and of the supplier filter), in the language's folder."""
+    return f"{context['base_url'].rstrip('/')}/{_language(context).prefix}{path}"
+
+
+@pass_context
+def _root_exact_filter(context: Any, path: str) -> str:
+    """``root`` for a path already in its language (the switcher's, hreflang's)."""
+    return f"{context['base_url'].rstrip('/')}/{path}"
+
+
+def other_languages(current: Language, alternates: list[tuple[Language, str]],
+                    pages: Pages) -> list[tuple[Language, str]]:
+    """Where the language switcher leads: for each language but ``current``, this
+    page in it (``alternates``) or, when it has none, that language's home page."""
+    found = dict(alternates)
+    return [(language, found.get(language, language.prefix))
+            for language in LANGUAGES if language is not current
+            and (language in found or pages.has(language.prefix, language))]
+
+
+def _script_tables(scripts: tuple[Path, ...]) -> Any:
+    """``ocop_script_table(lang)``: the JSON a page in ``lang`` gives its scripts
+    (``language.script_table``), safe inside a <script> element; made once per language."""
+    messages = script_messages(list(scripts))
+    made: dict[str, Markup] = {}
+
+    def table(language: Language) -> Markup:
+        if language.code not in made:
+            text = json.dumps(script_table(language, messages), ensure_ascii=False,
+                              sort_keys=True, separators=(",", ":"))
+            made[language.code] = Markup(text.replace("<", "\\u003c"))
+        return made[language.code]
+
+    return table
+
+
+def _newstyle(function: Any) -> Any:
+    """gettext as Jinja's i18n extension calls it with ``newstyle_gettext``:
+    %-placeholders filled from keywords, escaped in autoescaped templates."""
+
+    @pass_context
+    def call(context: Any, message: str, *args: Any, **variables: Any) -> str:
+        text = function(message, *args)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        if args:  # ngettext: the count is also "num"
+            variables.setdefault("num", args[-1])
+        return text % variables
+
+    return call
+
+
+def language_context(code: str) -> dict[str, Any]:
+    """What every page of ``code``'s language receives: the language and the
+    gettext functions of its catalogue (Jinja's i18n extension reads
+    ``gettext``/``ngettext`` from the context, so pages differ by language)."""
+    return _LANGUAGE_CONTEXT[code]
+
+
+_LANGUAGE_CONTEXT = {
+    code: {"ocop_lang": language,
+           "gettext": _newstyle(language.gettext),
+           "ngettext": _newstyle(language.ngettext)}
+    for code, language in BY_CODE.items()
+}
 
 
 def _memo_put(memo: dict[Any, Any]) -> Any:
@@ -67,21 +211,23 @@ class Section:
     children: tuple[Section, ...] = ()
 
 
-def sections(nav: Any, page_url: str) -> list[Section]:
+def sections(nav: Any, page_url: str, lang: Language = VIETNAMESE) -> list[Section]:
     """The top entries of the site's navigation (MkDocs' nav: items with ``title``,
     ``url`` and ``children``), each linking to its first page; the one ``page_url``
-    belongs to (by its first folder) is marked current."""
+    belongs to (by its first folder) is marked current. URLs without the language's
+    folder (the ``root`` filter adds it)."""
+    page_url = page_url.removeprefix(lang.prefix)
     head = page_url.split("/", 1)[0]
     out = []
     for item in nav or ():
         pages = [p for p in (item.children or ()) or [item] if getattr(p, "url", None) is not None]
         if not pages:
             continue
-        urls = [p.url for p in pages]
+        urls = [p.url.removeprefix(lang.prefix) for p in pages]
         heads = {url.split("/", 1)[0] for url in urls}
         current = page_url in urls or (bool(head) and head in heads)
-        children = tuple(Section(p.title, p.url, p.url == page_url) for p in pages
-                         ) if item.children else ()
+        children = tuple(Section(p.title, url, url == page_url)
+                         for p, url in zip(pages, urls, strict=True)) if item.children else ()
         out.append(Section(item.title, urls[0], current, children))
     return out
 
@@ -95,12 +241,18 @@ def autoescape(template_name: str | None) -> bool:
 def configure(env: Environment, options: SiteOptions) -> dict[Any, Any]:
     """Add our filters and globals to ``env``; returns the build's fragment memo."""
     env.autoescape = autoescape
+    env.add_extension("jinja2.ext.i18n")
+    # Pages without a language of their own (none so far) read Vietnamese.
+    env.install_gettext_callables(VIETNAMESE.gettext, VIETNAMESE.ngettext,  # type: ignore[attr-defined]
+                                  newstyle=True)
     memo: dict[Any, Any] = {}
     env.filters.update({
         "root": _root_filter,
-        "vnd": vietnamese.vnd,
-        "thousands": vietnamese.thousands,
-        "date_vi": vietnamese.date_vi,
+        "root_exact": _root_exact_filter,
+        "local_file": _local_file_filter,
+        "price": _price_filter,
+        "number": _number_filter,
+        "date": _date_filter,
         "markdown": render_markdown,
         "safe_url": safe_url,
     })
@@ -114,9 +266,16 @@ def configure(env: Environment, options: SiteOptions) -> dict[Any, Any]:
         "ocop_producer_types": PRODUCER_TYPE_LABELS,
         "ocop_level_labels": LEVEL_LABELS,
         "ocop_notice": options.notice,
+        "ocop_site_text": _site_text(options.translations),
+        "ocop_other_languages": other_languages,
+        "ocop_script_table": _script_tables(options.scripts),
+        "ocop_alternates": [],
+        "ocop_pages": Pages({}),
         "ocop_trade": TradeHelpers,
         "ocop_sections": sections,
         "ocop_data_licence": {"name": options.data_licence, "url": options.data_licence_url},
+        # Pages MkDocs renders without a page context (404.html) are Vietnamese.
+        **language_context(VIETNAMESE.code),
     })
     return memo
 

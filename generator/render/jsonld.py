@@ -11,6 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..language import BY_CODE, VIETNAMESE, Language
 from ..media.library import MediaLibrary
 from ..plan.pages import PageSpec
 from ..plan.urls import Urls
@@ -43,12 +44,12 @@ def postal_address(address: Address | None) -> dict[str, Any] | None:
     })
 
 
-def organization(producer: Producer, url: str) -> dict[str, Any]:
+def organization(producer: Producer, url: str, lang: Language = VIETNAMESE) -> dict[str, Any]:
     c = producer.contacts
     return _clean({
         "@context": "https://schema.org",
         "@type": "Organization",
-        "name": producer.name,
+        "name": lang.text(producer, "name"),
         "url": url,
         "address": postal_address(producer.address),
         "telephone": c.phone,
@@ -58,7 +59,7 @@ def organization(producer: Producer, url: str) -> dict[str, Any]:
 
 
 def product(item: Product, url: str, image_urls: list[str],
-            producer_url: str) -> dict[str, Any] | None:
+            producer_url: str, lang: Language = VIETNAMESE) -> dict[str, Any] | None:
     """schema.org Product, for a product with a price: search engines refuse a Product
     without an offer (or reviews, which the catalogue has not), so none is made then."""
     if item.price is None:
@@ -66,21 +67,22 @@ def product(item: Product, url: str, image_urls: list[str],
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Product",
-        "name": item.name,
+        "name": lang.text(item, "name"),
         "url": url,
         "image": image_urls,
-        "category": f"{item.group.name} › {item.subgroup.name}",
-        "brand": {"@type": "Organization", "name": item.producer.name, "url": producer_url},
-        "manufacturer": {"@type": "Organization", "name": item.producer.name,
+        "category": f"{lang.text(item.group, 'name')} › {lang.text(item.subgroup, 'name')}",
+        "brand": {"@type": "Organization", "name": lang.text(item.producer, "name"),
+                  "url": producer_url},
+        "manufacturer": {"@type": "Organization", "name": lang.text(item.producer, "name"),
                          "address": postal_address(item.producer.address)},
     }
     if item.status.certified:
-        data["award"] = f"OCOP {item.ocop.stars} sao"
+        data["award"] = lang.gettext("OCOP %(stars)s sao") % {"stars": item.ocop.stars}
     data["offers"] = {"@type": "Offer", "price": str(item.price.amount), "priceCurrency": "VND"}
     return _clean(data)
 
 
-def store(pos: PointOfSale, url: str) -> dict[str, Any]:
+def store(pos: PointOfSale, url: str, lang: Language = VIETNAMESE) -> dict[str, Any]:
     """schema.org Store (GroceryStore, OnlineStore) of a point of sale."""
     c = pos.contacts
     geo = None
@@ -90,7 +92,7 @@ def store(pos: PointOfSale, url: str) -> dict[str, Any]:
     return _clean({
         "@context": "https://schema.org",
         "@type": SCHEMA_ORG_STORE[pos.kind],
-        "name": pos.name,
+        "name": lang.text(pos, "name"),
         "url": url,
         "address": postal_address(pos.address),
         "geo": geo,
@@ -100,12 +102,12 @@ def store(pos: PointOfSale, url: str) -> dict[str, Any]:
     })
 
 
-def event(fair: Fair, url: str) -> dict[str, Any]:
+def event(fair: Fair, url: str, lang: Language = VIETNAMESE) -> dict[str, Any]:
     """schema.org Event of a fair: all-day dates, an offline event at its venue."""
     return _clean({
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": fair.name,
+        "name": lang.text(fair, "name"),
         "url": url,
         "startDate": fair.starts.isoformat(),
         "endDate": fair.ends.isoformat(),
@@ -124,22 +126,30 @@ def event(fair: Fair, url: str) -> dict[str, Any]:
 
 def page_data(spec: PageSpec, site_url: str, media: MediaLibrary | None
               ) -> dict[str, Any] | None:
-    """The JSON-LD of a generated page (``site_url`` ends with '/'), or None."""
+    """The JSON-LD of a generated page (``site_url`` ends with '/'), or None: the
+    thing the page is about, in the page's language, the page itself (with its
+    language, ``inLanguage``) as its ``mainEntityOfPage``."""
+    lang = BY_CODE[spec.language]
+    site = site_url + lang.prefix  # links to pages in the same language
+    data: dict[str, Any] | None = None
     if spec.kind == "product":
         item = spec.context["product"]
         images = [site_url + media.picture(p).src for p in item.photos] if media else []
-        return product(item, site_url + Urls.product(item), images,
-                       site_url + Urls.producer(item.producer))
-    if spec.kind == "producer":
+        data = product(item, site + Urls.product(item), images,
+                       site + Urls.producer(item.producer), lang)
+    elif spec.kind == "producer":
         producer = spec.context["producer"]
-        return organization(producer, site_url + Urls.producer(producer))
-    if spec.kind == "point-of-sale" and spec.context.get("pager_number", 1) == 1:
+        data = organization(producer, site + Urls.producer(producer), lang)
+    elif spec.kind == "point-of-sale" and spec.context.get("pager_number", 1) == 1:
         pos = spec.context["pos"]
-        return store(pos, site_url + Urls.point_of_sale(pos))
-    if spec.kind == "fair":
+        data = store(pos, site + Urls.point_of_sale(pos), lang)
+    elif spec.kind == "fair":
         fair = spec.context["fair"]
-        return event(fair, site_url + Urls.fair(fair))
-    return None
+        data = event(fair, site + Urls.fair(fair), lang)
+    if data is not None:
+        data["mainEntityOfPage"] = {"@type": "WebPage", "@id": site_url + spec.url,
+                                    "inLanguage": lang.code}
+    return data
 
 
 def script(data: dict[str, Any] | None) -> Markup:

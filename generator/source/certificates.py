@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from ..language import N_
+
 #: A certificate is valid for 36 months from its issue date (Decision 148/QĐ-TTg).
 VALIDITY_MONTHS = 36
 #: Products whose certificate ends within this many days are flagged.
@@ -15,14 +17,14 @@ EXPIRING_WITHIN_DAYS = 90
 StatusCode = Literal["valid", "expiring", "expired", "revoked"]
 
 LABELS: dict[str, str] = {
-    "valid": "Còn hiệu lực",
-    "expiring": "Sắp hết hạn",
-    "expired": "Đã hết hạn",
-    "revoked": "Đã thu hồi",
+    "valid": N_("Còn hiệu lực"),
+    "expiring": N_("Sắp hết hạn"),
+    "expired": N_("Đã hết hạn"),
+    "revoked": N_("Đã thu hồi"),
 }
 #: The badge of a product card, where "OCOP đã hết hạn" would not fit a phone's
 #: two-column grid: "OCOP hết hạn", "OCOP thu hồi". Only statuses without stars.
-CARD_LABELS: dict[str, str] = {"expired": "hết hạn", "revoked": "thu hồi"}
+CARD_LABELS: dict[str, str] = {"expired": N_("hết hạn"), "revoked": N_("thu hồi")}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -49,6 +49,7 @@ class _SubgroupDef:
 
     id: str = spec("Mã phân nhóm", fmt="slug")
     name: str = spec("Tên phân nhóm")
+    name_en: str | None = spec("Tên tiếng Anh", default=None)
     note: str | None = spec("Ghi chú", default=None)
 
 
@@ -83,5 +84,5 @@ def load_groups(path: Path, layout: SourceLayout, problems: Problems) -> Product
                 problems.error(Position(layout.rel(path)), "groups",
                                f"group id '{s.id}' is used twice")
                 continue
-            groups.add(Category(s.id, s.name, g.id, None, s.note))
+            groups.add(Category(s.id, s.name, g.id, s.name_en, s.note))
     return groups

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ..language import N_
 from .admin_units import OfficialCommune, OfficialProvince
 from .certificates import CertificateStatus
 from .fields import Source, derived, spec
@@ -21,25 +22,25 @@ PointOfSaleKind = Literal["showroom", "shop", "supermarket", "market", "online"]
 
 #: Vietnamese names of the producer types, in the order pages list them.
 PRODUCER_TYPE_LABELS: dict[str, str] = {
-    "cooperative": "Hợp tác xã",
-    "cooperative_group": "Tổ hợp tác",
-    "enterprise": "Doanh nghiệp",
-    "household": "Hộ sản xuất kinh doanh",
+    "cooperative": N_("Hợp tác xã"),
+    "cooperative_group": N_("Tổ hợp tác"),
+    "enterprise": N_("Doanh nghiệp"),
+    "household": N_("Hộ sản xuất kinh doanh"),
 }
 #: Vietnamese names of the point-of-sale kinds, in the order the index shows them.
 POINT_OF_SALE_KINDS: dict[str, str] = {
-    "showroom": "Điểm giới thiệu và bán sản phẩm OCOP",
-    "supermarket": "Siêu thị",
-    "shop": "Cửa hàng",
-    "market": "Chợ",
-    "online": "Cửa hàng trực tuyến",
+    "showroom": N_("Điểm giới thiệu và bán sản phẩm OCOP"),
+    "supermarket": N_("Siêu thị"),
+    "shop": N_("Cửa hàng"),
+    "market": N_("Chợ"),
+    "online": N_("Cửa hàng trực tuyến"),
 }
 RecognitionLevel = Literal["district", "province", "central"]
 #: Vietnamese names of the recognition levels.
 LEVEL_LABELS: dict[str, str] = {
-    "district": "Cấp huyện",
-    "province": "Cấp tỉnh",
-    "central": "Cấp trung ương",
+    "district": N_("Cấp huyện"),
+    "province": N_("Cấp tỉnh"),
+    "central": N_("Cấp trung ương"),
 }
 
 
@@ -93,11 +94,12 @@ class SupplierFacts:
                                 default_factory=list)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Producer:
     """Chủ thể OCOP: hợp tác xã, tổ hợp tác, doanh nghiệp, hộ sản xuất kinh doanh."""
 
     name: str = spec("Tên chủ thể")
+    name_en: str | None = spec("Tên tiếng Anh", default=None)
     type: ProducerType = spec(
         "Loại chủ thể: cooperative (HTX), cooperative_group (tổ hợp tác), "
         "enterprise (doanh nghiệp), household (hộ/cơ sở sản xuất)"
@@ -107,6 +109,8 @@ class Producer:
     contacts: Contacts = spec("Liên hệ", default_factory=Contacts)
     representative: str | None = spec("Người đại diện", default=None)
     story: str | None = spec("Câu chuyện, giới thiệu (Markdown)", default=None, fmt="markdown")
+    story_en: str | None = spec("Câu chuyện bằng tiếng Anh (Markdown)", default=None,
+                                fmt="markdown")
     logo: str | None = spec("Tệp logo trong cùng thư mục", default=None, fmt="file",
                             label="Logo")
     supplier: SupplierFacts = spec("Thông tin cho người mua sỉ", default_factory=SupplierFacts)
@@ -220,6 +224,8 @@ class Product:
         one_of="certificate", label="Các lần công nhận OCOP")
     photos: list[Photo] = spec("Ảnh sản phẩm, ít nhất một", min_items=1)
     description: str | None = spec("Mô tả (Markdown)", default=None, fmt="markdown")
+    description_en: str | None = spec("Mô tả bằng tiếng Anh (Markdown)", default=None,
+                                      fmt="markdown")
     price: Price | None = spec("Giá bán", default=None)
     packaging: str | None = spec("Quy cách đóng gói", default=None)
     net_quantity: str | None = spec("Khối lượng/thể tích tịnh", default=None)
@@ -259,6 +265,7 @@ class PointOfSale:
     """Điểm bán: showroom OCOP, cửa hàng, siêu thị, chợ, cửa hàng trực tuyến."""
 
     name: str = spec("Tên điểm bán")
+    name_en: str | None = spec("Tên tiếng Anh", default=None)
     kind: PointOfSaleKind = spec("Loại: showroom, shop, supermarket, market, online")
     address: Address | None = spec("Địa chỉ (không cần với cửa hàng trực tuyến)", default=None)
     location: Location | None = spec("Vị trí trên bản đồ", default=None)
@@ -284,11 +291,12 @@ class Exhibitor:
     product_records: list[Product] = derived(factory=list)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Fair:
     """Hội chợ, triển lãm, phiên chợ OCOP."""
 
     name: str = spec("Tên hội chợ")
+    name_en: str | None = spec("Tên tiếng Anh", default=None)
     starts: dt.date = spec("Ngày khai mạc (YYYY-MM-DD)")
     ends: dt.date = spec("Ngày bế mạc (YYYY-MM-DD)")
     venue: str = spec("Địa điểm")

@@ -33,8 +33,14 @@ def mkdocs_yml(out: Path, products: int) -> str:
     for key in ("extra_css", "extra_javascript", "markdown_extensions", "extra"):
         if key in config:
             result[key] = config[key]
-    result["plugins"] = [{"ocop": {
-        "notice": "Dữ liệu tổng hợp: mọi tên, địa chỉ và giấy chứng nhận đều hư cấu."}}]
+    options: dict[str, object] = {
+        "notice": "Dữ liệu tổng hợp: mọi tên, địa chỉ và giấy chứng nhận đều hư cấu."}
+    # The repository's English for its menu's labels (the nav is the repository's).
+    for plugin in config.get("plugins") or ():
+        ocop = plugin.get("ocop") if isinstance(plugin, dict) else None
+        if isinstance(ocop, dict) and "translations" in ocop:
+            options["translations"] = ocop["translations"]
+    result["plugins"] = [{"ocop": options}]
     if "nav" in config:
         result["nav"] = config["nav"]
     return yaml.dump(result, Dumper=_Dumper, allow_unicode=True, sort_keys=False)

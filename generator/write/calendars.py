@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from ..language import VIETNAMESE, Language
 from ..link.clock import VIETNAM
 from ..link.fairs import current_fairs
 from ..plan.urls import Urls
@@ -61,16 +62,18 @@ def _absolute(site_url: str, path: str) -> str | None:
     return site_url + path if urlsplit(site_url).scheme in ("http", "https") else None
 
 
-def event_lines(fair: Fair, site_url: str, build_date: dt.date) -> list[str]:
-    """The VEVENT of one fair (unfolded content lines)."""
-    page = _absolute(site_url, Urls.fair(fair))
-    details = [f"{fair.starts:%d/%m/%Y} – {fair.ends:%d/%m/%Y}, {fair.venue}, {fair.city}."]
+def event_lines(fair: Fair, site_url: str, build_date: dt.date,
+                lang: Language = VIETNAMESE) -> list[str]:
+    """The VEVENT of one fair (unfolded content lines), in ``lang``."""
+    _ = lang.gettext
+    page = _absolute(site_url, lang.prefix + Urls.fair(fair))
+    details = [f"{lang.date(fair.starts)} – {lang.date(fair.ends)}, {fair.venue}, {fair.city}."]
     if fair.organiser:
-        details.append(f"Đơn vị tổ chức: {fair.organiser}.")
+        details.append(_("Đơn vị tổ chức: %(organiser)s.") % {"organiser": fair.organiser})
     if fair.exhibitors:
-        details.append(f"{len(fair.exhibitors)} chủ thể OCOP tham gia.")
+        details.append(_("%(count)s chủ thể OCOP tham gia.") % {"count": len(fair.exhibitors)})
     if page:
-        details.append(f"Xem chi tiết: {page}")
+        details.append(_("Xem chi tiết: %(url)s") % {"url": page})
     if fair.description:
         details.append("")
         details.append(fair.description.strip())
@@ -80,7 +83,7 @@ def event_lines(fair: Fair, site_url: str, build_date: dt.date) -> list[str]:
         f"DTSTAMP:{stamp(build_date)}",
         f"DTSTART;VALUE=DATE:{fair.starts:%Y%m%d}",
         f"DTEND;VALUE=DATE:{fair.ends + dt.timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{escape_text(fair.name)}",
+        f"SUMMARY:{escape_text(lang.text(fair, 'name'))}",
         f"LOCATION:{escape_text(f'{fair.venue}, {fair.city}')}",
         f"DESCRIPTION:{escape_text(chr(10).join(details))}",
         f"CATEGORIES:{escape_text(CATEGORY)}",
@@ -96,7 +99,7 @@ def event_lines(fair: Fair, site_url: str, build_date: dt.date) -> list[str]:
 
 
 def calendar(fairs: Iterable[Fair], name: str, site_url: str, build_date: dt.date,
-             refresh: bool = False) -> bytes:
+             refresh: bool = False, lang: Language = VIETNAMESE) -> bytes:
     """A whole VCALENDAR as bytes (UTF-8, CRLF, folded)."""
     lines = [
         "BEGIN:VCALENDAR",
@@ -114,21 +117,25 @@ def calendar(fairs: Iterable[Fair], name: str, site_url: str, build_date: dt.dat
     # The VTIMEZONE also keeps a calendar with no fair valid (one component at least).
     lines += VTIMEZONE
     for fair in fairs:
-        lines += event_lines(fair, site_url, build_date)
+        lines += event_lines(fair, site_url, build_date, lang)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold_line(line) for line in lines) + "\r\n").encode("utf-8")
 
 
 def write(context: OutputContext) -> list[str]:
-    """One .ics per fair in its folder, and hoi-cho/sap-dien-ra.ics of fairs to come."""
+    """One .ics per fair in its folder, and hoi-cho/sap-dien-ra.ics of fairs to come;
+    for each language, in the language's folder."""
     catalogue = context.catalogue
     today = catalogue.build_date
-    written = []
-    for fair in catalogue.fairs.values():
-        written.append(write_bytes(context, Urls.fair_calendar(fair),
-                                   calendar([fair], fair.name, context.site_url, today)))
     upcoming = current_fairs(catalogue.fairs.values(), today)
-    written.append(write_bytes(context, Urls.upcoming_calendar,
-                               calendar(upcoming, "Hội chợ OCOP sắp diễn ra", context.site_url,
-                                        today, refresh=True)))
+    written = []
+    for lang in context.languages:
+        for fair in catalogue.fairs.values():
+            written.append(write_bytes(
+                context, lang.prefix + Urls.fair_calendar(fair),
+                calendar([fair], lang.text(fair, "name"), context.site_url, today, lang=lang)))
+        written.append(write_bytes(
+            context, lang.prefix + Urls.upcoming_calendar,
+            calendar(upcoming, lang.gettext("Hội chợ OCOP sắp diễn ra"), context.site_url,
+                     today, refresh=True, lang=lang)))
     return written

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..language import VIETNAMESE, Language
 from ..link.catalogue import Catalogue
 from ..source.layout import SourceLayout
 
@@ -45,6 +46,8 @@ class OutputContext:
     editor_branch: str = "main"
     #: The sign-in service of the web editor (OAuth for GitHub), if any.
     editor_auth_url: str = ""
+    #: The site's languages, the default first (pages of the others under their folder).
+    languages: tuple[Language, ...] = (VIETNAMESE,)
     #: Site folders ``write_bytes`` has made (one mkdir per folder, not per file).
     made_folders: set[str] = field(default_factory=set, compare=False, repr=False)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+from ..language import N_, VIETNAMESE, Language
 from ..link.fairs import FAIR_PHASE_LABELS, fair_phase, fair_schedule
 from ..plan.urls import Urls
 from ..render.sanitize import render_markdown
@@ -21,8 +22,8 @@ from .context import OutputContext
 from .files import write_bytes
 
 FEED_LIMIT = 50
-FEED_TITLE = "Hội chợ, triển lãm OCOP"
-AUTHOR = "Danh mục sản phẩm OCOP"
+FEED_TITLE = N_("Hội chợ, triển lãm OCOP")
+AUTHOR = N_("Danh mục sản phẩm OCOP")
 
 
 def _link(site_url: str, path: str) -> str:
@@ -45,40 +46,46 @@ def feed_fairs(fairs: list[Fair], today: dt.date) -> list[Fair]:
     return ordered[:FEED_LIMIT]
 
 
-def _summary(fair: Fair) -> str:
-    parts = [f"{fair.starts:%d/%m/%Y} – {fair.ends:%d/%m/%Y}", f"{fair.venue}, {fair.city}"]
+def _summary(fair: Fair, lang: Language) -> str:
+    _ = lang.gettext
+    parts = [f"{lang.date(fair.starts)} – {lang.date(fair.ends)}", f"{fair.venue}, {fair.city}"]
     if fair.organiser:
-        parts.append(f"Đơn vị tổ chức: {fair.organiser}")
+        parts.append(_("Đơn vị tổ chức: %(organiser)s") % {"organiser": fair.organiser})
     if fair.exhibitors:
-        parts.append(f"{len(fair.exhibitors)} chủ thể OCOP tham gia")
+        parts.append(_("%(count)s chủ thể OCOP tham gia") % {"count": len(fair.exhibitors)})
     return " · ".join(parts)
 
 
-def feed(fairs: list[Fair], site_url: str, today: dt.date) -> bytes:
-    """The Atom document as UTF-8 bytes."""
+def feed(fairs: list[Fair], site_url: str, today: dt.date,
+         lang: Language = VIETNAMESE) -> bytes:
+    """The Atom document as UTF-8 bytes, in ``lang`` (links to its pages and files)."""
+    _, prefix = lang.gettext, lang.prefix
     updated = timestamp(today)
     root = feed_element()
-    sub(root, "id", _id(site_url, Urls.fair_feed))
-    sub(root, "title", FEED_TITLE)
-    sub(root, "subtitle", "Hội chợ, triển lãm có sản phẩm OCOP: sắp diễn ra và đã diễn ra.")
+    if prefix:
+        root.set("xml:lang", lang.code)
+    sub(root, "id", _id(site_url, prefix + Urls.fair_feed))
+    sub(root, "title", _(FEED_TITLE))
+    sub(root, "subtitle", _("Hội chợ, triển lãm có sản phẩm OCOP: sắp diễn ra và đã diễn ra."))
     sub(root, "updated", updated)
     sub(root, "link", rel="self", type="application/atom+xml",
-         href=_link(site_url, Urls.fair_feed))
-    sub(root, "link", rel="alternate", type="text/html", href=_link(site_url, Urls.fairs()))
+         href=_link(site_url, prefix + Urls.fair_feed))
+    sub(root, "link", rel="alternate", type="text/html",
+         href=_link(site_url, prefix + Urls.fairs()))
     author = sub(root, "author")
-    sub(author, "name", AUTHOR)
+    sub(author, "name", _(AUTHOR))
     for fair in feed_fairs(fairs, today):
         entry = sub(root, "entry")
-        sub(entry, "id", _id(site_url, Urls.fair(fair)))
-        sub(entry, "title", fair.name)
+        sub(entry, "id", _id(site_url, prefix + Urls.fair(fair)))
+        sub(entry, "title", lang.text(fair, "name"))
         sub(entry, "updated", updated)
         sub(entry, "link", rel="alternate", type="text/html",
-             href=_link(site_url, Urls.fair(fair)))
-        sub(entry, "link", rel="related", type="text/calendar", title="Thêm vào lịch",
-             href=_link(site_url, Urls.fair_calendar(fair)))
+             href=_link(site_url, prefix + Urls.fair(fair)))
+        sub(entry, "link", rel="related", type="text/calendar", title=_("Thêm vào lịch"),
+             href=_link(site_url, prefix + Urls.fair_calendar(fair)))
         phase = fair_phase(fair, today)
-        sub(entry, "category", term=phase, label=FAIR_PHASE_LABELS[phase])
-        sub(entry, "summary", _summary(fair), type="text")
+        sub(entry, "category", term=phase, label=_(FAIR_PHASE_LABELS[phase]))
+        sub(entry, "summary", _summary(fair, lang), type="text")
         if fair.description:
             # Sanitised HTML, the same as on the fair's page; ElementTree escapes it.
             sub(entry, "content", str(render_markdown(fair.description)), type="html")
@@ -86,7 +93,9 @@ def feed(fairs: list[Fair], site_url: str, today: dt.date) -> bytes:
 
 
 def write(context: OutputContext) -> list[str]:
+    """The feed of each language, in the language's folder."""
     catalogue = context.catalogue
-    return [write_bytes(context, Urls.fair_feed,
+    return [write_bytes(context, lang.prefix + Urls.fair_feed,
                         feed(list(catalogue.fairs.values()), context.site_url,
-                             catalogue.build_date))]
+                             catalogue.build_date, lang))
+            for lang in context.languages]

@@ -17,9 +17,12 @@ from .files import write_bytes
 
 
 def write(context: OutputContext) -> list[str]:
+    """Each map's markers, for each language in its folder."""
     written = []
     for scope in map_scopes(context.catalogue):
-        text = json.dumps(map_data(scope), ensure_ascii=False, sort_keys=True,
-                          separators=(",", ":"))
-        written.append(write_bytes(context, scope.data_url, (text + "\n").encode("utf-8")))
+        for lang in context.languages:
+            text = json.dumps(map_data(scope, lang), ensure_ascii=False, sort_keys=True,
+                              separators=(",", ":"))
+            written.append(write_bytes(context, lang.prefix + scope.data_url,
+                                       (text + "\n").encode("utf-8")))
     return written

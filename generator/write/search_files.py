@@ -12,6 +12,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ..language import VIETNAMESE, Language
 from ..media.library import MediaLibrary
 from ..source.records import Photo, Producer, Product
 from .context import OutputContext
@@ -75,15 +76,22 @@ def read_page(path: Path, url: str) -> ExtraPage | None:
     return ExtraPage(url=url, title=title or url, text=text)
 
 
-def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...]) -> list[ExtraPage]:
-    """Pages of the site that the catalogue did not generate (home, about …)."""
+def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...],
+                       lang: Language = VIETNAMESE,
+                       languages: tuple[Language, ...] = (VIETNAMESE,)) -> list[ExtraPage]:
+    """Pages of the site in ``lang`` that the catalogue did not generate (home, about …)."""
     generated = set(page_urls)
+    # Other languages' folders hold their own pages.
+    skip = _SKIP_DIRS | {other.prefix.rstrip("/") for other in languages if other.prefix}
+    top = site_dir / lang.prefix if lang.prefix else site_dir
+    if not top.is_dir():
+        return []
     pages = []
-    for folder, dirs, files in os.walk(site_dir):
+    for folder, dirs, files in os.walk(top):
         rel = Path(folder).relative_to(site_dir).as_posix()
         url = "" if rel == "." else rel + "/"
-        if url == "":
-            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
+        if url == lang.prefix:
+            dirs[:] = [d for d in dirs if d not in skip]
         else:
             # Below a section (san-pham/ …), generated pages hold no hand-written
             # pages: skipping them spares a folder listing per product.
@@ -126,9 +134,14 @@ def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
 
 
 def write(context: OutputContext) -> list[str]:
+    """One index per language: ``assets/ocop-search/``, ``en/assets/ocop-search/`` …"""
     product_thumb, producer_thumb = _thumbs(context.media)
-    docs = catalogue_docs(context.catalogue, context.page_urls, product_thumb, producer_thumb,
-                          hand_written_pages(context.site_dir, context.page_urls))
-    index = build_search_index(context.catalogue, docs)
-    return [write_bytes(context, f"{INDEX_DIR}/{rel}", data)
-            for rel, data in index.files.items()]
+    written = []
+    for lang in context.languages:
+        pages = hand_written_pages(context.site_dir, context.page_urls, lang, context.languages)
+        docs = catalogue_docs(context.catalogue, context.page_urls, product_thumb,
+                              producer_thumb, pages, lang)
+        index = build_search_index(context.catalogue, docs, lang)
+        written += [write_bytes(context, f"{lang.prefix}{INDEX_DIR}/{rel}", data)
+                    for rel, data in index.files.items()]
+    return written

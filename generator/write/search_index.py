@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..language import VIETNAMESE, Language
 from ..link.catalogue import Catalogue
 from ..plan.urls import Urls
 from ..source.records import (
@@ -178,95 +179,129 @@ def _place(commune: str, province: str) -> str:
     return f"{commune}, {province}"
 
 
-def product_doc(product: Product, thumb: str) -> SearchDoc:
+def _both(record: object, field: str) -> tuple[str, str]:
+    """A field and its English version ('' when none): every language's index holds
+    both, so a folded Vietnamese query finds the product on English pages too."""
+    return getattr(record, field) or "", getattr(record, f"{field}_en", None) or ""
+
+
+def product_doc(product: Product, thumb: str, lang: Language = VIETNAMESE) -> SearchDoc:
     p = product.producer
     a = p.address
     group, sub = product.group, product.subgroup
-    meta = (product.name_en, p.name, a.commune, a.province, a.district_before_2025,
-            group.name, sub.name, *product.standards)
-    text = (_URL.sub(" ", product.description or ""), product.ingredients, product.packaging)
+    if lang.prefix:
+        names: tuple[str, ...] = (product.name, product.name_en or "")
+        meta: tuple[str | None, ...] = (*_both(p, "name"), a.commune, a.province,
+                                        a.district_before_2025, *_both(group, "name"),
+                                        *_both(sub, "name"), *product.standards)
+        described = _both(product, "description")
+    else:  # the Vietnamese index as before: the English name a fact, not a name
+        names = (product.name,)
+        meta = (product.name_en, p.name, a.commune, a.province, a.district_before_2025,
+                group.name, sub.name, *product.standards)
+        described = (product.description or "",)
+    text = (*(_URL.sub(" ", d) for d in described), product.ingredients, product.packaging)
     price = product.price
     return SearchDoc(
-        kind=KIND_PRODUCT, url=Urls.product(product), title=product.name, sub=p.name,
+        kind=KIND_PRODUCT, url=lang.prefix + Urls.product(product),
+        title=lang.text(product, "name"), sub=lang.text(p, "name"),
         place=_place(a.commune, a.province),
         stars=product.ocop.stars, status=STATUS_LETTERS[product.status.code],
         price=price.amount if price else -1, unit=price.unit if price else "",
         thumb=thumb,
-        fields=((NAME, product.name), *((META, m) for m in meta if m),
+        fields=(*((NAME, n) for n in names if n), *((META, m) for m in meta if m),
                 *((TEXT, t) for t in text if t)),
     )
 
 
-def producer_doc(producer: Producer, thumb: str) -> SearchDoc:
+def producer_doc(producer: Producer, thumb: str, lang: Language = VIETNAMESE) -> SearchDoc:
     a = producer.address
     label = PRODUCER_TYPE_LABELS[producer.type]
-    meta = (label, a.commune, a.province, a.district_before_2025, a.street,
+    labels = (label, lang.gettext(label)) if lang.prefix else (label,)
+    meta = (*labels, a.commune, a.province, a.district_before_2025, a.street,
             *producer.supplier.standards)
+    names = _both(producer, "name") if lang.prefix else (producer.name,)
+    stories = _both(producer, "story") if lang.prefix else (producer.story or "",)
     return SearchDoc(
-        kind=KIND_PRODUCER, url=Urls.producer(producer), title=producer.name,
-        sub=f"{label} · {len(producer.products)} sản phẩm", place=_place(a.commune, a.province),
+        kind=KIND_PRODUCER, url=lang.prefix + Urls.producer(producer),
+        title=lang.text(producer, "name"),
+        sub=lang.gettext("%(type)s · %(count)s sản phẩm") % {
+            "type": lang.gettext(label), "count": len(producer.products)},
+        place=_place(a.commune, a.province),
         thumb=thumb,
-        fields=((NAME, producer.name), *((META, m) for m in meta if m),
-                (TEXT, _URL.sub(" ", producer.story or ""))),
+        fields=(*((NAME, n) for n in names if n), *((META, m) for m in meta if m),
+                *((TEXT, _URL.sub(" ", s)) for s in stories if s)),
     )
 
 
-def point_of_sale_doc(pos: PointOfSale) -> SearchDoc:
+def point_of_sale_doc(pos: PointOfSale, lang: Language = VIETNAMESE) -> SearchDoc:
     a = pos.address
     label = POINT_OF_SALE_KINDS[pos.kind]
-    meta = [label] + ([a.street or "", a.commune, a.province] if a else [])
+    meta = [label] + ([lang.gettext(label)] if lang.prefix else []) + (
+        [a.street or "", a.commune, a.province] if a else [])
+    names = _both(pos, "name") if lang.prefix else (pos.name,)
     return SearchDoc(
-        kind=KIND_POINT_OF_SALE, url=Urls.point_of_sale(pos), title=pos.name, sub=label,
+        kind=KIND_POINT_OF_SALE, url=lang.prefix + Urls.point_of_sale(pos),
+        title=lang.text(pos, "name"), sub=lang.gettext(label),
         place=_place(a.commune, a.province) if a else "",
-        fields=((NAME, pos.name), (META, " ".join(meta)),
+        fields=(*((NAME, n) for n in names if n), (META, " ".join(meta)),
                 (TEXT, _URL.sub(" ", pos.description or ""))),
     )
 
 
-def fair_doc(fair: Fair) -> SearchDoc:
-    when = f"{fair.starts:%d/%m/%Y} – {fair.ends:%d/%m/%Y}"
+def fair_doc(fair: Fair, lang: Language = VIETNAMESE) -> SearchDoc:
+    _ = lang.gettext
+    when = f"{lang.date(fair.starts)} – {lang.date(fair.ends)}"
+    names = _both(fair, "name") if lang.prefix else (fair.name,)
+    # "hội chợ" finds every fair, in the English index "fair" too.
+    kind = f"hội chợ {_('hội chợ')}" if lang.prefix else "hội chợ"
     return SearchDoc(
-        kind=KIND_FAIR, url=Urls.fair(fair), title=fair.name, sub=f"Hội chợ · {when}",
+        kind=KIND_FAIR, url=lang.prefix + Urls.fair(fair), title=lang.text(fair, "name"),
+        sub=_("Hội chợ · %(dates)s") % {"dates": when},
         place=fair.city,
-        fields=((NAME, fair.name), (META, f"hội chợ {fair.venue} {fair.city} "
-                                          f"{fair.organiser or ''}"),
+        fields=(*((NAME, n) for n in names if n),
+                (META, f"{kind} {fair.venue} {fair.city} {fair.organiser or ''}"),
                 (TEXT, _URL.sub(" ", fair.description or ""))),
     )
 
 
 def catalogue_docs(catalogue: Catalogue, page_urls: Iterable[str], product_thumb: Thumb,
                    producer_thumb: Callable[[Producer], str],
-                   extra_pages: Sequence[ExtraPage] = ()) -> list[SearchDoc]:
+                   extra_pages: Sequence[ExtraPage] = (),
+                   lang: Language = VIETNAMESE) -> list[SearchDoc]:
     """Every searchable document, products first in name order.
 
     Points of sale, fairs and listings are indexed only when the site has a page
     for them (``page_urls``): a result must never lead to a missing page.
     """
+    _, prefix = lang.gettext, lang.prefix
     have = set(page_urls)
-    docs = [product_doc(p, product_thumb(p)) for p in catalogue.products_sorted]
-    docs += [producer_doc(p, producer_thumb(p)) for p in catalogue.producers_sorted]
-    docs += [point_of_sale_doc(pos) for pos in _by_name(catalogue.points_of_sale.values())
-             if Urls.point_of_sale(pos) in have]
-    docs += [fair_doc(f) for f in catalogue.fairs.values() if Urls.fair(f) in have]
+    docs = [product_doc(p, product_thumb(p), lang) for p in catalogue.products_sorted]
+    docs += [producer_doc(p, producer_thumb(p), lang) for p in catalogue.producers_sorted]
+    docs += [point_of_sale_doc(pos, lang) for pos in _by_name(catalogue.points_of_sale.values())
+             if prefix + Urls.point_of_sale(pos) in have]
+    docs += [fair_doc(f, lang) for f in catalogue.fairs.values()
+             if prefix + Urls.fair(f) in have]
     for category in catalogue.groups.by_id.values():
-        url = Urls.category(category)
+        url = prefix + Urls.category(category)
         if url in have:
             count = len(catalogue.by_category.get(category.id, []))
+            names = _both(category, "name") if prefix else (category.name,)
             docs.append(SearchDoc(
-                kind=KIND_LISTING, url=url, title=category.name,
-                sub=f"Nhóm sản phẩm · {count} sản phẩm",
-                fields=((NAME, category.name), (META, category.note or "")),
+                kind=KIND_LISTING, url=url, title=lang.text(category, "name"),
+                sub=_("Nhóm sản phẩm · %(count)s sản phẩm") % {"count": count},
+                fields=(*((NAME, n) for n in names if n), (META, category.note or "")),
             ))
     for place in catalogue.places.values():
-        url = Urls.place(place.slug)
+        url = prefix + Urls.place(place.slug)
         if url in have:
             docs.append(SearchDoc(
                 kind=KIND_LISTING, url=url, title=_place(place.commune, place.province),
-                sub=f"Địa phương · {len(place.products)} sản phẩm",
+                sub=_("Địa phương · %(count)s sản phẩm") % {"count": len(place.products)},
                 fields=((NAME, place.commune), (META, place.province)),
             ))
     for page in sorted(extra_pages, key=lambda p: p.url):
-        docs.append(SearchDoc(kind=KIND_PAGE, url=page.url, title=page.title, sub="Trang",
+        docs.append(SearchDoc(kind=KIND_PAGE, url=page.url, title=page.title, sub=_("Trang"),
                               fields=((NAME, page.title), (TEXT, page.text))))
     return docs
 
@@ -355,7 +390,7 @@ def _column(values: Sequence[int], size: int) -> str | list[int]:
     return list(values)
 
 
-def facet_files(catalogue: Catalogue) -> dict[str, object]:
+def facet_files(catalogue: Catalogue, lang: Language = VIETNAMESE) -> dict[str, object]:
     """``facets.json`` and one ``p/<province>.json`` per province (finder data).
 
     Communes are per province so that the national finder does not download
@@ -383,9 +418,9 @@ def facet_files(catalogue: Catalogue) -> dict[str, object]:
         "prov": _column([province_index[p.producer.address.province] for p in products],
                         len(provinces)),
         "price": [p.price.amount if p.price else -1 for p in products],
-        "groups": [[g.id, g.name] for g in groups.groups],
-        "cats": [[c.id, c.name, group_index[c.parent or ""]] for c in subgroups],
-        "types": [[t, PRODUCER_TYPE_LABELS[t]] for t in types],
+        "groups": [[g.id, lang.text(g, "name")] for g in groups.groups],
+        "cats": [[c.id, lang.text(c, "name"), group_index[c.parent or ""]] for c in subgroups],
+        "types": [[t, lang.gettext(PRODUCER_TYPE_LABELS[t])] for t in types],
         "provs": [[slugify(name), name] for name in provinces],
     }
     files: dict[str, object] = {"facets.json": facets}
@@ -410,7 +445,8 @@ def _json(data: object) -> bytes:
                       sort_keys=True).encode("utf-8")
 
 
-def build_search_index(catalogue: Catalogue, docs: Sequence[SearchDoc]) -> SearchIndex:
+def build_search_index(catalogue: Catalogue, docs: Sequence[SearchDoc],
+                       lang: Language = VIETNAMESE) -> SearchIndex:
     """All index files for ``docs`` (from ``catalogue_docs``); deterministic bytes."""
     strong, text = tier_postings(docs)
     chunks = chunk_tokens(strong)
@@ -422,7 +458,7 @@ def build_search_index(catalogue: Catalogue, docs: Sequence[SearchDoc]) -> Searc
     for start in range(0, len(docs), SHARD_SIZE):
         files[f"d/{start // SHARD_SIZE}.json"] = _json(
             [d.record() for d in docs[start:start + SHARD_SIZE]])
-    finder = facet_files(catalogue)
+    finder = facet_files(catalogue, lang)
     for path, data in finder.items():
         files[path] = _json(data)
     digest = hashlib.sha256()

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from ..language import VIETNAMESE, Language
 from ..link.catalogue import STAR_LEVELS, Catalogue
 from ..link.suppliers import Supplier, suppliers
 from ..plan.urls import Urls
@@ -55,7 +56,8 @@ class Facets:
     wholesale: int
 
 
-def facets(catalogue: Catalogue, entries: list[Supplier]) -> Facets:
+def facets(catalogue: Catalogue, entries: list[Supplier],
+           lang: Language = VIETNAMESE) -> Facets:
     """The filter's options; only values some producer has, each with its count."""
     group_counts = Counter(g.id for s in entries for g in s.groups)
     star_counts = Counter(n for s in entries for n in s.stars)
@@ -71,12 +73,13 @@ def facets(catalogue: Catalogue, entries: list[Supplier]) -> Facets:
         for place in catalogue.places.values()
     ]
     return Facets(
-        groups=tuple(FacetOption(g.id, g.name, group_counts[g.id])
+        groups=tuple(FacetOption(g.id, lang.text(g, "name"), group_counts[g.id])
                      for g in catalogue.groups.groups if group_counts[g.id]),
         places=tuple(sorted(places, key=lambda o: (sort_key(o.group), sort_key(o.label)))),
-        stars=tuple(FacetOption(str(n), f"{n} sao", star_counts[n])
+        stars=tuple(FacetOption(str(n), lang.gettext("%(stars)s sao") % {"stars": n},
+                                star_counts[n])
                     for n in sorted(STAR_LEVELS, reverse=True) if star_counts[n]),
-        types=tuple(FacetOption(kind, label, type_counts[kind])
+        types=tuple(FacetOption(kind, lang.gettext(label), type_counts[kind])
                     for kind, label in PRODUCER_TYPE_LABELS.items() if type_counts[kind]),
         standards=tuple(FacetOption(key, standard_names[key], count)
                         for key, count in sorted(standard_counts.items(),
@@ -85,7 +88,7 @@ def facets(catalogue: Catalogue, entries: list[Supplier]) -> Facets:
     )
 
 
-def filter_data(catalogue: Catalogue) -> dict[str, Any]:
+def filter_data(catalogue: Catalogue, lang: Language = VIETNAMESE) -> dict[str, Any]:
     """The supplier filter's JSON: facet tables plus one compact row per producer.
 
     Rows are arrays (``FILTER_FIELDS``) with facets as indexes into the tables:
@@ -93,7 +96,7 @@ def filter_data(catalogue: Catalogue) -> dict[str, Any]:
     the download.
     """
     entries = suppliers(catalogue)
-    f = facets(catalogue, entries)
+    f = facets(catalogue, entries, lang)
     index = {
         "types": {o.key: i for i, o in enumerate(f.types)},
         "places": {o.key: i for i, o in enumerate(f.places)},
@@ -105,7 +108,7 @@ def filter_data(catalogue: Catalogue) -> dict[str, Any]:
         p = s.producer
         c = p.contacts
         rows.append([
-            p.id, p.name, index["types"][p.type], index["places"][p.place_slug],
+            p.id, lang.text(p, "name"), index["types"][p.type], index["places"][p.place_slug],
             [index["groups"][g.id] for g in s.groups], list(s.stars),
             sorted(index["standards"][fold(label)] for label in s.standards),
             1 if p.supplier.wholesale else 0,
@@ -126,8 +129,11 @@ def filter_data(catalogue: Catalogue) -> dict[str, Any]:
 
 
 def write(context: OutputContext) -> list[str]:
-    data = json_bytes(filter_data(context.catalogue))
-    return [
-        write_bytes(context, Urls.suppliers_filter, data),
-        write_bytes(context, Urls.suppliers_filter_gz, gzip_bytes(data)),
-    ]
+    """The filter's data for each language, in the language's folder."""
+    written = []
+    for lang in context.languages:
+        data = json_bytes(filter_data(context.catalogue, lang))
+        written += [write_bytes(context, lang.prefix + Urls.suppliers_filter, data),
+                    write_bytes(context, lang.prefix + Urls.suppliers_filter_gz,
+                                gzip_bytes(data))]
+    return written

@@ -9,78 +9,109 @@ keeps working when pages move: only the forwarding page has to follow.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from html import escape
 
+from ..language import VIETNAMESE, Language
 from ..media.qr_codes import QrCodes, QrRequest
 from ..plan.urls import Urls
 from ..source.records import Product
-from ..vietnamese import date_vi
 from .context import OutputContext
 from .files import write_bytes
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
 
-def status_sentence(product: Product) -> str:
+def status_sentence(product: Product, lang: Language = VIETNAMESE) -> str:
     """The certificate claim a shopper may believe, in one sentence."""
+    _, date = lang.gettext, lang.date
     s, r = product.status, product.ocop
     if s.code == "valid":
-        return (f"Sản phẩm OCOP {r.stars} sao, giấy chứng nhận còn hiệu lực đến "
-                f"{date_vi(s.expires)}.")
+        return _("Sản phẩm OCOP %(stars)s sao, giấy chứng nhận còn hiệu lực đến %(date)s.") % {
+            "stars": r.stars, "date": date(s.expires)}
     if s.code == "expiring":
-        return (f"Sản phẩm OCOP {r.stars} sao, giấy chứng nhận sắp hết hạn: "
-                f"{date_vi(s.expires)}.")
+        return _("Sản phẩm OCOP %(stars)s sao, giấy chứng nhận sắp hết hạn: %(date)s.") % {
+            "stars": r.stars, "date": date(s.expires)}
     if s.code == "revoked" and r.revoked is not None:
-        return f"Giấy chứng nhận OCOP đã bị thu hồi ngày {date_vi(r.revoked.date)}."
-    return f"Giấy chứng nhận OCOP đã hết hạn từ {date_vi(s.expires)}."
+        return _("Giấy chứng nhận OCOP đã bị thu hồi ngày %(date)s.") % {
+            "date": date(r.revoked.date)}
+    return _("Giấy chứng nhận OCOP đã hết hạn từ %(date)s.") % {"date": date(s.expires)}
 
 
-def history_items(product: Product) -> list[str]:
+def history_items(product: Product, lang: Language = VIETNAMESE) -> list[str]:
     """One sentence per certificate, newest first; [] for a product certified once."""
     if len(product.history) < 2:
         return []
+    _, date = lang.gettext, lang.date
     items = []
     for c in reversed(product.history):
         r = c.rating
-        line = f"{r.stars} sao, cấp ngày {date_vi(r.issued)}, quyết định {r.decision}: "
+        line = _("%(stars)s sao, cấp ngày %(date)s, quyết định %(decision)s: ") % {
+            "stars": r.stars, "date": date(r.issued), "decision": r.decision}
         if c.state == "revoked" and r.revoked is not None:
-            line += f"đã thu hồi ngày {date_vi(r.revoked.date)}."
+            line += _("đã thu hồi ngày %(date)s.") % {"date": date(r.revoked.date)}
         elif c.state == "current":
-            line += "giấy chứng nhận hiện tại."
+            line += _("giấy chứng nhận hiện tại.")
         elif c.state == "superseded":
-            line += "được thay bằng lần công nhận sau."
+            line += _("được thay bằng lần công nhận sau.")
         else:
-            line += f"hết hạn ngày {date_vi(c.status.expires)}."
+            line += _("hết hạn ngày %(date)s.") % {"date": date(c.status.expires)}
         items.append(line)
     return items
 
 
-def verify_page(product: Product, site_url: str, build_date: str) -> str:
-    """The forwarding page at the short URL (plain HTML: it must be tiny and instant)."""
-    target = "../../" + Urls.product(product)
-    name = escape(product.name)
+def verify_page(product: Product, site_url: str, build_date: dt.date,
+                lang: Language = VIETNAMESE, others: tuple[Language, ...] = ()) -> str:
+    """The forwarding page at the short URL (plain HTML: it must be tiny and instant),
+    in ``lang``. The default language's page, which the printed QR code opens, sends a
+    browser set to another of the site's languages (``others``) to that language's
+    product page; without scripts it forwards to its own and links the others."""
+    _ = lang.gettext
+    page = lang.prefix + Urls.product(product)
+    up = "../../" + "../" * lang.prefix.count("/")  # from q/<id>/ to the site's root
+
+    def product_page(language: Language) -> str:
+        return escape(up + language.prefix + Urls.product(product))
+
+    head = "".join(f'<link rel="alternate" hreflang="{o.code}" href="{product_page(o)}">\n'
+                   for o in others)
+    if others:
+        # The browser's language, when it is one of the others: that language's page.
+        routes = ", ".join(f'"{o.code}": "{product_page(o)}"' for o in others)
+        head += ("<script>(function(){var r={" + routes + "},"
+                 "l=(navigator.language||'').slice(0,2).toLowerCase();"
+                 "if(r[l])location.replace(r[l]);})();</script>\n")
+    # For a reader of another language whose browser did not say so, in that language.
+    links = "".join(f'<p lang="{o.code}"><a href="{product_page(o)}" hreflang="{o.code}">'
+                    f'{escape(o.gettext("Xem trang sản phẩm"))} ({escape(o.name)})</a></p>\n'
+                    for o in others)
+    target = up + page
+    name = escape(lang.text(product, "name"))
+    title = _("Kiểm tra chứng nhận OCOP: %(name)s") % {"name": lang.text(product, "name")}
+    data_date = _("(Dữ liệu ngày %(date)s.)") % {"date": lang.date(build_date)}
     return (
         "<!doctype html>\n"
-        '<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{lang.code}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Kiểm tra chứng nhận OCOP: {name}</title>\n"
+        f"<title>{escape(title)}</title>\n"
         '<meta name="robots" content="noindex">\n'
-        f'<link rel="canonical" href="{escape(site_url + Urls.product(product))}">\n'
+        f'<link rel="canonical" href="{escape(site_url + page)}">\n'
+        + head +
         f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
         "</head>\n<body>\n<main>\n"
         f'<h1><a href="{escape(target)}">{name}</a></h1>\n'
-        f"<p>{escape(status_sentence(product))} (Dữ liệu ngày {escape(build_date)}.)</p>\n"
-        + _history_html(product)
+        f"<p>{escape(status_sentence(product, lang))} {escape(data_date)}</p>\n"
+        + _history_html(product, lang) + links
         + "</main>\n</body>\n</html>\n"
     )
 
 
-def _history_html(product: Product) -> str:
-    items = history_items(product)
+def _history_html(product: Product, lang: Language) -> str:
+    items = history_items(product, lang)
     if not items:
         return ""
-    return ("<h2>Lịch sử chứng nhận</h2>\n<ol reversed>\n"
+    return (f"<h2>{escape(lang.gettext('Lịch sử chứng nhận'))}</h2>\n<ol reversed>\n"
             + "".join(f"<li>{escape(item)}</li>\n" for item in items) + "</ol>\n")
 
 
@@ -93,7 +124,7 @@ def qr_request(product: Product, site_url: str) -> QrRequest:
 
 def write(context: OutputContext) -> list[str]:
     catalogue = context.catalogue
-    today = date_vi(catalogue.build_date)
+    default, *others = context.languages
     absolute = context.site_url.startswith(("https://", "http://"))
     if not absolute:
         log.warning("site_url is not set in mkdocs.yml: QR codes need an absolute address "
@@ -105,8 +136,13 @@ def write(context: OutputContext) -> list[str]:
         codes.prepare(requests.values())
     for product in catalogue.products_sorted:
         written.append(write_bytes(context, Urls.verify(product) + "index.html",
-                                   verify_page(product, context.site_url, today)
-                                   .encode("utf-8")))
+                                   verify_page(product, context.site_url, catalogue.build_date,
+                                               default, tuple(others)).encode("utf-8")))
+        for lang in others:
+            written.append(write_bytes(
+                context, lang.prefix + Urls.verify(product) + "index.html",
+                verify_page(product, context.site_url, catalogue.build_date, lang)
+                .encode("utf-8")))
         if absolute:
             written.append(write_bytes(context, Urls.qr_svg(product),
                                        codes.svg(requests[product.id])))

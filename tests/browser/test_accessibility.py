@@ -40,6 +40,18 @@ PAGES = {
     "guide": "huong-dan-dang-tai/",
     "about": "gioi-thieu-ocop/",
     "not-found": "404.html",
+    # The English catalogue: its own text, lang="vi" spans, the language switcher.
+    "en-home": "en/",
+    "en-product": "en/san-pham/nuoc-mam-ca-com-phu-quoc/",
+    "en-producer": "en/chu-the/mam-kenh-dao-vinh-te/",
+    "en-listing-group": "en/nhom/thuc-pham/",
+    "en-finder": "en/tim-kiem/",
+    "en-suppliers": "en/nha-cung-cap/",
+    "en-fair": "en/hoi-cho/hoi-cho-ocop-an-giang-2027/",
+    "en-map": "en/ban-do/",
+    "en-statistics": "en/thong-ke/",
+    "en-open-data": "en/du-lieu/",
+    "en-about": "en/gioi-thieu-ocop/",
 }
 
 

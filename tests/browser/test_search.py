@@ -80,7 +80,7 @@ def header_search(page, query: str) -> list[str]:
     page.wait_for_function(
         "q => { const s = document.querySelector('.ocop-search__status').textContent;"
         " return document.querySelector('#ocop-search-q').value === q && s &&"
-        " !s.startsWith('Đang'); }", arg=query)
+        " !s.startsWith('Đang') && !s.startsWith('Searching'); }", arg=query)
     return page.locator(".ocop-result__name").all_inner_texts()
 
 
@@ -545,3 +545,39 @@ def test_header_fetches_photos_only_of_the_rows_left_on_screen(page, site_url):
     shown = page.locator(".ocop-result img").evaluate_all(
         "imgs => imgs.map(i => new URL(i.currentSrc).pathname)")
     assert shown and sorted(set(photos)) == sorted(set(shown))
+
+
+# --- the English catalogue (/en/) ------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "wanted"), [
+    ("fish sauce", {"Premium anchovy fish sauce, 40°N", "Mud carp fish sauce"}),
+    ("palm sugar", {"Pure palm sugar", "Palm sugar cakes", "Palm sugar candy"}),
+])
+def test_english_search_finds_english_names(page, site_url, query, wanted):
+    page.goto(site_url + "en/")
+    names = header_search(page, query)
+    assert wanted <= set(names[:8]), names
+    status = page.locator(".ocop-search__status").inner_text()
+    assert re.fullmatch(r"(At least )?\d+ results?(, showing the first \d+)?", status), status
+    # Results lead to the English pages.
+    hrefs = page.locator(".ocop-result a").evaluate_all("as => as.map(a => a.href)")
+    assert hrefs and all("/en/" in h for h in hrefs), hrefs
+
+
+def test_english_search_still_folds_vietnamese(page, site_url):
+    """A visitor who knows the Vietnamese name types it without tones on /en/ too."""
+    page.goto(site_url + "en/")
+    names = header_search(page, "mam chau doc")
+    # The three "Mắm … Châu Đốc" products first, shown by their English names.
+    assert set(names[:3]) == {"Chau Doc fermented mud carp", "Chau Doc fermented snakehead fish",
+                              "Chau Doc fermented snakehead fish with papaya"}, names
+
+
+def test_english_finder_counts_in_english(page, site_url):
+    page.goto(site_url + "en/tim-kiem/?q=palm+sugar")
+    wait_finder(page)
+    text = page.locator("[data-result-count]").inner_text()
+    assert re.match(r"\d+ products?\b", text), text
+    hrefs = page.locator(".ocop-finder__results a.ocop-card__link, [data-results] a").evaluate_all(
+        "as => as.map(a => a.getAttribute('href'))")
+    assert hrefs and all("en/san-pham/" in h for h in hrefs), hrefs

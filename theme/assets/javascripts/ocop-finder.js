@@ -317,7 +317,7 @@
     }
     const placeField = placeSelect.closest("[data-facet=xa]");
     placeField.hidden = !prov;
-    const options = [new Option("Tất cả xã, phường", "")];
+    const options = [new Option(T.t("Tất cả xã, phường"), "")];
     if (prov) {
       for (const [slug, name] of prov.places) {
         const n = counts[3].get(slug) || 0;
@@ -350,7 +350,7 @@
     const count = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const items = [];
     if (count > 1) {
-      if (page > 1) items.push(pageLink("‹ Trang trước", page - 1, 0));
+      if (page > 1) items.push(pageLink("‹ " + T.t("Trang trước"), page - 1, 0));
       for (let n = 1; n <= count; n++) {
         if (n === 1 || n === count || Math.abs(n - page) <= 2) {
           items.push(pageLink(String(n), n, page));
@@ -358,7 +358,7 @@
           items.push(T.el("span", "ocop-pager__gap", "…"));
         }
       }
-      if (page < count) items.push(pageLink("Trang sau ›", page + 1, 0));
+      if (page < count) items.push(pageLink(T.t("Trang sau") + " ›", page + 1, 0));
     }
     pager.replaceChildren(...items);
     pager.hidden = count <= 1;
@@ -400,11 +400,11 @@
     renderCounts(counts, prov, s);
     if (!kept) list.replaceChildren(...recs.map(card));
     countLine.textContent = matched.length
-      ? T.thousands(matched.length) + " sản phẩm" +
-        (pages > 1 ? " · trang " + page + "/" + pages : "")
-      : "Không có sản phẩm nào phù hợp. Hãy bỏ bớt bộ lọc hoặc đổi từ khóa.";
+      ? T.tn("%(num)s sản phẩm", "%(num)s sản phẩm", matched.length) +
+        (pages > 1 ? " · " + T.t("trang %(page)s/%(pages)s", { page: page, pages: pages }) : "")
+      : T.t("Không có sản phẩm nào phù hợp. Hãy bỏ bớt bộ lọc hoặc đổi từ khóa.");
     renderPager(matched.length, page);
-    showButton.textContent = "Xem " + T.thousands(matched.length) + " sản phẩm";
+    showButton.textContent = T.tn("Xem %(num)s sản phẩm", "Xem %(num)s sản phẩm", matched.length);
     root.removeAttribute("aria-busy");
     root.dataset.state = "ready";
   }
@@ -417,7 +417,7 @@
   }
 
   function failed() {
-    countLine.textContent = "Không tải được dữ liệu tìm kiếm. Hãy tải lại trang.";
+    countLine.textContent = T.t("Không tải được dữ liệu tìm kiếm. Hãy tải lại trang.");
     root.removeAttribute("aria-busy");
   }
 

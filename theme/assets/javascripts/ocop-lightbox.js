@@ -6,16 +6,21 @@
   function init() {
     var links = Array.prototype.slice.call(document.querySelectorAll("a.ocop-zoom"));
     if (!links.length || typeof HTMLDialogElement !== "function") return;
+    var t = window.ocopText ? window.ocopText.t : function (message) { return message; };
     var dialog = document.createElement("dialog");
     dialog.className = "ocop-lightbox";
-    dialog.setAttribute("aria-label", "Ảnh phóng to");
+    dialog.setAttribute("aria-label", t("Ảnh phóng to"));
     dialog.innerHTML =
       '<img alt="">' +
       '<p class="ocop-lightbox__caption"></p>' +
       '<div class="ocop-lightbox__bar">' +
-      '<button type="button" data-step="-1" aria-label="Ảnh trước">‹</button>' +
-      '<button type="button" data-close aria-label="Đóng">✕</button>' +
-      '<button type="button" data-step="1" aria-label="Ảnh sau">›</button></div>';
+      '<button type="button" data-step="-1">‹</button>' +
+      '<button type="button" data-close>✕</button>' +
+      '<button type="button" data-step="1">›</button></div>';
+    // Labels set as attributes: translations are text, never markup.
+    dialog.querySelector("[data-step='-1']").setAttribute("aria-label", t("Ảnh trước"));
+    dialog.querySelector("[data-close]").setAttribute("aria-label", t("Đóng"));
+    dialog.querySelector("[data-step='1']").setAttribute("aria-label", t("Ảnh sau"));
     document.body.appendChild(dialog);
     var img = dialog.querySelector("img");
     var caption = dialog.querySelector(".ocop-lightbox__caption");

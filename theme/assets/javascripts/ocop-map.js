@@ -26,7 +26,8 @@
     box.hidden = false;
     var colours = { "point-of-sale": "#b3261e", "producer": "#1b6e3a" };
     var map = L.map(el, { scrollWheelZoom: false, zoomControl: false });
-    L.control.zoom({ zoomInTitle: "Phóng to", zoomOutTitle: "Thu nhỏ" }).addTo(map);
+    var t = window.ocopText ? window.ocopText.t : function (message) { return message; };
+    L.control.zoom({ zoomInTitle: t("Phóng to"), zoomOutTitle: t("Thu nhỏ") }).addTo(map);
     L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
       maxZoom: 19,
       attribution: "&copy; <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a>"

@@ -7,13 +7,14 @@
   "use strict";
 
   const T = window.ocopText;
-  const { fold, tokens, el, vnd } = T;
+  const { fold, tokens, el, vnd, t, tn } = T;
 
   // --- where the site and the index are ------------------------------------------
   const SCRIPT = document.currentScript;
   // This file is at <site>/assets/javascripts/ocop-search.js.
   const ROOT = new URL("../../", SCRIPT ? SCRIPT.src : location.href);
-  const INDEX = new URL("assets/ocop-search/", ROOT);
+  // Each language has its index (generator/write/search_files.py), in its folder.
+  const INDEX = new URL(T.folder + "assets/ocop-search/", ROOT);
 
   const fetched = new Map();
   let manifestPromise = null;
@@ -191,12 +192,13 @@
   // --- shared rendering ------------------------------------------------------------
   const STATUS = { v: "valid", e: "expiring", x: "expired", r: "revoked" };
   const STATUS_LABELS = {
-    v: "còn hiệu lực", e: "sắp hết hạn", x: "đã hết hạn", r: "đã thu hồi",
+    v: t("còn hiệu lực"), e: t("sắp hết hạn"), x: t("đã hết hạn"), r: t("đã thu hồi"),
   };
   // As generator/source/certificates.py CARD_LABELS: a card's badge is narrow.
-  const CARD_LABELS = { x: "hết hạn", r: "thu hồi" };
+  const CARD_LABELS = { x: t("hết hạn"), r: t("thu hồi") };
   const KIND_LABELS = {
-    p: "Sản phẩm", c: "Chủ thể OCOP", s: "Điểm bán", f: "Hội chợ", l: "Danh mục", g: "Trang",
+    p: t("Sản phẩm"), c: t("Chủ thể OCOP"), s: t("Điểm bán"), f: t("Hội chợ"),
+    l: t("Danh mục"), g: t("Trang"),
   };
 
   /** The star badge of a product record (as partials/ocop/macros.html badge()). */
@@ -204,13 +206,16 @@
     const certified = rec.status === "v" || rec.status === "e";
     if (!certified) {
       return el("span", "ocop-badge ocop-badge--inactive",
-        compact ? "OCOP " + CARD_LABELS[rec.status] : "Chứng nhận OCOP " + STATUS_LABELS[rec.status]);
+        compact ? "OCOP " + CARD_LABELS[rec.status]
+          : t("Chứng nhận OCOP %(status)s", { status: STATUS_LABELS[rec.status] }));
     }
     const b = el("span", "ocop-badge ocop-badge--" + rec.stars);
     const stars = el("span", "ocop-badge__stars", "★".repeat(rec.stars));
     stars.setAttribute("aria-hidden", "true");
-    if (compact) b.append("OCOP ", stars, el("span", "ocop-sr-only", " " + rec.stars + " sao"));
-    else b.append(stars, " OCOP " + rec.stars + " sao");
+    if (compact) {
+      b.append("OCOP ", stars,
+        el("span", "ocop-sr-only", " " + t("%(stars)s sao", { stars: rec.stars })));
+    } else b.append(stars, " " + t("OCOP %(stars)s sao", { stars: rec.stars }));
     return b;
   }
 
@@ -342,17 +347,19 @@
       const words = tokens(q);
       if (words.length === 1 && words[0].length < 2 && !/\s$/.test(q)) {
         list.replaceChildren();
-        status.textContent = "Gõ thêm chữ để tìm…";
+        status.textContent = t("Gõ thêm chữ để tìm…");
         show(true);
         return;
       }
-      status.textContent = "Đang tìm…";
+      status.textContent = t("Đang tìm…");
       show(true);
       let results;
       try {
         results = await search(q, SHOWN);
       } catch (err) {
-        if (mine === serial) status.textContent = "Không tải được dữ liệu tìm kiếm. Hãy thử lại.";
+        if (mine === serial) {
+          status.textContent = t("Không tải được dữ liệu tìm kiếm. Hãy thử lại.");
+        }
         return;
       }
       const top = results.slice(0, SHOWN);
@@ -368,14 +375,18 @@
       const m = await manifest();
       const products = results.filter((r) => r.doc < m.products).length;
       // Without the description tier the count is only a lower bound (see search()).
-      const count = (results.complete ? "" : "Ít nhất ") + results.length + " kết quả";
+      const count = results.complete
+        ? tn("%(num)s kết quả", "%(num)s kết quả", results.length)
+        : tn("Ít nhất %(num)s kết quả", "Ít nhất %(num)s kết quả", results.length);
       status.textContent = results.length
-        ? count + (results.length > SHOWN ? ", hiện " + SHOWN + " kết quả đầu" : "")
-        : "Không tìm thấy kết quả cho “" + q.trim() + "”.";
+        ? count + (results.length > SHOWN ? t(", hiện %(shown)s kết quả đầu", { shown: SHOWN }) : "")
+        : t("Không tìm thấy kết quả cho “%(query)s”.", { query: q.trim() });
       all.href = finderUrl(q.trim());
-      all.textContent = !products ? "Mở trang tìm và lọc sản phẩm"
-        : results.complete ? "Xem và lọc cả " + products + " sản phẩm tìm được"
-          : "Xem và lọc mọi sản phẩm tìm được";
+      all.textContent = !products ? t("Mở trang tìm và lọc sản phẩm")
+        : results.complete
+          ? tn("Xem và lọc cả %(num)s sản phẩm tìm được", "Xem và lọc cả %(num)s sản phẩm tìm được",
+            products)
+          : t("Xem và lọc mọi sản phẩm tìm được");
       setActive(-1);
       show(true);
     }

@@ -157,22 +157,24 @@
     li.appendChild(T.el("p", "ocop-supplier__meta",
       TYPE_LABELS[row[col.type]] + " · " + place[1] + ", " + place[2]));
     var dl = T.el("dl", "ocop-facts");
-    if (row[col.groups].length) fact(dl, "Nhóm sản phẩm", groupNames(row).join(", "));
+    if (row[col.groups].length) fact(dl, T.t("Nhóm sản phẩm"), groupNames(row).join(", "));
     if (row[col.stars].length) {
-      fact(dl, "Hạng OCOP", row[col.stars].map(function (n) { return n + " sao"; }).join(", "));
+      fact(dl, T.t("Hạng OCOP"), row[col.stars].map(function (n) {
+        return T.t("%(stars)s sao", { stars: n });
+      }).join(", "));
     }
-    fact(dl, "Năng lực", row[col.capacity] || "Chưa cập nhật");
-    fact(dl, "Đơn tối thiểu", row[col.minimum_order] || "Chưa cập nhật");
-    fact(dl, "Bán sỉ", row[col.wholesale] ? "Có" : "Không");
-    if (row[col.standards].length) fact(dl, "Tiêu chuẩn", standardNames(row).join(", "));
+    fact(dl, T.t("Năng lực"), row[col.capacity] || T.t("Chưa cập nhật"));
+    fact(dl, T.t("Đơn tối thiểu"), row[col.minimum_order] || T.t("Chưa cập nhật"));
+    fact(dl, T.t("Bán sỉ"), row[col.wholesale] ? T.t("Có") : T.t("Không"));
+    if (row[col.standards].length) fact(dl, T.t("Tiêu chuẩn"), standardNames(row).join(", "));
     li.appendChild(dl);
     var ul = T.el("ul", "ocop-contacts");
     var phone = row[col.phone], zalo = row[col.zalo], email = row[col.email];
-    if (phone) contact(ul, "Điện thoại", phone, "tel:" + phone.replace(/[ .]/g, ""));
+    if (phone) contact(ul, T.t("Điện thoại"), phone, "tel:" + phone.replace(/[ .]/g, ""));
     if (zalo) contact(ul, "Zalo", zalo, "https://zalo.me/" + zalo.replace(/[ .]/g, ""), true);
-    if (email) contact(ul, "Thư điện tử", email, "mailto:" + email);
+    if (email) contact(ul, T.t("Thư điện tử"), email, "mailto:" + email);
     var web = safeUrl(row[col.website]);
-    if (web) contact(ul, "Trang web", web, web, true);
+    if (web) contact(ul, T.t("Trang web"), web, web, true);
     if (ul.children.length) li.appendChild(ul);
     return li;
   }
@@ -209,8 +211,8 @@
     shown = 0;
     showMore();
     count.textContent = matches.length
-      ? matches.length + " nhà cung cấp phù hợp"
-      : "Không có nhà cung cấp nào phù hợp. Hãy bỏ bớt điều kiện lọc.";
+      ? T.tn("%(num)s nhà cung cấp phù hợp", "%(num)s nhà cung cấp phù hợp", matches.length)
+      : T.t("Không có nhà cung cấp nào phù hợp. Hãy bỏ bớt điều kiện lọc.");
   }
 
   /* CSV as in producers.csv (same column names; see the open-data page): UTF-8 with
@@ -256,6 +258,6 @@
     apply();
   }).catch(function (error) {
     /* The listing and the full downloads still work; say why the filter is missing. */
-    if (window.console) console.warn("Bộ lọc nhà cung cấp không tải được:", error);
+    if (window.console) console.warn("Supplier filter could not load:", error);
   });
 })();

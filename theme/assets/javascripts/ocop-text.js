@@ -63,14 +63,39 @@
     return node;
   }
 
-  /** 12345 → "12.345" (as the thousands filter writes it). */
-  function thousands(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  // --- the page's language -------------------------------------------------------------
+  // Pages in a language other than Vietnamese carry its folder and the translations of
+  // the scripts' interface text (theme/main.html, generator/render/environment.py);
+  // the scripts' text is Vietnamese, marked T.t("…") for `make messages`.
+  const I18N = (function () {
+    const node = document.getElementById("ocop-i18n");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (err) { return {}; }
+  })();
+  const MESSAGES = I18N.messages || {};
+  /** Site folder of the page's language: "" (Vietnamese) or "en/". */
+  const folder = I18N.folder || "";
+
+  /** Interface text in the page's language, %(name)s filled from ``vars``. */
+  function t(message, vars) {
+    const text = typeof MESSAGES[message] === "string" ? MESSAGES[message] : message;
+    return vars ? text.replace(/%\((\w+)\)s/g, (m, k) => String(vars[k])) : text;
   }
 
-  /** 85000 → "85.000 ₫" (as the vnd filter writes it). */
+  /** t() for a count: the plural form the language needs; %(num)s is ``n``. */
+  function tn(singular, plural, n, vars) {
+    const forms = MESSAGES[singular];
+    const text = Array.isArray(forms) ? forms[n === 1 ? 0 : 1] : (n === 1 ? singular : plural);
+    return text.replace(/%\((\w+)\)s/g, (m, k) => String(k === "num" ? thousands(n) : vars[k]));
+  }
+
+  /** 12345 → "12.345" (as the number filter writes it), "12,345" in English. */
+  function thousands(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, I18N.group || ".");
+  }
+
+  /** 85000 → "85.000 ₫" (as the price filter writes it), "VND 85,000" in English. */
   function vnd(amount) {
-    return thousands(amount) + "\u00a0₫";
+    return I18N.price ? I18N.price.replace("0", thousands(amount)) : thousands(amount) + "\u00a0₫";
   }
 
   /** A CSV cell (RFC 4180) that a spreadsheet shows instead of running: as
@@ -103,5 +128,6 @@
 
   window.ocopText = {
     fold, tokens, el, thousands, vnd, csvCell, readParams, listParam, writeParams,
+    t, tn, folder,
   };
 })();
