@@ -108,8 +108,7 @@ def page_urls(site: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def english(sample_site: Path) -> list[str]:
     """The English pages of the sample site (the staff's web editor is not one)."""
-    return [u for u in page_urls(sample_site) if u.startswith("en/")
-            and not u.startswith("en/q/")]
+    return [u for u in page_urls(sample_site) if u.startswith("en/")]
 
 
 def test_every_generated_page_has_an_english_twin(sample_site: Path, sample_catalogue):
@@ -142,6 +141,8 @@ def test_alternates_are_symmetric_and_absolute(sample_site: Path, english: list[
     """In the sitemap: each page with its versions, both ways, x-default Vietnamese."""
     alternates = sitemap_alternates(sample_site)
     for url in english:
+        if url.startswith("en/q/"):  # verification pages forward, unlisted (noindex)
+            continue
         vietnamese = url.removeprefix("en/")
         if not (sample_site / vietnamese / "index.html").is_file():
             assert alternates[url] == {}, url
@@ -218,8 +219,11 @@ def _data_values(catalogue) -> list[str]:
                 walk(item, depth)
         elif hasattr(value, "__dataclass_fields__") and depth < 3:
             for name in value.__dataclass_fields__:
+                # Where staff gave the English, an English page must show it, never
+                # the Vietnamese: that text does not count as data shown.
+                translated = getattr(value, f"{name}_en", None)
                 if name not in ("products", "producer", "points_of_sale", "fairs",
-                                "producers", "source", "history"):
+                                "producers", "source", "history") and not translated:
                     walk(getattr(value, name), depth + 1)
 
     for records in (catalogue.products.values(), catalogue.producers.values(),
@@ -227,7 +231,6 @@ def _data_values(catalogue) -> list[str]:
                     catalogue.groups.by_id.values(), catalogue.places.values()):
         for record in records:
             walk(record)
-    out.add(catalogue.groups.decision)
     return sorted(out, key=len, reverse=True)
 
 
@@ -338,3 +341,51 @@ def test_english_can_be_switched_off(tmp_path: Path):
     html = (site / "san-pham/duong-thot-not/index.html").read_text(encoding="utf-8")
     assert "hreflang" not in html and "ocop-languages" not in html
     assert language_of("en/san-pham/") is ENGLISH
+
+
+def test_the_printed_qr_page_speaks_to_english_readers_in_english(sample_site: Path):
+    html = (sample_site / "q/nuoc-mam-ca-com-phu-quoc/index.html").read_text(encoding="utf-8")
+    line = re.search(r'<p lang="en"><a href="([^"]+)" hreflang="en">([^<]+)</a></p>', html)
+    assert line and line.group(1) == "../../en/san-pham/nuoc-mam-ca-com-phu-quoc/"
+    assert not VIETNAMESE_LETTERS.search(line.group(2)), line.group(2)
+
+
+def _links(site: Path, url: str) -> list[str]:
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    return [h for h in re.findall(r'(?:href|src)="([^"#?]+)', html)
+            if not h.startswith(("http:", "https:", "mailto:", "tel:", "data:"))]
+
+
+@pytest.mark.parametrize("change", ["no English home page", "no nav in mkdocs.yml"])
+def test_english_pages_link_only_to_pages_that_exist(tmp_path: Path, change: str):
+    """Without content/en/index.md the English pages lead to the Vietnamese home page;
+    without a nav, each language's menu lists its own pages."""
+    project = copy_project(FIXTURES / "mini", tmp_path / "mini")
+    config = project / "mkdocs.yml"
+    if change == "no English home page":
+        (project / "content/en/index.md").unlink()
+    else:
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text[:text.index("nav:")], encoding="utf-8")
+    with fixed_build_date():
+        site = build_site(config, project / "site", strict=True)
+    english = [u for u in page_urls(site) if u.startswith("en/")]
+    assert english
+    for url in english:
+        for href in _links(site, url):
+            target = (site / url / href).resolve()
+            assert target.is_file() or (target / "index.html").is_file(), (url, href)
+    home = (site / "en/san-pham/index.html").read_text(encoding="utf-8")
+    menu = re.search(r'<nav class="ocop-sections".*?</nav>', home, re.S).group()
+    if change == "no nav in mkdocs.yml":
+        # The English menu lists the English home page, the Vietnamese one does not.
+        assert 'href="../../en/"' in menu
+        vietnamese = (site / "san-pham/index.html").read_text(encoding="utf-8")
+        assert "en/" not in re.search(r'<nav class="ocop-sections".*?</nav>', vietnamese,
+                                      re.S).group()
+    else:
+        assert not (site / "en/index.html").exists()
+        assert 'class="md-header__button md-logo"' in home
+        logo = re.search(r'<a href="([^"]+)" title="[^"]*" class="md-header__button md-logo"',
+                         home).group(1)
+        assert (site / "en/san-pham" / logo / "index.html").resolve().is_file()

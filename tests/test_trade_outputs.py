@@ -42,6 +42,7 @@ def parse(data: bytes) -> icalendar.Calendar:
 def test_every_writer_writes_exactly_the_files_it_reports(cat: Catalogue, tmp_path: Path):
     """Each registered writer, run on the sample: it writes something, every path it
     reports is a non-empty file, and nothing it does not report."""
+    from generator.language import ENGLISH, VIETNAMESE
     from generator.media.library import MediaLibrary
     from generator.plan import plan_pages
     from generator.write import OutputContext
@@ -52,9 +53,11 @@ def test_every_writer_writes_exactly_the_files_it_reports(cat: Catalogue, tmp_pa
     media.prepare(cat, problems)
     assert problems.errors == []
     site = tmp_path / "site"
+    languages = (VIETNAMESE, ENGLISH)
     context = OutputContext(catalogue=cat, site_dir=site, site_url=SITE,
-                            page_urls=tuple(spec.url for spec in plan_pages(cat)), media=media,
-                            cache_dir=tmp_path / "cache", layout=layout)
+                            page_urls=tuple(spec.url for spec in plan_pages(cat, languages)),
+                            media=media, cache_dir=tmp_path / "cache", layout=layout,
+                            languages=languages)
     reported: set[str] = set()
     for writer in WRITERS:
         written = writer(context)

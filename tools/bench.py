@@ -130,9 +130,10 @@ def plain_material(folder: Path, pages: int, search: bool) -> Path:
 
 
 def html_pages(site: Path) -> list[Path]:
-    """Pages MkDocs renders (short verification URLs q/<id>/ are written directly)."""
-    return [p for p in site.rglob("*.html")
-            if p.name != "404.html" and not p.relative_to(site).as_posix().startswith("q/")]
+    """Pages MkDocs renders (short verification URLs q/<id>/, en/q/<id>/ … are written
+    directly)."""
+    return [p for p in site.rglob("*.html") if p.name != "404.html"
+            and not p.relative_to(site).as_posix().startswith(("q/", "en/q/"))]
 
 
 def search_transfer(site: Path, query: str) -> dict[str, int]:
@@ -206,6 +207,9 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
     product_pages = list((site / "san-pham").glob("*/index.html"))
     product_pages = [p for p in product_pages if not p.parent.name.startswith("trang-")]
     largest = max(product_pages, key=lambda p: p.stat().st_size)
+    english_pages = [p for p in (site / "en" / "san-pham").glob("*/index.html")
+                     if not p.parent.name.startswith("trang-")]
+    largest_en = max(english_pages, key=lambda p: p.stat().st_size) if english_pages else None
     search = search_transfer(site, "mam ca linh")
     wall = sorted(w.seconds / p.seconds for w, p in zip(warms, plains, strict=True))
     cpu = sorted(w.cpu / p.cpu for w, p in zip(warms, plains, strict=True))
@@ -237,6 +241,8 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "peak PSS, build + workers (MB)": f"{max(r.pss_mb for r in (cold, *warms)):.0f}",
         "peak memory, plain (MB)": f"{max(p.peak_mb for p in plains):.0f}",
         "largest product page (KB)": f"{largest.stat().st_size / 1024:.1f}",
+        "largest English product page (KB)":
+            f"{largest_en.stat().st_size / 1024:.1f}" if largest_en else "-",
         "site size (MB)": f"{folder_size(site) / 1e6:.1f}",
         "search: first query (KB gz)": f"{search['header'] / 1024:.1f}",
         "search typed: index (KB gz)": f"{search['typed index'] / 1024:.1f}",

@@ -39,12 +39,14 @@ class LocalConfig:
     description in that language, its home page the language's own; everything else
     is the config itself. Templates (Material's too) read ``config.site_name``."""
 
-    def __init__(self, config: Any, language: Language, translations: Mapping[str, str]):
+    def __init__(self, config: Any, language: Language, translations: Mapping[str, str],
+                 has_home: bool = True):
         self._config = config
         self.site_name = translations.get(config.site_name, config.site_name)
         description = config.site_description or ""
         self.site_description = translations.get(description, description)
-        self.extra = {**(config.extra or {}), "homepage": language.prefix}
+        # Without a home page of its own (no content/en/index.md), the default one.
+        self.extra = {**(config.extra or {}), **({"homepage": language.prefix} if has_home else {})}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._config, name)
@@ -52,6 +54,21 @@ class LocalConfig:
     def __getitem__(self, key: str) -> Any:
         return getattr(self, key) if key in ("site_name", "site_description", "extra") \
             else self._config[key]
+
+
+def default_nav(files: Any, language: Language, languages: tuple[Language, ...]) -> list[str]:
+    """A language's menu when mkdocs.yml has no ``nav``: its hand-written pages, in
+    MkDocs' order, the other languages' folders left out."""
+    others = tuple(x.prefix for x in languages if x.prefix and x is not language)
+    out = []
+    for file in files.documentation_pages():
+        uri = file.src_uri
+        if file.inclusion.is_not_in_nav() or (others and uri.startswith(others)):
+            continue
+        if language.prefix and not uri.startswith(language.prefix):
+            continue
+        out.append(uri)
+    return out
 
 
 def translated_nav(items: list[Any], language: Language, has_page: Callable[[str], bool],

@@ -37,7 +37,7 @@ from ..workers import worker_count
 from ..write import WRITERS
 from ..write.context import OutputContext
 from .config import CatalogueConfig, site_languages, source_layout
-from .languages import LocalConfig, alternates, site_pages, translated_nav
+from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
 from .pages import CataloguePage, nav_labels
 from .parallel import STAND_IN, ParallelRenderer, in_worker
 
@@ -152,23 +152,36 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.nav_uris = {page.file.src_uri for page in nav.pages}
         # MkDocs keeps a plugin's Page as it is, ignoring the label written in
         # mkdocs.yml's nav; keep that label for the sidebar.
-        self._label_pages(config.nav or [], files)
+        languages = site_languages(self.config)
+        written = config.nav
+        if written is None and len(languages) > 1:
+            # MkDocs' own menu lists every page, the other languages' too: the
+            # default language's pages only, as MkDocs would order them.
+            written = default_nav(files, VIETNAMESE, languages)
+            nav = self._navigation(written, files, config)
+        self._label_pages(written or [], files)
         self.navs = {VIETNAMESE.code: nav}
         self._local_configs = {}
-        for language in site_languages(self.config)[1:]:
-            items = translated_nav(config.nav or [], language,
+        for language in languages[1:]:
+            items = translated_nav(written or [], language,
                                    lambda path: files.get_file_from_path(path) is not None,
                                    self.config.translations)
+            if written is None or (config.nav is None and not items):
+                items = default_nav(files, language, languages)
             self.navs[language.code] = self._navigation(items, files, config)
             self._label_pages(items, files)
         return nav
 
     @staticmethod
     def _label_pages(items: list[Any], files: Files) -> None:
+        """Give the pages of a menu the labels it gives them (MkDocs keeps a Page
+        made before the menu as it is, ignoring the label)."""
         for label, src_uri in nav_labels(items):
             file = files.get_file_from_path(src_uri)
             if file is not None and isinstance(file.page, CataloguePage):
                 file.page.nav_title = label
+            elif file is not None and file.page is not None and label:
+                file.page.title = label
 
     @staticmethod
     def _navigation(items: list[Any], files: Files, config: Any) -> Any:
@@ -246,11 +259,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         environment.configure(env, environment.SiteOptions(
             notice=self.config.notice, data_licence=self.config.data_licence,
             data_licence_url=self.config.data_licence_url,
-            translations={"en": dict(self.config.translations)},
-            scripts=_theme_scripts(config)))
+            translations={"en": dict(self.config.translations)}))
         languages = site_languages(self.config)
         env.globals["ocop_site_url"] = _site_url(config)
         env.globals["ocop_site_languages"] = languages
+        env.globals["ocop_pages"] = self.pages  # pages without a context of their own (404)
         env.globals["ocop_page_alternates"] = (
             lambda url: alternates(url, self.pages, languages))
         # Last: workers inherit the environment as it is now.
@@ -271,8 +284,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                                                 site_languages(self.config))
         if language.code in self.navs and language is not VIETNAMESE:
             context["nav"] = self.navs[language.code]
-            context["config"] = self._local_configs.setdefault(
-                language.code, LocalConfig(config, language, self.config.translations))
+            if language.code not in self._local_configs:
+                self._local_configs[language.code] = LocalConfig(
+                    config, language, self.config.translations,
+                    has_home=self.pages.has(language.prefix, language))
+            context["config"] = self._local_configs[language.code]
         if page.is_homepage or _is_language_home(page):
             context["home"] = home(self.catalogue)
             context["ocop_catalogue_page"] = True
@@ -312,13 +328,6 @@ def _switched_off(files: Files, languages: tuple[Language, ...]) -> list[File]:
     """Hand-written pages and files of a known language the site does not publish."""
     off = tuple(x.prefix for x in LANGUAGES if x.prefix and x not in languages)
     return [f for f in files if off and f.src_uri.startswith(off)]
-
-
-def _theme_scripts(config: Any) -> tuple[Path, ...]:
-    """The catalogue's scripts in the theme (their interface text is translated)."""
-    custom = config.theme.custom_dir
-    folder = Path(custom) / "assets" / "javascripts" if custom else None
-    return tuple(sorted(folder.glob("ocop-*.js"))) if folder and folder.is_dir() else ()
 
 
 def _is_language_home(page: Page) -> bool:

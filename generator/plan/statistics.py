@@ -188,7 +188,7 @@ def _by_group(catalogue: Catalogue, lang: Language) -> Chart:
         lang=lang,
         id="theo-nhom", title=_("Sản phẩm theo nhóm"), heading=_("Nhóm sản phẩm"),
         unit=_("Sản phẩm"), rows=tuple(rows), extra_headings=(_("Còn hiệu lực"),),
-        note=_("Nhóm theo %(decision)s.") % {"decision": catalogue.groups.decision},
+        note=_("Nhóm theo %(decision)s.") % {"decision": lang.text(catalogue.groups, "decision")},
     )
 
 

@@ -8,15 +8,13 @@ through the ``markdown`` filter. Nothing here imports MkDocs: the adapter calls
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, pass_context
-from markupsafe import Markup
+from markupsafe import escape
 
-from ..language import BY_CODE, LANGUAGES, VIETNAMESE, Language, script_messages, script_table
+from ..language import BY_CODE, LANGUAGES, VIETNAMESE, Language
 from ..media.library import MediaLibrary
 from ..plan.breadcrumbs import breadcrumbs
 from ..plan.pages import PageSpec
@@ -41,8 +39,6 @@ class SiteOptions:
     #: The site's own words (name, notice, menu labels) in other languages, by their
     #: Vietnamese text: mkdocs.yml's ``translations``, one mapping per language code.
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: The theme's scripts, whose interface text pages of other languages translate.
-    scripts: tuple[Path, ...] = ()
 
 
 def _language(context: Any) -> Language:
@@ -145,22 +141,6 @@ def other_languages(current: Language, alternates: list[tuple[Language, str]],
             and (language in found or pages.has(language.prefix, language))]
 
 
-def _script_tables(scripts: tuple[Path, ...]) -> Any:
-    """``ocop_script_table(lang)``: the JSON a page in ``lang`` gives its scripts
-    (``language.script_table``), safe inside a <script> element; made once per language."""
-    messages = script_messages(list(scripts))
-    made: dict[str, Markup] = {}
-
-    def table(language: Language) -> Markup:
-        if language.code not in made:
-            text = json.dumps(script_table(language, messages), ensure_ascii=False,
-                              sort_keys=True, separators=(",", ":"))
-            made[language.code] = Markup(text.replace("<", "\\u003c"))
-        return made[language.code]
-
-    return table
-
-
 def _newstyle(function: Any) -> Any:
     """gettext as Jinja's i18n extension calls it with ``newstyle_gettext``:
     %-placeholders filled from keywords, escaped in autoescaped templates."""
@@ -169,7 +149,9 @@ def _newstyle(function: Any) -> Any:
     def call(context: Any, message: str, *args: Any, **variables: Any) -> str:
         text = function(message, *args)
         if context.eval_ctx.autoescape:
-            text = Markup(text)
+            # Translations are text, never markup (a catalogue comes through pull
+            # requests too): escaped, then the variables (escaped too) put in.
+            text = escape(text)
         if args:  # ngettext: the count is also "num"
             variables.setdefault("num", args[-1])
         return text % variables
@@ -268,7 +250,6 @@ def configure(env: Environment, options: SiteOptions) -> dict[Any, Any]:
         "ocop_notice": options.notice,
         "ocop_site_text": _site_text(options.translations),
         "ocop_other_languages": other_languages,
-        "ocop_script_table": _script_tables(options.scripts),
         "ocop_alternates": [],
         "ocop_pages": Pages({}),
         "ocop_trade": TradeHelpers,

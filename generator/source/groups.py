@@ -30,6 +30,8 @@ class ProductGroups:
     groups: list[Category] = field(default_factory=list)
     subgroups: dict[str, list[Category]] = field(default_factory=dict)
     by_id: dict[str, Category] = field(default_factory=dict)
+    #: The decision's name in English (the English pages cite it).
+    decision_en: str | None = None
 
     def add(self, category: Category) -> None:
         self.by_id[category.id] = category
@@ -69,12 +71,14 @@ class _GroupsFile:
 
     decision: str = spec("Văn bản quy định")
     groups: list[_GroupDef] = spec("Các nhóm", min_items=1)
+    decision_en: str | None = spec("Văn bản quy định, bằng tiếng Anh", default=None)
 
 
 def load_groups(path: Path, layout: SourceLayout, problems: Problems) -> ProductGroups:
     """The groups file at ``path`` (problems reported like a record's)."""
     data = read_record(_GroupsFile, path, layout, problems)
-    groups = ProductGroups(decision=data.decision if data else "")
+    groups = ProductGroups(decision=data.decision if data else "",
+                           decision_en=data.decision_en if data else None)
     if data is None:
         return groups
     for g in data.groups:

@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from ..language import VIETNAMESE, Language
+from ..language import N_, VIETNAMESE, Language
 from ..link.clock import VIETNAM
 from ..link.fairs import current_fairs
 from ..plan.urls import Urls
@@ -33,7 +33,7 @@ from .text_formats import escape_text, fold_line
 
 PRODID = "-//OCOP catalogue//Hoi cho OCOP//VI"
 TZID = "Asia/Ho_Chi_Minh"
-CATEGORY = "Hội chợ OCOP"
+CATEGORY = N_("Hội chợ OCOP")
 #: Vietnam has kept UTC+7 without daylight saving since 1975.
 VTIMEZONE = (
     "BEGIN:VTIMEZONE",
@@ -86,7 +86,7 @@ def event_lines(fair: Fair, site_url: str, build_date: dt.date,
         f"SUMMARY:{escape_text(lang.text(fair, 'name'))}",
         f"LOCATION:{escape_text(f'{fair.venue}, {fair.city}')}",
         f"DESCRIPTION:{escape_text(chr(10).join(details))}",
-        f"CATEGORIES:{escape_text(CATEGORY)}",
+        f"CATEGORIES:{escape_text(_(CATEGORY))}",
         "CLASS:PUBLIC",
         "STATUS:CONFIRMED",
         # An all-day fair should not mark the whole day busy.

@@ -84,8 +84,7 @@ def verify_page(product: Product, site_url: str, build_date: dt.date,
                  "if(r[l])location.replace(r[l]);})();</script>\n")
     # For a reader of another language whose browser did not say so, in that language.
     links = "".join(f'<p lang="{o.code}"><a href="{product_page(o)}" hreflang="{o.code}">'
-                    f'{escape(o.gettext("Xem trang sản phẩm"))} ({escape(o.name)})</a></p>\n'
-                    for o in others)
+                    f"{escape(_view(o))} ({escape(o.name)})</a></p>\n" for o in others)
     target = up + page
     name = escape(lang.text(product, "name"))
     title = _("Kiểm tra chứng nhận OCOP: %(name)s") % {"name": lang.text(product, "name")}
@@ -105,6 +104,11 @@ def verify_page(product: Product, site_url: str, build_date: dt.date,
         + _history_html(product, lang) + links
         + "</main>\n</body>\n</html>\n"
     )
+
+
+def _view(lang: Language) -> str:
+    """The link to the product page, in ``lang`` (outside an f-string: Babel reads it)."""
+    return lang.gettext("Xem trang sản phẩm")
 
 
 def _history_html(product: Product, lang: Language) -> str:

@@ -133,3 +133,24 @@ def test_no_page_scrolls_sideways_at_320_px(browser, site_url, sample_site):
             wide[path] = width
     context.close()
     assert wide == {}
+
+
+@pytest.mark.parametrize(("locale", "lands_on"), [
+    ("en-US", "en/san-pham/nuoc-mam-ca-com-phu-quoc/"),
+    ("en-GB", "en/san-pham/nuoc-mam-ca-com-phu-quoc/"),
+    ("fr-FR", None),  # a language the site has not: the printed page, Vietnamese
+])
+def test_the_printed_qr_code_opens_the_product_in_the_browsers_language(
+        browser, site_url, locale, lands_on):
+    context = browser.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(site_url + "q/nuoc-mam-ca-com-phu-quoc/")
+        if lands_on:
+            page.wait_for_url(site_url + lands_on)
+            assert page.locator("html").get_attribute("lang") == "en"
+        else:
+            page.wait_for_timeout(500)
+            assert "/en/" not in page.url
+    finally:
+        context.close()

@@ -70,7 +70,10 @@
         }
       });
       marker.bindPopup(popup);
-      marker.bindTooltip(m.name);
+      // Leaflet reads a string as HTML: names are staff's text, so a text node.
+      var tip = document.createElement("span");
+      tip.textContent = m.name;
+      marker.bindTooltip(tip);
       marker.addTo(map);
       bounds.push([lat, lon]);
       if (typeof m.anchor === "string") {

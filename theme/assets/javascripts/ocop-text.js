@@ -64,13 +64,11 @@
   }
 
   // --- the page's language -------------------------------------------------------------
-  // Pages in a language other than Vietnamese carry its folder and the translations of
-  // the scripts' interface text (theme/main.html, generator/render/environment.py);
-  // the scripts' text is Vietnamese, marked T.t("…") for `make messages`.
-  const I18N = (function () {
-    const node = document.getElementById("ocop-i18n");
-    try { return node ? JSON.parse(node.textContent) : {}; } catch (err) { return {}; }
-  })();
+  // Pages in a language other than Vietnamese load its folder and the translations of
+  // the scripts' interface text first (<lang>/assets/javascripts/ocop-i18n.js, written
+  // by generator/write/script_text.py); the scripts' text is Vietnamese, marked
+  // t("…") for `make messages`.
+  const I18N = window.ocopI18n || {};
   const MESSAGES = I18N.messages || {};
   /** Site folder of the page's language: "" (Vietnamese) or "en/". */
   const folder = I18N.folder || "";
