@@ -228,11 +228,12 @@ def national(tmp_path_factory) -> tuple[Path, Catalogue]:
 
 
 def _pages(site: Path) -> dict[str, str]:
-    """Site path ('diem-ban/tinh/x/') → HTML of every index page of the families."""
+    """Site path ('diem-ban/tinh/x/') → HTML of every index page of the families, in
+    both languages (English pages carry lang="vi" marks around Vietnamese names)."""
     out = {}
     for path in sorted(site.rglob("index.html")):
         rel = path.relative_to(site).as_posix()
-        if any(rel.startswith(f) for f in FAMILIES):
+        if any(rel.removeprefix("en/").startswith(f) for f in FAMILIES):
             out[rel.removesuffix("index.html")] = path.read_text(encoding="utf-8")
     return out
 
