@@ -47,8 +47,7 @@ schemas: $(STAMP)
 ## language's catalogue (generator/locale/<code>/LC_MESSAGES/messages.po), to translate.
 messages: $(STAMP)
 	mkdir -p build
-	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --omit-header --no-default-keywords \
-		-k _ -k gettext -k ngettext:1,2 -k N_ -k t -k tn:1,2 \
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output --omit-header \
 		-o build/messages.pot generator theme
 	$(BIN)/pybabel -q update -i build/messages.pot -d generator/locale --no-fuzzy-matching \
 		--omit-header --no-wrap

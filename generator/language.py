@@ -56,6 +56,27 @@ def _translations(code: str) -> gettext_module.NullTranslations:
     return gettext_module.GNUTranslations(buffer)
 
 
+#: The default language's text is the text as written.
+_AS_WRITTEN = gettext_module.NullTranslations()
+
+
+# Babel formats a price in ~20 µs; pages show the same few prices and dates again and
+# again (cards, listings, histories): formatted once per build and language.
+@functools.lru_cache(maxsize=1 << 14)
+def _price(code: str, pattern: str, amount: int) -> str:
+    return format_currency(amount, "VND", pattern, locale=code, currency_digits=False)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _number(code: str, number: int) -> str:
+    return format_decimal(number, locale=code)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _date(code: str, pattern: str, day: dt.date) -> str:
+    return format_date(day, pattern, locale=code)
+
+
 @dataclass(frozen=True)
 class Language:
     """One language of the site."""
@@ -74,9 +95,7 @@ class Language:
 
     @property
     def translations(self) -> gettext_module.NullTranslations:
-        if not self.prefix:  # the source language: the text as written
-            return gettext_module.NullTranslations()
-        return _translations(self.code)
+        return _translations(self.code) if self.prefix else _AS_WRITTEN
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -87,16 +106,15 @@ class Language:
     # --- formatting ---------------------------------------------------------------
     def price(self, amount: int) -> str:
         """85000 → '85.000 ₫' (vi), 'VND 85,000' (en); no break inside."""
-        return format_currency(amount, "VND", self.price_pattern, locale=self.code,
-                               currency_digits=False)
+        return _price(self.code, self.price_pattern, amount)
 
     def number(self, number: int) -> str:
         """12345 → '12.345' (vi), '12,345' (en)."""
-        return format_decimal(number, locale=self.code)
+        return _number(self.code, number)
 
     def date(self, day: dt.date) -> str:
         """2029-05-20 → '20/05/2029' (vi), '20 May 2029' (en)."""
-        return format_date(day, self.date_pattern, locale=self.code)
+        return _date(self.code, self.date_pattern, day)
 
     # --- data in this language ------------------------------------------------------
     def localized(self, record: Any, field: str) -> tuple[str, str]:
@@ -124,7 +142,8 @@ BY_CODE: dict[str, Language] = {language.code: language for language in LANGUAGE
 
 
 #: How scripts mark interface text (theme/assets/javascripts/ocop-text.js): t("…"),
-#: tn("singular", "plural", n); for Babel's JavaScript extractor.
+#: tn("singular", "plural", n); for Babel's JavaScript extractor (as in babel.cfg,
+#: which `make messages` reads; the build reads the scripts' messages with these).
 SCRIPT_KEYWORDS: dict[str, Any] = {"t": None, "tn": (1, 2)}
 
 

@@ -1,9 +1,9 @@
 """Vietnamese text rules, in one place: search folding, slugs, collation, and how
-numbers, dates and addresses are written (OCOP-FACTS.md, "Text")."""
+addresses are written (OCOP-FACTS.md, "Text"). Numbers, prices and dates are
+written by locale: ``language.Language``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import unicodedata
@@ -88,25 +88,6 @@ def sorted_vi(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
 
 
 # --- how numbers, dates and addresses are written ------------------------------------
-
-NBSP = "\u00a0"
-
-
-def vnd(amount: int) -> str:
-    """85000 → '85.000 ₫' (dot thousands separator, no-break space before ₫)."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount):,}".replace(",", ".") + f"{NBSP}₫"
-
-
-def thousands(number: int) -> str:
-    """12345 → '12.345'."""
-    return f"{number:,}".replace(",", ".")
-
-
-def date_vi(day: dt.date) -> str:
-    """2024-05-12 → '12/05/2024'."""
-    return day.strftime("%d/%m/%Y")
-
 
 def address_line(address: Address | None) -> str:
     """'Street, Commune, Province' on one line ('' without an address)."""

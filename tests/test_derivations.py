@@ -7,9 +7,10 @@ import unicodedata
 
 import pytest
 
+from generator.language import ENGLISH, VIETNAMESE
 from generator.link.checks import stars_for_score
 from generator.source.certificates import add_months, certificate_status
-from generator.vietnamese import date_vi, fold, slugify, sorted_vi, vnd
+from generator.vietnamese import fold, slugify, sorted_vi
 
 
 @pytest.mark.parametrize(("text", "folded"), [
@@ -36,14 +37,17 @@ def test_vietnamese_collation():
                                          "Ếch"]
 
 
-def test_vnd():
-    assert vnd(85000) == "85.000\u00a0₫"
-    assert vnd(12345678) == "12.345.678\u00a0₫"
-    assert vnd(0) == "0\u00a0₫"
+def test_prices_by_language():
+    assert VIETNAMESE.price(85000) == "85.000\u00a0₫"
+    assert VIETNAMESE.price(12345678) == "12.345.678\u00a0₫"
+    assert VIETNAMESE.price(0) == "0\u00a0₫"
+    assert ENGLISH.price(85000) == "VND\u00a085,000"
 
 
-def test_date_vi():
-    assert date_vi(dt.date(2024, 5, 2)) == "02/05/2024"
+def test_dates_and_numbers_by_language():
+    assert VIETNAMESE.date(dt.date(2024, 5, 2)) == "02/05/2024"
+    assert ENGLISH.date(dt.date(2029, 5, 20)) == "20 May 2029"
+    assert (VIETNAMESE.number(12345), ENGLISH.number(12345)) == ("12.345", "12,345")
 
 
 def test_add_months_clamps_to_month_end():

@@ -37,16 +37,20 @@ def alternates(url: str, pages: Pages, languages: tuple[Language, ...],
 class LocalConfig:
     """MkDocs' config as a page in another language sees it: the site's name and
     description in that language, its home page the language's own; everything else
-    is the config itself. Templates (Material's too) read ``config.site_name``."""
+    is the config itself. Templates (Material's too) read ``config.site_name``.
+    Also the plugin's notice in that language (``notice_lang``: the language it is
+    in when nobody translated it)."""
 
     def __init__(self, config: Any, language: Language, translations: Mapping[str, str],
-                 has_home: bool = True):
+                 notice: str, has_home: bool = True):
         self._config = config
         self.site_name = translations.get(config.site_name, config.site_name)
         description = config.site_description or ""
         self.site_description = translations.get(description, description)
         # Without a home page of its own (no content/en/index.md), the default one.
         self.extra = {**(config.extra or {}), **({"homepage": language.prefix} if has_home else {})}
+        self.notice = translations.get(notice, notice)
+        self.notice_lang = "" if self.notice != notice or not notice else "vi"
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._config, name)

@@ -170,6 +170,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 items = default_nav(files, language, languages)
             self.navs[language.code] = self._navigation(items, files, config)
             self._label_pages(items, files)
+            self._local_configs[language.code] = LocalConfig(
+                config, language, self.config.translations, self.config.notice,
+                has_home=self.pages.has(language.prefix, language))
         return nav
 
     @staticmethod
@@ -258,8 +261,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.render_start = time.perf_counter()
         environment.configure(env, environment.SiteOptions(
             notice=self.config.notice, data_licence=self.config.data_licence,
-            data_licence_url=self.config.data_licence_url,
-            translations={"en": dict(self.config.translations)}))
+            data_licence_url=self.config.data_licence_url))
         languages = site_languages(self.config)
         env.globals["ocop_site_url"] = _site_url(config)
         env.globals["ocop_site_languages"] = languages
@@ -279,16 +281,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         context["media"] = self.media
         language = language_of(page.url)
         context.update(environment.language_context(language.code))
-        context["ocop_pages"] = self.pages
         context["ocop_alternates"] = alternates(page.url, self.pages,
                                                 site_languages(self.config))
-        if language.code in self.navs and language is not VIETNAMESE:
+        local = self._local_configs.get(language.code)
+        if local is not None:
             context["nav"] = self.navs[language.code]
-            if language.code not in self._local_configs:
-                self._local_configs[language.code] = LocalConfig(
-                    config, language, self.config.translations,
-                    has_home=self.pages.has(language.prefix, language))
-            context["config"] = self._local_configs[language.code]
+            context["config"] = local
+            context["ocop_notice"], context["ocop_notice_lang"] = local.notice, local.notice_lang
         if page.is_homepage or _is_language_home(page):
             context["home"] = home(self.catalogue)
             context["ocop_catalogue_page"] = True

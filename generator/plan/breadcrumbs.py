@@ -7,9 +7,8 @@ what each page shows; templates print the trail (partials/ocop/breadcrumb.html).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from ..language import BY_CODE, N_
+from ..language import BY_CODE, N_, Language
 from .pages import PageSpec
 from .urls import Urls
 
@@ -42,7 +41,7 @@ def breadcrumbs(spec: PageSpec) -> tuple[Crumb, ...]:
                  for c in _trail(spec, lang))
 
 
-def _trail(spec: PageSpec, lang: Any) -> tuple[Crumb, ...]:
+def _trail(spec: PageSpec, lang: Language) -> tuple[Crumb, ...]:
     context = spec.context
     kind = spec.kind
     url = spec.url.removeprefix(lang.prefix)

@@ -8,7 +8,7 @@ through the ``markdown`` filter. Nothing here imports MkDocs: the adapter calls
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, pass_context
@@ -36,9 +36,6 @@ class SiteOptions:
     notice: str = ""
     data_licence: str = "CC BY 4.0"
     data_licence_url: str = ""
-    #: The site's own words (name, notice, menu labels) in other languages, by their
-    #: Vietnamese text: mkdocs.yml's ``translations``, one mapping per language code.
-    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _language(context: Any) -> Language:
@@ -82,40 +79,19 @@ class Pages:
 
     def __init__(self, urls_by_language: dict[str, set[str]]) -> None:
         self.urls = urls_by_language
-        self._memo: dict[tuple[str, str], str] = {}
 
     def url(self, path: str, language: Language) -> str:
         """``path`` (a site path in the default language) in ``language``."""
         if not language.prefix:
             return path
-        key = (path, language.code)
-        found = self._memo.get(key)
-        if found is None:
-            page = path.split("#", 1)[0].split("?", 1)[0]
-            # Files ('…/qr.svg', photos, data) are the same for every language.
-            is_page = page == "" or page.endswith("/")
-            local = language.prefix + path
-            if is_page and language.prefix + page in self.urls.get(language.code, ()):
-                found = local
-            else:
-                found = path
-            self._memo[key] = found
-        return found
+        page = path.split("#", 1)[0].split("?", 1)[0]
+        # Files ('…/qr.svg', photos, data) are the same for every language.
+        if (page == "" or page.endswith("/")) and self.has(language.prefix + page, language):
+            return language.prefix + path
+        return path
 
     def has(self, url: str, language: Language) -> bool:
         return url in self.urls.get(language.code, ())
-
-
-def _site_text(translations: dict[str, dict[str, str]]) -> Any:
-    """``ocop_site_text(text)``: the site's own ``text`` (its name, the notice) in the
-    page's language, as mkdocs.yml translates it; as written otherwise."""
-
-    @pass_context
-    def site_text(context: Any, text: str) -> str:
-        language = _language(context)
-        return translations.get(language.code, {}).get(text, text) if language.prefix else text
-
-    return site_text
 
 
 @pass_context
@@ -248,7 +224,8 @@ def configure(env: Environment, options: SiteOptions) -> dict[Any, Any]:
         "ocop_producer_types": PRODUCER_TYPE_LABELS,
         "ocop_level_labels": LEVEL_LABELS,
         "ocop_notice": options.notice,
-        "ocop_site_text": _site_text(options.translations),
+        # The notice's language when it is not the page's (a notice nobody translated).
+        "ocop_notice_lang": "",
         "ocop_other_languages": other_languages,
         "ocop_alternates": [],
         "ocop_pages": Pages({}),

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ..language import VIETNAMESE
 from ..link.catalogue import Catalogue
 from ..plan.urls import Urls
 from ..source.records import Product
-from ..vietnamese import date_vi
 from .atom import document, feed_element, sub, timestamp
 from .context import OutputContext
 from .files import write_bytes
@@ -38,9 +38,10 @@ def _tag_authority(site_url: str) -> str:
 def _summary(product: Product) -> str:
     p, r = product.producer, product.ocop
     number = f" số {r.certificate}" if r.certificate else ""
+    date = VIETNAMESE.date  # the feed is the Vietnamese open data's
     return (f"Sản phẩm OCOP {r.stars} sao của {p.name}, {p.address.commune}, "
-            f"{p.address.province}. Giấy chứng nhận{number} cấp ngày {date_vi(r.issued)} "
-            f"theo quyết định {r.decision}, hiệu lực đến {date_vi(product.status.expires)}.")
+            f"{p.address.province}. Giấy chứng nhận{number} cấp ngày {date(r.issued)} "
+            f"theo quyết định {r.decision}, hiệu lực đến {date(product.status.expires)}.")
 
 
 def feed_xml(context: OutputContext, products: list[Product]) -> bytes:

@@ -141,7 +141,8 @@ def tab_walk(page, stops: int) -> list[tuple[str, bool]]:
 
 
 @pytest.mark.parametrize("family", ["home", "product", "finder", "listing-group", "about",
-                                    "guide", "not-found", "index-stars"])
+                                    "guide", "not-found", "index-stars", "en-home",
+                                    "en-product"])
 @pytest.mark.parametrize("screen", ["phone", "page"])
 def test_every_tab_stop_can_be_seen(request, site_url, family, screen):
     """40 Tab stops from the top of the page: each one on screen and in sight."""
