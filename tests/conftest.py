@@ -21,6 +21,10 @@ def record_cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     """The record cache's signing key in a folder of the test run, not the user's."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("OCOP_KEY_DIR", str(tmp_path_factory.mktemp("key")))
+        # Builds of the sample share its cache folder, and tests change code and
+        # templates under a build: no page is reused unless a test asks for it
+        # (tests/test_page_cache.py).
+        patch.setenv("OCOP_PAGE_CACHE", "0")
         yield
 
 
@@ -66,6 +70,15 @@ def copy_project(source: Path, dest: Path, symlinks: bool = False) -> Path:
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("custom_dir: ../../../theme",
                                    f"custom_dir: {ROOT / 'theme'}"), encoding="utf-8")
+    return dest
+
+
+def copy_sample(dest: Path) -> Path:
+    """The sample catalogue's sources in another folder (no cache, no site)."""
+    dest.mkdir(parents=True)
+    for name in ("products", "content", "theme"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     return dest
 
 

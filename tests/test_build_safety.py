@@ -13,13 +13,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_EPOCH, ROOT, leftovers, snapshot
+from conftest import FIXED_EPOCH, copy_sample, leftovers, snapshot
 
 from generator.adapter.publish import BuildFailed, build_site
 from generator.cli import main
@@ -98,15 +97,6 @@ def test_a_successful_build_replaces_the_site(built):
 
 
 # --- reproducible ------------------------------------------------------------------
-
-def copy_sample(dest: Path) -> Path:
-    """The sample catalogue's sources in another folder (no cache, no site)."""
-    dest.mkdir(parents=True)
-    for name in ("products", "content", "theme"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    return dest
-
 
 def test_two_builds_of_the_sample_are_byte_identical(sample_site: Path, tmp_path: Path):
     """A cold build elsewhere (new process, other hash seed, time zone and locale)

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator.adapter import plugin
 from generator.adapter.publish import build_site
 
 
@@ -27,23 +26,26 @@ METHODS = ["fork", "spawn"] if sys.platform.startswith("linux") else ["spawn"]
 
 @pytest.mark.parametrize("method", METHODS)
 def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date, method):
-    monkeypatch.setattr(plugin, "PARALLEL_MIN_PAGES", 0)
+    from generator.adapter import parallel as parallel_module
+
+    monkeypatch.setattr(parallel_module, "PARALLEL_MIN_PAGES", 0)
     monkeypatch.setenv("OCOP_START_METHOD", method)
     monkeypatch.setenv("OCOP_WORKERS", "1")
     sequential = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "one"))
     monkeypatch.setenv("OCOP_WORKERS", "2")
-    rendered = []
-    original = plugin.ParallelRenderer.html
+    renderers = []
+    original = parallel_module.PageRenderer.close
 
-    def spy(self, page):
-        rendered.append(page.file.src_uri)
-        return original(self, page)
+    def spy(self):
+        renderers.append((self.pool is not None, self.rendered, len(self.pages)))
+        return original(self)
 
-    monkeypatch.setattr(plugin.ParallelRenderer, "html", spy)
+    monkeypatch.setattr(parallel_module.PageRenderer, "close", spy)
     parallel = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
     # Every generated page went through the workers …
-    assert "san-pham/banh-bo-thot-not-tinh-bien.md" in rendered
-    assert len(rendered) > 100
+    assert len(renderers) == 1
+    with_workers, rendered, pages = renderers[0]
+    assert with_workers and rendered == pages > 100
     # … and the site is the same, file for file.
     assert parallel.keys() == sequential.keys()
     assert [k for k in parallel if parallel[k] != sequential[k]] == []
@@ -95,7 +97,7 @@ def test_a_dead_rendering_worker_stops_the_build(tmp_path, monkeypatch, fixed_da
     from generator.adapter import parallel
     from generator.adapter.publish import BuildFailed
 
-    monkeypatch.setattr(plugin, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
     monkeypatch.setenv("OCOP_WORKERS", "2")
     monkeypatch.setenv("OCOP_START_METHOD", "fork")  # the forked worker runs the patched _render
     monkeypatch.setattr(parallel, "_render", _die)

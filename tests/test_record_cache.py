@@ -98,9 +98,9 @@ def test_a_broken_key_is_replaced_and_an_empty_one_never_used(
     monkeypatch.setenv("OCOP_KEY_DIR", str(tmp_path / "keys"))
     (tmp_path / "keys").mkdir()
     (tmp_path / "keys/record-cache.key").write_bytes(b"")
-    key = record_cache._key(mini_project)
+    key = record_cache.signing_key(mini_project)
     assert key is not None and len(key) == 32
-    assert record_cache._key(mini_project) == key
+    assert record_cache.signing_key(mini_project) == key
 
 
 def test_a_cache_file_that_is_a_link_is_not_read(mini_project: Path,

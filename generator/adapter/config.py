@@ -34,8 +34,12 @@ class CatalogueConfig(base.Config):
     #: Processes rendering generated pages; 0 means one per CPU, 1 turns it off.
     #: The OCOP_WORKERS variable overrides it.
     workers = c.Type(int, default=0)
-    #: Folder for processed photos kept between builds (relative to mkdocs.yml).
+    #: Folder for processed photos and rendered pages kept between builds
+    #: (relative to mkdocs.yml).
     cache_dir = c.Type(str, default=".cache/ocop")
+    #: Reuse the pages of the previous build that nothing changed (see
+    #: render/page_cache.py). The OCOP_PAGE_CACHE variable (0 or 1) overrides it.
+    page_cache = c.Type(bool, default=True)
     #: Licence of the open data (exports, feeds), chosen by the catalogue owner.
     data_licence = c.Type(str, default="CC BY 4.0")
     #: Where the licence text is; empty for none.

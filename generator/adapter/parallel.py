@@ -1,10 +1,16 @@
-"""Render generated pages on every core.
+"""Render generated pages: reuse the unchanged ones, render the others on every core.
 
-MkDocs renders pages one after another in one process. Our pages are many and
-independent, so worker processes render them in parallel, in MkDocs' own order;
-MkDocs then writes each page as usual, its template being a stand-in that
-returns the worker's HTML. The output is byte-for-byte what a sequential build
-writes (tested, with either start method).
+MkDocs renders pages one after another in one process, from scratch. Every
+generated page's template is a stand-in (``STAND_IN``) that returns what
+``PageRenderer.html`` gives for it:
+
+* the page stored by an earlier build, when nothing it showed has changed
+  (``render.page_cache``: a page is kept with what it read);
+* otherwise the page rendered now — by worker processes, in MkDocs' order, when
+  there are enough of them to pay for the workers; else in this process.
+
+Either way the HTML is byte for byte what MkDocs would render (tested: with and
+without workers, either start method, with and without the cache).
 
 How a worker gets what it renders with (pages, navigation, template
 environment, catalogue):
@@ -35,14 +41,23 @@ from mkdocs.structure.files import get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
+from .. import reads
+from ..render.page_cache import PageCache, Stored, World, pack, reads_list
 from ..workers import WorkerDied, new_pool, start_method
 
-#: Template that returns a page rendered by a worker.
+#: Template that returns a page rendered by ``PageRenderer``.
 STAND_IN = "ocop/prerendered.html"
+
+#: Below this many pages to render, starting workers costs more than it saves.
+PARALLEL_MIN_PAGES = 400
 
 # What a worker renders with: inherited (fork) or rebuilt by _replay (spawn).
 _STATE: tuple[Sequence[Any], Any, Any, Any, Sequence[Any]] | None = None
 _IN_WORKER = False
+# True while this process renders a page for real (not MkDocs' stand-in pass).
+_RENDERING = False
+# Digests of the records this process has seen, by id() (records live all build).
+_DIGESTS: dict[int, str] = {}
 
 
 def _init_forked() -> None:
@@ -84,60 +99,137 @@ def in_worker() -> bool:
     return _IN_WORKER
 
 
-def _render(index: int) -> str:
-    assert _STATE is not None
-    pages, env, config, nav, doc_files = _STATE
-    page = pages[index]
+def rendering() -> bool:
+    """True while a generated page is being rendered for real in this process (its
+    context must be complete; MkDocs' own pass over a stand-in needs none)."""
+    return _RENDERING
+
+
+def render_page(page: Any, env: Any, config: Any, nav: Any,
+                doc_files: Sequence[Any]) -> tuple[str, reads.Reads]:
+    """``page`` rendered as MkDocs would, and what it read."""
+    global _RENDERING
     page.active = True
+    _RENDERING = True
     try:
-        context = get_context(nav, doc_files, config, page)
-        template = env.get_template(page.spec.template)
-        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-        return template.render(context)
+        with reads.recording() as seen:
+            context = get_context(nav, doc_files, config, page)
+            template = env.get_template(page.spec.template)
+            context = config.plugins.on_page_context(context, page=page, config=config,
+                                                     nav=nav)
+            html = template.render(context)
+        return html, seen
     finally:
+        _RENDERING = False
         page.active = False
 
 
-class ParallelRenderer:
-    """A pool of workers rendering ``pages`` (every generated page, in order)."""
+def _render(index: int) -> tuple[str, bytes, bytes]:
+    """A worker's job: the page's HTML, and the page packed for the cache."""
+    assert _STATE is not None
+    pages, env, config, nav, doc_files = _STATE
+    page = pages[index]
+    html, seen = render_page(page, env, config, nav, doc_files)
+    packed = pack(page.url, "", html, reads_list(seen, _DIGESTS))
+    return html, packed.reads, packed.html
+
+
+class PageRenderer:
+    """Every generated page of a build (``pages``, in MkDocs' order): stored ones
+    reused, the others rendered, by ``workers`` processes when it pays off."""
 
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
-                 doc_files: Sequence[Any], workers: int) -> None:
+                 doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
+                 keys: Sequence[str] = (), world: World | None = None) -> None:
         global _STATE
+        self.pages = pages
+        self.state = (pages, env, config, nav, doc_files)
+        self.cache = cache
+        self.keys = keys
         self.position = {id(page): i for i, page in enumerate(pages)}
-        if start_method() == "fork":
-            _STATE = (pages, env, config, nav, doc_files)
-            self.pool = new_pool(workers, method="fork", initializer=_init_forked)
-        else:
-            self.pool = new_pool(workers, method="spawn", initializer=_replay,
-                                 initargs=(config.config_file_path, bool(config.strict)))
-        self.results: Iterator[str] = self.pool.map(_render, range(len(pages)), chunksize=8)
-        self.received: dict[int, str] = {}
+        self.reused: set[int] = set()
+        if cache is not None and world is not None:
+            self.reused = {i for i, page in enumerate(pages)
+                           if cache.unchanged(page.url, keys[i], world)}
+        todo = [i for i in range(len(pages)) if i not in self.reused]
+        #: Pages rendered in this build (the rest were reused).
+        self.rendered = 0
+        self.pool = None
+        self.results: Iterator[tuple[str, bytes, bytes]] = iter(())
+        self.queue: list[int] = []
+        if workers >= 2 and len(todo) >= PARALLEL_MIN_PAGES:
+            _STATE = self.state
+            if start_method() == "fork":
+                self.pool = new_pool(workers, method="fork", initializer=_init_forked)
+            else:
+                self.pool = new_pool(workers, method="spawn", initializer=_replay,
+                                     initargs=(config.config_file_path, bool(config.strict)))
+            self.results = self.pool.map(_render, todo, chunksize=8)
+            self.queue = todo
+        self.received: dict[int, tuple[str, bytes, bytes]] = {}
         self.next_index = 0
+        self._batch: list[Stored] = []
 
     def html(self, page: Any) -> Markup:
-        """The worker's rendering of ``page`` (waits for it if needed)."""
+        """The HTML of ``page``: stored, from a worker (waits for it) or rendered now."""
         index = self.position[id(page)]
-        while index not in self.received:
-            try:
-                self.received[self.next_index] = next(self.results)
-            except BrokenProcessPool:
-                self.terminate()
-                raise WorkerDied("rendering pages") from None
-            self.next_index += 1
-        return Markup(self.received.pop(index))
+        if index in self.reused:
+            assert self.cache is not None
+            stored = self.cache.html(page.url)
+            if stored is not None:
+                return Markup(stored)
+            # A row that does not verify is rendered again.
+        if self.pool is not None and index not in self.reused:
+            while index not in self.received:
+                try:
+                    self.received[self.queue[self.next_index]] = next(self.results)
+                except BrokenProcessPool:
+                    self.terminate()
+                    raise WorkerDied("rendering pages") from None
+                self.next_index += 1
+            html, page_reads, packed = self.received.pop(index)
+            self._keep(Stored(page.url, self._key(index), page_reads, packed))
+        else:
+            html, seen = render_page(page, *self.state[1:])
+            if self.cache is not None:
+                self._keep(pack(page.url, self._key(index), html, reads_list(seen, _DIGESTS)))
+        self.rendered += 1
+        return Markup(html)
+
+    def _key(self, index: int) -> str:
+        return self.keys[index] if self.keys else ""
+
+    def _keep(self, page: Stored) -> None:
+        if self.cache is None:
+            return
+        self._batch.append(page)
+        if len(self._batch) >= 256:
+            self.cache.add(self._batch)
+            self._batch = []
 
     def close(self) -> None:
+        """Wait for the workers; store the pages rendered in this build."""
         global _STATE
-        self.pool.shutdown(wait=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
         _STATE = None
+        if self.cache is not None:
+            self.cache.add(self._batch)
+            self._batch = []
+            self.cache.commit({page.url for page in self.pages})
+            self.cache.close()
 
     def terminate(self) -> None:
-        """Stop at once (the build failed): queued pages are dropped, workers ended."""
+        """Stop at once (the build failed): queued pages are dropped, workers ended,
+        nothing stored."""
         global _STATE
-        # Before shutdown forgets them; a broken pool has none left.
-        processes = list((getattr(self.pool, "_processes", None) or {}).values())
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
+        if self.pool is not None:
+            # Before shutdown forgets them; a broken pool has none left.
+            processes = list((getattr(self.pool, "_processes", None) or {}).values())
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.terminate()
         _STATE = None
+        if self.cache is not None:
+            self.cache.rollback()
+            self.cache.close()

@@ -20,8 +20,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
-from .. import collector
-from ..language import LANGUAGES, VIETNAMESE, Language, language_of
+from .. import collector, reads
+from ..language import BY_CODE, LANGUAGES, VIETNAMESE, Language, language_of
 from ..link.catalogue import Catalogue
 from ..link.clock import build_date
 from ..media.library import MediaLibrary
@@ -30,6 +30,7 @@ from ..plan import plan_pages
 from ..plan.home import home
 from ..plan.urls import Urls
 from ..render import environment
+from ..render.page_cache import RECORDS, PageCache, World, page_key, settings_key
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
 from ..source.preview import PreviewError
 from ..source.problems import Problems
@@ -39,12 +40,9 @@ from ..write.context import OutputContext
 from .config import CatalogueConfig, site_languages, source_layout
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
 from .pages import CataloguePage, nav_labels
-from .parallel import STAND_IN, ParallelRenderer, in_worker
+from .parallel import STAND_IN, PageRenderer, in_worker, rendering
 
 log = logging.getLogger("mkdocs.plugins.ocop")
-
-#: Below this many generated pages, forking workers costs more than it saves.
-PARALLEL_MIN_PAGES = 400
 
 
 class CataloguePlugin(BasePlugin[CatalogueConfig]):
@@ -52,6 +50,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def __init__(self) -> None:
         self.catalogue: Catalogue | None = None
+        self.build_date = build_date()
         self.media: MediaLibrary | None = None
         self.problems = Problems()
         self.page_urls: list[str] = []
@@ -60,7 +59,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.render_start = time.perf_counter()
         self.command: str | None = None
         self.nav: Any = None
-        self.renderer: ParallelRenderer | None = None
+        self.renderer: PageRenderer | None = None
         #: Which pages exist in which language; each language's menu.
         self.pages = site_pages((), (VIETNAMESE,))
         self.navs: dict[str, Any] = {}
@@ -93,6 +92,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             for line in self.problems.lines(self.config.verbose):
                 log.info(line)
         self.catalogue = catalogue
+        self.build_date = catalogue.build_date
         start = time.perf_counter()
         languages = site_languages(self.config)
         for file in _switched_off(files, languages):
@@ -159,6 +159,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             # default language's pages only, as MkDocs would order them.
             written = default_nav(files, VIETNAMESE, languages)
             nav = self._navigation(written, files, config)
+            # What MkDocs renders pages with, and so must the renderer (it did not
+            # before: the workers of a big site without a nav got "En" in the menu).
+            self.nav = nav
         self._label_pages(written or [], files)
         self.navs = {VIETNAMESE.code: nav}
         self._local_configs = {}
@@ -224,7 +227,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         )
         if self.renderer is not None:
             self.renderer.close()
+            # The benchmark reads this line.
+            log.info(f"ocop pages: {self.renderer.rendered} rendered, "
+                     f"{len(self.renderer.pages) - self.renderer.rendered} reused")
             self.renderer = None
+        reads.unwatch()  # the writers read every record: plain attribute access
         self._lap("pages", self.render_start)
         for writer in WRITERS:
             start = time.perf_counter()
@@ -237,6 +244,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if self.renderer is not None:
             self.renderer.terminate()
             self.renderer = None
+        reads.unwatch()
 
     def _workers(self) -> int:
         """Processes for loading and rendering; 1 under `mkdocs serve`, whose
@@ -245,17 +253,50 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return 1
         return worker_count(self.config.workers)
 
-    def _start_workers(self, env: Any, config: Any, files: Files) -> None:
-        """Render generated pages in worker processes when it pays off."""
-        workers = self._workers()
+    def _start_renderer(self, env: Any, config: Any, files: Files) -> None:
+        """Every generated page goes through the renderer: reused when unchanged,
+        else rendered (in workers when it pays off)."""
+        assert self.catalogue is not None and self.media is not None
         doc_files = files.documentation_pages()
         pages = [f.page for f in doc_files if isinstance(f.page, CataloguePage)]
-        if workers < 2 or len(pages) < PARALLEL_MIN_PAGES:
-            return
         for page in pages:
             page.meta["template"] = STAND_IN
-        self.renderer = ParallelRenderer(pages, env, config, self.nav, doc_files, workers)
+        cache, keys, world = self._page_cache(config), [], None
+        if cache is not None:
+            settings = {language.code: self._settings_key(config, language)
+                        for language in site_languages(self.config)}
+            keys = [page_key(settings[page.spec.language], page.spec) for page in pages]
+            pages_of = self.pages
+            media = self.media
+            world = World(self.catalogue, {
+                "picture": lambda rel: media.picture_digest(Path(rel)),
+                "page": lambda code, url: ("1" if pages_of.has(url, BY_CODE[code]) else "0")
+                if code in BY_CODE else None,
+            })
+        self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,
+                                     self._workers(), cache, keys, world)
         env.globals["ocop_prerendered"] = self.renderer.html
+
+    def _page_cache(self, config: Any) -> PageCache | None:
+        setting = os.environ.get("OCOP_PAGE_CACHE", "")
+        if not (setting == "1" or (setting != "0" and self.config.page_cache)):
+            return None
+        layout = source_layout(config, self.config)
+        return PageCache.open(layout.root / self.config.cache_dir, layout.root)
+
+    def _settings_key(self, config: Any, language: Language) -> str:
+        """What every page of ``language`` depends on besides its own data."""
+        assert self.catalogue is not None
+        layout = source_layout(config, self.config)
+        folders = [Path(__file__).parent.parent]  # the generator: code, catalogues, data
+        if layout.theme_dir is not None:
+            folders.append(layout.theme_dir)
+        return settings_key(
+            [Path(config.config_file_path).read_bytes(), language.code,
+             self.build_date.isoformat(), _site_url(config),
+             " ".join(x.code for x in site_languages(self.config)),
+             repr(_nav_outline(self.navs.get(language.code, self.nav)))],
+            folders)
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         self.render_start = time.perf_counter()
@@ -268,16 +309,22 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         env.globals["ocop_pages"] = self.pages  # pages without a context of their own (404)
         env.globals["ocop_page_alternates"] = (
             lambda url: alternates(url, self.pages, languages))
+        # Records note who reads them while pages render (render/page_cache.py).
+        reads.watch(*RECORDS)
         # Last: workers inherit the environment as it is now.
-        self._start_workers(env, config, files)
+        if not in_worker():
+            self._start_renderer(env, config, files)
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: Any,
                         nav: Any) -> dict[str, Any]:
         assert self.catalogue is not None and self.media is not None
-        if page.meta.get("template") == STAND_IN and not in_worker():
-            return context  # a worker renders this page, with the full context
+        if page.meta.get("template") == STAND_IN and not rendering():
+            return context  # MkDocs' pass over the stand-in; the renderer's has it all
         context["catalogue"] = self.catalogue
+        # Not read from the catalogue: a page that reads the catalogue depends on
+        # all of it (render/page_cache.py); the date is in every page's key.
+        context["build_date"] = self.build_date
         context["media"] = self.media
         language = language_of(page.url)
         context.update(environment.language_context(language.code))
@@ -321,6 +368,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # (front matter, first heading, nav entry or file name).
         page.title = title_text(page.title or "")  # type: ignore[misc]
         return clean_page_html(html)
+
+
+def _nav_outline(nav: Any) -> list[Any]:
+    """A menu as plain data: each item's kind, title, URL and children."""
+    def outline(items: Any) -> list[Any]:
+        return [(type(item).__name__, item.title, getattr(item, "url", None),
+                 outline(item.children or ()) if getattr(item, "children", None) else [])
+                for item in items or ()]
+
+    return outline(getattr(nav, "items", None))
 
 
 def _switched_off(files: Files, languages: tuple[Language, ...]) -> list[File]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import reads
 from ..link.catalogue import Catalogue
 from ..source.layout import SourceLayout
 from ..source.problems import Position, Problems
@@ -95,6 +97,7 @@ class MediaLibrary:
         self.layout = layout
         self._pictures: dict[Path, Picture] = {}
         self._images: dict[Path, ProcessedImage] = {}
+        self._digests: dict[Path, str] = {}
 
     def prepare(self, catalogue: Catalogue, problems: Problems) -> None:
         """Process all images; a bad image is reported at the field naming it."""
@@ -111,7 +114,24 @@ class MediaLibrary:
 
     def picture(self, item: Photo | Path) -> Picture:
         path = item.abs_path if isinstance(item, Photo) else item
-        return self._pictures[path]
+        picture = self._pictures[path]
+        # Relative: a checkout moved elsewhere keeps its cached pages.
+        reads.note(("picture", self.layout.rel(path)), self.picture_digest(path) or "")
+        return picture
+
+    def picture_digest(self, path: Path) -> str | None:
+        """What a page shows of the photo at ``path`` (its variants' names and sizes),
+        as a digest; None for a photo the catalogue does not have. ``path`` may be
+        relative to the project."""
+        path = self.layout.root / path
+        digest = self._digests.get(path)
+        if digest is None:
+            picture = self._pictures.get(path)
+            if picture is None:
+                return None
+            digest = self._digests[path] = hashlib.blake2b(
+                repr(picture).encode(), digest_size=12).hexdigest()
+        return digest
 
     def files(self) -> list[tuple[str, Path]]:
         """(site path, cached file) of every variant, each once, in a stable order."""

@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment, pass_context
 from markupsafe import escape
 
+from .. import reads
 from ..language import BY_CODE, LANGUAGES, VIETNAMESE, Language
 from ..media.library import MediaLibrary
 from ..plan.breadcrumbs import breadcrumbs
@@ -91,7 +92,9 @@ class Pages:
         return path
 
     def has(self, url: str, language: Language) -> bool:
-        return url in self.urls.get(language.code, ())
+        found = url in self.urls.get(language.code, ())
+        reads.note(("page", language.code, url), "1" if found else "0")
+        return found
 
 
 @pass_context
@@ -150,14 +153,6 @@ _LANGUAGE_CONTEXT = {
 }
 
 
-def _memo_put(memo: dict[Any, Any]) -> Any:
-    def put(key: Any, value: Any) -> Any:
-        memo[key] = value
-        return value
-
-    return put
-
-
 @dataclass(frozen=True)
 class Section:
     """One entry of the sections bar or of the catalogue's menu."""
@@ -196,14 +191,14 @@ def autoescape(template_name: str | None) -> bool:
     return bool(template_name) and template_name.startswith(("ocop/", "partials/ocop/"))
 
 
-def configure(env: Environment, options: SiteOptions) -> dict[Any, Any]:
+def configure(env: Environment, options: SiteOptions) -> reads.Memo:
     """Add our filters and globals to ``env``; returns the build's fragment memo."""
     env.autoescape = autoescape
     env.add_extension("jinja2.ext.i18n")
     # Pages without a language of their own (none so far) read Vietnamese.
     env.install_gettext_callables(VIETNAMESE.gettext, VIETNAMESE.ngettext,  # type: ignore[attr-defined]
                                   newstyle=True)
-    memo: dict[Any, Any] = {}
+    memo = reads.Memo()
     env.filters.update({
         "root": _root_filter,
         "root_exact": _root_exact_filter,
@@ -217,7 +212,7 @@ def configure(env: Environment, options: SiteOptions) -> dict[Any, Any]:
     env.globals.update({
         # Rendered fragments reused across pages (sidebars, footers), per build.
         "ocop_memo": memo,
-        "ocop_memo_put": _memo_put(memo),
+        "ocop_memo_put": memo.put,
         "ocop_urls": Urls,
         "ocop_status_labels": STATUS_LABELS,
         "ocop_status_card_labels": STATUS_CARD_LABELS,

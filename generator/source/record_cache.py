@@ -77,8 +77,9 @@ def _read_key(path: Path) -> bytes | None:
     return None
 
 
-def _key(project: Path) -> bytes | None:
-    """The signing key, made on first use; None when it cannot be kept."""
+def signing_key(project: Path) -> bytes | None:
+    """The signing key, made on first use; None when it cannot be kept (the page
+    cache signs with it too)."""
     folder = _key_folder(project)
     if folder is None:
         return None
@@ -140,7 +141,7 @@ class RecordCache:
     def open(cls, cache_dir: Path | None, project: Path) -> RecordCache | None:
         """The cache of ``cache_dir`` (empty when missing, unsigned or stale); None when
         caching is off (no folder, no key outside ``project``)."""
-        key = _key(project) if cache_dir is not None else None
+        key = signing_key(project) if cache_dir is not None else None
         if cache_dir is None or key is None:
             return None
         with contextlib.suppress(OSError, ValueError):

@@ -1,0 +1,127 @@
+"""What a page reads while it renders: the records it opens and the facts it asks.
+
+A page's HTML is a function of the build's settings, its ``PageSpec`` and what its
+template and our helpers read on the way: records (a product, its producer, the
+sibling products on its cards …), photos (``MediaLibrary.picture``) and whether
+pages exist in a language (``Pages.has``). The page cache (``page_cache``) keeps
+a page with the list of what it read, and reuses it only while every item on that
+list is unchanged — the dependency tracking of Lektor or Bazel, at record level.
+
+Records are *observed*, not declared: while reads are being recorded, every
+attribute access on an instance of a watched class (``watch``) notes the
+instance. Nothing has to list what a template shows, so a template or helper that
+starts showing more cannot make a cached page stale. Other facts are noted by the
+code that knows them (``note``).
+
+Fragments reused across pages (``Memo``: cards, sidebars) keep what they read, so
+a page that reuses a fragment depends on what the fragment showed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Reads:
+    """What one page (or fragment) read."""
+
+    #: Records opened, by ``id()`` (records are mutable dataclasses: unhashable).
+    records: dict[int, Any] = field(default_factory=dict)
+    #: Other facts asked: (kind, argument …) -> the answer's text.
+    facts: dict[tuple[str, ...], str] = field(default_factory=dict)
+
+    def merge(self, other: Reads) -> None:
+        self.records.update(other.records)
+        self.facts.update(other.facts)
+
+
+# Innermost last; empty while nothing records (the hook then costs one test).
+_stack: list[Reads] = []
+_watched: dict[type, Any] = {}
+
+
+def _noting_getattribute(self: Any, name: str, _get: Any = object.__getattribute__) -> Any:
+    if _stack:
+        _stack[-1].records[id(self)] = self
+    return _get(self, name)
+
+
+def watch(*classes: type) -> None:
+    """Note every attribute access on instances of ``classes`` while recording."""
+    for cls in classes:
+        if cls not in _watched:
+            _watched[cls] = cls.__dict__.get("__getattribute__")
+            cls.__getattribute__ = _noting_getattribute  # type: ignore[method-assign]
+
+
+def unwatch() -> None:
+    """Stop watching (attribute access is plain again: the writers read every record)."""
+    for cls, own in _watched.items():
+        if own is None:
+            del cls.__getattribute__
+        else:
+            cls.__getattribute__ = own  # type: ignore[method-assign]
+    _watched.clear()
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[Reads]:
+    """Record what is read inside the block (nested blocks add to the outer one)."""
+    reads = Reads()
+    _stack.append(reads)
+    try:
+        yield reads
+    finally:
+        _stack.pop()
+        if _stack:
+            _stack[-1].merge(reads)
+
+
+def note(fact: tuple[str, ...], answer: str) -> None:
+    """Note a fact the page asked for (no effect when nothing records)."""
+    if _stack:
+        _stack[-1].facts[fact] = answer
+
+
+class Memo:
+    """Rendered fragments reused across pages, each with what it read.
+
+    Templates ask ``key in memo``; on a hit they print ``memo[key]`` (the
+    fragment's reads go to the page), on a miss they render the fragment and
+    ``put`` it. Between the miss and the put the fragment's reads are recorded
+    on their own (then added to the page's).
+    """
+
+    def __init__(self) -> None:
+        self._items: dict[Hashable, tuple[str, Reads]] = {}
+        self._open: list[Reads] = []
+
+    def __contains__(self, key: Hashable) -> bool:
+        if key in self._items:
+            return True
+        reads = Reads()
+        self._open.append(reads)
+        _stack.append(reads)
+        return False
+
+    def __getitem__(self, key: Hashable) -> str:
+        html, reads = self._items[key]
+        if _stack:
+            _stack[-1].merge(reads)
+        return html
+
+    def put(self, key: Hashable, html: str) -> str:
+        reads = self._open.pop()
+        popped = _stack.pop()
+        assert popped is reads, "fragment memo used out of order"
+        self._items[key] = (html, reads)
+        if _stack:
+            _stack[-1].merge(reads)
+        return html
+
+    def clear(self) -> None:
+        self._items.clear()

@@ -1,0 +1,319 @@
+"""Rendered pages kept between builds, reused while nothing they showed changed.
+
+Each generated page is stored (``.cache/ocop/pages.sqlite3``) with
+
+* its **key**: a digest of the build's settings for its language (code and
+  templates, library versions, ``mkdocs.yml``, the menu, the build date, the
+  site URL: ``settings_key``) and of its ``PageSpec`` (URL, template, title,
+  description and the records or values it was planned with, records by
+  identity);
+* its **reads**: every record it opened while rendering, with a digest of the
+  record's content (``fingerprint``), and every other fact it asked (a photo's
+  variants, whether a page exists in a language) with the answer — see
+  ``reads``.
+
+A later build reuses the page when its key is the same and every read gives the
+same digest today; otherwise the page is rendered again. So editing one product
+re-renders the pages that showed it (its page, its producer's, the listings and
+cards it appears on) and no other. Tests compare a build that reused pages
+with a clean build of the same sources, byte for byte.
+
+The cache folder sits in a checkout anyone's pull request can add files to; a
+stored page is HTML that would be published as it is. So every row is signed
+with HMAC under the key ``record_cache`` keeps outside the repository; a row
+that does not verify is rendered again. Without a usable key nothing is cached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import hmac
+import importlib.metadata
+import json
+import sqlite3
+import sys
+import types
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path, PurePath
+from typing import Any
+
+from ..link.catalogue import Catalogue
+from ..link.places import Place, Province
+from ..reads import Reads
+from ..source.record_cache import signing_key
+from ..source.records import Fair, PointOfSale, Producer, Product
+
+CACHE_FILE = "pages.sqlite3"
+#: Changes when what is stored, or how keys are made, changes.
+FORMAT = 1
+#: Libraries whose version changes what a page looks like.
+LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "markupsafe", "markdown", "nh3", "babel",
+             "pyyaml", "qrcode")
+
+#: Records a page can open: their kind and the field that identifies them across
+#: builds. Everything else a page reads is reached through these, is part of its
+#: spec, or is a noted fact.
+RECORDS: dict[type, tuple[str, str]] = {
+    Product: ("product", "id"),
+    Producer: ("producer", "id"),
+    PointOfSale: ("point-of-sale", "id"),
+    Fair: ("fair", "id"),
+    Place: ("place", "slug"),
+    Province: ("province", "slug"),
+    Catalogue: ("catalogue", ""),
+}
+#: Fields that never reach a page: where in its file each value was written.
+_UNSHOWN = frozenset({"source"})
+
+# Reads a field without the reads hook: a digest is not the page reading the record.
+_get = object.__getattribute__
+
+
+def _identity(record: Any) -> tuple[str, str]:
+    kind, field_name = RECORDS[type(record)]
+    return kind, str(_get(record, field_name)) if field_name else ""
+
+
+_PLAIN = frozenset({type(None), bool, int, float, str})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(
+            f.name for f in dataclasses.fields(kind)
+            if not (kind in RECORDS and f.name in _UNSHOWN))
+    return names
+
+
+def _canonical(value: Any, top: bool = False) -> Any:
+    """A plain structure (tuples, strings, numbers) with the same content as ``value``;
+    records other than the top one appear as their identity only."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list or kind is tuple:
+        return tuple([v if type(v) in _PLAIN else _canonical(v) for v in value])
+    if kind in RECORDS and not top:
+        return ("@", *_identity(value))
+    if isinstance(value, str):  # Markup
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (kind.__name__, tuple([_canonical(_get(value, name))
+                                      for name in _field_names(kind)]))
+    if isinstance(value, enum.Enum):
+        return (kind.__name__, value.value)
+    if isinstance(value, (list, tuple)):
+        return tuple([_canonical(v) for v in value])
+    if isinstance(value, Mapping):
+        return ("{", tuple([(_canonical(k), _canonical(v)) for k, v in value.items()]))
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted(repr(_canonical(v)) for v in value)))
+    if isinstance(value, (dt.date, dt.datetime, Decimal, PurePath)):
+        return (kind.__name__, str(value))
+    if isinstance(value, (types.FunctionType, types.BuiltinFunctionType)):
+        # Code: its text is in the settings key (``settings_key``' folders).
+        return ("fn", value.__module__, value.__qualname__)
+    # A new kind of value must be taught here, never guessed at: a wrong digest is
+    # a stale page on the live site.
+    raise TypeError(f"page cache: cannot fingerprint a {kind.__module__}.{kind.__qualname__}")
+
+
+def fingerprint(value: Any) -> str:
+    """Digest of ``value``'s content (a record: its own fields, other records by id)."""
+    return hashlib.blake2b(repr(_canonical(value, top=True)).encode(),
+                           digest_size=16).hexdigest()
+
+
+def settings_key(parts: Iterable[bytes | str], folders: Iterable[Path]) -> str:
+    """Digest of what every page of a language depends on besides its own data:
+    ``parts`` (the adapter's: mkdocs.yml, the menu, the date …), the files of
+    ``folders`` (our code, templates and catalogues), Python and library versions."""
+    h = hashlib.blake2b(f"{FORMAT}\0{sys.version}".encode(), digest_size=20)
+    for name in LIBRARIES:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            h.update(f"\0{name}={importlib.metadata.version(name)}".encode())
+    for part in parts:
+        h.update(b"\0" + (part.encode() if isinstance(part, str) else part))
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0"
+                         + path.read_bytes())
+    return h.hexdigest()
+
+
+def page_key(settings: str, spec: Any) -> str:
+    """A page's key: its language's settings and its spec."""
+    return hashlib.blake2b(f"{settings}\0{fingerprint(spec)}".encode(),
+                           digest_size=20).hexdigest()
+
+
+Fact = tuple[str, ...]
+
+
+class World:
+    """Today's answers to what cached pages read: records by identity (``catalogue``)
+    and facts (``facts``: kind -> function of the fact's arguments giving the
+    answer, None when it has none today)."""
+
+    def __init__(self, catalogue: Catalogue,
+                 facts: Mapping[str, Callable[..., str | None]]) -> None:
+        self.records: dict[tuple[str, str], Any] = {("catalogue", ""): catalogue}
+        for kind, table in (("product", catalogue.products), ("producer", catalogue.producers),
+                            ("point-of-sale", catalogue.points_of_sale),
+                            ("fair", catalogue.fairs), ("place", catalogue.places),
+                            ("province", catalogue.provinces)):
+            for key, record in table.items():
+                self.records[(kind, key)] = record
+        self.facts = facts
+        self._digests: dict[tuple[str, str], str | None] = {}
+
+    def record_digest(self, kind: str, key: str) -> str | None:
+        found = self._digests.get((kind, key), "")
+        if found == "":
+            record = self.records.get((kind, key))
+            found = None if record is None else fingerprint(record)
+            self._digests[(kind, key)] = found
+        return found
+
+    def still_true(self, reads: list[list[str]]) -> bool:
+        """True when every read gives today what it gave when the page was rendered."""
+        for item in reads:
+            kind, *args, answer = item
+            if kind == "@":
+                if self.record_digest(args[0], args[1]) != answer:
+                    return False
+                continue
+            ask = self.facts.get(kind)
+            if ask is None or ask(*args) != answer:
+                return False
+        return True
+
+
+def reads_list(reads: Reads, digests: dict[int, str]) -> list[list[str]]:
+    """The JSON-able list of a page's reads (``digests``: a memo by record id)."""
+    out: list[list[str]] = []
+    for key, record in reads.records.items():
+        digest = digests.get(key)
+        if digest is None:
+            digest = digests[key] = fingerprint(record)
+        out.append(["@", *_identity(record), digest])
+    out.extend([*fact, answer] for fact, answer in reads.facts.items())
+    out.sort()
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class Stored:
+    """A page as rendered: HTML and what it read."""
+
+    url: str
+    key: str
+    reads: bytes  # JSON, zlib
+    html: bytes  # zlib
+
+
+def pack(url: str, key: str, html: str, reads: list[list[str]]) -> Stored:
+    """A rendered page, ready to store (compressed where it was rendered)."""
+    text = json.dumps(reads, ensure_ascii=False, separators=(",", ":"))
+    return Stored(url, key, zlib.compress(text.encode(), 1), zlib.compress(html.encode(), 1))
+
+
+class PageCache:
+    """The stored pages of a project: ``lookup`` at the start of a build, ``html`` for a
+    page found unchanged, ``save`` for the pages rendered in this build."""
+
+    def __init__(self, db: sqlite3.Connection, key: bytes) -> None:
+        self.db = db
+        self.key = key
+        self.index: dict[str, tuple[str, bytes]] = {
+            url: (page_key, reads)
+            for url, page_key, reads in db.execute("SELECT url, key, reads FROM pages")}
+
+    @classmethod
+    def open(cls, cache_dir: Path, project: Path) -> PageCache | None:
+        """The cache of ``cache_dir``; None when pages cannot be kept (no signing key
+        outside ``project``, a folder that cannot be written, a damaged file)."""
+        key = signing_key(project)
+        if key is None:
+            return None
+        path = cache_dir / CACHE_FILE
+        if path.is_symlink():
+            return None
+        db = None
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=30)
+            db.execute("CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, key TEXT, "
+                       "reads TEXT, html BLOB, mac BLOB)")
+            return cls(db, key)
+        except sqlite3.Error:
+            if db is not None:
+                db.close()
+            # A damaged cache is only a slower build: start it again.
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None
+
+    def unchanged(self, url: str, key: str, world: World) -> bool:
+        """True when the stored page of ``url`` can be reused (its HTML is checked
+        when read)."""
+        entry = self.index.get(url)
+        if entry is None or entry[0] != key:
+            return False
+        try:
+            reads = json.loads(zlib.decompress(entry[1]))
+        except (ValueError, TypeError, zlib.error):
+            return False
+        return isinstance(reads, list) and world.still_true(reads)
+
+    def html(self, url: str) -> str | None:
+        """The stored HTML of ``url``, None when its signature does not verify."""
+        row = self.db.execute("SELECT key, reads, html, mac FROM pages WHERE url = ?",
+                              (url,)).fetchone()
+        if row is None:
+            return None
+        stored = Stored(url, row[0], row[1], row[2])
+        if not isinstance(row[3], bytes) or not hmac.compare_digest(row[3], self._mac(stored)):
+            return None
+        try:
+            return zlib.decompress(stored.html).decode()
+        except (zlib.error, UnicodeDecodeError):
+            return None
+
+    def _mac(self, page: Stored) -> bytes:
+        h = hmac.new(self.key, digestmod="sha256")
+        for part in (page.url.encode(), page.key.encode(), page.reads, page.html):
+            h.update(len(part).to_bytes(8, "big") + part)
+        return h.digest()
+
+    def add(self, pages: Iterable[Stored]) -> None:
+        """Store pages rendered in this build (kept once ``commit`` is called)."""
+        # A page not kept is rendered again by the next build.
+        with contextlib.suppress(sqlite3.Error):
+            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
+                                [(p.url, p.key, p.reads, p.html, self._mac(p)) for p in pages])
+
+    def commit(self, urls: set[str]) -> None:
+        """Keep this build's pages; forget the pages the site no longer has."""
+        try:
+            self.db.executemany("DELETE FROM pages WHERE url = ?",
+                                [(url,) for url in self.index if url not in urls])
+            self.db.commit()
+        except sqlite3.Error:
+            self.rollback()
+
+    def rollback(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.rollback()
+
+    def close(self) -> None:
+        self.db.close()
