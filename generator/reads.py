@@ -81,6 +81,11 @@ def recording() -> Iterator[Reads]:
             _stack[-1].merge(reads)
 
 
+def reset() -> None:
+    """Forget any recording left open (by a build that failed half-way)."""
+    _stack.clear()
+
+
 def note(fact: tuple[str, ...], answer: str) -> None:
     """Note a fact the page asked for (no effect when nothing records)."""
     if _stack:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -133,12 +134,16 @@ def test_a_tampered_page_is_rendered_again(tmp_path, monkeypatch, caplog):
     builds.cached()
     url = "san-pham/banh-bo-thot-not-tinh-bien/"
     with sqlite3.connect(project / ".cache/ocop/pages.sqlite3") as db:
-        import zlib
         db.execute("UPDATE pages SET html = ? WHERE url = ?",
                    (zlib.compress(b"<script>alert(1)</script>"), url))
+        # Damaged lists of reads: rendered again, no error.
+        for other, reads in (("en/" + url, b"[1]"), ("chu-the/", b'{"a": 2}'),
+                             ("sao/", b"not zlib")):
+            db.execute("UPDATE pages SET reads = ? WHERE url = ?",
+                       (zlib.compress(reads) if reads != b"not zlib" else reads, other))
     site, rendered, _ = builds.cached()
     assert b"alert(1)" not in site[url + "index.html"]
-    assert rendered == 1
+    assert rendered == 4
     assert site == builds.clean()
 
 

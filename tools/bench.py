@@ -7,10 +7,13 @@ For each scale it generates a deterministic synthetic catalogue (``ocop synth``,
 the realistic shape unless ``--shape old``),
 then measures, each in a fresh child process: validation only (twice: the second
 run reads photo verdicts and parsed records from the cache), a cold build
-(empty photo cache), then two interleaved pairs of a warm rebuild (unchanged
-photos) and a plain Material for MkDocs build of the same number of minimal
-Markdown pages with Material's search plugin on (issue 17's reference), and once
-more plain Material without search. Wall time and CPU time (user + system of the
+(empty photo and page caches), then two interleaved pairs of a warm rebuild that
+renders every page (unchanged photos, page cache off: ``OCOP_PAGE_CACHE=0``) and a
+plain Material for MkDocs build of the same number of minimal Markdown pages with
+Material's search plugin on (issue 17's reference), and once more plain Material
+without search. Then the page cache (render/page_cache.py): two interleaved pairs
+of a rebuild with nothing changed (every page reused) and plain Material, and a
+rebuild after one product's price was edited. Wall time and CPU time (user + system of the
 process and every worker it waited for) are both reported, so that two worker
 processes cannot hide work. Then the search transfer in Chromium
 (tools/bench_search.py): a first header query, the same query typed letter by
@@ -183,7 +186,10 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
     # Again: photo verdicts and parsed records now come from .cache/ocop.
     check_again = run([str(BIN / "ocop"), "check"], project, env)
     build = [str(BIN / "ocop"), "-f", "mkdocs.yml", "build"]
-    cold = run(build, project, env)
+    cached = {**env, "OCOP_PAGE_CACHE": "1"}
+    cold = run(build, project, cached)  # fills the page cache too
+    # Every page rendered: what the build costs per page (and a first build costs).
+    env = {**env, "OCOP_PAGE_CACHE": "0"}
     site = project / "site"
     pages = html_pages(site)
     plain = plain_material(WORK / f"{name}-plain", len(pages), search=True)
@@ -205,6 +211,13 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         plains.append(run(plain_build, plain, env))
     bare_run = run(plain_build, bare, env)
     warm = warms[-1]
+    # The page cache: nothing changed since the cold build (mkdocs.yml is as it was).
+    reuses, reuse_plains = [], []
+    for _ in range(2):
+        reuses.append(run(build, project, cached))
+        reuse_plains.append(run(plain_build, plain, env))
+    edited = _edit_a_price(project)
+    one_edit = run(build, project, cached)
     product_pages = list((site / "san-pham").glob("*/index.html"))
     product_pages = [p for p in product_pages if not p.parent.name.startswith("trang-")]
     largest = max(product_pages, key=lambda p: p.stat().st_size)
@@ -214,6 +227,8 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
     search = search_transfer(site, "mam ca linh")
     wall = sorted(w.seconds / p.seconds for w, p in zip(warms, plains, strict=True))
     cpu = sorted(w.cpu / p.cpu for w, p in zip(warms, plains, strict=True))
+    reuse_wall = sorted(w.seconds / p.seconds for w, p in zip(reuses, reuse_plains, strict=True))
+    reuse_cpu = sorted(w.cpu / p.cpu for w, p in zip(reuses, reuse_plains, strict=True))
     timings = re.findall(r"ocop timings: (.*)", warm.output)
     photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", warm.output)
     cold_photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", cold.output)
@@ -234,6 +249,17 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "ratio warm/plain+search, wall": f"{wall[0]:.2f}–{wall[1]:.2f}",
         "ratio warm/plain+search, CPU": f"{cpu[0]:.2f}–{cpu[1]:.2f}",
         "ratio warm/plain no search, wall": f"{warm.seconds / bare_run.seconds:.2f}",
+        "pages reused: rebuild (s), two runs": " / ".join(f"{w.seconds:.1f}" for w in reuses),
+        "pages reused: rebuild, CPU (s)": " / ".join(f"{w.cpu:.1f}" for w in reuses),
+        "pages reused: pages rendered / reused": _pages_line(reuses[-1]),
+        "pages reused: plain + search (s)": " / ".join(f"{p.seconds:.1f}" for p in reuse_plains),
+        "pages reused: ratio to plain, wall": f"{reuse_wall[0]:.2f}–{reuse_wall[1]:.2f}",
+        "pages reused: ratio to plain, CPU": f"{reuse_cpu[0]:.2f}–{reuse_cpu[1]:.2f}",
+        "pages reused: peak PSS (MB)": f"{max(r.pss_mb for r in reuses):.0f}",
+        "one price edited: rebuild (s)": f"{one_edit.seconds:.1f}",
+        "one price edited: CPU (s)": f"{one_edit.cpu:.1f}",
+        "one price edited: pages rendered / reused": _pages_line(one_edit),
+        "one price edited: file": edited,
         "warm rebuild, Vietnamese only (s)": f"{vietnamese_only.seconds:.1f}",
         "warm rebuild, Vietnamese only, CPU (s)": f"{vietnamese_only.cpu:.1f}",
         "English's cost, wall / CPU": f"{warm.seconds / vietnamese_only.seconds:.2f}× / "
@@ -251,6 +277,23 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "finder: first query (KB gz)": f"{search['finder'] / 1024:.1f}",
         "load average, before/after": f"{load_before:.1f}/{os.getloadavg()[0]:.1f}",
     }, (timings[-1] if timings else "")
+
+
+def _edit_a_price(project: Path) -> str:
+    """Raise one product's price (the first product file with a price), as staff would."""
+    for path in sorted((project / "products").glob("*/*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"amount: (\d+)", text)
+        if path.name != "producer.yaml" and found:
+            path.write_text(text.replace(found.group(), f"amount: {int(found.group(1)) + 1000}",
+                                         1), encoding="utf-8")
+            return path.relative_to(project).as_posix()
+    raise SystemExit("no product with a price in the synthetic catalogue")
+
+
+def _pages_line(build: Run) -> str:
+    found = re.findall(r"ocop pages: (\d+) rendered, (\d+) reused", build.output)
+    return f"{int(found[-1][0]):,} / {int(found[-1][1]):,}" if found else "?"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,6 +58,9 @@ _IN_WORKER = False
 _RENDERING = False
 # Digests of the records this process has seen, by id() (records live all build).
 _DIGESTS: dict[int, str] = {}
+# True when rendered pages are kept (the page cache is on): workers then note
+# what each page reads and pack it.
+_KEEP = False
 
 
 def _init_forked() -> None:
@@ -65,10 +68,11 @@ def _init_forked() -> None:
     _IN_WORKER = True
 
 
-def _replay(config_file: str, strict: bool) -> None:
+def _replay(config_file: str, strict: bool, keep: bool) -> None:
     """Spawned worker: build the site's pages, navigation and environment again."""
-    global _IN_WORKER, _STATE
+    global _IN_WORKER, _STATE, _KEEP
     _IN_WORKER = True
+    _KEEP = keep
     # The parent reports every warning once; a worker would repeat them.
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     config = load_config(config_file, strict=strict)
@@ -97,6 +101,11 @@ def _replay(config_file: str, strict: bool) -> None:
 def in_worker() -> bool:
     """True inside a rendering worker process."""
     return _IN_WORKER
+
+
+def keeping() -> bool:
+    """True when the pages rendered are kept for the next build."""
+    return _KEEP
 
 
 def rendering() -> bool:
@@ -130,6 +139,8 @@ def _render(index: int) -> tuple[str, bytes, bytes]:
     pages, env, config, nav, doc_files = _STATE
     page = pages[index]
     html, seen = render_page(page, env, config, nav, doc_files)
+    if not _KEEP:
+        return html, b"", b""
     packed = pack(page.url, "", html, reads_list(seen, _DIGESTS))
     return html, packed.reads, packed.html
 
@@ -141,7 +152,7 @@ class PageRenderer:
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
                  keys: Sequence[str] = (), world: World | None = None) -> None:
-        global _STATE
+        global _STATE, _KEEP
         self.pages = pages
         self.state = (pages, env, config, nav, doc_files)
         self.cache = cache
@@ -149,12 +160,16 @@ class PageRenderer:
         self.position = {id(page): i for i, page in enumerate(pages)}
         self.reused: set[int] = set()
         if cache is not None and world is not None:
-            self.reused = {i for i, page in enumerate(pages)
-                           if cache.unchanged(page.url, keys[i], world)}
+            found = cache.reusable({page.url: keys[i] for i, page in enumerate(pages)}, world)
+            self.reused = {i for i, page in enumerate(pages) if page.url in found}
         todo = [i for i in range(len(pages)) if i not in self.reused]
         #: Pages rendered in this build (the rest were reused).
         self.rendered = 0
         self.pool = None
+        _KEEP = cache is not None
+        # By id(): a record of an earlier build in this process (``mkdocs serve``) may
+        # have left its id to a record of this one.
+        _DIGESTS.clear()
         self.results: Iterator[tuple[str, bytes, bytes]] = iter(())
         self.queue: list[int] = []
         if workers >= 2 and len(todo) >= PARALLEL_MIN_PAGES:
@@ -163,7 +178,8 @@ class PageRenderer:
                 self.pool = new_pool(workers, method="fork", initializer=_init_forked)
             else:
                 self.pool = new_pool(workers, method="spawn", initializer=_replay,
-                                     initargs=(config.config_file_path, bool(config.strict)))
+                                     initargs=(config.config_file_path, bool(config.strict),
+                                               _KEEP))
             self.results = self.pool.map(_render, todo, chunksize=8)
             self.queue = todo
         self.received: dict[int, tuple[str, bytes, bytes]] = {}

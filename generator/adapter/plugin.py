@@ -40,7 +40,7 @@ from ..write.context import OutputContext
 from .config import CatalogueConfig, site_languages, source_layout
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
 from .pages import CataloguePage, nav_labels
-from .parallel import STAND_IN, PageRenderer, in_worker, rendering
+from .parallel import STAND_IN, PageRenderer, in_worker, keeping, rendering
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -263,6 +263,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             page.meta["template"] = STAND_IN
         cache, keys, world = self._page_cache(config), [], None
         if cache is not None:
+            # Records note who reads them while pages render (render/page_cache.py);
+            # before the workers fork.
+            reads.watch(*RECORDS)
             settings = {language.code: self._settings_key(config, language)
                         for language in site_languages(self.config)}
             keys = [page_key(settings[page.spec.language], page.spec) for page in pages]
@@ -309,11 +312,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         env.globals["ocop_pages"] = self.pages  # pages without a context of their own (404)
         env.globals["ocop_page_alternates"] = (
             lambda url: alternates(url, self.pages, languages))
-        # Records note who reads them while pages render (render/page_cache.py).
-        reads.watch(*RECORDS)
+        reads.reset()  # a build that failed may have left a fragment open
         # Last: workers inherit the environment as it is now.
         if not in_worker():
             self._start_renderer(env, config, files)
+        elif keeping():
+            reads.watch(*RECORDS)
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: Any,

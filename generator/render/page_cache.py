@@ -234,9 +234,8 @@ class PageCache:
     def __init__(self, db: sqlite3.Connection, key: bytes) -> None:
         self.db = db
         self.key = key
-        self.index: dict[str, tuple[str, bytes]] = {
-            url: (page_key, reads)
-            for url, page_key, reads in db.execute("SELECT url, key, reads FROM pages")}
+        #: Pages stored by earlier builds.
+        self.stored: set[str] = set()
 
     @classmethod
     def open(cls, cache_dir: Path, project: Path) -> PageCache | None:
@@ -263,17 +262,23 @@ class PageCache:
                 path.unlink()
             return None
 
-    def unchanged(self, url: str, key: str, world: World) -> bool:
-        """True when the stored page of ``url`` can be reused (its HTML is checked
-        when read)."""
-        entry = self.index.get(url)
-        if entry is None or entry[0] != key:
-            return False
-        try:
-            reads = json.loads(zlib.decompress(entry[1]))
-        except (ValueError, TypeError, zlib.error):
-            return False
-        return isinstance(reads, list) and world.still_true(reads)
+    def reusable(self, keys: Mapping[str, str], world: World) -> set[str]:
+        """The pages (URL -> key of this build) whose stored copy can be reused: same
+        key, every read unchanged (the HTML is checked when read). Rows are read one
+        at a time: a national catalogue's would take tens of MB held at once."""
+        found = set()
+        for url, key, blob in self.db.execute("SELECT url, key, reads FROM pages"):
+            self.stored.add(url)
+            if keys.get(url) != key:
+                continue
+            try:
+                # Not yet verified (the signature covers the HTML, read later): a
+                # damaged or forged list is only a page rendered again.
+                if world.still_true(json.loads(zlib.decompress(blob))):
+                    found.add(url)
+            except (ValueError, TypeError, IndexError, KeyError, zlib.error):
+                continue
+        return found
 
     def html(self, url: str) -> str | None:
         """The stored HTML of ``url``, None when its signature does not verify."""
@@ -306,7 +311,7 @@ class PageCache:
         """Keep this build's pages; forget the pages the site no longer has."""
         try:
             self.db.executemany("DELETE FROM pages WHERE url = ?",
-                                [(url,) for url in self.index if url not in urls])
+                                [(url,) for url in self.stored if url not in urls])
             self.db.commit()
         except sqlite3.Error:
             self.rollback()
