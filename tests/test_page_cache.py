@@ -13,15 +13,18 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_EPOCH, copy_sample, snapshot
+from conftest import FIXED_DATE, FIXED_EPOCH, copy_sample, snapshot
 
 from generator.adapter.publish import build_site
-from generator.render.page_cache import fingerprint
+from generator.link.catalogue import Catalogue
+from generator.render.page_cache import PageCache, World, fingerprint, pack
+from generator.source.groups import ProductGroups
 
 PRODUCER = "banh-bo-thot-not-neang-sa-rinh"
 PRODUCT = f"products/{PRODUCER}/banh-bo-thot-not-tinh-bien.yaml"
@@ -96,6 +99,15 @@ def _edits(project: Path) -> list[tuple[str, Callable[[], None], str]]:
         ("a fair's dates", lambda: _replace(fair, "ends: 2027-", "ends: 2028-"), "some"),
         ("a hand-written page's title", lambda: _replace(
             project / "content/gioi-thieu-ocop.md", "# ", "# Giới thiệu: "), "none"),
+        ("an English name", lambda: _replace(
+            product, "name_en: Palm sugar sponge cake", "name_en: Palm sugar cake"), "some"),
+        # A menu entry named by its page's first heading: every Vietnamese page shows
+        # it in the menu (the English menu leaves out this Vietnamese-only page).
+        ("a menu label removed", lambda: _replace(
+            project / "mkdocs.yml", "- Hướng dẫn đăng tải: huong-dan-dang-tai.md",
+            "- huong-dan-dang-tai.md"), "all"),
+        ("the heading of a page the menu names by it", lambda: _replace(
+            project / "content/huong-dan-dang-tai.md", "# ", "# Cẩm nang: "), "some"),
         ("the English home page removed",
          lambda: (project / "content/en/index.md").unlink(), "some"),
         ("mkdocs.yml", lambda: _replace(project / "mkdocs.yml", "site_name: Sản phẩm OCOP",
@@ -125,6 +137,27 @@ def test_reused_pages_equal_a_clean_build(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(FIXED_EPOCH) + 86400))
     site, rendered, reused = builds.cached()
     assert reused == 0 and site == builds.clean()
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"] if sys.platform.startswith("linux")
+                         else ["spawn"])
+def test_pages_kept_by_workers_equal_a_clean_build(tmp_path, monkeypatch, caplog, method):
+    """Workers note what their pages read and pack them; the main process keeps them."""
+    from generator.adapter import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    monkeypatch.setenv("OCOP_START_METHOD", method)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    project = copy_sample(tmp_path / "project")
+    builds = Builds(project, tmp_path, monkeypatch, caplog)
+    assert builds.cached()[2] == 0
+    edits = dict((what, edit) for what, edit, _ in _edits(project))
+    for what in ("a producer's name", "a fair's dates"):
+        edits[what]()
+        site, rendered, reused = builds.cached()
+        assert rendered > 0 and reused > 0, what
+        assert site == builds.clean(), what
 
 
 def test_a_tampered_page_is_rendered_again(tmp_path, monkeypatch, caplog):
@@ -163,3 +196,45 @@ def test_a_value_the_cache_cannot_fingerprint_is_an_error():
 
     with pytest.raises(TypeError, match=r"cannot fingerprint a .*Unknown"):
         fingerprint({"x": [Unknown()]})
+
+
+def _world() -> World:
+    return World(Catalogue(build_date=FIXED_DATE, groups=ProductGroups(decision=""),
+                           producers={}, products={}, points_of_sale={}, fairs={}),
+                 {"page": lambda code, url: "1"})
+
+
+def test_only_the_row_that_was_checked_is_served(tmp_path):
+    """Another build (say mkdocs serve with another site URL) may replace a row between
+    the check and the read: the page is then rendered again, never served."""
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    reads = [["page", "en", "en/", "1"]]
+    cache.add([pack("a/", "key-1", "<p>new</p>", reads), pack("b/", "key-1", "<p>b</p>", reads)])
+    cache.commit({"a/", "b/"})
+    assert cache.reusable({"a/": "key-1", "b/": "key-1"}, _world()) == {"a/", "b/"}
+    # Signed with the same key, by an older build: valid, but not what was checked.
+    cache.add([pack("a/", "key-0", "<p>old</p>", reads)])
+    cache.commit({"a/", "b/"})
+    assert cache.html("a/") is None
+    assert cache.html("b/") == "<p>b</p>"
+    assert cache.html("c/") is None  # never checked
+    cache.close()
+
+
+def test_a_cache_file_that_is_not_ours_is_replaced(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    project = copy_sample(tmp_path / "project")
+    (project / ".cache/ocop").mkdir(parents=True)
+    with sqlite3.connect(project / ".cache/ocop/pages.sqlite3") as db:
+        # No unique URL: a row planted beside a good one could be the one served.
+        db.execute("CREATE TABLE pages (url TEXT, key TEXT, reads BLOB, html BLOB, mac BLOB)")
+        db.execute("INSERT INTO pages VALUES ('sao/', 'x', x'00', x'00', x'00')")
+    (project / ".cache/ocop/other.sqlite3").write_bytes(b"not a database")
+    builds = Builds(project, tmp_path, monkeypatch, caplog)
+    site, rendered, reused = builds.cached()
+    assert reused == 0 and rendered > 250
+    assert builds.cached()[1:] == (0, rendered)
+    (project / ".cache/ocop/pages.sqlite3").write_bytes(b"SQLite format 3\0" + b"\xff" * 200)
+    assert builds.cached()[1:] == (rendered, 0)
+    assert site == builds.clean()

@@ -103,6 +103,26 @@ def test_a_broken_key_is_replaced_and_an_empty_one_never_used(
     assert record_cache.signing_key(mini_project) == key
 
 
+@pytest.mark.parametrize(("given", "expected"), [
+    ("ab" * 32, bytes.fromhex("ab" * 32)),
+    (" " + "0f" * 32 + "\n", bytes.fromhex("0f" * 32)),  # as a secret may be pasted
+    ("ab" * 31, None),  # too short: nothing cached, not a weak key
+    ("zz" * 32, None),
+    ("", "from the key folder"),  # a secret not configured
+])
+def test_the_key_may_come_from_a_ci_secret(mini_project: Path, monkeypatch: pytest.MonkeyPatch,
+                                           given: str, expected: object):
+    from generator.source import record_cache
+
+    monkeypatch.setenv("OCOP_CACHE_KEY", given)
+    key = record_cache.signing_key(mini_project)
+    if expected == "from the key folder":
+        monkeypatch.delenv("OCOP_CACHE_KEY")
+        assert key == record_cache.signing_key(mini_project) and key is not None
+    else:
+        assert key == expected
+
+
 def test_a_cache_file_that_is_a_link_is_not_read(mini_project: Path,
                                                  capsys: pytest.CaptureFixture[str],
                                                  fixed_date: None):

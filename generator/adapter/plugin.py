@@ -7,6 +7,7 @@ none of them knows MkDocs. Here each MkDocs event hands over to them.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import posixpath
@@ -295,7 +296,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if layout.theme_dir is not None:
             folders.append(layout.theme_dir)
         return settings_key(
-            [Path(config.config_file_path).read_bytes(), language.code,
+            [Path(config.config_file_path).read_bytes(), _config_outline(config),
+             json.dumps(dict(self.config), sort_keys=True, default=_plain), language.code,
              self.build_date.isoformat(), _site_url(config),
              " ".join(x.code for x in site_languages(self.config)),
              repr(_nav_outline(self.navs.get(language.code, self.nav)))],
@@ -372,6 +374,25 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # (front matter, first heading, nav entry or file name).
         page.title = title_text(page.title or "")  # type: ignore[misc]
         return clean_page_html(html)
+
+
+def _config_outline(config: Any) -> str:
+    """What of the configuration as MkDocs read it (``INHERIT``, ``!ENV``, options of
+    the command line applied) a generated page can show."""
+    keys = ("site_name", "site_url", "site_description", "site_author", "copyright",
+            "repo_url", "repo_name", "edit_uri", "use_directory_urls", "extra", "extra_css",
+            "extra_javascript", "markdown_extensions", "mdx_configs")
+    data = {key: config.get(key) for key in keys}
+    data["theme"] = [dict(config.theme.items()), [str(d) for d in config.theme.dirs]]
+    return json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False)
+
+
+def _plain(value: Any) -> str:
+    """A value JSON has no form for, as text that is the same in every build."""
+    if hasattr(value, "__qualname__"):  # a function or class: its code is in the key
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    text = repr(value)
+    return type(value).__qualname__ if " at 0x" in text else text
 
 
 def _nav_outline(nav: Any) -> list[Any]:

@@ -54,7 +54,7 @@ CACHE_FILE = "pages.sqlite3"
 FORMAT = 1
 #: Libraries whose version changes what a page looks like.
 LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "markupsafe", "markdown", "nh3", "babel",
-             "pyyaml", "qrcode")
+             "pyyaml", "pyicu-wheels")
 
 #: Records a page can open: their kind and the field that identifies them across
 #: builds. Everything else a page reads is reached through these, is part of its
@@ -227,71 +227,119 @@ def pack(url: str, key: str, html: str, reads: list[list[str]]) -> Stored:
     return Stored(url, key, zlib.compress(text.encode(), 1), zlib.compress(html.encode(), 1))
 
 
+#: The table this code writes; a file with any other is not ours (or is damaged).
+SCHEMA = ("CREATE TABLE pages (url TEXT PRIMARY KEY NOT NULL, key TEXT NOT NULL, "
+          "reads BLOB NOT NULL, html BLOB NOT NULL, mac BLOB NOT NULL)")
+#: Larger stored values are not unpacked (a page is ~20 KB, its reads a few KB).
+MAX_HTML = 16 << 20
+MAX_READS = 4 << 20
+
+
+def _unzip(blob: Any, limit: int) -> bytes | None:
+    """``blob`` decompressed, None when it is not a zlib stream of at most ``limit``."""
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(blob, limit)
+    except zlib.error:
+        return None
+    return data if inflater.eof and not inflater.unconsumed_tail else None
+
+
 class PageCache:
-    """The stored pages of a project: ``lookup`` at the start of a build, ``html`` for a
-    page found unchanged, ``save`` for the pages rendered in this build."""
+    """The stored pages of a project: ``reusable`` at the start of a build, ``html``
+    for each page found unchanged, ``add`` and ``commit`` for the pages rendered.
+
+    Any problem with the file (damaged, locked, not ours) is a page, or every page,
+    rendered again: never a failed build."""
 
     def __init__(self, db: sqlite3.Connection, key: bytes) -> None:
         self.db = db
         self.key = key
         #: Pages stored by earlier builds.
         self.stored: set[str] = set()
+        #: The rows ``reusable`` accepted: URL -> (key, digest of the reads checked).
+        self.checked: dict[str, tuple[str, bytes]] = {}
 
     @classmethod
     def open(cls, cache_dir: Path, project: Path) -> PageCache | None:
         """The cache of ``cache_dir``; None when pages cannot be kept (no signing key
-        outside ``project``, a folder that cannot be written, a damaged file)."""
+        outside ``project``, a folder that cannot be written, a file not ours)."""
         key = signing_key(project)
         if key is None:
             return None
         path = cache_dir / CACHE_FILE
-        if path.is_symlink():
-            return None
-        db = None
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=30)
-            db.execute("CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, key TEXT, "
-                       "reads TEXT, html BLOB, mac BLOB)")
-            return cls(db, key)
-        except sqlite3.Error:
-            if db is not None:
-                db.close()
-            # A damaged cache is only a slower build: start it again.
-            with contextlib.suppress(OSError):
-                path.unlink()
-            return None
+        for attempt in range(2):
+            if path.is_symlink():
+                return None
+            db = None
+            try:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(path, timeout=30)
+                row = db.execute("SELECT sql FROM sqlite_master WHERE name = 'pages'").fetchone()
+                if row is None:
+                    db.execute(SCHEMA)
+                    db.commit()
+                elif row[0] != SCHEMA:
+                    raise sqlite3.DatabaseError("not the page cache's table")
+                return cls(db, key)
+            except (sqlite3.Error, OSError):
+                if db is not None:
+                    db.close()
+                if attempt:
+                    return None
+                # Damaged, or not ours: start it again.
+                with contextlib.suppress(OSError):
+                    path.unlink()
+        return None
 
     def reusable(self, keys: Mapping[str, str], world: World) -> set[str]:
         """The pages (URL -> key of this build) whose stored copy can be reused: same
-        key, every read unchanged (the HTML is checked when read). Rows are read one
-        at a time: a national catalogue's would take tens of MB held at once."""
+        key, every read unchanged (the HTML and its signature are checked when read).
+        Rows are read one at a time: a national catalogue's would take tens of MB
+        held at once."""
         found = set()
-        for url, key, blob in self.db.execute("SELECT url, key, reads FROM pages"):
-            self.stored.add(url)
-            if keys.get(url) != key:
-                continue
-            try:
-                # Not yet verified (the signature covers the HTML, read later): a
-                # damaged or forged list is only a page rendered again.
-                if world.still_true(json.loads(zlib.decompress(blob))):
-                    found.add(url)
-            except (ValueError, TypeError, IndexError, KeyError, zlib.error):
-                continue
+        try:
+            for url, key, blob in self.db.execute("SELECT url, key, reads FROM pages"):
+                self.stored.add(url)
+                if keys.get(url) != key or not isinstance(key, str):
+                    continue
+                # Not yet verified: a damaged or forged list is a page rendered again.
+                text = _unzip(blob, MAX_READS)
+                try:
+                    if text is not None and world.still_true(json.loads(text)):
+                        found.add(url)
+                        self.checked[url] = (key, hashlib.blake2b(blob).digest())
+                except (ValueError, TypeError, IndexError, KeyError, RecursionError):
+                    continue
+        except sqlite3.Error:
+            self.checked.clear()
+            return set()
         return found
 
     def html(self, url: str) -> str | None:
-        """The stored HTML of ``url``, None when its signature does not verify."""
-        row = self.db.execute("SELECT key, reads, html, mac FROM pages WHERE url = ?",
-                              (url,)).fetchone()
-        if row is None:
-            return None
-        stored = Stored(url, row[0], row[1], row[2])
-        if not isinstance(row[3], bytes) or not hmac.compare_digest(row[3], self._mac(stored)):
+        """The stored HTML of ``url``: the row ``reusable`` accepted, signed; else None
+        (the page is rendered again)."""
+        checked = self.checked.get(url)
+        if checked is None:
             return None
         try:
-            return zlib.decompress(stored.html).decode()
-        except (zlib.error, UnicodeDecodeError):
+            row = self.db.execute("SELECT key, reads, html, mac FROM pages WHERE url = ?",
+                                  (url,)).fetchone()
+        except sqlite3.Error:
+            return None
+        # The row read now is the row checked then (another build may have replaced it).
+        if (row is None or not all(isinstance(v, bytes) for v in row[1:])
+                or (row[0], hashlib.blake2b(row[1]).digest()) != checked):
+            return None
+        stored = Stored(url, row[0], row[1], row[2])
+        if not hmac.compare_digest(row[3], self._mac(stored)):
+            return None
+        data = _unzip(stored.html, MAX_HTML)
+        try:
+            return None if data is None else data.decode()
+        except UnicodeDecodeError:
             return None
 
     def _mac(self, page: Stored) -> bytes:
@@ -321,4 +369,5 @@ class PageCache:
             self.db.rollback()
 
     def close(self) -> None:
-        self.db.close()
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()

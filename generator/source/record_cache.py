@@ -12,8 +12,9 @@ under a key kept outside the repository (the user's cache folder, created on
 first use, readable by the user only); a file that does not verify, or that was
 written by other reading code, is ignored and rewritten. The key is never taken
 from inside the project (``OCOP_KEY_DIR`` must be an absolute folder elsewhere);
-without a usable key nothing is cached. The cache file is read only when it is a
-regular file, not a link, of at most 1 GiB.
+without a usable key nothing is cached. On CI the key comes from a secret
+(``OCOP_CACHE_KEY``), never from a cache a pull request could restore. The cache
+file is read only when it is a regular file, not a link, of at most 1 GiB.
 """
 
 from __future__ import annotations
@@ -79,7 +80,16 @@ def _read_key(path: Path) -> bytes | None:
 
 def signing_key(project: Path) -> bytes | None:
     """The signing key, made on first use; None when it cannot be kept (the page
-    cache signs with it too)."""
+    cache signs with it too). ``OCOP_CACHE_KEY`` (64 hex digits) gives it instead: a
+    CI secret, where a key kept in a cache every pull request can restore would be
+    readable by anyone's pull request."""
+    given = os.environ.get("OCOP_CACHE_KEY", "").strip()
+    if given:
+        try:
+            key = bytes.fromhex(given)
+        except ValueError:
+            return None
+        return key if len(key) == KEY_BYTES else None
     folder = _key_folder(project)
     if folder is None:
         return None
