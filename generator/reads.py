@@ -127,6 +127,3 @@ class Memo:
         if _stack:
             _stack[-1].merge(reads)
         return html
-
-    def clear(self) -> None:
-        self._items.clear()

@@ -31,7 +31,7 @@ from ..plan import plan_pages
 from ..plan.home import home
 from ..plan.urls import Urls
 from ..render import environment
-from ..render.page_cache import RECORDS, PageCache, World, page_key, settings_key
+from ..render.page_cache import RECORDS, PageCache, World, code_key, page_key, settings_key
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
 from ..source.preview import PreviewError
 from ..source.problems import Problems
@@ -267,7 +267,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             # Records note who reads them while pages render (render/page_cache.py);
             # before the workers fork.
             reads.watch(*RECORDS)
-            settings = {language.code: self._settings_key(config, language)
+            layout = source_layout(config, self.config)
+            folders = [Path(__file__).parent.parent]  # the generator: code, catalogues, data
+            if layout.theme_dir is not None:
+                folders.append(layout.theme_dir)
+            code = code_key(folders)  # once: it reads every file of the generator
+            settings = {language.code: self._settings_key(config, language, code)
                         for language in site_languages(self.config)}
             keys = [page_key(settings[page.spec.language], page.spec) for page in pages]
             pages_of = self.pages
@@ -288,20 +293,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         layout = source_layout(config, self.config)
         return PageCache.open(layout.root / self.config.cache_dir, layout.root)
 
-    def _settings_key(self, config: Any, language: Language) -> str:
+    def _settings_key(self, config: Any, language: Language, code: str) -> str:
         """What every page of ``language`` depends on besides its own data."""
-        assert self.catalogue is not None
-        layout = source_layout(config, self.config)
-        folders = [Path(__file__).parent.parent]  # the generator: code, catalogues, data
-        if layout.theme_dir is not None:
-            folders.append(layout.theme_dir)
-        return settings_key(
-            [Path(config.config_file_path).read_bytes(), _config_outline(config),
+        return settings_key(code, [
+             Path(config.config_file_path).read_bytes(), _config_outline(config),
              json.dumps(dict(self.config), sort_keys=True, default=_plain), language.code,
              self.build_date.isoformat(), _site_url(config),
              " ".join(x.code for x in site_languages(self.config)),
-             repr(_nav_outline(self.navs.get(language.code, self.nav)))],
-            folders)
+             repr(_nav_outline(self.navs.get(language.code, self.nav)))])
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         self.render_start = time.perf_counter()

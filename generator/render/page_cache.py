@@ -132,16 +132,13 @@ def fingerprint(value: Any) -> str:
                            digest_size=16).hexdigest()
 
 
-def settings_key(parts: Iterable[bytes | str], folders: Iterable[Path]) -> str:
-    """Digest of what every page of a language depends on besides its own data:
-    ``parts`` (the adapter's: mkdocs.yml, the menu, the date …), the files of
-    ``folders`` (our code, templates and catalogues), Python and library versions."""
+def code_key(folders: Iterable[Path]) -> str:
+    """Digest of the code pages are made with: the files of ``folders`` (our code,
+    templates and catalogues), Python and library versions. Read once a build."""
     h = hashlib.blake2b(f"{FORMAT}\0{sys.version}".encode(), digest_size=20)
     for name in LIBRARIES:
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             h.update(f"\0{name}={importlib.metadata.version(name)}".encode())
-    for part in parts:
-        h.update(b"\0" + (part.encode() if isinstance(part, str) else part))
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
@@ -150,13 +147,20 @@ def settings_key(parts: Iterable[bytes | str], folders: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
+def settings_key(code: str, parts: Iterable[bytes | str]) -> str:
+    """Digest of what every page of a language depends on besides its own data:
+    ``code`` (``code_key``) and ``parts`` (the adapter's: mkdocs.yml, the menu, the
+    date …)."""
+    h = hashlib.blake2b(code.encode(), digest_size=20)
+    for part in parts:
+        h.update(b"\0" + (part.encode() if isinstance(part, str) else part))
+    return h.hexdigest()
+
+
 def page_key(settings: str, spec: Any) -> str:
     """A page's key: its language's settings and its spec."""
     return hashlib.blake2b(f"{settings}\0{fingerprint(spec)}".encode(),
                            digest_size=20).hexdigest()
-
-
-Fact = tuple[str, ...]
 
 
 class World:
@@ -167,12 +171,11 @@ class World:
     def __init__(self, catalogue: Catalogue,
                  facts: Mapping[str, Callable[..., str | None]]) -> None:
         self.records: dict[tuple[str, str], Any] = {("catalogue", ""): catalogue}
-        for kind, table in (("product", catalogue.products), ("producer", catalogue.producers),
-                            ("point-of-sale", catalogue.points_of_sale),
-                            ("fair", catalogue.fairs), ("place", catalogue.places),
-                            ("province", catalogue.provinces)):
-            for key, record in table.items():
-                self.records[(kind, key)] = record
+        for table in (catalogue.products, catalogue.producers, catalogue.points_of_sale,
+                      catalogue.fairs, catalogue.places, catalogue.provinces):
+            for record in table.values():
+                # The identity pages noted it by (RECORDS), not a second list of kinds.
+                self.records[_identity(record)] = record
         self.facts = facts
         self._digests: dict[tuple[str, str], str | None] = {}
 
