@@ -20,6 +20,7 @@ import vobject
 from generator.adapter.publish import build_site
 from generator.link.suppliers import standard_label
 from generator.plan.data_contract import CSV_COLUMNS
+from generator.write.files import json_bytes, json_list_chunks
 from generator.write.text_formats import csv_cell, escape_text, fold_line
 from generator.write.vcards import tel_uri
 
@@ -348,3 +349,13 @@ def test_addresses_carry_the_official_codes(sample_site):
     assert all(p["commune_code"] == by_producer[p["producer"]["id"]] for p in products)
     _, rows = read_csv(sample_site / "du-lieu" / "producers.csv")
     assert {r["id"]: int(r["commune_code"]) for r in rows} == by_producer
+
+
+@pytest.mark.parametrize("items", [[], [{"name": "Mắm cá linh", "tags": ["Châu Đốc", None]}],
+                                   [{"a": 1}, {"b": "\"quoted\"\n"}, [1.5, True]]])
+def test_an_export_written_item_by_item_is_byte_for_byte_the_whole(items):
+    head = {"$schema": "https://x.vn/du-lieu/s.json", "kind": "products", "count": len(items),
+            "licence": {"name": "CC BY 4.0", "url": None}}
+    whole = json_bytes({**head, "items": items})
+    assert b"".join(json_list_chunks(head, "items", items)) == whole
+    assert b"".join(json_list_chunks({}, "items", items)) == json_bytes({"items": items})

@@ -10,6 +10,7 @@ sources without the page cache, and must have reused pages where the edit allows
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import sqlite3
@@ -23,7 +24,8 @@ from conftest import FIXED_DATE, FIXED_EPOCH, copy_sample, snapshot
 
 from generator.adapter.publish import build_site
 from generator.link.catalogue import Catalogue
-from generator.render.page_cache import PageCache, World, fingerprint, pack
+from generator.render.page_cache import LIBRARIES, PageCache, World, fingerprint, pack
+from generator.source.admin_units import official_units
 from generator.source.groups import ProductGroups
 
 PRODUCER = "banh-bo-thot-not-neang-sa-rinh"
@@ -196,6 +198,19 @@ def test_a_value_the_cache_cannot_fingerprint_is_an_error():
 
     with pytest.raises(TypeError, match=r"cannot fingerprint a .*Unknown"):
         fingerprint({"x": [Unknown()]})
+
+
+def test_reference_data_is_fingerprinted_by_identity_and_library_version():
+    """An address's province is the official list's: identified by code and name (its
+    communes are not walked for every producer); the list's version is in the code
+    key, so a new list re-renders every page."""
+    units = official_units()
+    province = units.province("An Giang")
+    assert province is not None
+    emptied = dataclasses.replace(province, communes=())
+    renamed = dataclasses.replace(province, name="An Giang mới")
+    assert fingerprint(emptied) == fingerprint(province) != fingerprint(renamed)
+    assert "vietnam-provinces" in LIBRARIES
 
 
 def _world() -> World:

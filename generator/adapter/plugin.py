@@ -263,6 +263,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for page in pages:
             page.meta["template"] = STAND_IN
         cache, keys, world = self._page_cache(config), [], None
+        start = time.perf_counter()
         if cache is not None:
             # Records note who reads them while pages render (render/page_cache.py);
             # before the workers fork.
@@ -275,6 +276,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             settings = {language.code: self._settings_key(config, language, code)
                         for language in site_languages(self.config)}
             keys = [page_key(settings[page.spec.language], page.spec) for page in pages]
+            self._lap("page keys", start)
             pages_of = self.pages
             media = self.media
             world = World(self.catalogue, {
@@ -282,8 +284,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 "page": lambda code, url: ("1" if pages_of.has(url, BY_CODE[code]) else "0")
                 if code in BY_CODE else None,
             })
+        start = time.perf_counter()
         self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,
                                      self._workers(), cache, keys, world)
+        self._lap("reuse check", start)  # part of "pages", as "page keys" is
         env.globals["ocop_prerendered"] = self.renderer.html
 
     def _page_cache(self, config: Any) -> PageCache | None:

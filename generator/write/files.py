@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .context import OutputContext
@@ -12,6 +13,12 @@ from .context import OutputContext
 
 def write_bytes(context: OutputContext, site_path: str, data: bytes) -> str:
     """Write ``data`` at ``site_path`` (relative, '/'-separated) inside the site folder."""
+    return write_chunks(context, site_path, (data,))
+
+
+def write_chunks(context: OutputContext, site_path: str, chunks: Iterable[bytes]) -> str:
+    """Write ``chunks`` one after another at ``site_path``: a large file (a national
+    catalogue's products.json is 59 MB) is never held whole."""
     parts = site_path.split("/")
     # Paths come from record ids (lower-case slugs), never from free text; check anyway,
     # lexically (resolving every one of tens of thousands of paths costs seconds).
@@ -24,7 +31,8 @@ def write_bytes(context: OutputContext, site_path: str, data: bytes) -> str:
         os.makedirs(os.path.join(site, folder), exist_ok=True)
         context.made_folders.add(folder)
     with open(os.path.join(site, site_path), "wb") as file:
-        file.write(data)
+        for chunk in chunks:
+            file.write(chunk)
     return site_path
 
 
@@ -33,6 +41,21 @@ def json_bytes(data: Any, *, indent: int | None = None) -> bytes:
     separators = (",", ":") if indent is None else (",", ": ")
     text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
     return (text + "\n").encode("utf-8")
+
+
+def json_list_chunks(data: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[bytes]:
+    """``json_bytes({**data, key: list(items)})``, byte for byte, an item at a time
+    (the whole text of a large export would be held twice: as text, then as UTF-8)."""
+    head = json.dumps({**data, key: []}, ensure_ascii=False, separators=(",", ":"))
+    end = "[]}"
+    assert head.endswith(end)  # the list is the last member
+    yield head[:-len(end)].encode("utf-8") + b"["
+    separator = b""
+    for item in items:
+        yield separator + json.dumps(item, ensure_ascii=False,
+                                     separators=(",", ":")).encode("utf-8")
+        separator = b","
+    yield b"]}\n"
 
 
 def gzip_bytes(data: bytes) -> bytes:
