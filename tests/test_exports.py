@@ -359,3 +359,8 @@ def test_an_export_written_item_by_item_is_byte_for_byte_the_whole(items):
     whole = json_bytes({**head, "items": items})
     assert b"".join(json_list_chunks(head, "items", items)) == whole
     assert b"".join(json_list_chunks({}, "items", items)) == json_bytes({"items": items})
+
+
+def test_an_export_written_item_by_item_refuses_a_second_list():
+    with pytest.raises(ValueError, match="'items' is already in the data"):
+        list(json_list_chunks({"items": 5, "count": 1}, "items", [1]))

@@ -11,6 +11,7 @@ sources without the page cache, and must have reused pages where the edit allows
 from __future__ import annotations
 
 import dataclasses
+import enum
 import logging
 import shutil
 import sqlite3
@@ -211,6 +212,14 @@ def test_reference_data_is_fingerprinted_by_identity_and_library_version():
     renamed = dataclasses.replace(province, name="An Giang mới")
     assert fingerprint(emptied) == fingerprint(province) != fingerprint(renamed)
     assert "vietnam-provinces" in LIBRARIES
+
+
+def test_a_str_enum_is_fingerprinted_by_its_value():
+    """str() of a (str, Enum) member is its name: a value changed behind the same
+    name must still change the digest."""
+    before = enum.Enum("Status", {"VALID": "còn hiệu lực"}, type=str)
+    after = enum.Enum("Status", {"VALID": "hết hiệu lực"}, type=str)
+    assert fingerprint([before.VALID]) != fingerprint([after.VALID])
 
 
 def _world() -> World:

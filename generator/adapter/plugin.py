@@ -287,7 +287,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         start = time.perf_counter()
         self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,
                                      self._workers(), cache, keys, world)
-        self._lap("reuse check", start)  # part of "pages", as "page keys" is
+        if cache is not None:
+            # Part of "pages", as "page keys" is; with the workers' start, if any.
+            self._lap("reuse check", start)
         env.globals["ocop_prerendered"] = self.renderer.html
 
     def _page_cache(self, config: Any) -> PageCache | None:

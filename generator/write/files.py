@@ -46,9 +46,10 @@ def json_bytes(data: Any, *, indent: int | None = None) -> bytes:
 def json_list_chunks(data: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[bytes]:
     """``json_bytes({**data, key: list(items)})``, byte for byte, an item at a time
     (the whole text of a large export would be held twice: as text, then as UTF-8)."""
+    if key in data:
+        raise ValueError(f"json_list_chunks: {key!r} is already in the data")
     head = json.dumps({**data, key: []}, ensure_ascii=False, separators=(",", ":"))
     end = "[]}"
-    assert head.endswith(end)  # the list is the last member
     yield head[:-len(end)].encode("utf-8") + b"["
     separator = b""
     for item in items:
