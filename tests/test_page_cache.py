@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import importlib.metadata
 import logging
 import shutil
 import sqlite3
@@ -25,7 +26,14 @@ from conftest import FIXED_DATE, FIXED_EPOCH, copy_sample, snapshot
 
 from generator.adapter.publish import build_site
 from generator.link.catalogue import Catalogue
-from generator.render.page_cache import LIBRARIES, PageCache, World, fingerprint, pack
+from generator.render.page_cache import (
+    LIBRARIES,
+    PageCache,
+    World,
+    code_key,
+    fingerprint,
+    pack,
+)
 from generator.source.admin_units import official_units
 from generator.source.groups import ProductGroups
 
@@ -211,7 +219,20 @@ def test_reference_data_is_fingerprinted_by_identity_and_library_version():
     emptied = dataclasses.replace(province, communes=())
     renamed = dataclasses.replace(province, name="An Giang mới")
     assert fingerprint(emptied) == fingerprint(province) != fingerprint(renamed)
-    assert "vietnam-provinces" in LIBRARIES
+
+
+def test_the_code_key_changes_with_each_library_that_shapes_pages(tmp_path, monkeypatch):
+    """Every library named is installed (a misspelt name would be skipped silently),
+    and a new version of any of them, the official list's included, is a new key."""
+    versions = {name: importlib.metadata.version(name) for name in LIBRARIES}
+    assert "vietnam-provinces" in versions
+    before = code_key([tmp_path])
+    for name in LIBRARIES:
+        with monkeypatch.context() as patch:
+            patch.setattr(importlib.metadata, "version",
+                          lambda n, name=name: versions[n] + ("+1" if n == name else ""))
+            assert code_key([tmp_path]) != before, name
+    assert code_key([tmp_path]) == before
 
 
 def test_a_str_enum_is_fingerprinted_by_its_value():

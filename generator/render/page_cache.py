@@ -119,7 +119,7 @@ def _shape(kind: type) -> int:
     if issubclass(kind, (dt.date, dt.datetime, Decimal, PurePath)):
         return _TAGGED
     if issubclass(kind, (types.FunctionType, types.BuiltinFunctionType)):
-        # Code: its text is in the settings key (``settings_key``' folders).
+        # Code: its text is in the code key (``code_key``' folders).
         return _CODE
     # A new kind of value must be taught here, never guessed at: a wrong digest is
     # a stale page on the live site.
