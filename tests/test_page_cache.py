@@ -140,7 +140,7 @@ def test_reused_pages_equal_a_clean_build(tmp_path, monkeypatch, caplog):
         edit()
         site, rendered, reused = builds.cached()
         clean = builds.clean()
-        assert sorted(site) == sorted(clean), what
+        assert sorted(site) == sorted(clean), (what, sorted(set(site) ^ set(clean)))
         assert [name for name in clean if site[name] != clean[name]] == [], what
         found = "none" if rendered == 0 else "all" if reused == 0 else "some"
         assert found == expected, (what, rendered, reused)

@@ -71,6 +71,20 @@ def test_two_renames_when_the_system_cannot_exchange(sites: tuple[Path, Path],
     assert leftovers(site.parent) == []
 
 
+@pytest.mark.parametrize("atomic", [True, False])
+def test_the_old_site_is_kept_as_the_spare(sites: tuple[Path, Path], atomic: bool,
+                                           monkeypatch: pytest.MonkeyPatch):
+    """The next build writes into it (adapter/kept_site.py); one spare at most."""
+    site, new = sites
+    if not atomic or not sys.platform.startswith(("linux", "darwin")):
+        monkeypatch.setattr(publishing, "exchange", lambda a, b: False)
+    site_with(site.parent / ".site.spare", "left by another build")
+    publish(new, site, site.parent / ".site.spare")
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert (site.parent / ".site.spare/index.html").read_text(encoding="utf-8") == "old"
+    assert leftovers(site.parent) == [".site.spare"]
+
+
 def test_a_failed_second_rename_puts_the_old_site_back(sites: tuple[Path, Path],
                                                        monkeypatch: pytest.MonkeyPatch):
     site, new = sites
@@ -126,7 +140,7 @@ def test_a_file_held_open_is_a_plain_message(built, monkeypatch: pytest.MonkeyPa
     the previous site stays, untouched."""
     project, before = built
 
-    def held(staging: Path, target: Path) -> None:
+    def held(staging: Path, target: Path, spare: Path | None = None) -> None:
         raise PermissionError(13, "Access is denied", str(target))
 
     monkeypatch.setattr(publishing, "publish", held)
@@ -145,4 +159,4 @@ def test_the_next_build_restores_then_replaces(built):
     os.replace(project / "site", project / ".site.old-4242-aaaa")  # as a kill leaves it
     build_site(project / "mkdocs.yml", project / "site")
     assert (project / "site/index.html").is_file()
-    assert leftovers(project) == []
+    assert leftovers(project) == [".site.spare"]  # the old site, kept for the next build

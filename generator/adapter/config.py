@@ -40,6 +40,10 @@ class CatalogueConfig(base.Config):
     #: Reuse the pages of the previous build that nothing changed (see
     #: render/page_cache.py). The OCOP_PAGE_CACHE variable (0 or 1) overrides it.
     page_cache = c.Type(bool, default=True)
+    #: ``ocop build`` keeps the previous site beside the new one (``.site.spare``)
+    #: and builds the next site in it, writing only what may have changed (see
+    #: adapter/kept_site.py). Costs the disk space of a second site.
+    keep_previous_site = c.Type(bool, default=True)
     #: Licence of the open data (exports, feeds), chosen by the catalogue owner.
     data_licence = c.Type(str, default="CC BY 4.0")
     #: Where the licence text is; empty for none.

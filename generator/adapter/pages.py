@@ -19,6 +19,18 @@ _NO_TOC = get_toc([])
 _NO_ANCHORS: frozenset[str] = frozenset()
 
 
+class CatalogueFile(File):
+    """The file of a generated page. In a build into a kept folder (MkDocs'
+    "dirty" build) MkDocs skips the pages whose file says it is unmodified: those
+    the folder holds exactly as this build would write them (adapter/kept_site.py)."""
+
+    #: False once the page is known to be in the kept folder as it would be written.
+    modified: bool = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
 class CataloguePage(Page):
     """A generated page: its body comes from a template and a record, not Markdown.
 

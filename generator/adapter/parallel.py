@@ -212,6 +212,11 @@ class PageRenderer:
         self.rendered += 1
         return Markup(html)
 
+    def identities(self) -> dict[str, bytes]:
+        """URL -> identity of the stored row each page's HTML is (pages reused, or
+        rendered and stored); empty without the page cache."""
+        return self.cache.identities if self.cache is not None else {}
+
     def _key(self, index: int) -> str:
         return self.keys[index] if self.keys else ""
 

@@ -39,8 +39,9 @@ from ..workers import worker_count
 from ..write import WRITERS
 from ..write.context import OutputContext
 from .config import CatalogueConfig, site_languages, source_layout
+from .kept_site import Entry, KeptFolder, save_manifest, sweep, unlink_quietly
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
-from .pages import CataloguePage, nav_labels
+from .pages import CatalogueFile, CataloguePage, nav_labels
 from .parallel import STAND_IN, PageRenderer, in_worker, keeping, rendering
 
 log = logging.getLogger("mkdocs.plugins.ocop")
@@ -65,6 +66,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.pages = site_pages((), (VIETNAMESE,))
         self.navs: dict[str, Any] = {}
         self._local_configs: dict[str, LocalConfig] = {}
+        #: Set by ``ocop build`` (adapter/publish.py): the previous site this build
+        #: writes into, if any, and where the manifest of the site built is kept
+        #: (None: not kept; ``mkdocs build`` and ``mkdocs serve``).
+        self.kept: KeptFolder | None = None
+        self.manifest_dir: Path | None = None
+        self.files: Files | None = None
+        #: Generated pages left as they were in the kept folder, by site path.
+        self.kept_pages: dict[str, Entry] = {}
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -118,8 +127,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.page_urls = []
         for spec in specs:
             self.page_urls.append(spec.url)
-            file = File.generated(config, spec.src_uri, content="",
-                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            file = CatalogueFile.generated(config, spec.src_uri, content="",
+                                           inclusion=InclusionLevel.NOT_IN_NAV)
             CataloguePage(spec, file, config)
             files.append(file)
         # Pages, and the verification pages the writers add (linked from product pages).
@@ -127,6 +136,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                   for p in catalogue.products.values()]
         self.pages = site_pages([*(f.url for f in files.documentation_pages()), *verify],
                                 languages)
+        if self.kept is not None:
+            # MkDocs would keep a file whose copy in the folder is newer than its
+            # source; a hand-written page also shows the menu and other pages'
+            # titles: each is written again.
+            for file in files:
+                if not isinstance(file, CatalogueFile) and file.inclusion.is_included():
+                    unlink_quietly(self.kept.path / file.dest_uri)
         return files
 
     def _stop_on_problems(self) -> None:
@@ -214,6 +230,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             site_dir=Path(config.site_dir),
             site_url=_site_url(config),
             page_urls=tuple(self.page_urls),
+            hand_written_urls=frozenset(
+                f.url for f in (self.files or Files([])).documentation_pages()
+                if not isinstance(f, CatalogueFile)),
             media=self.media,
             site_name=config.site_name or "",
             data_licence=self.config.data_licence,
@@ -226,20 +245,60 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             editor_auth_url=self.config.editor_auth_url,
             languages=site_languages(self.config),
         )
+        entries: dict[str, Entry] = {}
         if self.renderer is not None:
             self.renderer.close()
             # The benchmark reads this line.
             log.info(f"ocop pages: {self.renderer.rendered} rendered, "
-                     f"{len(self.renderer.pages) - self.renderer.rendered} reused")
+                     f"{len(self.renderer.pages) - self.renderer.rendered} reused "
+                     f"({len(self.kept_pages)} of them left in the kept site)")
+            if self.manifest_dir is not None:
+                entries = self._page_entries(Path(config.site_dir))
             self.renderer = None
         reads.unwatch()  # the writers read every record: plain attribute access
         self._lap("pages", self.render_start)
+        produced: set[str] = set()
         for writer in WRITERS:
             start = time.perf_counter()
-            writer(context)
+            produced.update(writer(context))
             self._lap(writer.__module__.rsplit(".", 1)[-1], start)
+        if self.kept is not None:
+            start = time.perf_counter()
+            removed = sweep(Path(config.site_dir), produced | self._mkdocs_outputs(config))
+            self._lap("stale files", start)
+            log.info(f"ocop kept site: {removed} stale files removed, "
+                     f"{self.kept.unsafe} unsafe ones before the build")
+        if self.manifest_dir is not None:
+            save_manifest(self.manifest_dir, Path(config.site_dir), entries)
         # `make bench` reads this line: where the build's time goes.
         log.info("ocop timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
+
+    def _page_entries(self, site_dir: Path) -> dict[str, Entry]:
+        """The manifest of the generated pages now in ``site_dir``: each page's
+        identity (of its stored row), size and time as written."""
+        assert self.renderer is not None
+        entries = dict(self.kept_pages)
+        identities = self.renderer.identities()
+        for page in self.renderer.pages:
+            path = page.file.dest_uri
+            identity = identities.get(page.url)
+            if path in entries or identity is None:
+                continue
+            try:
+                st = os.lstat(site_dir / path)
+            except OSError:
+                continue
+            entries[path] = (identity.hex(), st.st_size, st.st_mtime_ns)
+        return entries
+
+    def _mkdocs_outputs(self, config: Any) -> set[str]:
+        """Site paths MkDocs wrote (or left unchanged) in this build."""
+        assert self.files is not None
+        out = {f.dest_uri for f in self.files if f.inclusion.is_included()}
+        out.update(config.theme.static_templates)
+        if "sitemap.xml" in out:
+            out.add("sitemap.xml.gz")
+        return out
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.renderer is not None:
@@ -287,10 +346,26 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         start = time.perf_counter()
         self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,
                                      self._workers(), cache, keys, world)
+        self.kept_pages = {}
+        if self.kept is not None:
+            self._leave_unchanged(self.renderer)
         if cache is not None:
             # Part of "pages", as "page keys" is; with the workers' start, if any.
             self._lap("reuse check", start)
         env.globals["ocop_prerendered"] = self.renderer.html
+
+    def _leave_unchanged(self, renderer: PageRenderer) -> None:
+        """Tell MkDocs to skip the reused pages the kept folder holds as they are."""
+        assert self.kept is not None
+        identities = renderer.identities()
+        for index in renderer.reused:
+            page = renderer.pages[index]
+            identity = identities.get(page.url)
+            entry = self.kept.holds(page.file.dest_uri,
+                                    None if identity is None else identity.hex())
+            if entry is not None:
+                page.file.modified = False
+                self.kept_pages[page.file.dest_uri] = entry
 
     def _page_cache(self, config: Any) -> PageCache | None:
         setting = os.environ.get("OCOP_PAGE_CACHE", "")
@@ -310,6 +385,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         self.render_start = time.perf_counter()
+        self.files = files
         environment.configure(env, environment.SiteOptions(
             notice=self.config.notice, data_licence=self.config.data_licence,
             data_licence_url=self.config.data_licence_url))

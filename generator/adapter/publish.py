@@ -11,13 +11,17 @@ The live ``site/`` is there at every instant and is never half-written:
   the second rename fails (an indexer or antivirus holding a file open).
 * A build killed between those two renames leaves the old site aside; the next
   build puts it back before it starts, and removes what crashed builds left.
+* The old site is then kept as ``.site.spare``, the staging folder of the next
+  build, which rewrites only what may have changed (``kept_site``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
+import logging
 import os
 import secrets
 import shutil
@@ -31,6 +35,15 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from ..workers import WorkerDied
+from .kept_site import (
+    KNOWN_PLUGINS,
+    ExactDirtyBuild,
+    KeptFolder,
+    manifest_dir,
+    prune_manifests,
+    spare_path,
+    take_spare,
+)
 
 
 class BuildFailed(Exception):
@@ -52,15 +65,36 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
     target = Path(site_dir or config.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
+    plugin = config.plugins["ocop"]
+    manifests = manifest_dir(
+        Path(config.config_file_path).parent.resolve() / plugin.config.cache_dir, target)
+    # Another plugin may need every page to pass through it: no page is skipped then.
+    keep = bool(plugin.config.keep_previous_site) and set(config.plugins) <= KNOWN_PLUGINS
+    spare = spare_path(target)
+    if not keep:
+        shutil.rmtree(spare, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{_prefix(target, 'new')}{os.getpid()}-",
                                     dir=target.parent))
+    kept: KeptFolder | None = None
+    if keep:
+        os.rmdir(staging)  # its unique name is the spare's while this build runs
+        kept = take_spare(target, staging, manifests)
+        if kept is None:
+            staging.mkdir(mode=0o700)
+    quiet = ExactDirtyBuild()
+    build_log = logging.getLogger("mkdocs.commands.build")
     try:
         config.site_dir = str(staging)
         if fail_on_warnings:
-            config.plugins["ocop"].config.strict = True
+            plugin.config.strict = True
         if verbose:
-            config.plugins["ocop"].config.verbose = True
-        mkdocs_build(config)
+            plugin.config.verbose = True
+        plugin.kept = kept
+        plugin.manifest_dir = manifests if keep else None
+        build_log.addFilter(quiet)
+        # "Dirty": MkDocs leaves the kept folder's files; the plugin says which
+        # pages are unchanged there (every other file is written again).
+        mkdocs_build(config, dirty=kept is not None)
     except MkDocsException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(_reason(config, exc)) from None
@@ -70,14 +104,18 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        build_log.removeFilter(quiet)
     try:
-        publish(staging, target)
+        publish(staging, target, spare if keep else None)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(
             f"The new site could not replace {target}: {exc.strerror or exc}. A program may "
             "be holding a file in it open (a file browser, an antivirus, a local web server): "
             "close it and build again.") from None
+    if keep:
+        prune_manifests(manifests, [target, spare])
     return target
 
 
@@ -94,8 +132,9 @@ def _prefix(target: Path, kind: str) -> str:
     return f".{target.name}.{kind}-"
 
 
-def publish(staging: Path, target: Path) -> None:
-    """Put the built site ``staging`` at ``target``; the old site is there until then."""
+def publish(staging: Path, target: Path, spare: Path | None = None) -> None:
+    """Put the built site ``staging`` at ``target``; the old site is there until then,
+    and is kept at ``spare`` afterwards when given (else removed)."""
     # mkdtemp makes 0700 folders; a published site must be world-readable.
     os.chmod(staging, 0o755)
     if not target.exists():
@@ -103,7 +142,7 @@ def publish(staging: Path, target: Path) -> None:
         return
     if exchange(staging, target):
         # ``staging`` now holds the previous site.
-        shutil.rmtree(staging, ignore_errors=True)
+        _retire(staging, spare)
         return
     aside = target.with_name(f"{_prefix(target, 'old')}{os.getpid()}-{secrets.token_hex(4)}")
     os.replace(target, aside)
@@ -112,7 +151,17 @@ def publish(staging: Path, target: Path) -> None:
     except BaseException:
         os.replace(aside, target)
         raise
-    shutil.rmtree(aside, ignore_errors=True)
+    _retire(aside, spare)
+
+
+def _retire(old: Path, spare: Path | None) -> None:
+    """The previous site, once replaced: kept as the spare, or removed."""
+    if spare is not None:
+        shutil.rmtree(spare, ignore_errors=True)  # another build's, left meanwhile
+        with contextlib.suppress(OSError):
+            os.replace(old, spare)
+            return
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def exchange(a: Path, b: Path) -> bool:

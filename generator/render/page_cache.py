@@ -287,6 +287,14 @@ MAX_HTML = 16 << 20
 MAX_READS = 4 << 20
 
 
+def _row_identity(key: str, reads_digest: bytes, mac: bytes) -> bytes:
+    """Which stored row a page's HTML came from. A kept site's copy of a page is
+    reused without reading the row's HTML: the key and reads checked in this build
+    must be the very ones the signature, checked when the page was written, covered
+    (a row made of another row's signature and fresh reads is not the same row)."""
+    return hashlib.blake2b(key.encode() + b"\0" + reads_digest + mac, digest_size=20).digest()
+
+
 def _unzip(blob: Any, limit: int) -> bytes | None:
     """``blob`` decompressed, None when it is not a zlib stream of at most ``limit``."""
     if not isinstance(blob, bytes):
@@ -311,8 +319,12 @@ class PageCache:
         self.key = key
         #: Pages stored by earlier builds.
         self.stored: set[str] = set()
-        #: The rows ``reusable`` accepted: URL -> (key, digest of the reads checked).
-        self.checked: dict[str, tuple[str, bytes]] = {}
+        #: The rows ``reusable`` accepted: URL -> (key, digest of the reads checked,
+        #: signature).
+        self.checked: dict[str, tuple[str, bytes, bytes]] = {}
+        #: URL -> identity of the row whose HTML this build has for the page (one
+        #: checked, or one added): which page a kept site holds (adapter/kept_site.py).
+        self.identities: dict[str, bytes] = {}
 
     @classmethod
     def open(cls, cache_dir: Path, project: Path) -> PageCache | None:
@@ -353,20 +365,25 @@ class PageCache:
         held at once."""
         found = set()
         try:
-            for url, key, blob in self.db.execute("SELECT url, key, reads FROM pages"):
+            for url, key, blob, mac in self.db.execute(
+                    "SELECT url, key, reads, mac FROM pages"):
                 self.stored.add(url)
                 if keys.get(url) != key or not isinstance(key, str):
                     continue
                 # Not yet verified: a damaged or forged list is a page rendered again.
                 text = _unzip(blob, MAX_READS)
                 try:
-                    if text is not None and world.still_true(json.loads(text)):
+                    if (text is not None and isinstance(mac, bytes)
+                            and world.still_true(json.loads(text))):
                         found.add(url)
-                        self.checked[url] = (key, hashlib.blake2b(blob).digest())
+                        digest = hashlib.blake2b(blob).digest()
+                        self.checked[url] = (key, digest, mac)
+                        self.identities[url] = _row_identity(key, digest, mac)
                 except (ValueError, TypeError, IndexError, KeyError, RecursionError):
                     continue
         except sqlite3.Error:
             self.checked.clear()
+            self.identities.clear()
             return set()
         return found
 
@@ -383,7 +400,7 @@ class PageCache:
             return None
         # The row read now is the row checked then (another build may have replaced it).
         if (row is None or not all(isinstance(v, bytes) for v in row[1:])
-                or (row[0], hashlib.blake2b(row[1]).digest()) != checked):
+                or (row[0], hashlib.blake2b(row[1]).digest(), row[3]) != checked):
             return None
         stored = Stored(url, row[0], row[1], row[2])
         if not hmac.compare_digest(row[3], self._mac(stored)):
@@ -403,10 +420,12 @@ class PageCache:
 
     def add(self, pages: Iterable[Stored]) -> None:
         """Store pages rendered in this build (kept once ``commit`` is called)."""
+        rows = [(p.url, p.key, p.reads, p.html, self._mac(p)) for p in pages]
+        for url, key, page_reads, _, mac in rows:
+            self.identities[url] = _row_identity(key, hashlib.blake2b(page_reads).digest(), mac)
         # A page not kept is rendered again by the next build.
         with contextlib.suppress(sqlite3.Error):
-            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
-                                [(p.url, p.key, p.reads, p.html, self._mac(p)) for p in pages])
+            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", rows)
 
     def commit(self, urls: set[str]) -> None:
         """Keep this build's pages; forget the pages the site no longer has."""

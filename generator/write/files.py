@@ -8,6 +8,7 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..media.library import MEDIA_DIR
 from .context import OutputContext
 
 
@@ -24,6 +25,10 @@ def write_chunks(context: OutputContext, site_path: str, chunks: Iterable[bytes]
     # lexically (resolving every one of tens of thousands of paths costs seconds).
     if any(part in ("", ".", "..") or "\\" in part for part in parts) or ":" in parts[0]:
         raise ValueError(f"output path leaves the site folder: {site_path}")
+    if parts[0] == MEDIA_DIR:
+        # Photos there are hard links into the photo cache: a write into a kept
+        # site (adapter/kept_site.py) would go through one.
+        raise ValueError(f"output path among the photos: {site_path}")
     # Strings and one mkdir per folder: a national build writes 60,000 small files.
     site = os.fspath(context.site_dir)
     folder = site_path.rpartition("/")[0]

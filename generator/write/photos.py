@@ -32,10 +32,19 @@ def write(context: OutputContext) -> list[str]:
         try:
             _link_or_copy(cached, target)
         except FileExistsError:
-            os.unlink(target)
-            _link_or_copy(cached, target)
+            # A site kept from an earlier build (adapter/kept_site.py) has most links.
+            if not _same_file(cached, target):
+                os.unlink(target)
+                _link_or_copy(cached, target)
         written.append(site_path)
     return written
+
+
+def _same_file(cached: os.PathLike[str], target: str) -> bool:
+    try:
+        return os.path.samefile(cached, target) and not os.path.islink(target)
+    except OSError:
+        return False
 
 
 def _link_or_copy(cached: os.PathLike[str], target: str) -> None:

@@ -78,8 +78,10 @@ def read_page(path: Path, url: str) -> ExtraPage | None:
 
 def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...],
                        lang: Language = VIETNAMESE,
-                       languages: tuple[Language, ...] = (VIETNAMESE,)) -> list[ExtraPage]:
-    """Pages of the site in ``lang`` that the catalogue did not generate (home, about …)."""
+                       languages: tuple[Language, ...] = (VIETNAMESE,),
+                       built: frozenset[str] | None = None) -> list[ExtraPage]:
+    """Pages of the site in ``lang`` that the catalogue did not generate (home, about …),
+    of those ``built`` in this build when given."""
     generated = set(page_urls)
     # Other languages' folders hold their own pages.
     skip = _SKIP_DIRS | {other.prefix.rstrip("/") for other in languages if other.prefix}
@@ -97,7 +99,7 @@ def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...],
             # pages: skipping them spares a folder listing per product.
             dirs[:] = [d for d in dirs if f"{url}{d}/" not in generated]
         dirs.sort()
-        if url not in generated and "index.html" in files:
+        if url not in generated and "index.html" in files and (built is None or url in built):
             page = read_page(Path(folder) / "index.html", url)
             if page is not None:
                 pages.append(page)
@@ -138,7 +140,8 @@ def write(context: OutputContext) -> list[str]:
     product_thumb, producer_thumb = _thumbs(context.media)
     written = []
     for lang in context.languages:
-        pages = hand_written_pages(context.site_dir, context.page_urls, lang, context.languages)
+        pages = hand_written_pages(context.site_dir, context.page_urls, lang, context.languages,
+                                   context.hand_written_urls)
         docs = catalogue_docs(context.catalogue, context.page_urls, product_thumb,
                               producer_thumb, pages, lang)
         index = build_search_index(context.catalogue, docs, lang)

@@ -1,0 +1,126 @@
+"""A build into the previous site (adapter/kept_site.py) equals a clean build.
+
+``ocop build`` keeps the old site as ``.site.spare`` and writes the next site into
+it, leaving the generated pages it holds unchanged. Whatever happened to that folder
+while it was the live site (a page edited by hand, a file added, a backup made with
+hard links, a symbolic link to elsewhere), the next site is byte for byte the one a
+build into an empty folder makes, and nothing outside the folder is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+
+import pytest
+from conftest import leftovers, snapshot
+
+from generator.adapter.publish import build_site
+
+PRODUCT = "products/htx-thot-not-mau/duong-thot-not.yaml"
+PAGE = "san-pham/duong-thot-not/index.html"
+
+
+def build(project: Path, caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
+    """Build ``project``'s site; (pages reused, pages of them left as they were)."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
+        build_site(project / "mkdocs.yml", project / "site")
+    line = next(r.getMessage() for r in caplog.records
+                if r.getMessage().startswith("ocop pages: "))
+    found = re.fullmatch(r"ocop pages: \d+ rendered, (\d+) reused \((\d+) of them left in "
+                         r"the kept site\)", line)
+    assert found, line
+    return int(found[1]), int(found[2])
+
+
+def clean_build(project: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The same sources built into an empty folder, without the page cache."""
+    with monkeypatch.context() as patch:
+        patch.setenv("OCOP_PAGE_CACHE", "0")
+        return build_site(project / "mkdocs.yml", folder)
+
+
+def folders(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir())
+
+
+def edit(project: Path, old: str, new: str) -> None:
+    path = project / PRODUCT
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_the_next_site_is_built_in_the_previous_one(mini_project, fixed_date, monkeypatch,
+                                                    caplog, tmp_path):
+    monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
+    project = mini_project
+    assert build(project, caplog) == (0, 0)
+    assert build(project, caplog)[1] == 0  # no spare yet: the first site becomes it
+    assert leftovers(project) == [".site.spare"]
+    spare = project / ".site.spare"
+    # What may happen to a site while it is live, before it becomes the spare.
+    (spare / "notes.txt").write_text("left by hand", encoding="utf-8")
+    (spare / "san-pham/cu/index.html").parent.mkdir()
+    (spare / "san-pham/cu/index.html").write_text("a page gone", encoding="utf-8")
+    edited = spare / "nhom/index.html"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("<title>", "<title>X"), encoding="utf-8")
+    backup = tmp_path / "backup.html"
+    os.link(spare / PAGE, backup)  # a backup made with hard links (cp -al, rsync)
+    backed_up = backup.read_bytes()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the site's", encoding="utf-8")
+    os.symlink(outside, spare / "lien-ket")
+    photos = {p: p.read_bytes() for p in (project / ".cache").rglob("*.webp")}
+    assert photos
+
+    edit(project, "Đường thốt nốt nguyên chất", "Đường thốt nốt loại một")
+    reused, kept = build(project, caplog)
+    assert 0 < kept < reused  # the hand-edited and hard-linked pages were written again
+    site = project / "site"
+    clean = clean_build(project, tmp_path / "clean", monkeypatch)
+    assert snapshot(site) == snapshot(clean)
+    assert folders(site) == folders(clean)
+    assert "Đường thốt nốt loại một" in (site / PAGE).read_text(encoding="utf-8")
+    # Nothing outside the site was written through a link.
+    assert backup.read_bytes() == backed_up
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+    assert {p: p.read_bytes() for p in photos} == photos
+    # The photos are still links into the cache, not copies.
+    some_photo = next((site / "anh").rglob("*.webp"))
+    assert some_photo.stat().st_nlink > 1
+
+    # And once more, with the site of two builds ago (the second) as the folder.
+    edit(project, "Đường thốt nốt loại một", "Đường thốt nốt nguyên chất")
+    reused, kept = build(project, caplog)
+    assert kept > 0
+    assert snapshot(site) == snapshot(clean_build(project, tmp_path / "clean-2", monkeypatch))
+
+
+def test_without_the_option_no_site_is_kept(mini_project, fixed_date, caplog):
+    project = mini_project
+    build(project, caplog)
+    build(project, caplog)
+    assert leftovers(project) == [".site.spare"]
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - ocop:\n", "  - ocop:\n      keep_previous_site: false\n"), encoding="utf-8")
+    build(project, caplog)
+    assert leftovers(project) == []
+
+
+def test_another_plugin_turns_it_off(mini_project, fixed_date, caplog):
+    """A plugin we do not know may need every page to pass through it."""
+    project = mini_project
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "plugins:\n" in text
+    config.write_text(text.replace("plugins:\n", "plugins:\n  - search\n"), encoding="utf-8")
+    build(project, caplog)
+    build(project, caplog)
+    assert leftovers(project) == []
