@@ -230,8 +230,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             site_dir=Path(config.site_dir),
             site_url=_site_url(config),
             page_urls=tuple(self.page_urls),
-            hand_written_urls=frozenset(
-                f.url for f in (self.files or Files([])).documentation_pages()
+            hand_written_files=frozenset(
+                f.dest_uri for f in (self.files or Files([])).documentation_pages()
                 if not isinstance(f, CatalogueFile)),
             media=self.media,
             site_name=config.site_name or "",

@@ -26,10 +26,10 @@ class OutputContext:
     site_url: str
     #: Site paths of every generated catalogue page, e.g. "san-pham/x/".
     page_urls: tuple[str, ...]
-    #: URLs of the hand-written pages MkDocs built ("", "gioi-thieu-ocop/" …); None:
-    #: any page in the folder. A kept site (adapter/kept_site.py) still holds the
-    #: pages of two builds ago until the end of the build.
-    hand_written_urls: frozenset[str] | None = None
+    #: Site paths of the hand-written pages MkDocs built ("index.html",
+    #: "gioi-thieu-ocop/index.html" …); None: any page in the folder. A kept site
+    #: (adapter/kept_site.py) holds the pages of two builds ago until the build ends.
+    hand_written_files: frozenset[str] | None = None
     #: Processed photos (site paths of images), when the build made them.
     media: MediaLibrary | None = None
     #: The site's name (``site_name`` in mkdocs.yml), for feed titles.

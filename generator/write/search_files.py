@@ -81,7 +81,7 @@ def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...],
                        languages: tuple[Language, ...] = (VIETNAMESE,),
                        built: frozenset[str] | None = None) -> list[ExtraPage]:
     """Pages of the site in ``lang`` that the catalogue did not generate (home, about …),
-    of those ``built`` in this build when given."""
+    of those ``built`` (site paths of their files) in this build when given."""
     generated = set(page_urls)
     # Other languages' folders hold their own pages.
     skip = _SKIP_DIRS | {other.prefix.rstrip("/") for other in languages if other.prefix}
@@ -99,7 +99,8 @@ def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...],
             # pages: skipping them spares a folder listing per product.
             dirs[:] = [d for d in dirs if f"{url}{d}/" not in generated]
         dirs.sort()
-        if url not in generated and "index.html" in files and (built is None or url in built):
+        if (url not in generated and "index.html" in files
+                and (built is None or f"{url}index.html" in built)):
             page = read_page(Path(folder) / "index.html", url)
             if page is not None:
                 pages.append(page)
@@ -141,7 +142,7 @@ def write(context: OutputContext) -> list[str]:
     written = []
     for lang in context.languages:
         pages = hand_written_pages(context.site_dir, context.page_urls, lang, context.languages,
-                                   context.hand_written_urls)
+                                   context.hand_written_files)
         docs = catalogue_docs(context.catalogue, context.page_urls, product_thumb,
                               producer_thumb, pages, lang)
         index = build_search_index(context.catalogue, docs, lang)
