@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from conftest import leftovers, snapshot
 
-from generator.adapter.publish import build_site
+from generator.adapter.kept_site import sweep
+from generator.adapter.publish import build_site, recover
 
 PRODUCT = "products/htx-thot-not-mau/duong-thot-not.yaml"
 PAGE = "san-pham/duong-thot-not/index.html"
@@ -124,3 +126,56 @@ def test_another_plugin_turns_it_off(mini_project, fixed_date, caplog):
     build(project, caplog)
     build(project, caplog)
     assert leftovers(project) == []
+
+
+def test_a_file_where_a_folder_is_needed_builds_into_an_empty_folder(
+        mini_project, fixed_date, monkeypatch, caplog, tmp_path):
+    project = mini_project
+    build(project, caplog)
+    build(project, caplog)
+    spare = project / ".site.spare"
+    shutil.rmtree(spare / "san-pham")
+    (spare / "san-pham").write_text("a file now", encoding="utf-8")
+    build(project, caplog)
+    assert "building into an empty folder" in caplog.text
+    assert snapshot(project / "site") == snapshot(clean_build(project, tmp_path / "clean",
+                                                              monkeypatch))
+
+
+def test_sweep_renames_a_folder_whose_name_changed_only_in_case(tmp_path):
+    """What a case-insensitive file system (Windows, macOS) leaves when content/FAQ.md
+    becomes faq.md: MkDocs wrote faq/index.html into the existing FAQ/ folder."""
+    site = tmp_path / "site"
+    (site / "FAQ").mkdir(parents=True)
+    (site / "FAQ/index.html").write_text("new", encoding="utf-8")
+    (site / "Cu").mkdir()
+    (site / "Cu/index.html").write_text("stale", encoding="utf-8")
+    (site / "cu").mkdir()  # both spellings on a case-sensitive system: one is stale
+    (site / "cu/index.html").write_text("new", encoding="utf-8")
+    removed = sweep(site, {"faq/index.html", "cu/index.html"})
+    assert removed == 1
+    assert snapshot(site) == {"cu/index.html": b"new", "faq/index.html": b"new"}
+    assert sorted(p.name for p in site.iterdir()) == ["cu", "faq"]
+
+
+def test_recover_removes_a_spare_left_half_removed(tmp_path):
+    (tmp_path / ".site.spare.trash-4242-abcd/x").mkdir(parents=True)
+    recover(tmp_path / "site")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "nt", reason="junctions are Windows folders")
+def test_a_junction_in_the_spare_is_removed_not_followed(mini_project, fixed_date, caplog,
+                                                         tmp_path):
+    import _winapi
+
+    project = mini_project
+    build(project, caplog)
+    build(project, caplog)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the site's", encoding="utf-8")
+    _winapi.CreateJunction(str(outside), str(project / ".site.spare" / "san-pham"))
+    build(project, caplog)
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+    assert (project / "site/san-pham/duong-thot-not/index.html").is_file()

@@ -251,14 +251,14 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "ratio warm/plain no search, wall": f"{warm.seconds / bare_run.seconds:.2f}",
         "pages reused: rebuild (s), two runs": " / ".join(f"{w.seconds:.1f}" for w in reuses),
         "pages reused: rebuild, CPU (s)": " / ".join(f"{w.cpu:.1f}" for w in reuses),
-        "pages reused: pages rendered / reused": _pages_line(reuses[-1]),
+        "pages reused: pages rendered / reused / left": _pages_line(reuses[-1]),
         "pages reused: plain + search (s)": " / ".join(f"{p.seconds:.1f}" for p in reuse_plains),
         "pages reused: ratio to plain, wall": f"{reuse_wall[0]:.2f}–{reuse_wall[1]:.2f}",
         "pages reused: ratio to plain, CPU": f"{reuse_cpu[0]:.2f}–{reuse_cpu[1]:.2f}",
         "pages reused: peak PSS (MB)": f"{max(r.pss_mb for r in reuses):.0f}",
         "one price edited: rebuild (s)": f"{one_edit.seconds:.1f}",
         "one price edited: CPU (s)": f"{one_edit.cpu:.1f}",
-        "one price edited: pages rendered / reused": _pages_line(one_edit),
+        "one price edited: pages rendered / reused / left": _pages_line(one_edit),
         "one price edited: file": edited,
         "warm rebuild, Vietnamese only (s)": f"{vietnamese_only.seconds:.1f}",
         "warm rebuild, Vietnamese only, CPU (s)": f"{vietnamese_only.cpu:.1f}",
@@ -292,8 +292,13 @@ def _edit_a_price(project: Path) -> str:
 
 
 def _pages_line(build: Run) -> str:
-    found = re.findall(r"ocop pages: (\d+) rendered, (\d+) reused", build.output)
-    return f"{int(found[-1][0]):,} / {int(found[-1][1]):,}" if found else "?"
+    """Pages rendered / reused (/ of those, left as they were in the kept site)."""
+    found = re.findall(r"ocop pages: (\d+) rendered, (\d+) reused(?: \((\d+) of them)?",
+                       build.output)
+    if not found:
+        return "?"
+    rendered, reused, kept = found[-1]
+    return f"{int(rendered):,} / {int(reused):,}" + (f" / {int(kept):,}" if kept else "")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,9 +27,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
 import os
+import shutil
 import stat
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,10 +45,6 @@ KNOWN_PLUGINS = frozenset({"ocop"})
 #: A page's entry in a manifest: its identity (of the page cache row it came from,
 #: hex), size and modification time (ns) as written.
 Entry = tuple[str, int, int]
-
-# What MkDocs says of any dirty build; ours writes every file that may differ.
-_DIRTY_MESSAGES = ("A 'dirty' build is being performed",
-                   "The directory contains stale files")
 
 
 @dataclass
@@ -90,24 +87,29 @@ def manifest_dir(cache_dir: Path, target: Path) -> Path:
 
 
 def manifest_path(manifests: Path, folder: Path) -> Path:
-    """The manifest of ``folder``, named by the folder's identity on disk (it is
-    renamed twice in its life: staging, live site, spare)."""
+    """The manifest of ``folder``, named by the folder's identity on disk (the
+    folder is renamed in its life: staging folder, live site, spare)."""
     st = os.stat(folder)
     return manifests / f"{st.st_dev}-{st.st_ino}.json"
 
 
 def take_spare(target: Path, staging: Path, manifests: Path) -> KeptFolder | None:
     """The spare site of ``target``, moved to ``staging`` and made safe to write
-    into; None when there is none (or another build took it)."""
+    into; None when there is none (or another build took it, or it cannot be used:
+    what was taken is then removed)."""
     spare = spare_path(target)
-    if spare.is_symlink() or not spare.is_dir():
-        return None
     try:
+        if _is_link(os.lstat(spare)) or not spare.is_dir():
+            return None
         os.replace(spare, staging)
     except OSError:
         return None
-    kept = KeptFolder(staging, _load(manifest_path(manifests, staging)))
-    kept.unsafe = _make_safe(staging)
+    try:
+        kept = KeptFolder(staging, _load(manifest_path(manifests, staging)))
+        kept.unsafe = _make_safe(staging)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        return None
     return kept
 
 
@@ -145,9 +147,16 @@ def prune_manifests(manifests: Path, folders: Iterable[Path]) -> None:
                 path.unlink()
 
 
+def _is_link(st: os.stat_result) -> bool:
+    """A symbolic link, or a Windows junction (Python 3.11 reports it as a folder)."""
+    return (stat.S_ISLNK(st.st_mode)
+            or bool(getattr(st, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_REPARSE_POINT))
+
+
 def _make_safe(folder: Path) -> int:
-    """Remove what a write could go through or out of: symbolic links, anything
-    but files and folders, and files with other hard links (outside the photos)."""
+    """Remove what a write could go through or out of: links (symbolic, junctions),
+    anything but files and folders, and files with other hard links (outside the
+    photos, which are links into the photo cache)."""
     removed = 0
     media = os.path.join(os.fspath(folder), MEDIA_DIR)
     stack = [os.fspath(folder)]
@@ -156,58 +165,81 @@ def _make_safe(folder: Path) -> int:
         in_media = root == media or root.startswith(media + os.sep)
         with os.scandir(root) as entries:
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
+                if os.name == "nt":
+                    # The listing's stat has no link count and hides junctions.
+                    st = os.lstat(entry.path)
+                    if stat.S_ISDIR(st.st_mode) and not _is_link(st):
+                        stack.append(entry.path)
+                        continue
+                    unsafe = (_is_link(st) or not stat.S_ISREG(st.st_mode)
+                              or (not in_media and st.st_nlink > 1))
+                elif entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
                     continue
-                # The type comes with the listing; the link count needs a stat
-                # (not for the photos, which are links into the cache).
-                if (not entry.is_file(follow_symlinks=False)
-                        or (not in_media and entry.stat(follow_symlinks=False).st_nlink > 1)):
-                    _unlink(entry.path)
+                else:
+                    # The type comes with the listing; the link count needs a stat.
+                    unsafe = (not entry.is_file(follow_symlinks=False) or (
+                        not in_media and entry.stat(follow_symlinks=False).st_nlink > 1))
+                if unsafe:
+                    os.unlink(entry.path)  # a link to a folder too (Windows included)
                     removed += 1
     return removed
 
 
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        os.rmdir(path)  # Windows: a link to a folder is removed as a folder
-
-
 def sweep(folder: Path, produced: set[str]) -> int:
     """Remove every file of ``folder`` not in ``produced`` (site paths), then the
-    folders left empty; the number of files removed."""
+    folders left empty; the number of files removed.
+
+    On a file system that ignores case or Unicode normalisation (Windows, macOS) a
+    folder renamed only so (``FAQ/`` → ``faq/``) kept its old name when MkDocs wrote
+    into it: it is renamed to the name this build gave it."""
+    wanted: dict[str, set[str]] = {}
+    for path in produced:
+        prefix = ""
+        for part in path.split("/"):
+            wanted.setdefault(prefix, set()).add(part)
+            prefix += part + "/"
+
     def walk(path: str, prefix: str) -> tuple[int, bool]:
         removed, empty = 0, True
-        with os.scandir(path) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    gone, now_empty = walk(entry.path, prefix + entry.name + "/")
-                    removed += gone
-                    if now_empty:
-                        os.rmdir(entry.path)
-                    else:
-                        empty = False
-                elif prefix + entry.name not in produced:
-                    os.unlink(entry.path)
-                    removed += 1
+        names = wanted.get(prefix, set())
+        with os.scandir(path) as listing:
+            entries = list(listing)
+        present = {entry.name for entry in entries}
+        folded: dict[str, str] | None = None
+        for entry in entries:
+            name, where = entry.name, entry.path
+            if name not in names:
+                if folded is None:  # once per folder, and only where a name is missing
+                    folded = {_fold(n): n for n in names if n not in present}
+                variant = folded.get(_fold(name))
+                if variant is not None:
+                    where = os.path.join(path, variant)
+                    os.rename(entry.path, where)
+                    name = variant
+                    del folded[_fold(variant)]
+            if entry.is_dir(follow_symlinks=False):
+                gone, now_empty = walk(where, prefix + name + "/")
+                removed += gone
+                if now_empty:
+                    os.rmdir(where)
                 else:
                     empty = False
+            elif prefix + name not in produced:
+                os.unlink(where)
+                removed += 1
+            else:
+                empty = False
         return removed, empty
 
     return walk(os.fspath(folder), "")[0]
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def unlink_quietly(path: Path) -> None:
     """Remove a file MkDocs will write again (so that it does: see ``is_modified``)."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-
-
-class ExactDirtyBuild(logging.Filter):
-    """Drops MkDocs' warning that a dirty build may be inaccurate: this one writes
-    every file that may differ (and ``strict`` would count the warning)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(_DIRTY_MESSAGES)

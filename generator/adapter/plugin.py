@@ -143,6 +143,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             for file in files:
                 if not isinstance(file, CatalogueFile) and file.inclusion.is_included():
                     unlink_quietly(self.kept.path / file.dest_uri)
+            # So that one MkDocs no longer writes (a template gone) is not left.
+            for name in _theme_outputs(config):
+                unlink_quietly(self.kept.path / name)
         return files
 
     def _stop_on_problems(self) -> None:
@@ -230,8 +233,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             site_dir=Path(config.site_dir),
             site_url=_site_url(config),
             page_urls=tuple(self.page_urls),
-            hand_written_files=frozenset(
-                f.dest_uri for f in (self.files or Files([])).documentation_pages()
+            hand_written_files=None if self.files is None else frozenset(
+                f.dest_uri for f in self.files.documentation_pages()
                 if not isinstance(f, CatalogueFile)),
             media=self.media,
             site_name=config.site_name or "",
@@ -262,6 +265,19 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             start = time.perf_counter()
             produced.update(writer(context))
             self._lap(writer.__module__.rsplit(".", 1)[-1], start)
+        self._finish_site(config, produced, entries)
+        # `make bench` reads this line: where the build's time goes.
+        log.info("ocop timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
+
+    def build_into(self, kept: KeptFolder | None, manifest_dir: Path | None) -> None:
+        """Called by ``ocop build`` before MkDocs starts: the previous site to write
+        into, if any, and where to keep the manifest of the site built (None: none)."""
+        self.kept = kept
+        self.manifest_dir = manifest_dir
+
+    def _finish_site(self, config: Any, produced: set[str], entries: dict[str, Entry]) -> None:
+        """A kept folder: remove what this build did not write; then record the
+        generated pages the folder holds, for the build that will write into it."""
         if self.kept is not None:
             start = time.perf_counter()
             removed = sweep(Path(config.site_dir), produced | self._mkdocs_outputs(config))
@@ -270,8 +286,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                      f"{self.kept.unsafe} unsafe ones before the build")
         if self.manifest_dir is not None:
             save_manifest(self.manifest_dir, Path(config.site_dir), entries)
-        # `make bench` reads this line: where the build's time goes.
-        log.info("ocop timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
 
     def _page_entries(self, site_dir: Path) -> dict[str, Entry]:
         """The manifest of the generated pages now in ``site_dir``: each page's
@@ -294,11 +308,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def _mkdocs_outputs(self, config: Any) -> set[str]:
         """Site paths MkDocs wrote (or left unchanged) in this build."""
         assert self.files is not None
-        out = {f.dest_uri for f in self.files if f.inclusion.is_included()}
-        out.update(config.theme.static_templates)
-        if "sitemap.xml" in out:
-            out.add("sitemap.xml.gz")
-        return out
+        written = {f.dest_uri for f in self.files if f.inclusion.is_included()}
+        return written | _theme_outputs(config)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.renderer is not None:
@@ -455,6 +466,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # (front matter, first heading, nav entry or file name).
         page.title = title_text(page.title or "")  # type: ignore[misc]
         return clean_page_html(html)
+
+
+def _theme_outputs(config: Any) -> set[str]:
+    """The files MkDocs makes of the theme's own templates (404.html, sitemap.xml …)."""
+    out = set(config.theme.static_templates)
+    if "sitemap.xml" in out:
+        out.add("sitemap.xml.gz")
+    return out
 
 
 def _config_outline(config: Any) -> str:

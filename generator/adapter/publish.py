@@ -37,13 +37,14 @@ from mkdocs.exceptions import MkDocsException
 from ..workers import WorkerDied
 from .kept_site import (
     KNOWN_PLUGINS,
-    ExactDirtyBuild,
     KeptFolder,
     manifest_dir,
     prune_manifests,
     spare_path,
     take_spare,
 )
+
+log = logging.getLogger("mkdocs.plugins.ocop")
 
 
 class BuildFailed(Exception):
@@ -65,47 +66,21 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
     target = Path(site_dir or config.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
-    plugin = config.plugins["ocop"]
+    options = config.plugins["ocop"].config
     manifests = manifest_dir(
-        Path(config.config_file_path).parent.resolve() / plugin.config.cache_dir, target)
+        Path(config.config_file_path).parent.resolve() / options.cache_dir, target)
     # Another plugin may need every page to pass through it: no page is skipped then.
-    keep = bool(plugin.config.keep_previous_site) and set(config.plugins) <= KNOWN_PLUGINS
+    keep = bool(options.keep_previous_site) and set(config.plugins) <= KNOWN_PLUGINS
     spare = spare_path(target)
     if not keep:
-        shutil.rmtree(spare, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{_prefix(target, 'new')}{os.getpid()}-",
-                                    dir=target.parent))
-    kept: KeptFolder | None = None
-    if keep:
-        os.rmdir(staging)  # its unique name is the spare's while this build runs
-        kept = take_spare(target, staging, manifests)
-        if kept is None:
-            staging.mkdir(mode=0o700)
-    quiet = ExactDirtyBuild()
-    build_log = logging.getLogger("mkdocs.commands.build")
+        _discard(spare)
+    settings = (fail_on_warnings, verbose, manifests if keep else None)
     try:
-        config.site_dir = str(staging)
-        if fail_on_warnings:
-            plugin.config.strict = True
-        if verbose:
-            plugin.config.verbose = True
-        plugin.kept = kept
-        plugin.manifest_dir = manifests if keep else None
-        build_log.addFilter(quiet)
-        # "Dirty": MkDocs leaves the kept folder's files; the plugin says which
-        # pages are unchanged there (every other file is written again).
-        mkdocs_build(config, dirty=kept is not None)
-    except MkDocsException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(_reason(config, exc)) from None
-    except WorkerDied as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(f"The build stopped: {exc}") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        build_log.removeFilter(quiet)
+        staging = _build(config, target, keep, *settings)
+    except _Conflict:
+        log.info("ocop kept site: a file of the previous site is where this build needs "
+                 "a folder (or the reverse); building into an empty folder")
+        staging = _build(load_config(str(config_file), **overrides), target, False, *settings)
     try:
         publish(staging, target, spare if keep else None)
     except OSError as exc:
@@ -117,6 +92,64 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
     if keep:
         prune_manifests(manifests, [target, spare])
     return target
+
+
+class _Conflict(Exception):
+    """A path of the kept site is a file where this build writes a folder, or the reverse."""
+
+
+def _build(config: Any, target: Path, use_spare: bool, fail_on_warnings: bool, verbose: bool,
+           manifests: Path | None) -> Path:
+    """Run MkDocs' build into a staging folder (the spare site when ``use_spare`` and
+    there is one); the folder, or the build's failure."""
+    staging = Path(tempfile.mkdtemp(prefix=f"{_prefix(target, 'new')}{os.getpid()}-",
+                                    dir=target.parent))
+    kept: KeptFolder | None = None
+    if use_spare:
+        os.rmdir(staging)  # its unique name is the spare's while this build runs
+        kept = take_spare(target, staging, manifests or Path())
+        if kept is None:
+            staging.mkdir(mode=0o700)
+    plugin = config.plugins["ocop"]
+    quiet = _ExactDirtyBuild()
+    build_log = logging.getLogger("mkdocs.commands.build")
+    try:
+        config.site_dir = str(staging)
+        if fail_on_warnings:
+            plugin.config.strict = True
+        if verbose:
+            plugin.config.verbose = True
+        plugin.build_into(kept, manifests)
+        build_log.addFilter(quiet)
+        # "Dirty": MkDocs leaves the kept folder's files; the plugin says which
+        # pages are unchanged there (every other file is written again).
+        mkdocs_build(config, dirty=kept is not None)
+    except MkDocsException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(_reason(config, exc)) from None
+    except WorkerDied as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(f"The build stopped: {exc}") from None
+    except (IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if kept is not None:
+            raise _Conflict() from exc
+        raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        build_log.removeFilter(quiet)
+    return staging
+
+
+class _ExactDirtyBuild(logging.Filter):
+    """Drops MkDocs' warnings that a dirty build may be inaccurate: the plugin writes
+    every file that may differ (and ``strict`` would count the warning)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("A 'dirty' build is being performed",
+                                               "The directory contains stale files"))
 
 
 def _reason(config: Any, exc: MkDocsException) -> str:
@@ -157,11 +190,22 @@ def publish(staging: Path, target: Path, spare: Path | None = None) -> None:
 def _retire(old: Path, spare: Path | None) -> None:
     """The previous site, once replaced: kept as the spare, or removed."""
     if spare is not None:
-        shutil.rmtree(spare, ignore_errors=True)  # another build's, left meanwhile
+        _discard(spare)
         with contextlib.suppress(OSError):
             os.replace(old, spare)
             return
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _discard(spare: Path) -> None:
+    """Remove a spare site. Renamed first: another build may be taking it (a rename
+    decides who has it; removing it in place would empty that build's folder)."""
+    doomed = spare.with_name(f"{spare.name}.trash-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        os.replace(spare, doomed)
+    except OSError:
+        return
+    shutil.rmtree(doomed, ignore_errors=True)
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -205,6 +249,8 @@ def recover(target: Path) -> None:
         os.replace(aside.pop(), target)
     for leftover in aside:
         shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in parent.glob(f"{spare_path(target).name}.trash-*"):
+        shutil.rmtree(leftover, ignore_errors=True)  # a spare being removed when killed
     for staging in parent.glob(_prefix(target, "new") + "*"):
         if staging.is_dir() and not _running(staging.name):
             shutil.rmtree(staging, ignore_errors=True)

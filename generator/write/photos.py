@@ -7,6 +7,7 @@ and the cache are on different file systems, the files are copied.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import shutil
@@ -53,4 +54,7 @@ def _link_or_copy(cached: os.PathLike[str], target: str) -> None:
     except FileExistsError:
         raise
     except OSError:
+        # Never into an existing file: in a kept site it may be a link into the cache.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
         shutil.copyfile(cached, target)
