@@ -20,6 +20,8 @@ from conftest import leftovers, snapshot
 
 from generator.adapter.kept_site import sweep
 from generator.adapter.publish import build_site, recover
+from generator.write.context import OutputContext
+from generator.write.files import write_bytes
 
 PRODUCT = "products/htx-thot-not-mau/duong-thot-not.yaml"
 PAGE = "san-pham/duong-thot-not/index.html"
@@ -179,3 +181,18 @@ def test_a_junction_in_the_spare_is_removed_not_followed(mini_project, fixed_dat
     build(project, caplog)
     assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
     assert (project / "site/san-pham/duong-thot-not/index.html").is_file()
+
+
+def test_a_writer_leaves_a_file_that_already_holds_its_bytes(tmp_path, sample_catalogue):
+    site = tmp_path / "site"
+    context = OutputContext(catalogue=sample_catalogue, site_dir=site, site_url="/", page_urls=(),
+                            kept_site=True)
+    write_bytes(context, "du-lieu/a.json", b"[1]\n")
+    path = site / "du-lieu/a.json"
+    os.utime(path, ns=(1, 1))
+    write_bytes(context, "du-lieu/a.json", b"[1]\n")
+    assert path.stat().st_mtime_ns == 1  # not written again
+    write_bytes(context, "du-lieu/a.json", b"[2]\n")
+    assert path.read_bytes() == b"[2]\n"
+    with pytest.raises(ValueError, match=r"output path among the photos: anh/x\.webp"):
+        write_bytes(context, "anh/x.webp", b"")

@@ -247,6 +247,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             editor_branch=self.config.editor_branch,
             editor_auth_url=self.config.editor_auth_url,
             languages=site_languages(self.config),
+            kept_site=self.kept is not None,
         )
         entries: dict[str, Entry] = {}
         if self.renderer is not None:

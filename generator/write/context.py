@@ -52,6 +52,9 @@ class OutputContext:
     editor_auth_url: str = ""
     #: The site's languages, the default first (pages of the others under their folder).
     languages: tuple[Language, ...] = (VIETNAMESE,)
+    #: True when the site folder is the kept previous site (adapter/kept_site.py):
+    #: files there may already hold what a writer writes.
+    kept_site: bool = False
     #: Site folders ``write_bytes`` has made (one mkdir per folder, not per file).
     made_folders: set[str] = field(default_factory=set, compare=False, repr=False)
 

@@ -14,12 +14,26 @@ from .context import OutputContext
 
 def write_bytes(context: OutputContext, site_path: str, data: bytes) -> str:
     """Write ``data`` at ``site_path`` (relative, '/'-separated) inside the site folder."""
-    return write_chunks(context, site_path, (data,))
+    path = _site_file(context, site_path)
+    # In the kept previous site most files are already so; overwriting an existing
+    # file costs more than reading it (60,000 QR pages: 4.9 s new, 12 s overwritten).
+    if not (context.kept_site and _holds(path, data)):
+        with open(path, "wb") as file:
+            file.write(data)
+    return site_path
 
 
 def write_chunks(context: OutputContext, site_path: str, chunks: Iterable[bytes]) -> str:
     """Write ``chunks`` one after another at ``site_path``: a large file (a national
     catalogue's products.json is 59 MB) is never held whole."""
+    with open(_site_file(context, site_path), "wb") as file:
+        for chunk in chunks:
+            file.write(chunk)
+    return site_path
+
+
+def _site_file(context: OutputContext, site_path: str) -> str:
+    """The file system path of ``site_path``, its folder made."""
     parts = site_path.split("/")
     # Paths come from record ids (lower-case slugs), never from free text; check anyway,
     # lexically (resolving every one of tens of thousands of paths costs seconds).
@@ -35,10 +49,18 @@ def write_chunks(context: OutputContext, site_path: str, chunks: Iterable[bytes]
     if folder not in context.made_folders:
         os.makedirs(os.path.join(site, folder), exist_ok=True)
         context.made_folders.add(folder)
-    with open(os.path.join(site, site_path), "wb") as file:
-        for chunk in chunks:
-            file.write(chunk)
-    return site_path
+    return os.path.join(site, site_path)
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data``."""
+    try:
+        with open(path, "rb") as file:
+            if os.fstat(file.fileno()).st_size != len(data):
+                return False
+            return file.read() == data
+    except OSError:
+        return False
 
 
 def json_bytes(data: Any, *, indent: int | None = None) -> bytes:
