@@ -193,32 +193,38 @@ def sweep(folder: Path, produced: set[str]) -> int:
     On a file system that ignores case or Unicode normalisation (Windows, macOS) a
     folder renamed only so (``FAQ/`` → ``faq/``) kept its old name when MkDocs wrote
     into it: it is renamed to the name this build gave it."""
-    wanted: dict[str, set[str]] = {}
+    # The folders of the produced files, by parent: files are looked up in
+    # ``produced`` itself (a national site has 300,000 of them, 75,000 folders).
+    subfolders: dict[str, set[str]] = {}
     for path in produced:
-        prefix = ""
-        for part in path.split("/"):
-            wanted.setdefault(prefix, set()).add(part)
-            prefix += part + "/"
+        parent, _, _ = path.rpartition("/")
+        while parent:
+            above, _, name = parent.rpartition("/")
+            key = above + "/" if above else ""
+            names = subfolders.setdefault(key, set())
+            if name in names:
+                break  # this folder's ancestors are in already
+            names.add(name)
+            parent = above
 
     def walk(path: str, prefix: str) -> tuple[int, bool]:
         removed, empty = 0, True
-        names = wanted.get(prefix, set())
+        names = subfolders.get(prefix, set())
         with os.scandir(path) as listing:
             entries = list(listing)
         present = {entry.name for entry in entries}
         folded: dict[str, str] | None = None
         for entry in entries:
             name, where = entry.name, entry.path
-            if name not in names:
-                if folded is None:  # once per folder, and only where a name is missing
-                    folded = {_fold(n): n for n in names if n not in present}
-                variant = folded.get(_fold(name))
-                if variant is not None:
-                    where = os.path.join(path, variant)
-                    os.rename(entry.path, where)
-                    name = variant
-                    del folded[_fold(variant)]
             if entry.is_dir(follow_symlinks=False):
+                if name not in names:
+                    if folded is None:  # once per folder, and only where a name is missing
+                        folded = {_fold(n): n for n in names if n not in present}
+                    variant = folded.pop(_fold(name), None)
+                    if variant is not None:
+                        where = os.path.join(path, variant)
+                        os.rename(entry.path, where)
+                        name = variant
                 gone, now_empty = walk(where, prefix + name + "/")
                 removed += gone
                 if now_empty:
