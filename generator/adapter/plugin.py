@@ -12,6 +12,7 @@ import logging
 import os
 import posixpath
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from ..source.problems import Problems
 from ..workers import worker_count
 from ..write import WRITERS
 from ..write.context import OutputContext
+from ..write.photos import write as write_photos
 from .config import CatalogueConfig, site_languages, source_layout
 from .kept_site import Entry, KeptFolder, save_manifest, sweep, unlink_quietly
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
@@ -72,8 +74,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.kept: KeptFolder | None = None
         self.manifest_dir: Path | None = None
         self.files: Files | None = None
-        #: Generated pages left as they were in the kept folder, by site path.
-        self.kept_pages: dict[str, Entry] = {}
+        #: Generated pages left as they were in the kept folder.
+        self.pages_left = 0
+        #: This build's generated pages and the identities of the stored pages they
+        #: are (for the manifest, written last).
+        self._written: tuple[Sequence[Any], dict[str, bytes]] = ((), {})
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -249,24 +254,27 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             languages=site_languages(self.config),
             kept_site=self.kept is not None,
         )
-        entries: dict[str, Entry] = {}
+        self._written = ((), {})
         if self.renderer is not None:
             self.renderer.close()
             # The benchmark reads this line.
             log.info(f"ocop pages: {self.renderer.rendered} rendered, "
                      f"{len(self.renderer.pages) - self.renderer.rendered} reused "
-                     f"({len(self.kept_pages)} of them left in the kept site)")
-            if self.manifest_dir is not None:
-                entries = self._page_entries(Path(config.site_dir))
+                     f"({self.pages_left} of them left in the kept site)")
+            self._written = (self.renderer.pages, self.renderer.identities())
             self.renderer = None
         reads.unwatch()  # the writers read every record: plain attribute access
         self._lap("pages", self.render_start)
         produced: set[str] = set()
         for writer in WRITERS:
             start = time.perf_counter()
-            produced.update(writer(context))
+            paths = writer(context)
+            # Not held through the other writers (160,000 at national scale): the
+            # media library lists them again for the sweep.
+            if writer is not write_photos:
+                produced.update(paths)
             self._lap(writer.__module__.rsplit(".", 1)[-1], start)
-        self._finish_site(config, produced, entries)
+        self._finish_site(config, produced)
         # `make bench` reads this line: where the build's time goes.
         log.info("ocop timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
 
@@ -276,28 +284,34 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.kept = kept
         self.manifest_dir = manifest_dir
 
-    def _finish_site(self, config: Any, produced: set[str], entries: dict[str, Entry]) -> None:
+    def _finish_site(self, config: Any, produced: set[str]) -> None:
         """A kept folder: remove what this build did not write; then record the
         generated pages the folder holds, for the build that will write into it."""
         if self.kept is not None:
             start = time.perf_counter()
-            removed = sweep(Path(config.site_dir), produced | self._mkdocs_outputs(config))
+            photos = self.media.site_paths() if self.media is not None else set()
+            removed = sweep(Path(config.site_dir),
+                            produced | photos | self._mkdocs_outputs(config))
             self._lap("stale files", start)
             log.info(f"ocop kept site: {removed} stale files removed, "
                      f"{self.kept.unsafe} unsafe ones before the build")
         if self.manifest_dir is not None:
-            save_manifest(self.manifest_dir, Path(config.site_dir), entries)
+            save_manifest(self.manifest_dir, Path(config.site_dir),
+                          self._page_entries(Path(config.site_dir)))
+        self._written = ((), {})
 
     def _page_entries(self, site_dir: Path) -> dict[str, Entry]:
         """The manifest of the generated pages now in ``site_dir``: each page's
         identity (of its stored row), size and time as written."""
-        assert self.renderer is not None
-        entries = dict(self.kept_pages)
-        identities = self.renderer.identities()
-        for page in self.renderer.pages:
+        pages, identities = self._written
+        entries: dict[str, Entry] = {}
+        for page in pages:
             path = page.file.dest_uri
+            if not page.file.modified and self.kept is not None:
+                entries[path] = self.kept.pages[path]  # left as it was
+                continue
             identity = identities.get(page.url)
-            if path in entries or identity is None:
+            if identity is None:
                 continue
             try:
                 st = os.lstat(site_dir / path)
@@ -358,7 +372,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         start = time.perf_counter()
         self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,
                                      self._workers(), cache, keys, world)
-        self.kept_pages = {}
+        self.pages_left = 0
         if self.kept is not None:
             self._leave_unchanged(self.renderer)
         if cache is not None:
@@ -377,7 +391,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                                     None if identity is None else identity.hex())
             if entry is not None:
                 page.file.modified = False
-                self.kept_pages[page.file.dest_uri] = entry
+                self.pages_left += 1
 
     def _page_cache(self, config: Any) -> PageCache | None:
         setting = os.environ.get("OCOP_PAGE_CACHE", "")

@@ -133,6 +133,11 @@ class MediaLibrary:
                 repr(picture).encode(), digest_size=12).hexdigest()
         return digest
 
+    def site_paths(self) -> set[str]:
+        """The site path of every variant (what ``files`` lists, without the files)."""
+        return {f"{MEDIA_DIR}/{variant.name}" for image in self._images.values()
+                for variant in (*image.variants, image.fallback)}
+
     def files(self) -> list[tuple[str, Path]]:
         """(site path, cached file) of every variant, each once, in a stable order."""
         out: dict[str, Path] = {}
