@@ -140,24 +140,46 @@ def test_a_file_where_a_folder_is_needed_builds_into_an_empty_folder(
     (spare / "san-pham").write_text("a file now", encoding="utf-8")
     build(project, caplog)
     assert "building into an empty folder" in caplog.text
+    assert leftovers(project) == [".site.spare"]
     assert snapshot(project / "site") == snapshot(clean_build(project, tmp_path / "clean",
                                                               monkeypatch))
 
 
-def test_sweep_renames_a_folder_whose_name_changed_only_in_case(tmp_path):
+def ignores_case(folder: Path) -> bool:
+    (folder / "Probe").mkdir(parents=True)
+    try:
+        return (folder / "probe").exists()
+    finally:
+        (folder / "Probe").rmdir()
+
+
+def test_sweep_renames_what_changed_only_in_case(tmp_path):
     """What a case-insensitive file system (Windows, macOS) leaves when content/FAQ.md
-    becomes faq.md: MkDocs wrote faq/index.html into the existing FAQ/ folder."""
+    becomes faq.md: MkDocs wrote faq/index.html into the existing FAQ/ folder; a
+    writer wrote its file into one spelt otherwise."""
     site = tmp_path / "site"
     (site / "FAQ").mkdir(parents=True)
     (site / "FAQ/index.html").write_text("new", encoding="utf-8")
-    (site / "Cu").mkdir()
-    (site / "Cu/index.html").write_text("stale", encoding="utf-8")
-    (site / "cu").mkdir()  # both spellings on a case-sensitive system: one is stale
-    (site / "cu/index.html").write_text("new", encoding="utf-8")
-    removed = sweep(site, {"faq/index.html", "cu/index.html"})
+    (site / "du-lieu").mkdir()
+    (site / "du-lieu/Products.JSON").write_text("new", encoding="utf-8")
+    (site / "du-lieu/cu.json").write_text("stale", encoding="utf-8")
+    removed = sweep(site, {"faq/index.html", "du-lieu/products.json"})
     assert removed == 1
-    assert snapshot(site) == {"cu/index.html": b"new", "faq/index.html": b"new"}
-    assert sorted(p.name for p in site.iterdir()) == ["cu", "faq"]
+    assert snapshot(site) == {"du-lieu/products.json": b"new", "faq/index.html": b"new"}
+    assert sorted(p.name for p in site.iterdir()) == ["du-lieu", "faq"]
+
+
+def test_sweep_removes_the_other_spelling_where_both_exist(tmp_path):
+    """A case-sensitive system (Linux) can hold both: the one not produced is stale."""
+    site = tmp_path / "site"
+    if ignores_case(site):
+        pytest.skip("this file system ignores case")
+    for name in ("Cu", "cu"):
+        (site / name).mkdir()
+        (site / name / "index.html").write_text(name, encoding="utf-8")
+    (site / "cu/INDEX.html").write_text("stale", encoding="utf-8")
+    assert sweep(site, {"cu/index.html"}) == 2
+    assert snapshot(site) == {"cu/index.html": b"cu"}
 
 
 def test_recover_removes_a_spare_left_half_removed(tmp_path):
@@ -177,6 +199,7 @@ def test_a_junction_in_the_spare_is_removed_not_followed(mini_project, fixed_dat
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "keep.txt").write_text("not the site's", encoding="utf-8")
+    shutil.rmtree(project / ".site.spare" / "san-pham")  # CreateJunction makes the folder
     _winapi.CreateJunction(str(outside), str(project / ".site.spare" / "san-pham"))
     build(project, caplog)
     assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]

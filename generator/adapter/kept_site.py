@@ -231,14 +231,28 @@ def sweep(folder: Path, produced: set[str]) -> int:
                     os.rmdir(where)
                 else:
                     empty = False
-            elif prefix + name not in produced:
+            elif prefix + name in produced:
+                empty = False
+            elif (variant := _file_variant(prefix, name, produced, present)) is not None:
+                os.rename(where, os.path.join(path, variant))
+                empty = False
+            else:
                 os.unlink(where)
                 removed += 1
-            else:
-                empty = False
         return removed, empty
 
     return walk(os.fspath(folder), "")[0]
+
+
+def _file_variant(prefix: str, name: str, produced: set[str], present: set[str]) -> str | None:
+    """The produced file ``name`` is, but for case or normalisation, when the folder
+    has no entry of that name: writers and the page cache found it under the other
+    spelling. Produced file names are lower case in the catalogue's own outputs."""
+    for candidate in {unicodedata.normalize("NFC", name).lower(),
+                      unicodedata.normalize("NFC", name)}:
+        if candidate != name and candidate not in present and prefix + candidate in produced:
+            return candidate
+    return None
 
 
 def _fold(name: str) -> str:

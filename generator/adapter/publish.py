@@ -78,8 +78,8 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
     try:
         staging = _build(config, target, keep, *settings)
     except _Conflict:
-        log.info("ocop kept site: a file of the previous site is where this build needs "
-                 "a folder (or the reverse); building into an empty folder")
+        log.info("ocop kept site: the previous site could not be written into (a file "
+                 "where a folder is needed, or the reverse?); building into an empty folder")
         staging = _build(load_config(str(config_file), **overrides), target, False, *settings)
     try:
         publish(staging, target, spare if keep else None)
@@ -95,21 +95,20 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
 
 
 class _Conflict(Exception):
-    """A path of the kept site is a file where this build writes a folder, or the reverse."""
+    """Writing into the kept site failed (a file where this build writes a folder…)."""
 
 
 def _build(config: Any, target: Path, use_spare: bool, fail_on_warnings: bool, verbose: bool,
            manifests: Path | None) -> Path:
     """Run MkDocs' build into a staging folder (the spare site when ``use_spare`` and
     there is one); the folder, or the build's failure."""
-    staging = Path(tempfile.mkdtemp(prefix=f"{_prefix(target, 'new')}{os.getpid()}-",
-                                    dir=target.parent))
+    staging = _new_folder(target)
     kept: KeptFolder | None = None
     if use_spare:
         os.rmdir(staging)  # its unique name is the spare's while this build runs
         kept = take_spare(target, staging, manifests or Path())
         if kept is None:
-            staging.mkdir(mode=0o700)
+            staging = _new_folder(target)  # a new name: a failed take may leave the old
     plugin = config.plugins["ocop"]
     quiet = _ExactDirtyBuild()
     build_log = logging.getLogger("mkdocs.commands.build")
@@ -130,8 +129,10 @@ def _build(config: Any, target: Path, use_spare: bool, fail_on_warnings: bool, v
     except WorkerDied as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(f"The build stopped: {exc}") from None
-    except (IsADirectoryError, NotADirectoryError, FileExistsError) as exc:
+    except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        # A file where a folder is needed or the reverse; each system says it its way
+        # (IsADirectoryError, PermissionError on Windows …): once more, from empty.
         if kept is not None:
             raise _Conflict() from exc
         raise
@@ -141,6 +142,11 @@ def _build(config: Any, target: Path, use_spare: bool, fail_on_warnings: bool, v
     finally:
         build_log.removeFilter(quiet)
     return staging
+
+
+def _new_folder(target: Path) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f"{_prefix(target, 'new')}{os.getpid()}-",
+                                 dir=target.parent))
 
 
 class _ExactDirtyBuild(logging.Filter):
