@@ -8,14 +8,21 @@ beside the new one (``.site.spare``) and builds the next site in it:
 * the spare becomes the build's staging folder (``publish``'s atomic swap and
   recovery are unchanged: the live site is never written to);
 * before anything is written into it, anything a build could write *through* is
-  removed: symbolic links, special files, and files with other hard links (the
-  photos under ``anh/`` excepted: they are links into the photo cache, and only
-  the photo writer, which never writes into a file, touches them);
+  removed: symbolic links, Windows junctions, special files, and files with other
+  hard links (the photos under ``anh/`` excepted: they are links into the photo
+  cache, and only the photo writer, which never writes into a file, touches them);
 * a generated page is not written when its stored copy (the page cache's row,
   identified by its key, reads and signature) is the one this folder holds, unaltered
   (same size and modification time as recorded in the folder's manifest); every
-  other page and file is written as in a clean build;
-* files this build did not produce are then removed (``sweep``).
+  other page and file is written as in a clean build, except that writers leave a
+  file that already holds their bytes (``write/files.py``);
+* files this build did not produce are then removed, and folders or files left
+  under another spelling by a case-insensitive file system renamed (``sweep``).
+
+The manifest is not signed (the page cache's rows are): it is only read beside a
+spare folder on the same machine, and a page is kept only while its file has the
+size and nanosecond modification time the manifest gives, which no one outside
+the machine knows.
 
 The result is byte for byte the site a build into an empty folder makes (tested).
 Only builds whose plugins are all ours do this: another plugin may need every
