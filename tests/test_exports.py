@@ -364,3 +364,11 @@ def test_an_export_written_item_by_item_is_byte_for_byte_the_whole(items):
 def test_an_export_written_item_by_item_refuses_a_second_list():
     with pytest.raises(ValueError, match="'items' is already in the data"):
         list(json_list_chunks({"items": 5, "count": 1}, "items", [1]))
+
+
+def test_every_csv_kind_is_a_json_kind():
+    """The exports writer goes through the JSON kinds and adds a CSV where there is one."""
+    from generator.plan.data_contract import CSV_COLUMNS
+    from generator.plan.urls import EXPORT_FILES
+
+    assert set(CSV_COLUMNS) <= set(EXPORT_FILES)

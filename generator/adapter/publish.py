@@ -106,7 +106,8 @@ def _build(config: Any, target: Path, use_spare: bool, fail_on_warnings: bool, v
     kept: KeptFolder | None = None
     if use_spare:
         os.rmdir(staging)  # its unique name is the spare's while this build runs
-        kept = take_spare(target, staging, manifests or Path())
+        assert manifests is not None  # a spare is used only where manifests are kept
+        kept = take_spare(target, staging, manifests)
         if kept is None:
             staging = _new_folder(target)  # a new name: a failed take may leave the old
     plugin = config.plugins["ocop"]
