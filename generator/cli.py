@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from . import collector
 from .adapter.config import project_settings
 from .link.clock import build_date
 from .pipeline import build_catalogue, check_project
@@ -365,10 +366,13 @@ def main(argv: list[str] | None = None) -> int:
     from mkdocs.exceptions import ConfigurationError
 
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
     except ConfigurationError as exc:  # no mkdocs.yml, or one MkDocs refuses
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if argv is None:  # the command itself, which exits now (not a test calling it)
+        collector.leave_to_exit()
+    return code
 
 
 if __name__ == "__main__":

@@ -37,3 +37,12 @@ def paused() -> Iterator[None]:
         gc.unfreeze()
         if enabled:
             gc.enable()
+
+
+def leave_to_exit() -> None:
+    """Let the process end without walking what it built: the catalogue, a cycle of
+    records, is garbage once a command returns, and the collection Python runs at
+    exit walked and freed it object by object — 5.4 s after a national ``ocop
+    build`` had printed its last line. Frozen objects are never collected; the
+    operating system takes back the memory at exit. Only for a process about to end."""
+    gc.freeze()

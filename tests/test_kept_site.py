@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import leftovers, snapshot
 
+from generator.adapter import kept_site
 from generator.adapter.kept_site import sweep
 from generator.adapter.publish import build_site, recover
 from generator.write.context import OutputContext
@@ -139,6 +140,26 @@ def test_a_file_where_a_folder_is_needed_builds_into_an_empty_folder(
     shutil.rmtree(spare / "san-pham")
     (spare / "san-pham").write_text("a file now", encoding="utf-8")
     build(project, caplog)
+    assert "building into an empty folder" in caplog.text
+    assert leftovers(project) == [".site.spare"]
+    assert snapshot(project / "site") == snapshot(clean_build(project, tmp_path / "clean",
+                                                              monkeypatch))
+
+
+def test_a_safety_walk_that_fails_builds_into_an_empty_folder(
+        mini_project, fixed_date, monkeypatch, caplog, tmp_path):
+    """The walk that removes links runs while the catalogue loads; its error is
+    raised before anything is written, and the build starts again from empty."""
+    project = mini_project
+    build(project, caplog)
+    build(project, caplog)
+
+    def refuse(folder: Path) -> int:
+        raise PermissionError(13, "Permission denied", str(folder / "anh"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(kept_site, "_make_safe", refuse)
+        assert build(project, caplog)[1] == 0
     assert "building into an empty folder" in caplog.text
     assert leftovers(project) == [".site.spare"]
     assert snapshot(project / "site") == snapshot(clean_build(project, tmp_path / "clean",

@@ -37,6 +37,7 @@ import json
 import os
 import shutil
 import stat
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -64,6 +65,34 @@ class KeptFolder:
     pages: dict[str, Entry] = field(default_factory=dict)
     #: Files removed before the build because a write could have gone through them.
     unsafe: int = 0
+    #: The walk that removes them, while the catalogue loads (``ready``).
+    _safety: threading.Thread | None = field(default=None, repr=False)
+    _failure: OSError | None = field(default=None, repr=False)
+
+    def make_safe_meanwhile(self) -> None:
+        """Start removing what a write could go through (``_make_safe``) in a
+        thread. The walk mostly waits on the disk: listing a spare's 75,000 folders
+        took 6–7 s when they were no longer in memory (as after a build's minutes),
+        time the loading of the catalogue, which needs the processor, now hides.
+        The thread holds no lock a forked worker could need: it lists and unlinks."""
+
+        def walk() -> None:
+            try:
+                self.unsafe = _make_safe(self.path)
+            except OSError as exc:
+                self._failure = exc
+
+        self._safety = threading.Thread(target=walk, name="ocop-kept-site", daemon=True)
+        self._safety.start()
+
+    def ready(self) -> None:
+        """Wait for that walk; called before anything is written into the folder.
+        Its error, if any, is raised (a build then starts again in an empty folder)."""
+        if self._safety is not None:
+            self._safety.join()
+            self._safety = None
+        if self._failure is not None:
+            raise self._failure
 
     def holds(self, site_path: str, identity: str | None) -> Entry | None:
         """The entry of ``site_path`` when the folder holds exactly the page of
@@ -101,9 +130,9 @@ def manifest_path(manifests: Path, folder: Path) -> Path:
 
 
 def take_spare(target: Path, staging: Path, manifests: Path) -> KeptFolder | None:
-    """The spare site of ``target``, moved to ``staging`` and made safe to write
-    into; None when there is none (or another build took it, or it cannot be used:
-    what was taken is then removed)."""
+    """The spare site of ``target``, moved to ``staging``, being made safe to write
+    into (``KeptFolder.ready``); None when there is none (or another build took it,
+    or it cannot be used: what was taken is then removed)."""
     spare = spare_path(target)
     try:
         if _is_link(os.lstat(spare)) or not spare.is_dir():
@@ -113,10 +142,10 @@ def take_spare(target: Path, staging: Path, manifests: Path) -> KeptFolder | Non
         return None
     try:
         kept = KeptFolder(staging, _load(manifest_path(manifests, staging)))
-        kept.unsafe = _make_safe(staging)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         return None
+    kept.make_safe_meanwhile()
     return kept
 
 

@@ -77,9 +77,10 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
     settings = (fail_on_warnings, verbose, manifests if keep else None)
     try:
         staging = _build(config, target, keep, *settings)
-    except _Conflict:
-        log.info("ocop kept site: the previous site could not be written into (a file "
-                 "where a folder is needed, or the reverse?); building into an empty folder")
+    except _Conflict as conflict:
+        # A file where a folder is needed or the reverse, a file that cannot be removed…
+        log.info(f"ocop kept site: the previous site could not be written into "
+                 f"({conflict.__cause__}); building into an empty folder")
         staging = _build(load_config(str(config_file), **overrides), target, False, *settings)
     try:
         publish(staging, target, spare if keep else None)
@@ -110,6 +111,13 @@ def _build(config: Any, target: Path, use_spare: bool, fail_on_warnings: bool, v
         kept = take_spare(target, staging, manifests)
         if kept is None:
             staging = _new_folder(target)  # a new name: a failed take may leave the old
+
+    def discard() -> None:
+        if kept is not None:
+            with contextlib.suppress(OSError):
+                kept.ready()  # its safety walk ends before the folder goes
+        shutil.rmtree(staging, ignore_errors=True)
+
     plugin = config.plugins["ocop"]
     quiet = _ExactDirtyBuild()
     build_log = logging.getLogger("mkdocs.commands.build")
@@ -124,21 +132,23 @@ def _build(config: Any, target: Path, use_spare: bool, fail_on_warnings: bool, v
         # "Dirty": MkDocs leaves the kept folder's files; the plugin says which
         # pages are unchanged there (every other file is written again).
         mkdocs_build(config, dirty=kept is not None)
+        if kept is not None:
+            kept.ready()  # the plugin waited for it already, before writing
     except MkDocsException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard()
         raise BuildFailed(_reason(config, exc)) from None
     except WorkerDied as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard()
         raise BuildFailed(f"The build stopped: {exc}") from None
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard()
         # A file where a folder is needed or the reverse; each system says it its way
         # (IsADirectoryError, PermissionError on Windows …): once more, from empty.
         if kept is not None:
             raise _Conflict() from exc
         raise
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard()
         raise
     finally:
         build_log.removeFilter(quiet)

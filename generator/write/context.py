@@ -27,9 +27,8 @@ class OutputContext:
     #: Site paths of every generated catalogue page, e.g. "san-pham/x/".
     page_urls: tuple[str, ...]
     #: Site paths of the hand-written pages MkDocs built ("index.html",
-    #: "gioi-thieu-ocop/index.html" …); None: any page in the folder. A kept site
-    #: (adapter/kept_site.py) holds the pages of two builds ago until the build ends.
-    hand_written_files: frozenset[str] | None = None
+    #: "gioi-thieu-ocop/index.html" …): the search index reads them back.
+    hand_written_files: frozenset[str] = frozenset()
     #: Processed photos (site paths of images), when the build made them.
     media: MediaLibrary | None = None
     #: The site's name (``site_name`` in mkdocs.yml), for feed titles.

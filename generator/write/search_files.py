@@ -7,7 +7,6 @@ the writer sees only the finished site.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -79,31 +78,30 @@ def read_page(path: Path, url: str) -> ExtraPage | None:
 def hand_written_pages(site_dir: Path, page_urls: tuple[str, ...],
                        lang: Language = VIETNAMESE,
                        languages: tuple[Language, ...] = (VIETNAMESE,),
-                       built: frozenset[str] | None = None) -> list[ExtraPage]:
-    """Pages of the site in ``lang`` that the catalogue did not generate (home, about …),
-    of those ``built`` (site paths of their files) in this build when given."""
+                       built: frozenset[str] = frozenset()) -> list[ExtraPage]:
+    """Pages of the site in ``lang`` that the catalogue did not generate (home, about …):
+    those of ``built`` (site paths of the files MkDocs built) at ``…/index.html``, read
+    back from ``site_dir``. Not a walk of the folder: a kept site holds the pages of
+    two builds ago until the build ends, and listing 75,000 folders took seconds."""
     generated = set(page_urls)
     # Other languages' folders hold their own pages.
     skip = _SKIP_DIRS | {other.prefix.rstrip("/") for other in languages if other.prefix}
-    top = site_dir / lang.prefix if lang.prefix else site_dir
-    if not top.is_dir():
-        return []
     pages = []
-    for folder, dirs, files in os.walk(top):
-        rel = Path(folder).relative_to(site_dir).as_posix()
-        url = "" if rel == "." else rel + "/"
-        if url == lang.prefix:
-            dirs[:] = [d for d in dirs if d not in skip]
-        else:
-            # Below a section (san-pham/ …), generated pages hold no hand-written
-            # pages: skipping them spares a folder listing per product.
-            dirs[:] = [d for d in dirs if f"{url}{d}/" not in generated]
-        dirs.sort()
-        if (url not in generated and "index.html" in files
-                and (built is None or f"{url}index.html" in built)):
-            page = read_page(Path(folder) / "index.html", url)
-            if page is not None:
-                pages.append(page)
+    for path in sorted(built):
+        if not (path == "index.html" or path.endswith("/index.html")):
+            continue
+        url = path.removesuffix("index.html")
+        if not url.startswith(lang.prefix) or url in generated:
+            continue
+        names = url[len(lang.prefix):].split("/")[:-1]
+        # A generated page's folder holds no hand-written page below it.
+        if (names and names[0] in skip) or any(
+                lang.prefix + "/".join(names[:depth]) + "/" in generated
+                for depth in range(2, len(names))):
+            continue
+        page = read_page(site_dir / path, url)
+        if page is not None:
+            pages.append(page)
     return pages
 
 
