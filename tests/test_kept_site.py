@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -148,17 +149,20 @@ def test_a_file_where_a_folder_is_needed_builds_into_an_empty_folder(
 
 def test_a_safety_walk_that_fails_builds_into_an_empty_folder(
         mini_project, fixed_date, monkeypatch, caplog, tmp_path):
-    """The walk that removes links runs while the catalogue loads; its error is
-    raised before anything is written, and the build starts again from empty."""
+    """The walk that removes links runs (in another process) while the catalogue
+    loads; its error is raised before anything is written, and the build starts
+    again from empty."""
     project = mini_project
     build(project, caplog)
     build(project, caplog)
 
-    def refuse(folder: Path) -> int:
-        raise PermissionError(13, "Permission denied", str(folder / "anh"))
+    def refuse(folder: Path) -> Future[int]:
+        walk: Future[int] = Future()
+        walk.set_exception(PermissionError(13, "Permission denied", str(folder / "anh")))
+        return walk
 
     with monkeypatch.context() as patch:
-        patch.setattr(kept_site, "_make_safe", refuse)
+        patch.setattr(kept_site, "_walk_elsewhere", refuse)
         assert build(project, caplog)[1] == 0
     assert "building into an empty folder" in caplog.text
     assert leftovers(project) == [".site.spare"]
