@@ -137,10 +137,10 @@ def take_spare(target: Path, staging: Path, manifests: Path) -> KeptFolder | Non
         return None
     try:
         kept = KeptFolder(staging, _load(manifest_path(manifests, staging)))
+        kept.make_safe_meanwhile()  # a process that cannot start: build from empty
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         return None
-    kept.make_safe_meanwhile()
     return kept
 
 
@@ -185,7 +185,9 @@ def _is_link(st: os.stat_result) -> bool:
 
 
 def _walk_elsewhere(folder: Path) -> Future[int]:
-    """``_make_safe(folder)`` in a process of its own (spawned: no fork anywhere)."""
+    """``_make_safe(folder)`` in a process of its own, spawned on every system. The
+    executor keeps two threads in this process until the walk ends; the loading may
+    fork its workers meanwhile (Linux), which those threads do not take part in."""
     pool = new_pool(1, method="spawn")
     try:
         return pool.submit(_make_safe, folder)

@@ -114,8 +114,10 @@ def _build(config: Any, target: Path, use_spare: bool, fail_on_warnings: bool, v
 
     def discard() -> None:
         if kept is not None:
-            with contextlib.suppress(OSError):
-                kept.ready()  # its safety walk ends before the folder goes
+            # Its safety walk ends before the folder goes; whatever it raises (a
+            # Ctrl-C reaches the walk's process too), the build's own error is raised.
+            with contextlib.suppress(BaseException):
+                kept.ready()
         shutil.rmtree(staging, ignore_errors=True)
 
     plugin = config.plugins["ocop"]

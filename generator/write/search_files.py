@@ -67,7 +67,10 @@ class _MainText(HTMLParser):
 
 def read_page(path: Path, url: str) -> ExtraPage | None:
     parser = _MainText()
-    parser.feed(path.read_text(encoding="utf-8"))
+    try:
+        parser.feed(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:  # MkDocs writes no file for a page that renders empty
+        return None
     title = " ".join("".join(parser.title).split())
     text = " ".join(" ".join(parser.text).split())
     if not title and not text:
