@@ -170,6 +170,38 @@ def test_a_safety_walk_that_fails_builds_into_an_empty_folder(
                                                               monkeypatch))
 
 
+def test_nothing_is_written_into_the_kept_folder_before_its_walk_ends(
+        mini_project, fixed_date, monkeypatch, caplog):
+    """The walk runs while the catalogue loads; the build asks for its end before
+    its first write (a write before it could go through a link it removes)."""
+    monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
+    project = mini_project
+    build(project, caplog)
+    build(project, caplog)
+    def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+        """Each file's inode and time: a file rewritten with the same bytes differs."""
+        return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+                for p in folder.rglob("*") if p.is_file()}
+
+    spare = stamps(project / ".site.spare")
+    seen: list[bool] = []
+
+    class Walk:
+        """The walk, done when its result is asked for: the folder must be as taken."""
+
+        def __init__(self, folder: Path) -> None:
+            self.folder = folder
+
+        def result(self) -> int:
+            seen.append(stamps(self.folder) == spare)
+            return kept_site._make_safe(self.folder)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(kept_site, "_walk_elsewhere", Walk)
+        assert build(project, caplog)[1] > 0
+    assert seen == [True]
+
+
 def ignores_case(folder: Path) -> bool:
     (folder / "Probe").mkdir(parents=True)
     try:
