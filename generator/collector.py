@@ -1,5 +1,5 @@
-"""Python's cycle collector while a catalogue is loaded: paused, then the survivors
-moved straight to the oldest generation.
+"""Python's cycle collector while a catalogue is built: paused while it loads, then
+its objects held out of every collection until the next build.
 
 A national catalogue is about 1.3 million long-lived objects (records, strings, paths).
 While they are created, CPython starts a full collection each time the long-lived
@@ -9,12 +9,17 @@ national catalogue found 28 unreachable objects). In a profile of ``ocop check``
 that catalogue, the collector was a quarter of the CPU time (10.8 s → 8.0 s with it
 paused).
 
-Objects created while collection is off all stay in the youngest generation, and
-the first young collections afterwards would walk them all; ``gc.freeze()`` then
-``gc.unfreeze()`` moves them to the oldest generation without a walk. Nothing is
-kept out of reach: a cycle left behind is freed by the next full collection, so
-``mkdocs serve``, which builds again and again in one process, frees the catalogue
-of the build before as usual.
+After loading, the catalogue lives until the build ends, and so do the pages
+planned from it; yet each full collection later in the build walked them all again
+(a one-edit national build ran two to four, 10–13 s in all: measured with
+``gc.callbacks``). ``gc.freeze()`` moves everything made so far out of the
+collector's reach without a walk; ``hold`` does it at the points where a build has
+just made many long-lived objects. Held objects are still freed by reference
+counting as usual; only a cycle among them waits for ``release``, which the next
+build calls first (so ``mkdocs serve``, which builds again and again in one process,
+frees the catalogue of the build before). Held objects also stay untouched in
+forked workers, whose collections would otherwise write into every inherited
+object (copy-on-write: each worker's memory a copy of the parent's).
 """
 
 from __future__ import annotations
@@ -26,23 +31,36 @@ from contextlib import contextmanager
 
 @contextmanager
 def paused() -> Iterator[None]:
-    """No cycle collection inside; afterwards collection resumes (if it was on) and
-    what was made inside counts as long-lived."""
+    """No cycle collection inside; afterwards what was made inside is held
+    (``hold``) and collection resumes, if it was on."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        gc.unfreeze()
+        hold()
         if enabled:
             gc.enable()
+
+
+def hold() -> None:
+    """Keep every object that exists now out of cycle collections until ``release``:
+    for long-lived objects (a catalogue, its pages) that no collection should walk."""
+    gc.freeze()
+
+
+def release() -> None:
+    """End every hold and free the cycles among what was held (a full collection,
+    only when something was held: at the start of a build, the build before's)."""
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
 
 
 def leave_to_exit() -> None:
     """Let the process end without walking what it built: the catalogue, a cycle of
     records, is garbage once a command returns, and the collection Python runs at
     exit walked and freed it object by object — 5.4 s after a national ``ocop
-    build`` had printed its last line. Frozen objects are never collected; the
+    build`` had printed its last line. Held objects are never collected; the
     operating system takes back the memory at exit. Only for a process about to end."""
-    gc.freeze()
+    hold()

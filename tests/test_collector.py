@@ -1,13 +1,19 @@
-"""The cycle collector is paused while a catalogue loads, and nothing is lost for it."""
+"""The cycle collector is paused while a catalogue loads; what a build made is held
+out of collections until the next build, and nothing is lost for it."""
 
 from __future__ import annotations
 
 import gc
 import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator import collector
+from generator.adapter import plugin
+from generator.adapter.publish import build_site
 
 
 class Node:
@@ -17,7 +23,15 @@ class Node:
         self.me = self
 
 
-def test_paused_inside_then_long_lived():
+@pytest.fixture(autouse=True)
+def released() -> Iterator[None]:
+    """Each test starts and ends with nothing held."""
+    collector.release()
+    yield
+    collector.release()
+
+
+def test_paused_inside_then_held():
     assert gc.isenabled()
     with collector.paused():
         assert not gc.isenabled()
@@ -28,18 +42,30 @@ def test_paused_inside_then_long_lived():
         node = Node()
         assert any(o is node for o in gc.get_objects(generation=0))
     assert gc.isenabled()
-    # Moved to the oldest generation without a collection, and not frozen.
-    assert any(o is node for o in gc.get_objects(generation=2))
+    # Out of every generation: no collection walks it.
+    assert gc.get_freeze_count() > 0
+    assert not any(o is node for o in gc.get_objects())
+    collector.release()
     assert gc.get_freeze_count() == 0
+    assert any(o is node for o in gc.get_objects(generation=2))
 
 
-def test_a_cycle_made_while_paused_is_still_freed():
+def test_a_held_cycle_is_freed_once_released():
     with collector.paused():
         node = Node()
         ref = weakref.ref(node)
     del node
-    assert ref() is not None
     gc.collect()
+    assert ref() is not None  # held: no collection reaches it
+    collector.release()
+    assert ref() is None
+
+
+def test_held_objects_are_still_freed_by_reference_counting():
+    with collector.paused():
+        node = object.__new__(Node)  # no cycle
+        ref = weakref.ref(node)
+    del node
     assert ref() is None
 
 
@@ -54,3 +80,24 @@ def test_collection_stays_off_when_it_was_off_and_after_an_error():
     with pytest.raises(ValueError), collector.paused():
         raise ValueError
     assert gc.isenabled()
+
+
+def test_a_build_frees_the_catalogue_of_the_build_before(mini_project: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    """``mkdocs serve`` builds again and again in one process: each build's records
+    (cycles: a producer lists its products, each names its producer) are held while
+    it builds, then freed by the next build."""
+    producers: list[weakref.ref[Any]] = []
+    load = plugin.build_catalogue
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        catalogue = load(*args, **kwargs)
+        producers.append(weakref.ref(next(iter(catalogue.producers.values()))))
+        return catalogue
+
+    monkeypatch.setattr(plugin, "build_catalogue", watched)
+    build_site(mini_project / "mkdocs.yml", mini_project / "site")
+    assert gc.get_freeze_count() > 0
+    build_site(mini_project / "mkdocs.yml", mini_project / "site")
+    assert producers[0]() is None
+    assert producers[1]() is not None

@@ -41,7 +41,7 @@ from mkdocs.structure.files import get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
-from .. import reads
+from .. import collector, reads
 from ..render.page_cache import PageCache, Stored, World, pack, reads_list
 from ..workers import WorkerDied, new_pool, start_method
 
@@ -174,6 +174,9 @@ class PageRenderer:
         self.queue: list[int] = []
         if workers >= 2 and len(todo) >= PARALLEL_MIN_PAGES:
             _STATE = self.state
+            # What the workers inherit or rebuild lives all build; held, a forked
+            # worker's collections leave the parent's objects (and memory) alone.
+            collector.hold()
             if start_method() == "fork":
                 self.pool = new_pool(workers, method="fork", initializer=_init_forked)
             else:

@@ -82,7 +82,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: Any) -> Files:
-        # The catalogue, its pages and their MkDocs files live until the build ends.
+        # The catalogue, its pages and their MkDocs files live until the build ends:
+        # held out of collections (collector.py) from then on. The plugin lives
+        # through `mkdocs serve`'s rebuilds: the last build's are let go and freed
+        # first.
+        self.catalogue = self.media = self.nav = self.files = None
+        self.navs = {}
+        collector.release()
         with collector.paused():
             return self._add_catalogue(files, config)
 
@@ -426,6 +432,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # Last: workers inherit the environment as it is now.
         if not in_worker():
             self._start_renderer(env, config, files)
+            # The pages MkDocs read and the reuse check's answers live all build too.
+            collector.hold()
         elif keeping():
             reads.watch(*RECORDS)
         return env
