@@ -202,6 +202,29 @@ def test_nothing_is_written_into_the_kept_folder_before_its_walk_ends(
     assert seen == [True]
 
 
+def test_the_walk_process_sends_back_its_count_and_its_error(tmp_path):
+    """The walk runs in a spawned process of its own: what it removed, or the error
+    it met (raised here as it was there)."""
+    (tmp_path / "site/trang").mkdir(parents=True)
+    (tmp_path / "site/trang/index.html").write_text("x", encoding="utf-8")
+    os.link(tmp_path / "site/trang/index.html", tmp_path / "copy.html")
+    assert kept_site._walk_elsewhere(tmp_path / "site").result() == 1
+    assert not (tmp_path / "site/trang/index.html").exists()
+    with pytest.raises(FileNotFoundError) as error:
+        kept_site._walk_elsewhere(tmp_path / "gone").result()
+    assert error.value.filename == str(tmp_path / "gone")
+
+
+def test_a_walk_process_that_dies_is_an_os_error(tmp_path):
+    """Killed (out of memory, say) before it answers: an OSError, which the build
+    turns into a build from an empty folder."""
+    (tmp_path / "site").mkdir()
+    walk = kept_site._walk_elsewhere(tmp_path / "site")
+    walk._process.kill()  # long before a spawned Python has imported the walk
+    with pytest.raises(OSError, match=r"^the walk of the kept site stopped \(exit code -?\d+\)$"):
+        walk.result()
+
+
 def ignores_case(folder: Path) -> bool:
     (folder / "Probe").mkdir(parents=True)
     try:

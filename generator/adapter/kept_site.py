@@ -34,18 +34,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import stat
 import unicodedata
 from collections.abc import Iterable
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ..media.library import MEDIA_DIR
-from ..workers import new_pool
 
 #: Changes when the manifest's meaning changes; older manifests are ignored.
 MANIFEST_FORMAT = 1
@@ -68,7 +67,7 @@ class KeptFolder:
     #: Files removed before the build because a write could have gone through them.
     unsafe: int = 0
     #: The walk that removes them, while the catalogue loads (``ready``).
-    _safety: Future[int] | None = field(default=None, repr=False)
+    _safety: _Walk | None = field(default=None, repr=False)
 
     def make_safe_meanwhile(self) -> None:
         """Start removing what a write could go through (``_make_safe``) in another
@@ -84,10 +83,7 @@ class KeptFolder:
         Its error, if any, is raised (a build then starts again in an empty folder)."""
         safety, self._safety = self._safety, None
         if safety is not None:
-            try:
-                self.unsafe = safety.result()
-            except BrokenProcessPool as exc:
-                raise OSError(f"the walk of the kept site stopped: {exc}") from None
+            self.unsafe = safety.result()
 
     def holds(self, site_path: str, identity: str | None) -> Entry | None:
         """The entry of ``site_path`` when the folder holds exactly the page of
@@ -184,15 +180,51 @@ def _is_link(st: os.stat_result) -> bool:
             or bool(getattr(st, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_REPARSE_POINT))
 
 
-def _walk_elsewhere(folder: Path) -> Future[int]:
-    """``_make_safe(folder)`` in a process of its own, spawned on every system. The
-    executor keeps two threads in this process until the walk ends; the loading may
-    fork its workers meanwhile (Linux), which those threads do not take part in."""
-    pool = new_pool(1, method="spawn")
+class _Walk:
+    """``_make_safe(folder)`` in a process of its own, spawned on every system;
+    ``result`` waits for its count, or raises its error. A plain process and a
+    pipe: no helper thread lives in this process meanwhile (the loading may fork
+    its workers, and a fork while threads run is unsafe)."""
+
+    def __init__(self, folder: Path) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._answer, answer = context.Pipe(duplex=False)
+        self._process = context.Process(target=_walk_and_answer, args=(folder, answer),
+                                        name="ocop-kept-site-walk", daemon=True)
+        try:
+            self._process.start()
+        finally:
+            answer.close()  # the child's end: once it is gone, a read ends
+
+    def result(self) -> int:
+        try:
+            answer = self._answer.recv()
+        except EOFError:
+            answer = None
+        finally:
+            self._answer.close()
+            self._process.join()
+        if isinstance(answer, BaseException):
+            raise answer
+        if not isinstance(answer, int):
+            raise OSError("the walk of the kept site stopped "
+                          f"(exit code {self._process.exitcode})")
+        return answer
+
+
+def _walk_elsewhere(folder: Path) -> _Walk:
+    """``_make_safe(folder)``, started in a process of its own."""
+    return _Walk(folder)
+
+
+def _walk_and_answer(folder: Path, answer: Connection) -> None:
+    """The walk's process: its count, or its error, through ``answer``."""
     try:
-        return pool.submit(_make_safe, folder)
-    finally:
-        pool.shutdown(wait=False)  # the process ends once the walk is done
+        result: int | Exception = _make_safe(folder)
+    except Exception as exc:  # sent back, raised there
+        result = exc
+    answer.send(result)
+    answer.close()
 
 
 def _make_safe(folder: Path) -> int:
