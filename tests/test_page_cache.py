@@ -26,6 +26,7 @@ from conftest import FIXED_DATE, FIXED_EPOCH, copy_sample, snapshot
 
 from generator.adapter.publish import build_site
 from generator.link.catalogue import Catalogue
+from generator.plan.pages import PageSpec, paginate
 from generator.render.page_cache import (
     LIBRARIES,
     PageCache,
@@ -33,6 +34,7 @@ from generator.render.page_cache import (
     code_key,
     fingerprint,
     pack,
+    page_keys,
 )
 from generator.source.admin_units import official_units
 from generator.source.groups import ProductGroups
@@ -241,6 +243,45 @@ def test_a_str_enum_is_fingerprinted_by_its_value():
     before = enum.Enum("Status", {"VALID": "còn hiệu lực"}, type=str)
     after = enum.Enum("Status", {"VALID": "hết hiệu lực"}, type=str)
     assert fingerprint([before.VALID]) != fingerprint([after.VALID])
+
+
+def _listing(items: list[str], language: str = "vi") -> list[PageSpec]:
+    """A listing of ``items``, 2 a page: every page holds the links to all pages."""
+    return [PageSpec(url=f"ds/{pager.number}/", template="ocop/listing.html", title="ds",
+                     kind="products", context={"pager": pager}, language=language)
+            for pager in paginate(items, lambda n: f"ds/{n}/", size=2)]
+
+
+def test_page_keys_count_a_shared_tuple_by_its_content():
+    """The pages of a listing share one tuple of links, whose digest is made once:
+    keys are the same as with copies of it, and change with any link."""
+    settings = {"vi": "v", "en": "e"}
+    items = [f"sp-{n}" for n in range(20)]
+    specs = _listing(items)
+    assert len({id(spec.context["pager"].links) for spec in specs}) == 1
+    keys = page_keys(settings, specs)
+    copied = [dataclasses.replace(spec, context={"pager": dataclasses.replace(
+        spec.context["pager"], links=tuple(list(spec.context["pager"].links)))})
+        for spec in specs]
+    assert len({id(spec.context["pager"].links) for spec in copied}) == len(specs)
+    assert page_keys(settings, copied) == keys
+    assert len(set(keys)) == len(specs)
+    # One more item: a new last page, so every page's links change.
+    longer = page_keys(settings, _listing([*items, "sp-20"]))
+    assert not set(longer) & set(keys)
+    # Another language's settings.
+    assert not set(page_keys(settings, _listing(items, "en"))) & set(keys)
+
+
+def test_page_keys_see_a_change_inside_a_shared_tuple():
+    settings = {"vi": "v"}
+    specs = _listing([f"sp-{n}" for n in range(20)])
+    links = specs[0].context["pager"].links
+    changed = (*links[:-1], dataclasses.replace(links[-1], url="khac/"))
+    edited = [dataclasses.replace(spec, context={"pager": dataclasses.replace(
+        spec.context["pager"], links=changed)}) for spec in specs]
+    assert all(a != b for a, b in zip(page_keys(settings, specs),
+                                      page_keys(settings, edited), strict=True))
 
 
 def _world() -> World:

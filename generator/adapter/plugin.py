@@ -32,7 +32,7 @@ from ..plan import plan_pages
 from ..plan.home import home
 from ..plan.urls import Urls
 from ..render import environment
-from ..render.page_cache import RECORDS, PageCache, World, code_key, page_key, settings_key
+from ..render.page_cache import RECORDS, PageCache, World, code_key, page_keys, settings_key
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
 from ..source.preview import PreviewError
 from ..source.problems import Problems
@@ -367,7 +367,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             code = code_key(folders)  # once: it reads every file of the generator
             settings = {language.code: self._settings_key(config, language, code)
                         for language in site_languages(self.config)}
-            keys = [page_key(settings[page.spec.language], page.spec) for page in pages]
+            keys = page_keys(settings, [page.spec for page in pages])
             self._lap("page keys", start)
             pages_of = self.pages
             media = self.media
