@@ -10,6 +10,7 @@ build into an empty folder makes, and nothing outside the folder is written.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -213,6 +214,20 @@ def test_the_walk_process_sends_back_its_count_and_its_error(tmp_path):
     with pytest.raises(FileNotFoundError) as error:
         kept_site._walk_elsewhere(tmp_path / "gone").result()
     assert error.value.filename == str(tmp_path / "gone")
+
+
+def test_a_walk_that_fails_otherwise_sends_back_an_os_error(tmp_path, monkeypatch):
+    """Whatever the walk raises reaches the build as an OSError (a build from an
+    empty folder), never as an error the build would stop on."""
+    def broken(folder: Path) -> int:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(kept_site, "_make_safe", broken)
+    receive, send = multiprocessing.Pipe(duplex=False)
+    kept_site._walk_and_answer(tmp_path, send)
+    answer = receive.recv()
+    assert type(answer) is OSError
+    assert str(answer) == "the walk of the kept site failed: ValueError('a bug')"
 
 
 def test_a_walk_process_that_dies_is_an_os_error(tmp_path):

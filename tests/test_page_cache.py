@@ -290,6 +290,37 @@ def _world() -> World:
                  {"page": lambda code, url: "1"})
 
 
+def test_reads_of_any_text_come_back_as_they_were(tmp_path):
+    """Reads are stored a line of JSON each: a newline, quotes or Vietnamese in a read
+    split nothing; a page that read nothing is reusable; a changed answer is not."""
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    odd = 'en/a\nb "c" Đồng Tháp\u2028/'
+    cache.add([pack("a/", "k", "<p>a</p>", [["page", "en", odd, "1"]]),
+               pack("b/", "k", "<p>b</p>", []),
+               pack("c/", "k", "<p>c</p>", [["page", "en", "x/", "0"]])])
+    cache.commit({"a/", "b/", "c/"})
+    asked: list[str] = []
+    world = World(_world().records[("catalogue", "")],
+                  {"page": lambda code, url: asked.append(url) or "1"})
+    assert cache.reusable({"a/": "k", "b/": "k", "c/": "k"}, world) == {"a/", "b/"}
+    assert sorted(asked) == sorted([odd, "x/"])
+    assert cache.html("b/") == "<p>b</p>"
+    cache.close()
+
+
+def test_a_shared_tuple_in_a_key_is_not_a_value_that_looks_like_it():
+    """A shared tuple stands in a page key as a marker no data can take: a spec that
+    holds the same digest as text gets another key."""
+    specs = _listing([f"sp-{n}" for n in range(20)])
+    links = specs[0].context["pager"].links
+    digest = fingerprint(links)  # any 32-digit hex text
+    lookalike = [dataclasses.replace(spec, context={"pager": dataclasses.replace(
+        spec.context["pager"], links=("#", digest))}) for spec in specs]
+    keys = page_keys({"vi": "v"}, specs)
+    assert not set(keys) & set(page_keys({"vi": "v"}, lookalike))
+
+
 def test_only_the_row_that_was_checked_is_served(tmp_path):
     """Another build (say mkdocs serve with another site URL) may replace a row between
     the check and the read: the page is then rendered again, never served."""

@@ -199,8 +199,11 @@ class _Walk:
     def result(self) -> int:
         try:
             answer = self._answer.recv()
-        except EOFError:
+        except Exception:  # ended, or an answer that does not unpickle
             answer = None
+        except BaseException:
+            self._process.terminate()  # Ctrl-C here only: do not wait for the walk
+            raise
         finally:
             self._answer.close()
             self._process.join()
@@ -220,9 +223,11 @@ def _walk_elsewhere(folder: Path) -> _Walk:
 def _walk_and_answer(folder: Path, answer: Connection) -> None:
     """The walk's process: its count, or its error, through ``answer``."""
     try:
-        result: int | Exception = _make_safe(folder)
-    except Exception as exc:  # sent back, raised there
-        result = exc
+        result: int | OSError = _make_safe(folder)
+    except OSError as exc:  # sent back as a plain OSError (of the same errno subclass)
+        result = OSError(exc.errno, exc.strerror, exc.filename)
+    except Exception as exc:  # a bug: the build starts from an empty folder
+        result = OSError(f"the walk of the kept site failed: {exc!r}")
     answer.send(result)
     answer.close()
 

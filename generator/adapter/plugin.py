@@ -87,10 +87,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # through `mkdocs serve`'s rebuilds: the last build's are let go and freed
         # first.
         self.catalogue = self.media = self.nav = self.files = None
-        self.navs = {}
+        self.navs, self._written = {}, ((), {})
         collector.release()
         with collector.paused():
-            return self._add_catalogue(files, config)
+            files = self._add_catalogue(files, config)
+        collector.hold()
+        return files
 
     def _add_catalogue(self, files: Files, config: Any) -> Files:
         layout = source_layout(config, self.config)

@@ -137,7 +137,7 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 #: Shared: objects many pages' specs hold (``_SHARED_MIN`` long or more), by id,
 #: with what stands for them in a page key (``page_keys``).
-Shared = dict[int, tuple[Any, tuple[str, str]]]
+Shared = dict[int, tuple[Any, tuple[Any, str]]]
 #: A tuple this long is written into a page key as the digest of its content: a
 #: listing's links to all its pages, a map's markers. Every page of a listing held
 #: the same links; a national catalogue's page keys walked 115 MB of canonical text,
@@ -160,7 +160,8 @@ def _canonical(value: Any, top: bool = False, shared: Shared | None = None) -> A
                 content = tuple([v if type(v) in _PLAIN else _canonical(v, False, shared)
                                  for v in value])
                 # The tuple itself is kept: its id is not reused while this lives.
-                found = shared[id(value)] = (value, ("#", _digest(content)))
+                # Ellipsis: no data canonicalises to it (``_shape`` refuses it).
+                found = shared[id(value)] = (value, (..., _digest(content)))
             return found[1]
         return tuple([v if type(v) in _PLAIN else _canonical(v, False, shared)
                       for v in value])
