@@ -174,8 +174,9 @@ class PageRenderer:
         self.queue: list[int] = []
         if workers >= 2 and len(todo) >= PARALLEL_MIN_PAGES:
             _STATE = self.state
-            # What the workers inherit or rebuild lives all build; held, a forked
-            # worker's collections leave the parent's objects (and memory) alone.
+            # What the workers inherit lives all build; held, a forked worker's
+            # collections do not walk it (its memory is copied all the same:
+            # reference counts write into what a worker reads).
             collector.hold()
             if start_method() == "fork":
                 self.pool = new_pool(workers, method="fork", initializer=_init_forked)
