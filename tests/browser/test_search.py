@@ -77,10 +77,11 @@ def expected(catalogue: Catalogue, query: str = "", **where: object) -> list[str
 
 def header_search(page, query: str) -> list[str]:
     page.fill("#ocop-search-q", query)
+    # The list is busy from the keystroke until this query's answer is shown; the status
+    # alone still holds the previous query's answer during the pause before searching.
     page.wait_for_function(
-        "q => { const s = document.querySelector('.ocop-search__status').textContent;"
-        " return document.querySelector('#ocop-search-q').value === q && s &&"
-        " !s.startsWith('Đang') && !s.startsWith('Searching'); }", arg=query)
+        "q => document.querySelector('#ocop-search-q').value === q &&"
+        " !document.querySelector('#ocop-search-list').hasAttribute('aria-busy')", arg=query)
     return page.locator(".ocop-result__name").all_inner_texts()
 
 
@@ -220,6 +221,17 @@ def test_header_waits_for_a_second_letter(page, site_url):
     assert page.locator(".ocop-search__status").inner_text() == "Gõ thêm chữ để tìm…"
     # A last single letter is not searched yet: the complete words still are.
     assert header_search(page, "mam chau d") == header_search(page, "mam chau")
+
+
+def test_header_list_is_busy_until_the_answer_is_shown(page, site_url):
+    page.goto(site_url)
+    busy = "document.querySelector('#ocop-search-list').getAttribute('aria-busy')"
+    for query in ("mam", "m", "xyzzy", ""):
+        page.fill("#ocop-search-q", query)
+        # Set by the keystroke itself, before the pause that precedes searching.
+        assert page.evaluate(busy) == "true"
+        page.wait_for_function(f"{busy} === null")
+    assert header_search(page, "mam chau doc")
 
 
 def test_header_no_result_says_so(page, site_url):

@@ -335,6 +335,12 @@
       return li;
     }
 
+    // Busy from the keystroke until the latest query's answer is shown: the status
+    // keeps the previous answer during the pause before searching.
+    function settled() {
+      list.removeAttribute("aria-busy");
+    }
+
     async function run() {
       const q = input.value;
       const mine = ++serial;
@@ -342,6 +348,7 @@
         list.replaceChildren();
         status.textContent = "";
         show(false);
+        settled();
         return;
       }
       const words = tokens(q);
@@ -349,6 +356,7 @@
         list.replaceChildren();
         status.textContent = t("Gõ thêm chữ để tìm…");
         show(true);
+        settled();
         return;
       }
       status.textContent = t("Đang tìm…");
@@ -359,6 +367,7 @@
       } catch (err) {
         if (mine === serial) {
           status.textContent = t("Không tải được dữ liệu tìm kiếm. Hãy thử lại.");
+          settled();
         }
         return;
       }
@@ -373,6 +382,7 @@
         reveal(list);
       }, PHOTO_PAUSE);
       const m = await manifest();
+      if (mine !== serial) return;
       const products = results.filter((r) => r.doc < m.products).length;
       // Without the description tier the count is only a lower bound (see search()).
       const count = results.complete
@@ -389,11 +399,13 @@
           : t("Xem và lọc mọi sản phẩm tìm được");
       setActive(-1);
       show(true);
+      settled();
     }
 
     input.addEventListener("input", () => {
       clearTimeout(timer);
       clearTimeout(photoTimer);
+      list.setAttribute("aria-busy", "true");
       timer = setTimeout(run, 120);
     });
     input.addEventListener("focus", () => {
