@@ -771,6 +771,7 @@ def cache_files(cache: Path) -> dict[str, bytes]:
         data = p.read_bytes()
         if p.suffix == ".json":
             data = re.sub(rb'"mtime_ns": \d+', b'"mtime_ns": 0', data)
+            data = re.sub(rb'\\"mtime_ns\\":\d+', b'\\"mtime_ns\\":0', data)  # the index
         out[p.relative_to(cache).as_posix()] = data
     return out
 
@@ -805,6 +806,96 @@ def test_a_touched_but_intact_cache_file_is_still_a_hit(tmp_path: Path) -> None:
     assert (again.stats.processed, again.stats.cached) == (0, 1)
 
 
+def _manifest_reads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Digests of the manifest files read from now on."""
+    return _record(monkeypatch, "_read_manifest", 1)
+
+
+def test_a_rebuild_reads_the_manifests_from_their_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    srcs = make_sources(tmp_path)
+    cache = tmp_path / "cache"
+    results = ImageProcessor(cache, jobs=2).process_many(srcs)
+    reads = _manifest_reads(monkeypatch)
+    again = ImageProcessor(cache, jobs=1)
+    assert again.process_many(srcs) == results
+    assert (again.stats.processed, again.stats.cached, reads) == (0, 3, [])
+
+
+def test_an_index_entry_is_trusted_only_while_its_files_are_untouched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    srcs = make_sources(tmp_path, 2)
+    cache = tmp_path / "cache"
+    results = ImageProcessor(cache, jobs=1).process_many(srcs)
+    first = results[srcs[0]]
+    assert isinstance(first, ProcessedImage)
+    # Edited in place through a site's hard link, same size: the index's size and time
+    # no longer match, the manifest file's hash does not either: processed again.
+    cached = cache / first.variants[0].name
+    good = cached.read_bytes()
+    os.link(cached, tmp_path / "site.webp")
+    with open(tmp_path / "site.webp", "r+b") as f:
+        f.seek(len(good) // 2)
+        f.write(b"\x00" * 16)
+    edited = ImageProcessor(cache, jobs=1)
+    assert edited.process_many(srcs) == results
+    assert (edited.stats.processed, edited.stats.cached) == (1, 1)
+    assert cached.read_bytes() == good
+    # Touched only (a backup restored it): the hash in the manifest file says intact,
+    # and the index learns the new time, so the next build reads no manifest file.
+    os.utime(cache / first.fallback.name, ns=(1, 1))
+    reads = _manifest_reads(monkeypatch)
+    touched = ImageProcessor(cache, jobs=1)
+    assert touched.process_many(srcs) == results
+    assert (touched.stats.processed, touched.stats.cached, reads) == (0, 2, [first.digest])
+    reads.clear()
+    assert ImageProcessor(cache, jobs=1).process_many(srcs) == results
+    assert reads == []
+
+
+def test_a_damaged_or_forged_index_is_not_trusted(tmp_path: Path) -> None:
+    srcs = make_sources(tmp_path, 2)
+    cache = tmp_path / "cache"
+    results = ImageProcessor(cache, jobs=1).process_many(srcs)
+    index = cache / "photo-manifests.json"
+    text = index.read_text("utf-8")
+    index.write_text("{not json")
+    damaged = ImageProcessor(cache, jobs=1)
+    assert damaged.process_many(srcs) == results
+    assert (damaged.stats.processed, damaged.stats.cached) == (0, 2)
+    assert index.read_text("utf-8") == text  # written again
+    # An entry naming a file outside the cache (same size and time as the real one):
+    # never used; the manifest file answers.
+    outside = tmp_path / "outside.webp"
+    first = results[srcs[0]]
+    assert isinstance(first, ProcessedImage)
+    real = cache / first.variants[0].name
+    outside.write_bytes(real.read_bytes())
+    os.utime(outside, ns=(real.stat().st_atime_ns, real.stat().st_mtime_ns))
+    index.write_text(text.replace(first.variants[0].name, "../outside.webp"))
+    forged = ImageProcessor(cache, jobs=1)
+    assert forged.process_many(srcs) == results
+    assert (forged.stats.processed, forged.stats.cached) == (0, 2)
+    assert "outside" not in index.read_text("utf-8")
+
+
+def test_a_manifest_without_hashes_does_not_vouch_for_touched_files(tmp_path: Path) -> None:
+    """A manifest a pull request slips into the cache folder names no hash: files
+    it names that are not as written (another time) are never taken as intact."""
+    src = save(tmp_path / "a.png", halves((400, 300), RED, BLUE), "PNG")
+    cache = tmp_path / "cache"
+    first = ImageProcessor(cache, jobs=1).process(src)
+    manifest = cache / "manifests" / f"{first.digest}.json"
+    manifest.write_text(re.sub(r'\s*"sha256": "[0-9a-f]+",', "", manifest.read_text()))
+    assert "sha256" not in manifest.read_text()
+    fallback = cache / first.fallback.name
+    fallback.write_bytes(b"\xff" * fallback.stat().st_size)  # same size, a new time
+    again = ImageProcessor(cache, jobs=1)
+    assert again.process(src) == first
+    assert (again.stats.processed, again.stats.cached) == (1, 0)
+    assert fallback.read_bytes()[:2] == b"\xff\xd8"  # a JPEG again
+
+
 def test_output_is_deterministic_across_runs_and_processes(tmp_path: Path) -> None:
     srcs = make_sources(tmp_path)
     inline = ImageProcessor(tmp_path / "a", jobs=1)
@@ -816,7 +907,8 @@ def test_output_is_deterministic_across_runs_and_processes(tmp_path: Path) -> No
     assert first == second
     assert pooled.stats.processed == 3
     assert cache_files(tmp_path / "a") == cache_files(tmp_path / "b")
-    assert len(cache_files(tmp_path / "a")) == 3 * (5 + 1)  # 4 webp + jpeg + manifest
+    # 4 webp + jpeg + manifest for each photo; one index of the manifests
+    assert len(cache_files(tmp_path / "a")) == 3 * (5 + 1) + 1
 
 
 def test_second_run_does_no_image_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -843,16 +935,22 @@ def _age(paths: list[Path], seconds: float = 60) -> None:
         os.utime(path, (then, then))
 
 
-def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    reads: list[Path] = []
-    real = image_cache.read_source
+def _record(monkeypatch: pytest.MonkeyPatch, name: str, arg: int) -> list[object]:
+    """Argument ``arg`` of each call of ``image_cache.<name>`` from now on."""
+    calls: list[object] = []
+    real = getattr(image_cache, name)
 
-    def read(path: Path, settings: ImageSettings) -> bytes:
-        reads.append(path)
-        return real(path, settings)
+    def recorded(*args: object) -> object:
+        calls.append(args[arg])
+        return real(*args)
 
-    monkeypatch.setattr(image_cache, "read_source", read)
-    return reads
+    monkeypatch.setattr(image_cache, name, recorded)
+    return calls
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Source photos read from now on."""
+    return _record(monkeypatch, "read_source", 0)
 
 
 def test_unchanged_sources_are_not_read_again(tmp_path: Path,

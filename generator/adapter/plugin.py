@@ -262,6 +262,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             editor_auth_url=self.config.editor_auth_url,
             languages=site_languages(self.config),
             kept_site=self.kept is not None,
+            reuse=self._reusing(),
         )
         self._written = ((), {})
         if self.renderer is not None:
@@ -402,9 +403,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 page.file.modified = False
                 self.pages_left += 1
 
-    def _page_cache(self, config: Any) -> PageCache | None:
+    def _reusing(self) -> bool:
+        """Whether work is kept between builds (the page cache, the search tokens)."""
         setting = os.environ.get("OCOP_PAGE_CACHE", "")
-        if not (setting == "1" or (setting != "0" and self.config.page_cache)):
+        return setting == "1" or (setting != "0" and self.config.page_cache)
+
+    def _page_cache(self, config: Any) -> PageCache | None:
+        if not self._reusing():
             return None
         layout = source_layout(config, self.config)
         return PageCache.open(layout.root / self.config.cache_dir, layout.root)

@@ -69,6 +69,8 @@ Cache
     size/pixel limits (they decide acceptance, not output; a cache hit still
     re-checks both).  A manifest ``manifests/<digest>.json`` is written last;
     a hit needs the manifest plus every variant file at its recorded size.
+    ``process_many`` keeps the manifests it found in ``photo-manifests.json``
+    and reads them from there first (one file instead of one per photo).
     Every file is written to a temporary name and ``os.replace``d into place,
     so an interrupted build never leaves a half-written file under a real name
     (no fsync: the cache is disposable, and the size check catches the
@@ -91,7 +93,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..workers import new_pool, worker_count
-from .image_cache import SourceIndex, lookup, source_digest, store
+from .image_cache import ManifestIndex, SourceIndex, lookup, source_digest, store
 from .image_decode import check_shape, decode, opened, read_source
 from .image_encode import render, variant_widths
 from .image_types import (
@@ -156,10 +158,11 @@ class ImageProcessor:
         results: dict[Path, ProcessedImage | ImageError] = {}
         pending: dict[str, list[Path]] = {}  # digest -> sources with those bytes
         index = SourceIndex(self.cache_dir, self.settings)
+        manifests = ManifestIndex(self.cache_dir)
         for src in dict.fromkeys(srcs):
             try:
                 digest = index.digest(src)
-                hit = lookup(self.cache_dir, digest, src, self.settings)
+                hit = lookup(self.cache_dir, digest, src, self.settings, manifests)
             except ImageError as err:
                 results[src] = err
                 self.stats.failed += 1
@@ -180,6 +183,9 @@ class ImageProcessor:
                     results[src] = outcome
                     # Duplicates of a processed file cost nothing: count them as cached.
                     self._count(cached or i > 0)
+                    if i == 0:
+                        manifests.add(outcome.digest)
+        manifests.save()
         return {src: results[src] for src in dict.fromkeys(srcs)}
 
     def _run(

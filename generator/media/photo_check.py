@@ -18,7 +18,7 @@ from ..link.catalogue import Catalogue
 from ..source.layout import SourceLayout
 from ..source.problems import Problems
 from ..workers import map_in_pool
-from .image_cache import SourceIndex, lookup, write_atomic
+from .image_cache import ManifestIndex, SourceIndex, lookup, write_atomic
 from .image_types import ImageError, ImageSettings
 from .images import check_image
 from .library import wanted_images
@@ -51,12 +51,13 @@ def check_photos(catalogue: Catalogue, layout: SourceLayout, cache_dir: Path,
     wanted = wanted_images(catalogue)
     marks = cache_dir / _CHECKED
     index = SourceIndex(cache_dir, settings)
+    manifests = ManifestIndex(cache_dir)  # read only: a build keeps it
     unchecked: dict[Path, str] = {}
     for path in sorted(wanted):
         position, field_name = wanted[path]
         try:
             digest = index.digest(path)
-            if (marks / digest).exists() or lookup(cache_dir, digest, path, settings):
+            if (marks / digest).exists() or lookup(cache_dir, digest, path, settings, manifests):
                 continue
         except (OSError, ImageError) as err:
             message = err.message if isinstance(err, ImageError) else f"cannot read file ({err})"

@@ -120,7 +120,7 @@ def signing_key(project: Path) -> bytes | None:
     return _read_key(path)
 
 
-def _read_cache(path: Path) -> bytes | None:
+def read_cache_file(path: Path) -> bytes | None:
     """The cache file's bytes: a regular file of sane size, not reached through a link."""
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     if path.is_symlink():
@@ -155,7 +155,7 @@ class RecordCache:
         if cache_dir is None or key is None:
             return None
         with contextlib.suppress(OSError, ValueError):
-            blob = _read_cache(cache_dir / CACHE_FILE)
+            blob = read_cache_file(cache_dir / CACHE_FILE)
             if blob is None:
                 return cls({}, key)
             signature, payload = blob[:32], blob[32:]

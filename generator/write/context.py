@@ -54,6 +54,9 @@ class OutputContext:
     #: True when the site folder is the kept previous site (adapter/kept_site.py):
     #: files there may already hold what a writer writes.
     kept_site: bool = False
+    #: True when the page cache is on: a writer may keep work between builds in
+    #: ``cache_dir`` (the search index's token files).
+    reuse: bool = False
     #: Site folders ``write_bytes`` has made (one mkdir per folder, not per file).
     made_folders: set[str] = field(default_factory=set, compare=False, repr=False)
 

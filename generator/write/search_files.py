@@ -16,7 +16,14 @@ from ..media.library import MediaLibrary
 from ..source.records import Photo, Producer, Product
 from .context import OutputContext
 from .files import write_bytes
-from .search_index import INDEX_DIR, ExtraPage, build_search_index, catalogue_docs
+from .search_cache import SearchCache, texts_key
+from .search_index import (
+    INDEX_DIR,
+    ExtraPage,
+    build_search_index,
+    catalogue_docs,
+    token_files,
+)
 
 #: Pixels the short side of a result thumbnail needs: drawn as a 48 px square (2.4rem)
 #: with object-fit: cover, times two for dense screens (128 px wide for a 4:3 photo).
@@ -140,13 +147,21 @@ def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
 def write(context: OutputContext) -> list[str]:
     """One index per language: ``assets/ocop-search/``, ``en/assets/ocop-search/`` …"""
     product_thumb, producer_thumb = _thumbs(context.media)
+    cache = SearchCache.open(context.cache_dir, context.layout.root
+                             if context.reuse and context.layout else None)
     written = []
     for lang in context.languages:
         pages = hand_written_pages(context.site_dir, context.page_urls, lang, context.languages,
                                    context.hand_written_files)
         docs = catalogue_docs(context.catalogue, context.page_urls, product_thumb,
                               producer_thumb, pages, lang)
-        index = build_search_index(context.catalogue, docs, lang)
+        texts = texts_key(docs) if cache is not None else ""
+        tokens = cache.get(lang.code, texts) if cache is not None else None
+        if tokens is None:
+            tokens = token_files(docs)
+            if cache is not None:
+                cache.put(lang.code, texts, tokens)
+        index = build_search_index(context.catalogue, docs, lang, tokens)
         written += [write_bytes(context, f"{lang.prefix}{INDEX_DIR}/{rel}", data)
                     for rel, data in index.files.items()]
     return written

@@ -445,9 +445,22 @@ def _json(data: object) -> bytes:
                       sort_keys=True).encode("utf-8")
 
 
-def build_search_index(catalogue: Catalogue, docs: Sequence[SearchDoc],
-                       lang: Language = VIETNAMESE) -> SearchIndex:
-    """All index files for ``docs`` (from ``catalogue_docs``); deterministic bytes."""
+@dataclass(frozen=True)
+class TokenFiles:
+    """The token chunk files of both tiers: what only the documents' indexed texts
+    decide (``search_cache`` keeps them between builds)."""
+
+    #: ``t/<key>.json`` and ``x/<key>.json`` → bytes.
+    files: dict[str, bytes]
+    #: Chunk keys of the names-and-facts tier and of the descriptions tier.
+    keys: tuple[str, ...]
+    xkeys: tuple[str, ...]
+    #: Distinct tokens of both tiers.
+    tokens: int
+
+
+def token_files(docs: Sequence[SearchDoc]) -> TokenFiles:
+    """Tokenise ``docs``' indexed texts into both tiers' chunk files."""
     strong, text = tier_postings(docs)
     chunks = chunk_tokens(strong)
     text_chunks = chunk_tokens(text)
@@ -455,6 +468,18 @@ def build_search_index(catalogue: Catalogue, docs: Sequence[SearchDoc],
     for folder, tier, tier_chunks in (("t", strong, chunks), ("x", text, text_chunks)):
         for key, members in tier_chunks.items():
             files[f"{folder}/{key_file(key)}.json"] = _json({t: tier[t] for t in members})
+    return TokenFiles(files, tuple(chunks), tuple(text_chunks),
+                      len(strong.keys() | text.keys()))
+
+
+def build_search_index(catalogue: Catalogue, docs: Sequence[SearchDoc],
+                       lang: Language = VIETNAMESE,
+                       tokens: TokenFiles | None = None) -> SearchIndex:
+    """All index files for ``docs`` (from ``catalogue_docs``); deterministic bytes.
+    ``tokens``: ``token_files(docs)`` if already known (kept from a build before)."""
+    if tokens is None:
+        tokens = token_files(docs)
+    files: dict[str, bytes] = dict(tokens.files)
     for start in range(0, len(docs), SHARD_SIZE):
         files[f"d/{start // SHARD_SIZE}.json"] = _json(
             [d.record() for d in docs[start:start + SHARD_SIZE]])
@@ -471,9 +496,9 @@ def build_search_index(catalogue: Catalogue, docs: Sequence[SearchDoc],
         "docs": len(docs),
         "products": n_products,
         "shard": SHARD_SIZE,
-        "keys": list(chunks),
-        "xkeys": list(text_chunks),
+        "keys": list(tokens.keys),
+        "xkeys": list(tokens.xkeys),
         "provinces": len(finder["facets.json"]["provs"]),  # type: ignore[index]
     })
     return SearchIndex(files=dict(sorted(files.items())), version=version, docs=len(docs),
-                       products=n_products, tokens=len(strong.keys() | text.keys()))
+                       products=n_products, tokens=tokens.tokens)
