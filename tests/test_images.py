@@ -853,6 +853,20 @@ def test_an_index_entry_is_trusted_only_while_its_files_are_untouched(
     assert reads == []
 
 
+def test_a_variant_gone_from_the_cache_is_made_again_despite_the_index(
+        tmp_path: Path) -> None:
+    srcs = make_sources(tmp_path, 1)
+    cache = tmp_path / "cache"
+    results = ImageProcessor(cache, jobs=1).process_many(srcs)
+    first = results[srcs[0]]
+    assert isinstance(first, ProcessedImage)
+    (cache / first.variants[-1].name).unlink()
+    again = ImageProcessor(cache, jobs=1)
+    assert again.process_many(srcs) == results
+    assert (again.stats.processed, again.stats.cached) == (1, 0)
+    assert (cache / first.variants[-1].name).is_file()
+
+
 def test_a_damaged_or_forged_index_is_not_trusted(tmp_path: Path) -> None:
     srcs = make_sources(tmp_path, 2)
     cache = tmp_path / "cache"

@@ -130,25 +130,20 @@ class ManifestIndex:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no index, or a damaged one: read the manifest files
 
-    def unchanged(self, digest: str) -> dict[str, Any] | None:
-        """The indexed manifest for ``digest`` if every file it names is untouched
-        since (same size and modification time), else None."""
+    def indexed(self, digest: str) -> Any:
+        """The indexed manifest for ``digest`` (None if none): its files unchecked."""
         line = self.known.get(digest)
-        if line is None:
-            return None
-        try:
-            manifest = json.loads(line)
-            entries = [*manifest["variants"], manifest["fallback"]]
-            for entry in entries:
-                _variant_from_json(entry)  # a name, never a path, before any stat
-            for entry in entries:
-                info = os.stat(os.path.join(self.cache_dir, entry["name"]))
-                if (info.st_size, info.st_mtime_ns) != (entry["bytes"], entry["mtime_ns"]):
-                    return None
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        self.found[digest] = line
-        return manifest if isinstance(manifest, dict) else None
+        return None if line is None else json.loads(line)
+
+    def untouched(self, digest: str, entries: list[dict[str, Any]]) -> bool:
+        """Whether every file of an indexed manifest (``entries``, names already
+        checked) has its recorded size and modification time; then it is this run's."""
+        for entry in entries:
+            info = os.stat(os.path.join(self.cache_dir, entry["name"]))
+            if info.st_size != entry["bytes"] or info.st_mtime_ns != entry["mtime_ns"]:
+                return False
+        self.found[digest] = self.known[digest]
+        return True
 
     def keep(self, manifest: dict[str, Any]) -> None:
         """Index a manifest read from its file (its hashes left out)."""
@@ -258,30 +253,30 @@ def lookup(
     """The cached result for ``digest`` if the manifest and all its files are intact;
     with ``manifests``, an untouched indexed photo needs no manifest file, and a hit
     is indexed for the next build."""
-    try:
-        manifest = manifests.unchanged(digest) if manifests is not None else None
-        checked = manifest is not None
-        if manifest is None:
+    found = None
+    if manifests is not None:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
+            manifest = manifests.indexed(digest)
+            described = None if manifest is None else _described(manifest, digest)
+            # Touched since (or gone): the manifest file and its hashes decide.
+            if described is not None and manifests.untouched(digest, described[0]):
+                found = described
+    if found is None:
+        try:
             manifest = _read_manifest(cache_dir, digest)
-        if manifest["digest"] != digest or manifest["pipeline"] != PIPELINE_VERSION:
-            return None
-        # Names first: no file outside the cache is ever looked at.
-        variants = tuple(_variant_from_json(e) for e in manifest["variants"])
-        fallback = _variant_from_json(manifest["fallback"])
-        if not checked:
-            entries = [*manifest["variants"], manifest["fallback"]]
-            verdicts = [_intact(cache_dir, entry) for entry in entries]
+            found = _described(manifest, digest)
+            if found is None:
+                return None
+            verdicts = [_intact(cache_dir, entry) for entry in found[0]]
             if False in verdicts:
                 return None  # edited in place (through a hard link in a site): process again
             if None in verdicts:
                 _write_manifest(cache_dir, manifest)
-        width, height = int(manifest["source"]["width"]), int(manifest["source"]["height"])
-        if variants and manifests is not None and not checked:
-            manifests.keep(manifest)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # missing or damaged: just process again
-    if not variants:
-        return None
+            if manifests is not None:
+                manifests.keep(manifest)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # missing or damaged: just process again
+    _, variants, fallback, (width, height) = found
     # The pixel limit is not part of the key, so re-apply it to cached sources.
     if width * height > settings.max_pixels:
         raise ImageError(
@@ -291,6 +286,21 @@ def lookup(
         )
     largest = variants[-1]
     return ProcessedImage(digest, largest.width, largest.height, variants, fallback)
+
+
+def _described(manifest: Any, digest: str) -> tuple[
+        list[dict[str, Any]], tuple[ImageVariant, ...], ImageVariant, tuple[int, int]] | None:
+    """A manifest's file entries, variants, fallback and source size; None when it is
+    not one of ``digest`` made by this pipeline. Raises ValueError, KeyError or
+    TypeError on a damaged one. Names are checked here, before any file is looked at."""
+    if manifest["digest"] != digest or manifest["pipeline"] != PIPELINE_VERSION:
+        return None
+    variants = tuple(_variant_from_json(e) for e in manifest["variants"])
+    fallback = _variant_from_json(manifest["fallback"])
+    if not variants:
+        return None
+    size = int(manifest["source"]["width"]), int(manifest["source"]["height"])
+    return [*manifest["variants"], manifest["fallback"]], variants, fallback, size
 
 
 def _variant_from_json(entry: dict[str, Any]) -> ImageVariant:
