@@ -867,6 +867,34 @@ def test_a_variant_gone_from_the_cache_is_made_again_despite_the_index(
     assert (cache / first.variants[-1].name).is_file()
 
 
+def test_a_link_in_the_cache_is_never_a_cached_file(tmp_path: Path) -> None:
+    """A pull request can add a symbolic link under the cache folder: followed, it
+    would publish (or hang on) whatever it points to."""
+    srcs = make_sources(tmp_path, 1)
+    cache = tmp_path / "cache"
+    results = ImageProcessor(cache, jobs=1).process_many(srcs)
+    first = results[srcs[0]]
+    assert isinstance(first, ProcessedImage)
+    variant = cache / first.variants[0].name
+    outside = tmp_path / "outside.webp"
+    outside.write_bytes(variant.read_bytes())  # same bytes: size and hash match
+    written = variant.stat().st_mtime_ns
+    os.utime(outside, ns=(written, written))  # and the time the index recorded
+    variant.unlink()
+    try:
+        variant.symlink_to(outside)
+    except OSError:
+        pytest.skip("this system does not let a test make symbolic links")
+    for _ in range(2):  # through the index, then through the manifest file
+        again = ImageProcessor(cache, jobs=1)
+        assert again.process_many(srcs) == results
+        assert (again.stats.processed, again.stats.cached) == (1, 0)
+        assert not variant.is_symlink()
+        variant.unlink()
+        variant.symlink_to(outside)
+        (cache / "photo-manifests.json").unlink()
+
+
 def test_a_damaged_or_forged_index_is_not_trusted(tmp_path: Path) -> None:
     srcs = make_sources(tmp_path, 2)
     cache = tmp_path / "cache"

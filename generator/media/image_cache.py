@@ -139,8 +139,9 @@ class ManifestIndex:
         """Whether every file of an indexed manifest (``entries``, names already
         checked) has its recorded size and modification time; then it is this run's."""
         for entry in entries:
-            info = os.stat(os.path.join(self.cache_dir, entry["name"]))
-            if info.st_size != entry["bytes"] or info.st_mtime_ns != entry["mtime_ns"]:
+            info = os.lstat(os.path.join(self.cache_dir, entry["name"]))
+            if (not stat.S_ISREG(info.st_mode) or info.st_size != entry["bytes"]
+                    or info.st_mtime_ns != entry["mtime_ns"]):
                 return False
         self.found[digest] = self.known[digest]
         return True
@@ -217,13 +218,15 @@ def _intact(cache_dir: Path, entry: dict[str, Any]) -> bool | None:
     without a hash is never intact once touched: the cache folder is in a checkout a
     pull request can add files to, and a manifest it adds must not vouch for them."""
     path = os.path.join(cache_dir, entry["name"])
-    info = os.stat(path)
-    if info.st_size != entry["bytes"]:
+    info = os.lstat(path)
+    # A regular file only: a link slipped into the cache folder reaches outside it.
+    if not stat.S_ISREG(info.st_mode) or info.st_size != entry["bytes"]:
         return False
     if info.st_mtime_ns == entry.get("mtime_ns"):
         return True
-    with open(path, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(path, flags), "rb") as f:
+        digest = hashlib.sha256(f.read(info.st_size + 1)).hexdigest()
     if entry.get("sha256") != digest:
         return False
     entry["sha256"], entry["mtime_ns"] = digest, info.st_mtime_ns

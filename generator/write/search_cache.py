@@ -15,7 +15,6 @@ and ignored unless it verifies; without a key nothing is kept.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import hmac
 import json
@@ -33,7 +32,6 @@ FORMAT = 1
 _MAC_BYTES = 32
 
 
-@functools.cache
 def _code() -> bytes:
     """What else decides the token files: the code that folds, splits and chunks."""
     here = Path(__file__).resolve().parent
@@ -43,13 +41,28 @@ def _code() -> bytes:
     return h.digest()
 
 
+#: Read when the code is imported: a file edited during a long build or under
+#: ``mkdocs serve`` must not lend its digest to tokens the old code made.
+_CODE = _code()
+#: Signed with the record cache's key: this tag keeps one kind of file from passing
+#: for the other.
+_TAG = b"ocop search words\0"
+
+
+def _mac(key: bytes, blob: bytes) -> bytes:
+    signer = hmac.new(key, _TAG, "sha256")
+    signer.update(blob)
+    return signer.digest()
+
+
 def texts_key(docs: Sequence[SearchDoc]) -> str:
     """Digest of every document's indexed texts with their weights, in order."""
-    # Lengths make the text unambiguous whatever characters a record holds.
-    text = "\1".join("".join(f"{w}:{len(t)}:{t}" for w, t in doc.fields) for doc in docs)
-    h = hashlib.sha256(_code())
+    h = hashlib.sha256(_CODE)
     h.update(f"{len(docs)}\0".encode())
-    h.update(text.encode("utf-8", "surrogatepass"))
+    for doc in docs:
+        # Lengths make the text unambiguous whatever characters a record holds.
+        h.update(("\1" + "".join(f"{w}:{len(t)}:{t}" for w, t in doc.fields)).encode(
+            "utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
@@ -80,7 +93,7 @@ class SearchCache:
         if not data or len(data) < _MAC_BYTES:
             return None
         mac, blob = data[:_MAC_BYTES], data[_MAC_BYTES:]
-        if not hmac.compare_digest(mac, hmac.new(self.key, blob, "sha256").digest()):
+        if not hmac.compare_digest(mac, _mac(self.key, blob)):
             return None
         try:
             head, _, body = blob.partition(b"\n")
@@ -106,7 +119,7 @@ class SearchCache:
                   "files": [[path, len(data)] for path, data in tokens.files.items()]}
         blob = json.dumps(header, ensure_ascii=True).encode() + b"\n" + b"".join(
             tokens.files.values())
-        mac = hmac.new(self.key, blob, "sha256").digest()
+        mac = _mac(self.key, blob)
         with contextlib.suppress(OSError):
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             write_atomic(self._path(language), mac + blob)

@@ -335,20 +335,27 @@
       return li;
     }
 
-    // Busy from the keystroke until the latest query's answer is shown: the status
-    // keeps the previous answer during the pause before searching.
-    function settled() {
-      list.removeAttribute("aria-busy");
+    // The list is busy from the keystroke until the latest query's answer is shown
+    // (the status keeps the previous answer during the pause before searching). A
+    // keystroke also outdates a search still running: ``serial`` counts keystrokes.
+    async function run() {
+      const mine = serial;
+      try {
+        await answer(input.value, mine);
+      } catch (err) {
+        if (mine === serial) {
+          status.textContent = t("Không tải được dữ liệu tìm kiếm. Hãy thử lại.");
+        }
+      } finally {
+        if (mine === serial) list.removeAttribute("aria-busy");
+      }
     }
 
-    async function run() {
-      const q = input.value;
-      const mine = ++serial;
+    async function answer(q, mine) {
       if (!tokens(q).length) {
         list.replaceChildren();
         status.textContent = "";
         show(false);
-        settled();
         return;
       }
       const words = tokens(q);
@@ -356,21 +363,12 @@
         list.replaceChildren();
         status.textContent = t("Gõ thêm chữ để tìm…");
         show(true);
-        settled();
         return;
       }
       status.textContent = t("Đang tìm…");
       show(true);
-      let results;
-      try {
-        results = await search(q, SHOWN);
-      } catch (err) {
-        if (mine === serial) {
-          status.textContent = t("Không tải được dữ liệu tìm kiếm. Hãy thử lại.");
-          settled();
-        }
-        return;
-      }
+      const results = await search(q, SHOWN);
+      if (mine !== serial) return;
       const top = results.slice(0, SHOWN);
       const recs = await records(top.map((r) => r.doc));
       if (mine !== serial) return;
@@ -399,10 +397,10 @@
           : t("Xem và lọc mọi sản phẩm tìm được");
       setActive(-1);
       show(true);
-      settled();
     }
 
     input.addEventListener("input", () => {
+      serial++;
       clearTimeout(timer);
       clearTimeout(photoTimer);
       list.setAttribute("aria-busy", "true");
