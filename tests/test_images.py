@@ -811,6 +811,18 @@ def _manifest_reads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return _record(monkeypatch, "_read_manifest", 1)
 
 
+def _processed(tmp_path: Path, count: int) -> tuple[
+        list[Path], Path, dict[Path, ProcessedImage | ImageError], ProcessedImage]:
+    """``count`` photos processed into ``tmp_path/cache``: their paths, the cache, the
+    results, and the first photo's."""
+    srcs = make_sources(tmp_path, count)
+    cache = tmp_path / "cache"
+    results = ImageProcessor(cache, jobs=1).process_many(srcs)
+    first = results[srcs[0]]
+    assert isinstance(first, ProcessedImage)
+    return srcs, cache, results, first
+
+
 def test_a_rebuild_reads_the_manifests_from_their_index(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     srcs = make_sources(tmp_path)
@@ -824,11 +836,7 @@ def test_a_rebuild_reads_the_manifests_from_their_index(
 
 def test_an_index_entry_is_trusted_only_while_its_files_are_untouched(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    srcs = make_sources(tmp_path, 2)
-    cache = tmp_path / "cache"
-    results = ImageProcessor(cache, jobs=1).process_many(srcs)
-    first = results[srcs[0]]
-    assert isinstance(first, ProcessedImage)
+    srcs, cache, results, first = _processed(tmp_path, 2)
     # Edited in place through a site's hard link, same size: the index's size and time
     # no longer match, the manifest file's hash does not either: processed again.
     cached = cache / first.variants[0].name
@@ -855,11 +863,7 @@ def test_an_index_entry_is_trusted_only_while_its_files_are_untouched(
 
 def test_a_variant_gone_from_the_cache_is_made_again_despite_the_index(
         tmp_path: Path) -> None:
-    srcs = make_sources(tmp_path, 1)
-    cache = tmp_path / "cache"
-    results = ImageProcessor(cache, jobs=1).process_many(srcs)
-    first = results[srcs[0]]
-    assert isinstance(first, ProcessedImage)
+    srcs, cache, results, first = _processed(tmp_path, 1)
     (cache / first.variants[-1].name).unlink()
     again = ImageProcessor(cache, jobs=1)
     assert again.process_many(srcs) == results
@@ -870,11 +874,7 @@ def test_a_variant_gone_from_the_cache_is_made_again_despite_the_index(
 def test_a_link_in_the_cache_is_never_a_cached_file(tmp_path: Path) -> None:
     """A pull request can add a symbolic link under the cache folder: followed, it
     would publish (or hang on) whatever it points to."""
-    srcs = make_sources(tmp_path, 1)
-    cache = tmp_path / "cache"
-    results = ImageProcessor(cache, jobs=1).process_many(srcs)
-    first = results[srcs[0]]
-    assert isinstance(first, ProcessedImage)
+    srcs, cache, results, first = _processed(tmp_path, 1)
     variant = cache / first.variants[0].name
     outside = tmp_path / "outside.webp"
     outside.write_bytes(variant.read_bytes())  # same bytes: size and hash match
@@ -896,9 +896,7 @@ def test_a_link_in_the_cache_is_never_a_cached_file(tmp_path: Path) -> None:
 
 
 def test_a_damaged_or_forged_index_is_not_trusted(tmp_path: Path) -> None:
-    srcs = make_sources(tmp_path, 2)
-    cache = tmp_path / "cache"
-    results = ImageProcessor(cache, jobs=1).process_many(srcs)
+    srcs, cache, results, first = _processed(tmp_path, 2)
     index = cache / "photo-manifests.json"
     text = index.read_text("utf-8")
     index.write_text("{not json")
@@ -909,8 +907,6 @@ def test_a_damaged_or_forged_index_is_not_trusted(tmp_path: Path) -> None:
     # An entry naming a file outside the cache (same size and time as the real one):
     # never used; the manifest file answers.
     outside = tmp_path / "outside.webp"
-    first = results[srcs[0]]
-    assert isinstance(first, ProcessedImage)
     real = cache / first.variants[0].name
     outside.write_bytes(real.read_bytes())
     os.utime(outside, ns=(real.stat().st_atime_ns, real.stat().st_mtime_ns))

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from generator.language import ENGLISH, VIETNAMESE
-from generator.write import search_files
+from generator.write import search_cache, search_files
 from generator.write.search_cache import SearchCache, texts_key
 from generator.write.search_index import (
     TEXT,
+    ExtraPage,
     SearchDoc,
     build_search_index,
     catalogue_docs,
@@ -77,9 +78,10 @@ def test_a_kept_file_that_does_not_verify_is_not_used(tmp_path: Path, docs) -> N
     assert SearchCache(tmp_path, b"k" * 32).get("vi", texts_key(docs[:-1])) is None
 
 
-def test_a_build_tokenises_again_only_what_changed(tmp_path: Path, monkeypatch,
-                                                  sample_catalogue) -> None:
-    """Through the writer: the second build of the same texts tokenises nothing."""
+def test_a_build_tokenises_again_only_when_a_text_changed(tmp_path: Path, monkeypatch,
+                                                          sample_catalogue) -> None:
+    """Through the writer: a second build of the same texts tokenises nothing; a build
+    after a text changed tokenises again and writes what a build without the cache does."""
     from conftest import ROOT
 
     from generator.source.layout import SourceLayout
@@ -93,7 +95,9 @@ def test_a_build_tokenises_again_only_what_changed(tmp_path: Path, monkeypatch,
         return real(docs)
 
     monkeypatch.setattr(search_files, "token_files", counted)
-    monkeypatch.setattr(search_files, "hand_written_pages", lambda *a: [])
+    monkeypatch.setattr(search_cache, "token_files", counted)
+    pages: list[ExtraPage] = []
+    monkeypatch.setattr(search_files, "hand_written_pages", lambda *a: pages)
 
     def build(site: Path, reuse: bool = True) -> dict[str, bytes]:
         context = OutputContext(catalogue=sample_catalogue, site_dir=site,
@@ -114,3 +118,8 @@ def test_a_build_tokenises_again_only_what_changed(tmp_path: Path, monkeypatch,
     # With the page cache off, nothing kept is used.
     assert build(tmp_path / "c", reuse=False) == first
     assert len(calls) == 4
+    # A hand-written page's words (any indexed text): made again, as without the cache.
+    pages.append(ExtraPage(url="gioi-thieu/", title="Giới thiệu", text="Đặc sản xứ Bảy Núi"))
+    changed = build(tmp_path / "d")
+    assert len(calls) == 6
+    assert changed != first and changed == build(tmp_path / "e", reuse=False)

@@ -139,9 +139,8 @@ class ManifestIndex:
         """Whether every file of an indexed manifest (``entries``, names already
         checked) has its recorded size and modification time; then it is this run's."""
         for entry in entries:
-            info = os.lstat(os.path.join(self.cache_dir, entry["name"]))
-            if (not stat.S_ISREG(info.st_mode) or info.st_size != entry["bytes"]
-                    or info.st_mtime_ns != entry["mtime_ns"]):
+            info = _sized_file(os.path.join(self.cache_dir, entry["name"]), entry)
+            if info is None or info.st_mtime_ns != entry["mtime_ns"]:
                 return False
         self.found[digest] = self.known[digest]
         return True
@@ -212,15 +211,23 @@ def _write_manifest(cache_dir: Path, manifest: dict[str, Any]) -> None:
     write_atomic(_manifest_path(cache_dir, manifest["digest"]), text.encode())
 
 
+def _sized_file(path: str, entry: dict[str, Any]) -> os.stat_result | None:
+    """``path``'s status if it is a regular file of the size ``entry`` records, else
+    None: a link slipped into the cache folder reaches outside it, and is never one."""
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode) or info.st_size != entry["bytes"]:
+        return None
+    return info
+
+
 def _intact(cache_dir: Path, entry: dict[str, Any]) -> bool | None:
     """Whether a variant file is as written: True, False (changed), or None when it
     is intact but its entry must be rewritten (touched since: a new time). An entry
     without a hash is never intact once touched: the cache folder is in a checkout a
     pull request can add files to, and a manifest it adds must not vouch for them."""
     path = os.path.join(cache_dir, entry["name"])
-    info = os.lstat(path)
-    # A regular file only: a link slipped into the cache folder reaches outside it.
-    if not stat.S_ISREG(info.st_mode) or info.st_size != entry["bytes"]:
+    info = _sized_file(path, entry)
+    if info is None:
         return False
     if info.st_mtime_ns == entry.get("mtime_ns"):
         return True

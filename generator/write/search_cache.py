@@ -25,7 +25,7 @@ from pathlib import Path
 from ..media.image_cache import write_atomic
 from ..source.record_cache import read_cache_file, signing_key
 from ..vietnamese import FOLD_TABLE
-from .search_index import SearchDoc, TokenFiles
+from .search_index import SearchDoc, TokenFiles, token_files
 
 #: Changes when what is stored changes shape.
 FORMAT = 1
@@ -80,6 +80,16 @@ class SearchCache:
             return None
         key = signing_key(project)
         return None if key is None else cls(cache_dir, key)
+
+    def tokens(self, language: str, docs: Sequence[SearchDoc]) -> TokenFiles:
+        """``token_files(docs)``: the kept ones when ``docs`` index the same texts,
+        else made and kept for the next build."""
+        texts = texts_key(docs)
+        tokens = self.get(language, texts)
+        if tokens is None:
+            tokens = token_files(docs)
+            self.put(language, texts, tokens)
+        return tokens
 
     def _path(self, language: str) -> Path:
         return self.cache_dir / f"search-{language}.bin"

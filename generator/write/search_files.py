@@ -16,7 +16,7 @@ from ..media.library import MediaLibrary
 from ..source.records import Photo, Producer, Product
 from .context import OutputContext
 from .files import write_bytes
-from .search_cache import SearchCache, texts_key
+from .search_cache import SearchCache
 from .search_index import (
     INDEX_DIR,
     ExtraPage,
@@ -147,20 +147,15 @@ def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
 def write(context: OutputContext) -> list[str]:
     """One index per language: ``assets/ocop-search/``, ``en/assets/ocop-search/`` …"""
     product_thumb, producer_thumb = _thumbs(context.media)
-    cache = SearchCache.open(context.cache_dir, context.layout.root
-                             if context.reuse and context.layout else None)
+    cache = SearchCache.open(context.cache_dir, context.layout.root if context.layout
+                             else None) if context.reuse else None
     written = []
     for lang in context.languages:
         pages = hand_written_pages(context.site_dir, context.page_urls, lang, context.languages,
                                    context.hand_written_files)
         docs = catalogue_docs(context.catalogue, context.page_urls, product_thumb,
                               producer_thumb, pages, lang)
-        texts = texts_key(docs) if cache is not None else ""
-        tokens = cache.get(lang.code, texts) if cache is not None else None
-        if tokens is None:
-            tokens = token_files(docs)
-            if cache is not None:
-                cache.put(lang.code, texts, tokens)
+        tokens = cache.tokens(lang.code, docs) if cache is not None else token_files(docs)
         index = build_search_index(context.catalogue, docs, lang, tokens)
         written += [write_bytes(context, f"{lang.prefix}{INDEX_DIR}/{rel}", data)
                     for rel, data in index.files.items()]
