@@ -31,7 +31,7 @@ from ..pipeline import build_catalogue, check_pages
 from ..plan import plan_pages
 from ..plan.home import home
 from ..plan.urls import Urls
-from ..render import environment
+from ..render import clock, environment
 from ..render.page_cache import RECORDS, PageCache, World, code_key, page_keys, settings_key
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
 from ..source.preview import PreviewError
@@ -378,6 +378,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 "picture": lambda rel: media.picture_digest(Path(rel)),
                 "page": lambda code, url: ("1" if pages_of.has(url, BY_CODE[code]) else "0")
                 if code in BY_CODE else None,
+                **clock.facts(self.catalogue, self.build_date),
             })
         start = time.perf_counter()
         self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,
@@ -415,11 +416,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return PageCache.open(layout.root / self.config.cache_dir, layout.root)
 
     def _settings_key(self, config: Any, language: Language, code: str) -> str:
-        """What every page of ``language`` depends on besides its own data."""
+        """What every page of ``language`` depends on besides its own data (not the
+        date: a page notes what it shows of it, render/clock.py)."""
         return settings_key(code, [
              Path(config.config_file_path).read_bytes(), _config_outline(config),
              json.dumps(dict(self.config), sort_keys=True, default=_plain), language.code,
-             self.build_date.isoformat(), _site_url(config),
+             _site_url(config),
              " ".join(x.code for x in site_languages(self.config)),
              repr(_nav_outline(self.navs.get(language.code, self.nav)))])
 
@@ -428,7 +430,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.files = files
         environment.configure(env, environment.SiteOptions(
             notice=self.config.notice, data_licence=self.config.data_licence,
-            data_licence_url=self.config.data_licence_url))
+            data_licence_url=self.config.data_licence_url), self.build_date)
         languages = site_languages(self.config)
         env.globals["ocop_site_url"] = _site_url(config)
         env.globals["ocop_site_languages"] = languages
@@ -451,9 +453,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if page.meta.get("template") == STAND_IN and not rendering():
             return context  # MkDocs' pass over the stand-in; the renderer's has it all
         context["catalogue"] = self.catalogue
-        # Not read from the catalogue: a page that reads the catalogue depends on
-        # all of it (render/page_cache.py); the date is in every page's key.
-        context["build_date"] = self.build_date
+        # No date here: templates ask ``ocop_clock``, which notes it (render/clock.py).
         context["media"] = self.media
         language = language_of(page.url)
         context.update(environment.language_context(language.code))

@@ -81,7 +81,7 @@ def check_product(product: Product, groups: ProductGroups, today: dt.date,
     if product.status.code == "expiring":
         problems.warning(src.at(f"{product.ocop_path}.issued"), product.ocop_path,
                          f"certificate expires on {product.status.expires:%d/%m/%Y} "
-                         f"({product.status.days_left} days)",
+                         f"({(product.status.expires - today).days} days)",
                          kind=f"certificates end within {EXPIRING_WITHIN_DAYS} days")
 
 

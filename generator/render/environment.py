@@ -8,6 +8,7 @@ through the ``markdown`` filter. Nothing here imports MkDocs: the adapter calls
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from ..source.certificates import CARD_LABELS as STATUS_CARD_LABELS
 from ..source.certificates import LABELS as STATUS_LABELS
 from ..source.records import LEVEL_LABELS, PRODUCER_TYPE_LABELS
 from . import jsonld
+from .clock import Clock
 from .helpers import TradeHelpers
 from .sanitize import render_markdown, safe_url
 from .social import social_card
@@ -191,14 +193,16 @@ def autoescape(template_name: str | None) -> bool:
     return bool(template_name) and template_name.startswith(("ocop/", "partials/ocop/"))
 
 
-def configure(env: Environment, options: SiteOptions) -> reads.Memo:
-    """Add our filters and globals to ``env``; returns the build's fragment memo."""
+def configure(env: Environment, options: SiteOptions, today: dt.date) -> reads.Memo:
+    """Add our filters and globals to ``env`` for a build on ``today``; returns the
+    build's fragment memo."""
     env.autoescape = autoescape
     env.add_extension("jinja2.ext.i18n")
     # Pages without a language of their own (none so far) read Vietnamese.
     env.install_gettext_callables(VIETNAMESE.gettext, VIETNAMESE.ngettext,  # type: ignore[attr-defined]
                                   newstyle=True)
     memo = reads.Memo()
+    clock = Clock(today)
     env.filters.update({
         "root": _root_filter,
         "root_exact": _root_exact_filter,
@@ -224,7 +228,9 @@ def configure(env: Environment, options: SiteOptions) -> reads.Memo:
         "ocop_other_languages": other_languages,
         "ocop_alternates": [],
         "ocop_pages": Pages({}),
-        "ocop_trade": TradeHelpers,
+        # The build date: templates reach it only through these (render/clock.py).
+        "ocop_clock": clock,
+        "ocop_trade": TradeHelpers(clock),
         "ocop_sections": sections,
         "ocop_data_licence": {"name": options.data_licence, "url": options.data_licence_url},
         # Pages MkDocs renders without a page context (404.html) are Vietnamese.

@@ -3,14 +3,13 @@
 Each generated page is stored (``.cache/ocop/pages.sqlite3``) with
 
 * its **key**: a digest of the build's settings for its language (code and
-  templates, library versions, ``mkdocs.yml``, the menu, the build date, the
-  site URL: ``settings_key``) and of its ``PageSpec`` (URL, template, title,
-  description and the records or values it was planned with, records by
-  identity);
+  templates, library versions, ``mkdocs.yml``, the menu, the site URL:
+  ``settings_key``) and of its ``PageSpec`` (URL, template, title, description
+  and the records or values it was planned with, records by identity);
 * its **reads**: every record it opened while rendering, with a digest of the
   record's content (``fingerprint``), and every other fact it asked (a photo's
-  variants, whether a page exists in a language) with the answer — see
-  ``reads``.
+  variants, whether a page exists in a language, the build date or a fair's
+  phase on it: ``render.clock``) with the answer — see ``reads``.
 
 A later build reuses the page when its key is the same and every read gives the
 same digest today; otherwise the page is rendered again. So editing one product

@@ -40,8 +40,9 @@ class CertificateStatus:
 
     code: StatusCode
     expires: dt.date
-    #: Days from the build date to expiry (negative once expired).
-    days_left: int
+    # No count of days left: it changes every day, and a page showing a product
+    # (a card, a listing) would then change every day with it. Pages that print the
+    # count ask ``render.clock.Clock.days_until``, which notes that they show the date.
 
     @property
     def label(self) -> str:
@@ -64,9 +65,9 @@ def certificate_status(
     end = expires or add_months(issued, VALIDITY_MONTHS)
     days_left = (end - today).days
     if revoked_on is not None and revoked_on <= today:
-        return CertificateStatus("revoked", end, days_left)
+        return CertificateStatus("revoked", end)
     if days_left < 0:
-        return CertificateStatus("expired", end, days_left)
+        return CertificateStatus("expired", end)
     if days_left <= EXPIRING_WITHIN_DAYS:
-        return CertificateStatus("expiring", end, days_left)
-    return CertificateStatus("valid", end, days_left)
+        return CertificateStatus("expiring", end)
+    return CertificateStatus("valid", end)

@@ -49,10 +49,11 @@ def expiring(catalogue: Catalogue, within_days: int,
         status = product.status
         if status.code == "revoked":
             continue
-        if status.days_left > within_days or (status.days_left < 0 and not include_expired):
+        days_left = (status.expires - catalogue.build_date).days
+        if days_left > within_days or (days_left < 0 and not include_expired):
             continue
         field = "expires" if product.ocop.expires else "issued"
-        out.append(ExpiringCertificate(product, status.expires, status.days_left,
+        out.append(ExpiringCertificate(product, status.expires, days_left,
                                        product.source.at(f"{product.ocop_path}.{field}")))
     return sorted(out, key=lambda e: (e.expires, e.product.id))
 
