@@ -20,7 +20,7 @@ a page that reuses a fragment depends on what the fragment showed.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,12 +50,30 @@ def _noting_getattribute(self: Any, name: str, _get: Any = object.__getattribute
     return _get(self, name)
 
 
-def watch(*classes: type) -> None:
-    """Note every attribute access on instances of ``classes`` while recording."""
+def _noting_facts(fields: Mapping[str, str]) -> Callable[[Any, str], Any]:
+    """``_noting_getattribute`` that also notes reading one of ``fields`` (attribute
+    name -> kind of fact) as the fact ``(kind,)``, answered by the value's text."""
+    def getattribute(self: Any, name: str, _get: Any = object.__getattribute__) -> Any:
+        value = _get(self, name)
+        if _stack:
+            _stack[-1].records[id(self)] = self
+            kind = fields.get(name)
+            if kind is not None:
+                _stack[-1].facts[(kind,)] = str(value)
+        return value
+
+    return getattribute
+
+
+def watch(*classes: type, facts: Mapping[type, Mapping[str, str]] | None = None) -> None:
+    """Note every attribute access on instances of ``classes`` while recording; for
+    the attributes ``facts`` names (class -> attribute -> kind), a fact as well."""
     for cls in classes:
         if cls not in _watched:
             _watched[cls] = cls.__dict__.get("__getattribute__")
-            cls.__getattribute__ = _noting_getattribute  # type: ignore[method-assign]
+            fields = (facts or {}).get(cls)
+            cls.__getattribute__ = (  # type: ignore[method-assign]
+                _noting_facts(fields) if fields else _noting_getattribute)
 
 
 def unwatch() -> None:

@@ -14,8 +14,11 @@ from types import SimpleNamespace
 import material
 
 from generator import reads
+from generator.link.catalogue import Catalogue
 from generator.render.clock import Clock, facts
 from generator.render.helpers import TradeHelpers
+from generator.render.page_cache import fingerprint, watch_records
+from generator.source.groups import ProductGroups
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 18)
@@ -75,3 +78,25 @@ def test_templates_reach_the_date_only_through_the_clock():
         for match in re.finditer(r"(?<![\w.])(build_date_utc|build_date)\b|\bupdate_date\b", text):
             found.append(f"{path.name}: {match.group(0)}")
     assert found == []
+
+
+def _catalogue(day: dt.date) -> Catalogue:
+    return Catalogue(build_date=day, groups=ProductGroups(decision=""), producers={},
+                     products={}, points_of_sale={}, fairs={})
+
+
+def test_the_catalogue_date_is_noted_as_the_date_not_in_the_catalogue_digest():
+    """Pages that read the catalogue (a group's listing counts its products) do not
+    change with the date; one that reads the catalogue's date does."""
+    assert fingerprint(_catalogue(TODAY)) == fingerprint(_catalogue(TODAY + dt.timedelta(1)))
+    catalogue = _catalogue(TODAY)
+    watch_records()
+    try:
+        with reads.recording() as counts:
+            assert catalogue.products == {}
+        with reads.recording() as dated:
+            assert catalogue.build_date == TODAY
+    finally:
+        reads.unwatch()
+    assert (list(counts.records.values()), counts.facts) == ([catalogue], {})
+    assert (list(dated.records.values()), dated.facts) == ([catalogue], {("date",): "2026-11-18"})

@@ -32,7 +32,14 @@ from ..plan import plan_pages
 from ..plan.home import home
 from ..plan.urls import Urls
 from ..render import clock, environment
-from ..render.page_cache import RECORDS, PageCache, World, code_key, page_keys, settings_key
+from ..render.page_cache import (
+    PageCache,
+    World,
+    code_key,
+    page_keys,
+    settings_key,
+    watch_records,
+)
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
 from ..source.preview import PreviewError
 from ..source.problems import Problems
@@ -362,7 +369,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if cache is not None:
             # Records note who reads them while pages render (render/page_cache.py);
             # before the workers fork.
-            reads.watch(*RECORDS)
+            watch_records()
             layout = source_layout(config, self.config)
             folders = [Path(__file__).parent.parent]  # the generator: code, catalogues, data
             if layout.theme_dir is not None:
@@ -444,7 +451,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             # The pages MkDocs read and the reuse check's answers live all build too.
             collector.hold()
         elif keeping():
-            reads.watch(*RECORDS)
+            watch_records()
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: Any,

@@ -42,6 +42,7 @@ from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any
 
+from .. import reads
 from ..link.catalogue import Catalogue
 from ..link.places import Place, Province
 from ..reads import Reads
@@ -74,9 +75,20 @@ RECORDS: dict[type, tuple[str, str]] = {
 REFERENCES: dict[type, tuple[str, ...]] = {OfficialProvince: ("code", "name")}
 #: Fields that never reach a page: where in its file each value was written.
 _UNSHOWN = frozenset({"source"})
+#: Fields left out of a record's digest because reading one is noted as a fact of
+#: its own (``reads.watch``): the catalogue's date (``render.clock``), so that the
+#: pages that read the catalogue (a group's listing counts its products) do not
+#: all change every day.
+FACT_FIELDS: dict[type, dict[str, str]] = {Catalogue: {"build_date": "date"}}
 
 # Reads a field without the reads hook: a digest is not the page reading the record.
 _get = object.__getattribute__
+
+
+def watch_records() -> None:
+    """Note the records pages read from now on (``reads.watch``), and the facts
+    some of their fields are."""
+    reads.watch(*RECORDS, facts=FACT_FIELDS)
 
 
 def _identity(record: Any) -> tuple[str, str]:
@@ -130,7 +142,8 @@ def _field_names(kind: type) -> tuple[str, ...]:
     if names is None:
         names = _FIELDS[kind] = tuple(
             f.name for f in dataclasses.fields(kind)
-            if not (kind in RECORDS and f.name in _UNSHOWN))
+            if not (kind in RECORDS and f.name in _UNSHOWN)
+            and f.name not in FACT_FIELDS.get(kind, ()))
     return names
 
 
