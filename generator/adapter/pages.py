@@ -3,7 +3,10 @@ template and a record (``PageSpec``), not from Markdown."""
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 from mkdocs.structure.files import File, Files
@@ -17,6 +20,18 @@ from ..plan.pages import PageSpec
 _HIDE = ("navigation", "toc")
 _NO_TOC = get_toc([])
 _NO_ANCHORS: frozenset[str] = frozenset()
+#: A generated page's URL: slugs and slashes, perhaps a file name (no '.' or '..'
+#: segment, no character a URL would escape, no query).
+_SLUG_URL = re.compile(r"(?:[a-z0-9-]+/)*(?:[a-z0-9-]+\.html)?")
+
+
+@functools.lru_cache(maxsize=8)
+def _joined_base(site_url: str) -> tuple[str, str] | None:
+    """(``site_url`` ending in '/', its path) when ``urljoin`` of a slug URL to it
+    is their concatenation: it has no query or fragment. Else None."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    parts = urlsplit(base)
+    return None if parts.query or parts.fragment else (base, parts.path)
 
 
 class CatalogueFile(File):
@@ -43,6 +58,17 @@ class CataloguePage(Page):
         self.spec = spec
         #: The label given in mkdocs.yml's nav, if the page is listed there.
         self.nav_title: str | None = None
+
+    def _set_canonical_url(self, base: str | None) -> None:
+        # MkDocs joins with urljoin and splits the result again: 27 µs a page, 1.9 s
+        # for a national site's 70,000 in a profile of a rebuild. Joining a slug URL
+        # is concatenation; anything else is left to MkDocs.
+        joined = _joined_base(base) if base else None
+        if joined is None or not _SLUG_URL.fullmatch(self.url):
+            super()._set_canonical_url(base)
+            return
+        self.canonical_url = joined[0] + self.url
+        self.abs_url = joined[1] + self.url
 
     def read_source(self, config: Any) -> None:
         # Titles reach Material templates that print them unescaped.
