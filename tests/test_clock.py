@@ -67,15 +67,16 @@ def test_the_check_answers_what_the_clock_noted():
 
 
 def test_templates_reach_the_date_only_through_the_clock():
-    """No template reads a date from the page's context: ours had ``build_date``
-    (gone), MkDocs gives ``build_date_utc`` and ``page.update_date``.
-    ``catalogue.build_date`` is allowed: a page that reads the catalogue depends on
-    all of it, its date included."""
+    """No template reads a date from the page's context (ours had ``build_date``,
+    gone; MkDocs gives ``build_date_utc`` and ``page.update_date``) or the clock's
+    date without noting it. ``catalogue.build_date`` is allowed: reading it notes
+    the date (``page_cache.FACT_FIELDS``)."""
     found = []
     folders = [ROOT / "theme", Path(material.__file__).parent / "templates"]
     for path in sorted(p for folder in folders for p in folder.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
-        for match in re.finditer(r"(?<![\w.])(build_date_utc|build_date)\b|\bupdate_date\b", text):
+        for match in re.finditer(r"(?<![\w.])(build_date_utc|build_date)\b|\bupdate_date\b"
+                                 r"|\bunnoted_today\b|\bocop_(clock|trade)\._", text):
             found.append(f"{path.name}: {match.group(0)}")
     assert found == []
 

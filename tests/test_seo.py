@@ -43,7 +43,9 @@ def test_every_product_page_offers_what_it_claims(sample_site: Path):
 
 @pytest.mark.parametrize("site_url", ["https://ocop.example.vn/", "https://ocop.example.vn/an-giang",
                                       "https://h.vn", "ocop.example.vn",
-                                      "https://h.vn/sub/?q=1", "https://h.vn/a#x", "", None])
+                                      "https://h.vn/sub/?q=1", "https://h.vn/a#x", "https://h.vn//",
+                                      "https://h.vn/a/./b/", "https://h.vn/a/..", "s3://b/site/",
+                                      "", None])
 def test_a_generated_page_has_the_canonical_url_mkdocs_gives(site_url):
     """A generated page joins its URL to the site's itself (MkDocs' join cost 1.9 s
     a national build): the same canonical and absolute URLs, whatever the two are."""

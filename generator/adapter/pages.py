@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from markupsafe import escape
 from mkdocs.structure.files import File, Files
@@ -28,10 +28,16 @@ _SLUG_URL = re.compile(r"(?:[a-z0-9-]+/)*(?:[a-z0-9-]+\.html)?")
 @functools.lru_cache(maxsize=8)
 def _joined_base(site_url: str) -> tuple[str, str] | None:
     """(``site_url`` ending in '/', its path) when ``urljoin`` of a slug URL to it
-    is their concatenation: it has no query or fragment. Else None."""
+    is their concatenation; else None (a query or fragment, which the join drops;
+    '//', '.' or '..' in its path, which the join normalises; a scheme it does not
+    join under). Tried on one slug: the join normalises the base's path and keeps
+    the slug's segments as they are, so one slug stands for all."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    parts = urlsplit(base)
-    return None if parts.query or parts.fragment else (base, parts.path)
+    probe = "a/b.html"
+    joined = urljoin(base, probe)
+    if joined != base + probe or urlsplit(joined).path != urlsplit(base).path + probe:
+        return None
+    return base, urlsplit(base).path
 
 
 class CatalogueFile(File):

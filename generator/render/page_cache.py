@@ -226,7 +226,7 @@ def code_key(folders: Iterable[Path]) -> str:
 def settings_key(code: str, parts: Iterable[bytes | str]) -> str:
     """Digest of what every page of a language depends on besides its own data:
     ``code`` (``code_key``) and ``parts`` (the adapter's: mkdocs.yml, the menu, the
-    date …)."""
+    site URL …; not the date, which pages note as they read it)."""
     h = hashlib.blake2b(code.encode(), digest_size=20)
     for part in parts:
         h.update(b"\0" + (part.encode() if isinstance(part, str) else part))
