@@ -26,6 +26,10 @@ from ..link.catalogue import Catalogue
 from ..link.fairs import FairPhase, fair_phase
 from ..source.records import Fair
 
+#: The fact a page notes when it shows the date (``reads.note``); ``page_cache``
+#: notes the catalogue's date under the same name.
+DATE = "date"
+
 
 class Clock:
     """The build date, noted where a page reads it."""
@@ -36,7 +40,7 @@ class Clock:
     @property
     def today(self) -> dt.date:
         """The build date (the page shows it, or something that changes with it)."""
-        reads.note(("date",), self._today.isoformat())
+        reads.note((DATE,), self._today.isoformat())
         return self._today
 
     def days_until(self, day: dt.date) -> int:
@@ -60,4 +64,4 @@ def facts(catalogue: Catalogue, today: dt.date) -> Mapping[str, Callable[..., st
         fair = catalogue.fairs.get(fair_id)
         return None if fair is None else fair_phase(fair, today)
 
-    return {"date": today.isoformat, "fair-phase": phase}
+    return {DATE: today.isoformat, "fair-phase": phase}

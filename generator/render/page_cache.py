@@ -49,6 +49,7 @@ from ..reads import Reads
 from ..source.admin_units import OfficialProvince
 from ..source.record_cache import signing_key
 from ..source.records import Fair, PointOfSale, Producer, Product
+from .clock import DATE
 
 CACHE_FILE = "pages.sqlite3"
 #: Changes when what is stored, or how keys are made, changes.
@@ -79,7 +80,7 @@ _UNSHOWN = frozenset({"source"})
 #: its own (``reads.watch``): the catalogue's date (``render.clock``), so that the
 #: pages that read the catalogue (a group's listing counts its products) do not
 #: all change every day.
-FACT_FIELDS: dict[type, dict[str, str]] = {Catalogue: {"build_date": "date"}}
+FACT_FIELDS: dict[type, dict[str, str]] = {Catalogue: {"build_date": DATE}}
 
 # Reads a field without the reads hook: a digest is not the page reading the record.
 _get = object.__getattribute__

@@ -147,8 +147,10 @@ def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
 def write(context: OutputContext) -> list[str]:
     """One index per language: ``assets/ocop-search/``, ``en/assets/ocop-search/`` …"""
     product_thumb, producer_thumb = _thumbs(context.media)
-    cache = SearchCache.open(context.cache_dir, context.layout.root if context.layout
-                             else None) if context.reuse else None
+    cache = None
+    if context.reuse:
+        cache = SearchCache.open(context.cache_dir,
+                                 context.layout.root if context.layout else None)
     written = []
     for lang in context.languages:
         pages = hand_written_pages(context.site_dir, context.page_urls, lang, context.languages,
