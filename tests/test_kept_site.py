@@ -43,6 +43,16 @@ def build(project: Path, caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
     return int(found[1]), int(found[2])
 
 
+def files_left(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
+    """Of the last build's files made one per record (write/kept_files.py): how many
+    were left as they were, of how many."""
+    line = next(r.getMessage() for r in reversed(caplog.records)
+                if r.getMessage().startswith("ocop files: "))
+    found = re.fullmatch(r"ocop files: (\d+) of (\d+) left in the kept site", line)
+    assert found, line
+    return int(found[1]), int(found[2])
+
+
 def clean_build(project: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The same sources built into an empty folder, without the page cache."""
     with monkeypatch.context() as patch:
@@ -76,6 +86,9 @@ def test_the_next_site_is_built_in_the_previous_one(mini_project, fixed_date, mo
     edited = spare / "nhom/index.html"
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace("<title>", "<title>X"), encoding="utf-8")
+    verify = spare / "q/ruou-thot-not/index.html"  # a writer's file, edited as well
+    verify.write_text(verify.read_text(encoding="utf-8").replace("OCOP", "OCOQ"),
+                      encoding="utf-8")
     backup = tmp_path / "backup.html"
     os.link(spare / PAGE, backup)  # a backup made with hard links (cp -al, rsync)
     backed_up = backup.read_bytes()
@@ -89,6 +102,8 @@ def test_the_next_site_is_built_in_the_previous_one(mini_project, fixed_date, mo
     edit(project, "Đường thốt nốt nguyên chất", "Đường thốt nốt loại một")
     reused, kept = build(project, caplog)
     assert 0 < kept < reused  # the hand-edited and hard-linked pages were written again
+    left, files = files_left(caplog)
+    assert 0 < left < files  # the edited product's verification pages are made again
     site = project / "site"
     clean = clean_build(project, tmp_path / "clean", monkeypatch)
     assert snapshot(site) == snapshot(clean)

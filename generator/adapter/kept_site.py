@@ -45,9 +45,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ..media.library import MEDIA_DIR
+from ..write.kept_files import FileEntry, as_written
 
 #: Changes when the manifest's meaning changes; older manifests are ignored.
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 #: Plugins known to be indifferent to pages MkDocs skips in a dirty build.
 KNOWN_PLUGINS = frozenset({"ocop"})
 
@@ -64,6 +65,8 @@ class KeptFolder:
     path: Path
     #: The generated pages it holds, by site path, as its manifest recorded them.
     pages: dict[str, Entry] = field(default_factory=dict)
+    #: The files writers made there (``write/kept_files.py``), as recorded.
+    files: dict[str, FileEntry] = field(default_factory=dict)
     #: Files removed before the build because a write could have gone through them.
     unsafe: int = 0
     #: The walk that removes them, while the catalogue loads (``ready``).
@@ -91,14 +94,7 @@ class KeptFolder:
         entry = self.pages.get(site_path)
         if identity is None or entry is None or entry[0] != identity:
             return None
-        try:
-            st = os.lstat(os.path.join(self.path, site_path))
-        except OSError:
-            return None
-        if (not stat.S_ISREG(st.st_mode) or st.st_nlink != 1
-                or (st.st_size, st.st_mtime_ns) != entry[1:]):
-            return None
-        return entry
+        return entry if as_written(os.path.join(self.path, site_path), *entry[1:]) else None
 
 
 def spare_path(target: Path) -> Path:
@@ -132,7 +128,7 @@ def take_spare(target: Path, staging: Path, manifests: Path) -> KeptFolder | Non
     except OSError:
         return None
     try:
-        kept = KeptFolder(staging, _load(manifest_path(manifests, staging)))
+        kept = KeptFolder(staging, *_load(manifest_path(manifests, staging)))
         kept.make_safe_meanwhile()  # a process that cannot start: build from empty
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
@@ -140,25 +136,33 @@ def take_spare(target: Path, staging: Path, manifests: Path) -> KeptFolder | Non
     return kept
 
 
-def _load(path: Path) -> dict[str, Entry]:
-    """A manifest's pages; empty when it is missing, damaged or of another format."""
+def _load(path: Path) -> tuple[dict[str, Entry], dict[str, FileEntry]]:
+    """A manifest's pages and files; empty when it is missing, damaged or of another
+    format."""
     try:
         data = json.loads(path.read_bytes())
         if data.get("format") != MANIFEST_FORMAT:
-            return {}
-        return {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data["pages"].items()}
+            return {}, {}
+        pages = {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data["pages"].items()}
+        files = {str(k): (str(v[0]), int(v[1]), int(v[2]), str(v[3]))
+                 for k, v in data["files"].items()}
+        return pages, files
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return {}
+        return {}, {}
 
 
-def save_manifest(manifests: Path, folder: Path, pages: dict[str, Entry]) -> None:
-    """Record the generated pages ``folder`` holds (written last, atomically)."""
+def save_manifest(manifests: Path, folder: Path, pages: dict[str, Entry],
+                  files: dict[str, FileEntry]) -> None:
+    """Record the generated pages and the writers' files ``folder`` holds (written
+    last, atomically)."""
     path = manifest_path(manifests, folder)
     with contextlib.suppress(OSError):  # no manifest: the next build writes every page
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        temp.write_text(json.dumps({"format": MANIFEST_FORMAT, "pages": pages},
-                                   separators=(",", ":")), encoding="utf-8")
+        temp.write_text(json.dumps({"format": MANIFEST_FORMAT, "pages": pages,
+                                    "files": files},
+                                   ensure_ascii=False, separators=(",", ":")),
+                        encoding="utf-8")
         os.replace(temp, path)
 
 

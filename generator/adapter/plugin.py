@@ -46,6 +46,7 @@ from ..source.problems import Problems
 from ..workers import worker_count
 from ..write import WRITERS
 from ..write.context import OutputContext
+from ..write.kept_files import KeptFiles
 from ..write.photos import write as write_photos
 from .config import CatalogueConfig, site_languages, source_layout
 from .kept_site import Entry, KeptFolder, save_manifest, sweep, unlink_quietly
@@ -86,6 +87,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         #: This build's generated pages and the identities of the stored pages they
         #: are (for the manifest, written last).
         self._written: tuple[Sequence[Any], dict[str, bytes]] = ((), {})
+        #: What pages (and the writers' kept files) are checked against, and the
+        #: default language's settings key, when the page cache is on.
+        self.world: World | None = None
+        self.settings = ""
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -270,6 +275,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             languages=site_languages(self.config),
             kept_site=self.kept is not None,
             reuse=self._reusing(),
+            kept_files=self._kept_files(config),
         )
         self._written = ((), {})
         if self.renderer is not None:
@@ -291,9 +297,21 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             if writer is not write_photos:
                 produced.update(paths)
             self._lap(writer.__module__.rsplit(".", 1)[-1], start)
-        self._finish_site(config, produced)
+        if context.kept_files is not None:
+            log.info(f"ocop files: {context.kept_files.left} of "
+                     f"{len(context.kept_files.entries)} left in the kept site")
+        self._finish_site(config, produced, context.kept_files)
+        self.world = None
         # `make bench` reads this line: where the build's time goes.
         log.info("ocop timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
+
+    def _kept_files(self, config: Any) -> KeptFiles | None:
+        """The writers' files to record for the next build (and to leave, in a kept
+        folder): only where a manifest is kept and the page cache is on."""
+        if self.manifest_dir is None or self.world is None:
+            return None
+        return KeptFiles(Path(config.site_dir), self.settings,
+                         self.kept.files if self.kept is not None else {}, self.world)
 
     def build_into(self, kept: KeptFolder | None, manifest_dir: Path | None) -> None:
         """Called by ``ocop build`` before MkDocs starts: the previous site to write
@@ -301,7 +319,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.kept = kept
         self.manifest_dir = manifest_dir
 
-    def _finish_site(self, config: Any, produced: set[str]) -> None:
+    def _finish_site(self, config: Any, produced: set[str],
+                     kept_files: KeptFiles | None) -> None:
         """A kept folder: remove what this build did not write; then record the
         generated pages the folder holds, for the build that will write into it."""
         if self.kept is not None:
@@ -314,7 +333,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                      f"{self.kept.unsafe} unsafe ones before the build")
         if self.manifest_dir is not None:
             save_manifest(self.manifest_dir, Path(config.site_dir),
-                          self._page_entries(Path(config.site_dir)))
+                          self._page_entries(Path(config.site_dir)),
+                          {} if kept_files is None else kept_files.entries)
         self._written = ((), {})
 
     def _page_entries(self, site_dir: Path) -> dict[str, Entry]:
@@ -365,6 +385,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for page in pages:
             page.meta["template"] = STAND_IN
         cache, keys, world = self._page_cache(config), [], None
+        self.world, self.settings = None, ""
         start = time.perf_counter()
         if cache is not None:
             # Records note who reads them while pages render (render/page_cache.py);
@@ -378,6 +399,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             settings = {language.code: self._settings_key(config, language, code)
                         for language in site_languages(self.config)}
             keys = page_keys(settings, [page.spec for page in pages])
+            self.settings = settings[site_languages(self.config)[0].code]
             self._lap("page keys", start)
             pages_of = self.pages
             media = self.media
@@ -387,6 +409,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 if code in BY_CODE else None,
                 **clock.facts(self.catalogue, self.build_date),
             })
+            self.world = world
         start = time.perf_counter()
         self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,
                                      self._workers(), cache, keys, world)

@@ -244,6 +244,14 @@ def page_keys(settings: Mapping[str, str], specs: Iterable[Any]) -> list[str]:
         digest_size=20).hexdigest() for spec in specs]
 
 
+def file_key(settings: str, site_path: str, inputs: tuple[Any, ...]) -> str:
+    """The key of a file a writer makes (``write/kept_files.py``): the build's
+    ``settings``, the file's path and what the writer made it of (``inputs``: records
+    by identity, since what is read of them is noted; anything else by content)."""
+    return hashlib.blake2b(f"{settings}\0{site_path}\0{_digest(_canonical(inputs))}".encode(),
+                           digest_size=20).hexdigest()
+
+
 class World:
     """Today's answers to what cached pages read: records by identity (``catalogue``)
     and facts (``facts``: kind -> function of the fact's arguments giving the
@@ -326,9 +334,14 @@ def pack(url: str, key: str, html: str, reads: list[list[str]]) -> Stored:
     are a line of JSON each: a build checking them splits the lines and parses only
     those not already found true (``World.still_true``), instead of parsing one
     JSON list per page and turning 2.7 million of its items into tuples."""
-    text = "\n".join([json.dumps(item, ensure_ascii=False, separators=(",", ":"))
-                      for item in reads])
+    text = "\n".join(read_lines(reads))
     return Stored(url, key, zlib.compress(text.encode(), 1), zlib.compress(html.encode(), 1))
+
+
+def read_lines(reads: list[list[str]]) -> list[str]:
+    """Reads (``reads_list``) as stored: a line of JSON each, as ``World.still_true``
+    takes them."""
+    return [json.dumps(item, ensure_ascii=False, separators=(",", ":")) for item in reads]
 
 
 #: The table this code writes; a file with any other is not ours (or is damaged).

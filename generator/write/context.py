@@ -13,6 +13,7 @@ from ..source.layout import SourceLayout
 
 if TYPE_CHECKING:
     from ..media.library import MediaLibrary
+    from .kept_files import KeptFiles
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class OutputContext:
     #: True when the page cache is on: a writer may keep work between builds in
     #: ``cache_dir`` (the search index's token files).
     reuse: bool = False
+    #: The files the kept site holds already, when the build keeps its site and its
+    #: page cache (``kept_files``); None: every file is made.
+    kept_files: KeptFiles | None = field(default=None, compare=False, repr=False)
     #: Site folders ``write_bytes`` has made (one mkdir per folder, not per file).
     made_folders: set[str] = field(default_factory=set, compare=False, repr=False)
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from functools import partial
 
 from ..link.suppliers import Supplier, suppliers
 from ..plan.urls import Urls
 from ..source.records import PRODUCER_TYPE_LABELS, Producer
 from .context import OutputContext
-from .files import write_bytes
+from .kept_files import watched, write_made
 from .text_formats import escape_text, fold_line
 
 PRODID = "-//OCOP catalogue generator//vCard 4.0//VI"
@@ -97,9 +98,11 @@ def _logo_url(context: OutputContext, producer: Producer) -> str | None:
 
 
 def write(context: OutputContext) -> list[str]:
-    return [
-        write_bytes(context, Urls.vcard(entry.producer),
-                    vcard(entry, context.site_url, _logo_url(context, entry.producer))
-                    .encode("utf-8"))
-        for entry in suppliers(context.catalogue)
-    ]
+    with watched(context):
+        return [write_made(context, Urls.vcard(entry.producer), (entry,),
+                           partial(_card_bytes, context, entry))
+                for entry in suppliers(context.catalogue)]
+
+
+def _card_bytes(context: OutputContext, entry: Supplier) -> bytes:
+    return vcard(entry, context.site_url, _logo_url(context, entry.producer)).encode("utf-8")

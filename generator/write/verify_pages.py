@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from html import escape
 
 from ..language import VIETNAMESE, Language
+from ..link.catalogue import Catalogue
 from ..media.qr_codes import QrCodes, QrRequest
 from ..plan.urls import Urls
 from ..source.records import Product
 from .context import OutputContext
-from .files import write_bytes
+from .kept_files import holds, watched, write_made
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -135,19 +137,29 @@ def write(context: OutputContext) -> list[str]:
                     "and were not written")
     written = []
     codes = QrCodes(context.cache_dir, jobs=context.workers)
-    requests = {p.id: qr_request(p, context.site_url) for p in catalogue.products_sorted}
-    if absolute:
-        codes.prepare(requests.values())
-    for product in catalogue.products_sorted:
-        written.append(write_bytes(context, Urls.verify(product) + "index.html",
-                                   verify_page(product, context.site_url, catalogue.build_date,
-                                               default, tuple(others)).encode("utf-8")))
-        for lang in others:
-            written.append(write_bytes(
-                context, lang.prefix + Urls.verify(product) + "index.html",
-                verify_page(product, context.site_url, catalogue.build_date, lang)
-                .encode("utf-8")))
+    with watched(context):
+        requests = {p.id: qr_request(p, context.site_url) for p in catalogue.products_sorted}
         if absolute:
-            written.append(write_bytes(context, Urls.qr_svg(product),
-                                       codes.svg(requests[product.id])))
+            # Codes are made only for the files the kept site does not hold.
+            codes.prepare([requests[p.id] for p in catalogue.products_sorted
+                           if not holds(context, Urls.qr_svg(p), (requests[p.id],))])
+        for product in catalogue.products_sorted:
+            written.append(write_made(
+                context, Urls.verify(product) + "index.html", (product,),
+                partial(_page_bytes, product, context.site_url, catalogue, default,
+                        tuple(others))))
+            for lang in others:
+                written.append(write_made(
+                    context, lang.prefix + Urls.verify(product) + "index.html", (product,),
+                    partial(_page_bytes, product, context.site_url, catalogue, lang, ())))
+            if absolute:
+                request = requests[product.id]
+                written.append(write_made(context, Urls.qr_svg(product), (request,),
+                                          partial(codes.svg, request)))
     return written
+
+
+def _page_bytes(product: Product, site_url: str, catalogue: Catalogue, lang: Language,
+                others: tuple[Language, ...]) -> bytes:
+    # The date is read here, while the page's reads are noted (write/kept_files.py).
+    return verify_page(product, site_url, catalogue.build_date, lang, others).encode("utf-8")
