@@ -23,6 +23,7 @@ from conftest import leftovers, snapshot
 from generator.adapter import kept_site
 from generator.adapter.kept_site import sweep
 from generator.adapter.publish import build_site, recover
+from generator.write import photos
 from generator.write.context import OutputContext
 from generator.write.files import write_bytes
 
@@ -329,3 +330,34 @@ def test_a_writer_leaves_a_file_that_already_holds_its_bytes(tmp_path, sample_ca
     assert path.read_bytes() == b"[2]\n"
     with pytest.raises(ValueError, match=r"output path among the photos: anh/x\.webp"):
         write_bytes(context, "anh/x.webp", b"")
+
+
+class _Photos:
+    """A media library's list of variants: (site path, cached file)."""
+
+    def __init__(self, cache: Path, names: list[str]) -> None:
+        self._files = [(f"anh/{name}", os.fspath(cache / name)) for name in names]
+
+    def files(self) -> list[tuple[str, str]]:
+        return self._files
+
+
+def test_photos_a_kept_site_links_already_are_left_the_others_linked(tmp_path,
+                                                                       sample_catalogue):
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    cache.mkdir()
+    (site / "anh").mkdir(parents=True)
+    names = ["a.webp", "b.webp", "c.webp", "d.webp"]
+    for name in names:
+        (cache / name).write_bytes(name.encode())
+    os.link(cache / "a.webp", site / "anh/a.webp")  # as the last build left it
+    (site / "anh/b.webp").write_bytes(b"b.webp")  # a copy: same bytes, not the file
+    os.symlink(cache / "d.webp", site / "anh/d.webp")  # a link to it, not the file
+    media = _Photos(cache, names)
+    assert photos._linked(os.fspath(site), media.files()) == {"anh/a.webp"}
+    context = OutputContext(catalogue=sample_catalogue, site_dir=site, site_url="/",
+                            page_urls=(), kept_site=True, media=media)  # type: ignore[arg-type]
+    assert photos.write(context) == [f"anh/{name}" for name in names]
+    for name in names:
+        assert os.path.samefile(site / "anh" / name, cache / name)
+        assert not (site / "anh" / name).is_symlink()

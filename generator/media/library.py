@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,10 +139,22 @@ class MediaLibrary:
         return {f"{MEDIA_DIR}/{variant.name}" for image in self._images.values()
                 for variant in (*image.variants, image.fallback)}
 
-    def files(self) -> list[tuple[str, Path]]:
-        """(site path, cached file) of every variant, each once, in a stable order."""
-        out: dict[str, Path] = {}
+    def files(self) -> list[tuple[str, str]]:
+        """(site path, cached file) of every variant, each once, in a stable order.
+        Strings: a Path for each of a national site's 160,000 variants cost 3 s."""
+        folder = os.fspath(self.processor.cache_dir)
+        out: dict[str, str] = {}
         for image in self._images.values():
             for variant in (*image.variants, image.fallback):
-                out[f"{MEDIA_DIR}/{variant.name}"] = self.processor.output_path(variant.name)
+                site_path = f"{MEDIA_DIR}/{variant.name}"
+                if site_path not in out:
+                    out[site_path] = os.path.join(folder, _file_name(variant.name))
         return sorted(out.items())
+
+
+def _file_name(name: str) -> str:
+    """``name`` when it names a file in a folder (variant names are made here, never
+    written by staff: checked all the same, as ``ImageProcessor.output_path`` does)."""
+    if name in ("", ".", "..") or any(c in name for c in "/\\:"):
+        raise ValueError(f"not a variant file name: {name!r}")
+    return name
