@@ -122,6 +122,15 @@ def test_cached_codes_are_the_codes(tmp_path, monkeypatch):
     # Codes no longer in the catalogue leave the cache.
     assert sorted(p.stem for p in (tmp_path / "qr").iterdir()) == sorted(
         r.key for r in requests[:4])
+    # Codes wanted but not needed now (their files are left in a kept site) stay in
+    # the cache; only the needed ones missing from it are made.
+    needed = qr.QrCodes(tmp_path, jobs=1)
+    needed.prepare(requests, needed=requests[4:5])
+    assert (needed.reused, needed.made) == (0, 1)
+    assert sorted(p.stem for p in (tmp_path / "qr").iterdir()) == sorted(
+        r.key for r in requests[:5])
+    needed.prepare(requests[:5], needed=[])
+    assert len(list((tmp_path / "qr").iterdir())) == 5
     # A damaged cache file is made again, not served.
     (tmp_path / "qr" / f"{requests[0].key}.svg").write_bytes(b"<?xml trunc")
     assert again.svg(requests[0]) == fresh[0]

@@ -404,7 +404,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             pages_of = self.pages
             media = self.media
             world = World(self.catalogue, {
-                "picture": lambda rel: media.picture_digest(Path(rel)),
+                "picture": media.picture_digest_of,
                 "page": lambda code, url: ("1" if pages_of.has(url, BY_CODE[code]) else "0")
                 if code in BY_CODE else None,
                 **clock.facts(self.catalogue, self.build_date),

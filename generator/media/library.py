@@ -99,10 +99,12 @@ class MediaLibrary:
         self._pictures: dict[Path, Picture] = {}
         self._images: dict[Path, ProcessedImage] = {}
         self._digests: dict[Path, str] = {}
+        self._by_rel: dict[str, Path] | None = None
 
     def prepare(self, catalogue: Catalogue, problems: Problems) -> None:
         """Process all images; a bad image is reported at the field naming it."""
         wanted = wanted_images(catalogue)
+        self._by_rel = None
         results = self.processor.process_many(sorted(wanted))
         for path, result in results.items():
             if isinstance(result, ImageError):
@@ -122,9 +124,7 @@ class MediaLibrary:
 
     def picture_digest(self, path: Path) -> str | None:
         """What a page shows of the photo at ``path`` (its variants' names and sizes),
-        as a digest; None for a photo the catalogue does not have. ``path`` may be
-        relative to the project."""
-        path = self.layout.root / path
+        as a digest; None for a photo the catalogue does not have."""
         digest = self._digests.get(path)
         if digest is None:
             picture = self._pictures.get(path)
@@ -133,6 +133,15 @@ class MediaLibrary:
             digest = self._digests[path] = hashlib.blake2b(
                 repr(picture).encode(), digest_size=12).hexdigest()
         return digest
+
+    def picture_digest_of(self, rel: str) -> str | None:
+        """``picture_digest`` of the photo at ``rel`` (relative to the project, as
+        ``picture`` notes it): what the page cache's check asks for each photo noted
+        (by string: a Path for each of a national catalogue's 37,000 cost 0.5 s)."""
+        if self._by_rel is None:
+            self._by_rel = {self.layout.rel(path): path for path in self._pictures}
+        path = self._by_rel.get(rel)
+        return None if path is None else self.picture_digest(path)
 
     def site_paths(self) -> set[str]:
         """The site path of every variant (what ``files`` lists, without the files)."""

@@ -90,15 +90,19 @@ class QrCodes:
         self.reused = 0
         self.made = 0
 
-    def prepare(self, requests: Iterable[QrRequest]) -> None:
-        """Make every code missing from the cache; drop cached codes no longer wanted."""
+    def prepare(self, requests: Iterable[QrRequest],
+                needed: Iterable[QrRequest] | None = None) -> None:
+        """Make every code of ``needed`` (default: all ``requests``) missing from the
+        cache; drop cached codes not among ``requests`` (a code the site has but
+        needs not make now, one a kept site holds, stays in the cache)."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         wanted = {r.key: r for r in requests}
         present = {p.stem for p in self.folder.glob("*.svg")}
-        missing = [r for key, r in wanted.items() if key not in present]
-        self.reused, self.made = len(wanted) - len(missing), len(missing)
+        to_make = wanted if needed is None else {r.key: r for r in needed}
+        missing = [r for key, r in to_make.items() if key not in present]
+        self.reused, self.made = len(to_make) - len(missing), len(missing)
         if len(missing) >= PARALLEL_FROM and self.jobs > 1:
             # spawn, not fork: MkDocs serve runs threads (see images.ImageProcessor).
             with process_pool(self.jobs, "making QR codes", method="spawn") as pool:

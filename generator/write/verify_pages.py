@@ -141,8 +141,9 @@ def write(context: OutputContext) -> list[str]:
         requests = {p.id: qr_request(p, context.site_url) for p in catalogue.products_sorted}
         if absolute:
             # Codes are made only for the files the kept site does not hold.
-            codes.prepare([requests[p.id] for p in catalogue.products_sorted
-                           if not holds(context, Urls.qr_svg(p), (requests[p.id],))])
+            codes.prepare(requests.values(), [
+                requests[p.id] for p in catalogue.products_sorted
+                if not holds(context, Urls.qr_svg(p), (requests[p.id],))])
         for product in catalogue.products_sorted:
             written.append(write_made(
                 context, Urls.verify(product) + "index.html", (product,),
