@@ -229,7 +229,8 @@ def test_the_walk_process_sends_back_its_count_and_its_error(tmp_path):
     (tmp_path / "site/trang").mkdir(parents=True)
     (tmp_path / "site/trang/index.html").write_text("x", encoding="utf-8")
     os.link(tmp_path / "site/trang/index.html", tmp_path / "copy.html")
-    assert kept_site._walk_elsewhere(tmp_path / "site").result() == 1
+    assert kept_site._walk_elsewhere(tmp_path / "site").result() == (
+        1, {"": "trang/", "trang/": ""})
     assert not (tmp_path / "site/trang/index.html").exists()
     with pytest.raises(FileNotFoundError) as error:
         kept_site._walk_elsewhere(tmp_path / "gone").result()
@@ -295,6 +296,33 @@ def test_sweep_removes_the_other_spelling_where_both_exist(tmp_path):
     (site / "cu/INDEX.html").write_text("stale", encoding="utf-8")
     assert sweep(site, {"cu/index.html"}) == 2
     assert snapshot(site) == {"cu/index.html": b"cu"}
+
+
+def test_sweep_from_the_listing_made_before_the_build(tmp_path):
+    """The safety walk's listing is from before the build: what the build added since
+    (a file in a listed folder, a new folder, a name in another case) is kept, what it
+    removed is no error, and a stale file is never renamed over a produced one."""
+    site = tmp_path / "site"
+    for path in ("a/old.html", "b/stale.html", "c/keep.html", "gone.html", "cu/INDEX.html"):
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text("old", encoding="utf-8")
+    removed, listing = kept_site._make_safe(site)
+    assert removed == 0
+    # The build.
+    (site / "a/new.html").write_text("new", encoding="utf-8")
+    (site / "d").mkdir()
+    (site / "d/new.html").write_text("new", encoding="utf-8")
+    (site / "gone.html").unlink()
+    (site / "c/keep.html").write_text("new", encoding="utf-8")
+    produced = {"a/new.html", "d/new.html", "c/keep.html", "cu/index.html"}
+    if not ignores_case(site):
+        (site / "cu/index.html").write_text("new", encoding="utf-8")
+    else:
+        (site / "cu/INDEX.html").write_text("new", encoding="utf-8")
+    removed = sweep(site, produced, listing)
+    assert snapshot(site) == {path: b"new" for path in produced}
+    assert removed == (3 if not ignores_case(site) else 2)
+    assert folders(site) == ["a", "c", "cu", "d"]
 
 
 def test_recover_removes_a_spare_left_half_removed(tmp_path):

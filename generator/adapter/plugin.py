@@ -327,7 +327,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             start = time.perf_counter()
             photos = self.media.site_paths() if self.media is not None else set()
             removed = sweep(Path(config.site_dir),
-                            produced | photos | self._mkdocs_outputs(config))
+                            produced | photos | self._mkdocs_outputs(config),
+                            self.kept.listing)
+            self.kept.listing = None
             self._lap("stale files", start)
             log.info(f"ocop kept site: {removed} stale files removed, "
                      f"{self.kept.unsafe} unsafe ones before the build")
