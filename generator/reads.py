@@ -104,6 +104,11 @@ def reset() -> None:
     _stack.clear()
 
 
+def recording_now() -> bool:
+    """Whether something records (a fact costly to state need only be stated then)."""
+    return bool(_stack)
+
+
 def note(fact: tuple[str, ...], answer: str) -> None:
     """Note a fact the page asked for (no effect when nothing records)."""
     if _stack:

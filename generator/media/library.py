@@ -118,8 +118,9 @@ class MediaLibrary:
     def picture(self, item: Photo | Path) -> Picture:
         path = item.abs_path if isinstance(item, Photo) else item
         picture = self._pictures[path]
-        # Relative: a checkout moved elsewhere keeps its cached pages.
-        reads.note(("picture", self.layout.rel(path)), self.picture_digest(path) or "")
+        if reads.recording_now():  # not for the writers: 37,000 photos of a nation
+            # Relative: a checkout moved elsewhere keeps its cached pages.
+            reads.note(("picture", self.layout.rel(path)), self.picture_digest(path) or "")
         return picture
 
     def picture_digest(self, path: Path) -> str | None:
