@@ -133,3 +133,30 @@ def test_a_file_is_not_made_outside_the_watched_block(tmp_path):
     with watched(context):
         write_made(context, "a.txt", (), lambda: b"a")
     assert (tmp_path / "a.txt").read_bytes() == b"a"
+
+
+def test_the_rest_of_the_catalogue_makes_no_file_again(tmp_path):
+    """A verification page notes the date, not the catalogue it is read from (whose
+    digest changes with any product added, certified or renamed)."""
+    cat, site = catalogue(), tmp_path / "site"
+    first = write(cat, site, {})
+    cat.by_stars = {}
+    assert made_again(write(cat, site, first.entries), first.entries) == set()
+
+
+def test_a_new_way_of_drawing_qr_codes_makes_them_again(tmp_path, monkeypatch):
+    cat, site = catalogue(), tmp_path / "site"
+    first = write(cat, site, {})
+    monkeypatch.setattr(verify_pages, "QR_FORMAT", "segno 0; another drawing")
+    assert made_again(write(cat, site, first.entries), first.entries) == {
+        path for path in first.entries if path.endswith("/qr.svg")}
+
+
+def test_a_damaged_manifest_makes_its_files_again(tmp_path):
+    cat, site = catalogue(), tmp_path / "site"
+    first = write(cat, site, {})
+    page = "q/duong-thot-not/index.html"
+    damaged = {**first.entries}
+    for reads in ('["@","product"]', "not json", "[1, 2]"):
+        damaged[page] = (*first.entries[page][:3], reads)
+        assert made_again(write(cat, site, damaged), damaged) == {page}

@@ -325,6 +325,24 @@ def test_sweep_from_the_listing_made_before_the_build(tmp_path):
     assert folders(site) == ["a", "c", "cu", "d"]
 
 
+def test_sweep_never_removes_a_listed_name_the_folder_no_longer_has(tmp_path, monkeypatch):
+    """Logo.PNG became logo.png: the build removed the old file and wrote the new one.
+    On a system that ignores case, removing the listed Logo.PNG would remove logo.png."""
+    site = tmp_path / "site"
+    (site / "img").mkdir(parents=True)
+    (site / "img/Logo.PNG").write_bytes(b"old")
+    listing = kept_site._make_safe(site)[1]
+    (site / "img/Logo.PNG").unlink()
+    (site / "img/logo.png").write_bytes(b"new")
+    removed: list[str] = []
+    unlink = os.unlink
+    monkeypatch.setattr(os, "unlink", lambda path: (removed.append(os.fspath(path)),
+                                                    unlink(path))[1])
+    assert sweep(site, {"img/logo.png"}, listing) == 0
+    assert removed == []
+    assert snapshot(site) == {"img/logo.png": b"new"}
+
+
 def test_recover_removes_a_spare_left_half_removed(tmp_path):
     (tmp_path / ".site.spare.trash-4242-abcd/x").mkdir(parents=True)
     recover(tmp_path / "site")

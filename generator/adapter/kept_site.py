@@ -13,16 +13,19 @@ beside the new one (``.site.spare``) and builds the next site in it:
   cache, and only the photo writer, which never writes into a file, touches them);
 * a generated page is not written when its stored copy (the page cache's row,
   identified by its key, reads and signature) is the one this folder holds, unaltered
-  (same size and modification time as recorded in the folder's manifest); every
-  other page and file is written as in a clean build, except that writers leave a
-  file that already holds their bytes (``write/files.py``);
+  (same size and modification time as recorded in the folder's manifest); nor is a
+  file a writer makes one per record while the manifest's entry for it (its key and
+  reads) still holds (``write/kept_files.py``); every other page and file is written
+  as in a clean build, except that writers leave a file that already holds their
+  bytes (``write/files.py``);
 * files this build did not produce are then removed, and folders or files left
-  under another spelling by a case-insensitive file system renamed (``sweep``).
+  under another spelling by a case-insensitive file system renamed (``sweep``, from
+  the listing the walk that made the folder safe sent back).
 
 The manifest is not signed (the page cache's rows are): it is only read beside a
 spare folder on the same machine, and a page is kept only while its file has the
 size and nanosecond modification time the manifest gives, which no one outside
-the machine knows.
+the machine knows (a writer's file likewise).
 
 The result is byte for byte the site a build into an empty folder makes (tested).
 Only builds whose plugins are all ours do this: another plugin may need every
@@ -45,7 +48,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ..media.library import MEDIA_DIR
-from ..write.kept_files import FileEntry, as_written
+from ..written import FileEntry, as_written
 
 #: Changes when the manifest's meaning changes; older manifests are ignored.
 MANIFEST_FORMAT = 2
@@ -344,7 +347,12 @@ def sweep(folder: Path, produced: set[str], listing: Listing | None = None) -> i
                     if variant is not None:
                         os.rename(where, os.path.join(path, variant))
                         where, name = os.path.join(path, variant), variant
-                gone, now_empty = walk(where, prefix + name + "/", child)
+                try:
+                    gone, now_empty = walk(where, prefix + name + "/", child)
+                except FileNotFoundError:
+                    if child is None:
+                        raise
+                    continue  # listed, and gone since
                 removed += gone
                 if now_empty:
                     try:
@@ -365,13 +373,14 @@ def sweep(folder: Path, produced: set[str], listing: Listing | None = None) -> i
             elif (variant := _file_variant(prefix, name, produced, now)) is not None:
                 os.rename(where, os.path.join(path, variant))
                 empty = False
+            elif listed is not None and name not in now():
+                # Listed before the build, no longer there under that spelling: gone,
+                # or written again under another (Logo.PNG removed, logo.png written
+                # on a system that ignores case: unlinking Logo.PNG would remove it).
+                continue
             else:
-                try:
-                    os.unlink(where)
-                    removed += 1
-                except FileNotFoundError:
-                    if listed is None:
-                        raise  # listed just now: someone else is removing files
+                os.unlink(where)
+                removed += 1
         return removed, empty
 
     return walk(os.fspath(folder), "", "" if listing is not None else None)[0]

@@ -322,7 +322,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def _finish_site(self, config: Any, produced: set[str],
                      kept_files: KeptFiles | None) -> None:
         """A kept folder: remove what this build did not write; then record the
-        generated pages the folder holds, for the build that will write into it."""
+        generated pages and the writers' files (``kept_files``) the folder holds, for
+        the build that will write into it."""
         if self.kept is not None:
             start = time.perf_counter()
             photos = self.media.site_paths() if self.media is not None else set()

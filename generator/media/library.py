@@ -118,7 +118,7 @@ class MediaLibrary:
     def picture(self, item: Photo | Path) -> Picture:
         path = item.abs_path if isinstance(item, Photo) else item
         picture = self._pictures[path]
-        if reads.recording_now():  # not for the writers: 37,000 photos of a nation
+        if reads.recording_now():  # not for exports and search: 37,000 photos of a nation
             # Relative: a checkout moved elsewhere keeps its cached pages.
             reads.note(("picture", self.layout.rel(path)), self.picture_digest(path) or "")
         return picture

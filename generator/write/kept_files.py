@@ -25,19 +25,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from .. import reads
 from ..render.page_cache import World, file_key, read_lines, reads_list, watch_records
+from ..written import FileEntry, as_written
 from .context import OutputContext
 from .files import write_bytes
-
-#: A file's entry in a manifest: key, size, modification time (ns) as written, and its
-#: reads (JSON lines, as the page cache stores a page's, joined by newlines).
-FileEntry = tuple[str, int, int, str]
 
 
 class KeptFiles:
@@ -69,7 +65,11 @@ class KeptFiles:
         entry = self.before.get(site_path)
         if entry is None or entry[0] != file_key(self.settings, site_path, inputs):
             return False
-        if not self.world.still_true(entry[3].split("\n") if entry[3] else []):
+        try:
+            if not self.world.still_true(entry[3].split("\n") if entry[3] else []):
+                return False
+        # A damaged manifest is a file made again, as a damaged page cache row is.
+        except (ValueError, TypeError, IndexError, KeyError, RecursionError):
             return False
         if not as_written(os.path.join(self.site_dir, site_path), entry[1], entry[2]):
             return False
@@ -110,17 +110,6 @@ class KeptFiles:
         finally:
             self._watching = False
             reads.unwatch()
-
-
-def as_written(path: str, size: int, mtime_ns: int) -> bool:
-    """Whether ``path`` is still the file written there: a regular file with no other
-    link (a write would go through it), of that size and nanosecond time."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    return (stat.S_ISREG(st.st_mode) and st.st_nlink == 1
-            and (st.st_size, st.st_mtime_ns) == (size, mtime_ns))
 
 
 def write_made(context: OutputContext, site_path: str, inputs: tuple[Any, ...],

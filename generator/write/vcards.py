@@ -98,10 +98,11 @@ def _logo_url(context: OutputContext, producer: Producer) -> str | None:
 
 
 def write(context: OutputContext) -> list[str]:
+    entries = suppliers(context.catalogue)  # before records note their readers
     with watched(context):
         return [write_made(context, Urls.vcard(entry.producer), (entry,),
                            partial(_card_bytes, context, entry))
-                for entry in suppliers(context.catalogue)]
+                for entry in entries]
 
 
 def _card_bytes(context: OutputContext, entry: Supplier) -> bytes:

@@ -15,9 +15,10 @@ from functools import partial
 from html import escape
 
 from ..language import VIETNAMESE, Language
-from ..link.catalogue import Catalogue
+from ..media.qr_codes import FORMAT as QR_FORMAT
 from ..media.qr_codes import QrCodes, QrRequest
 from ..plan.urls import Urls
+from ..render.clock import Clock
 from ..source.records import Product
 from .context import OutputContext
 from .kept_files import holds, watched, write_made
@@ -137,30 +138,34 @@ def write(context: OutputContext) -> list[str]:
                     "and were not written")
     written = []
     codes = QrCodes(context.cache_dir, jobs=context.workers)
+    requests = {p.id: qr_request(p, context.site_url) for p in catalogue.products_sorted}
+    # The pages note the date, not the catalogue they would read it from (whose digest
+    # changes with any product added, certified or renamed).
+    clock = Clock(catalogue.build_date)
     with watched(context):
-        requests = {p.id: qr_request(p, context.site_url) for p in catalogue.products_sorted}
         if absolute:
-            # Codes are made only for the files the kept site does not hold.
+            # Codes are made only for the files the kept site does not hold. A code is
+            # made of its request and of how codes are drawn (``FORMAT``: segno's version).
             codes.prepare(requests.values(), [
                 requests[p.id] for p in catalogue.products_sorted
-                if not holds(context, Urls.qr_svg(p), (requests[p.id],))])
+                if not holds(context, Urls.qr_svg(p), (requests[p.id], QR_FORMAT))])
         for product in catalogue.products_sorted:
             written.append(write_made(
                 context, Urls.verify(product) + "index.html", (product,),
-                partial(_page_bytes, product, context.site_url, catalogue, default,
+                partial(_page_bytes, product, context.site_url, clock, default,
                         tuple(others))))
             for lang in others:
                 written.append(write_made(
                     context, lang.prefix + Urls.verify(product) + "index.html", (product,),
-                    partial(_page_bytes, product, context.site_url, catalogue, lang, ())))
+                    partial(_page_bytes, product, context.site_url, clock, lang, ())))
             if absolute:
                 request = requests[product.id]
-                written.append(write_made(context, Urls.qr_svg(product), (request,),
+                written.append(write_made(context, Urls.qr_svg(product), (request, QR_FORMAT),
                                           partial(codes.svg, request)))
     return written
 
 
-def _page_bytes(product: Product, site_url: str, catalogue: Catalogue, lang: Language,
+def _page_bytes(product: Product, site_url: str, clock: Clock, lang: Language,
                 others: tuple[Language, ...]) -> bytes:
     # The date is read here, while the page's reads are noted (write/kept_files.py).
-    return verify_page(product, site_url, catalogue.build_date, lang, others).encode("utf-8")
+    return verify_page(product, site_url, clock.today, lang, others).encode("utf-8")
