@@ -134,8 +134,11 @@ def take_spare(target: Path, staging: Path, manifests: Path) -> KeptFolder | Non
     except OSError:
         return None
     try:
-        kept = KeptFolder(staging, *_load(manifest_path(manifests, staging)))
+        manifest = manifest_path(manifests, staging)
+        kept = KeptFolder(staging)
         kept.make_safe_meanwhile()  # a process that cannot start: build from empty
+        # Read while the walk runs (a national manifest is tens of MB; never raises).
+        kept.pages, kept.files = _load(manifest)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         return None
