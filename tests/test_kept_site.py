@@ -129,6 +129,26 @@ def test_the_next_site_is_built_in_the_previous_one(mini_project, fixed_date, mo
     assert snapshot(site) == snapshot(clean_build(project, tmp_path / "clean-2", monkeypatch))
 
 
+def test_a_page_added_by_hand_leaves_the_writers_files(mini_project, fixed_date, monkeypatch,
+                                                       caplog):
+    """The writers' files do not show the menu: a hand-written page added (without a
+    nav in mkdocs.yml the menu lists it, and the pages showing it are rendered again)
+    makes none of them again."""
+    monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
+    project = mini_project
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[:text.index("nav:\n")], encoding="utf-8")
+    for _ in range(3):
+        reused = build(project, caplog)[0]
+    left, total = files_left(caplog)
+    assert left == total > 0
+    (project / "content/tin-moi.md").write_text("# Tin mới\n\nMột trang viết tay.\n",
+                                                encoding="utf-8")
+    assert build(project, caplog)[0] < reused  # the menu changed: pages rendered again
+    assert files_left(caplog) == (total, total)
+
+
 def test_without_the_option_no_site_is_kept(mini_project, fixed_date, caplog):
     project = mini_project
     build(project, caplog)

@@ -88,9 +88,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         #: are (for the manifest, written last).
         self._written: tuple[Sequence[Any], dict[str, bytes]] = ((), {})
         #: What pages (and the writers' kept files) are checked against, and the
-        #: default language's settings key, when the page cache is on.
+        #: writers' files' settings key, when the page cache is on.
         self.world: World | None = None
-        self.settings = ""
+        self.files_settings = ""
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -310,7 +310,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         folder): only where a manifest is kept and the page cache is on."""
         if self.manifest_dir is None or self.world is None:
             return None
-        return KeptFiles(Path(config.site_dir), self.settings,
+        return KeptFiles(Path(config.site_dir), self.files_settings,
                          self.kept.files if self.kept is not None else {}, self.world)
 
     def build_into(self, kept: KeptFolder | None, manifest_dir: Path | None) -> None:
@@ -388,7 +388,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         for page in pages:
             page.meta["template"] = STAND_IN
         cache, keys, world = self._page_cache(config), [], None
-        self.world, self.settings = None, ""
+        self.world, self.files_settings = None, ""
         start = time.perf_counter()
         if cache is not None:
             # Records note who reads them while pages render (render/page_cache.py);
@@ -402,7 +402,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             settings = {language.code: self._settings_key(config, language, code)
                         for language in site_languages(self.config)}
             keys = page_keys(settings, [page.spec for page in pages])
-            self.settings = settings[site_languages(self.config)[0].code]
+            self.files_settings = self._files_settings_key(config, code)
             self._lap("page keys", start)
             pages_of = self.pages
             media = self.media
@@ -452,11 +452,21 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         """What every page of ``language`` depends on besides its own data (not the
         date: a page notes what it shows of it, render/clock.py)."""
         return settings_key(code, [
-             Path(config.config_file_path).read_bytes(), _config_outline(config),
-             json.dumps(dict(self.config), sort_keys=True, default=_plain), language.code,
-             _site_url(config),
-             " ".join(x.code for x in site_languages(self.config)),
+             *self._site_settings(config), language.code,
              repr(_nav_outline(self.navs.get(language.code, self.nav)))])
+
+    def _files_settings_key(self, config: Any, code: str) -> str:
+        """What every writer's file kept between builds (``KeptFiles``) depends on
+        besides what it was made of and read: the site's settings, not a language's
+        menu (a hand-written page added would make 69,000 national files again)."""
+        return settings_key(code, ["files", *self._site_settings(config)])
+
+    def _site_settings(self, config: Any) -> list[bytes | str]:
+        """The configuration as written and as read, the plugin's options, the site
+        URL and languages."""
+        return [Path(config.config_file_path).read_bytes(), _config_outline(config),
+                json.dumps(dict(self.config), sort_keys=True, default=_plain),
+                _site_url(config), " ".join(x.code for x in site_languages(self.config))]
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         self.render_start = time.perf_counter()
