@@ -54,27 +54,35 @@ class KeptFiles:
         self.entries: dict[str, FileEntry] = {}
         #: How many files were left as they were.
         self.left = 0
-        self._held: dict[str, FileEntry] = {}
+        #: What ``_held`` found: site path -> (key, entry or None).
+        self._answers: dict[str, tuple[str, FileEntry | None]] = {}
         self._digests: dict[int, str] = {}
         self._watching = False
 
     def holds(self, site_path: str, inputs: tuple[Any, ...]) -> bool:
         """Whether the folder holds ``site_path`` as made of ``inputs`` today."""
-        if site_path in self._held:
-            return True
+        return self._held(site_path, file_key(self.settings, site_path, inputs)) is not None
+
+    def _held(self, site_path: str, key: str) -> FileEntry | None:
+        """The entry of ``site_path`` when the folder holds it as made under ``key``
+        today (answers kept: a writer may ask before it writes, as the QR codes do)."""
+        answer = self._answers.get(site_path)
+        if answer is not None and answer[0] == key:
+            return answer[1]
         entry = self.before.get(site_path)
-        if entry is None or entry[0] != file_key(self.settings, site_path, inputs):
-            return False
+        found = None
+        if entry is not None and entry[0] == key and self._reads_hold(entry[3]) and as_written(
+                os.path.join(self.site_dir, site_path), entry[1], entry[2]):
+            found = entry
+        self._answers[site_path] = (key, found)
+        return found
+
+    def _reads_hold(self, lines: str) -> bool:
         try:
-            if not self.world.still_true(entry[3].split("\n") if entry[3] else []):
-                return False
+            return self.world.still_true(lines.split("\n") if lines else [])
         # A damaged manifest is a file made again, as a damaged page cache row is.
         except (ValueError, TypeError, IndexError, KeyError, RecursionError):
             return False
-        if not as_written(os.path.join(self.site_dir, site_path), entry[1], entry[2]):
-            return False
-        self._held[site_path] = entry
-        return True
 
     def write(self, context: OutputContext, site_path: str, inputs: tuple[Any, ...],
               make: Callable[[], bytes]) -> str:
@@ -83,8 +91,10 @@ class KeptFiles:
         if not self._watching:
             # Without it no record read is noted: a file would be left after an edit.
             raise RuntimeError("KeptFiles.write outside KeptFiles.watching()")
-        if self.holds(site_path, inputs):
-            self.entries[site_path] = self._held[site_path]
+        key = file_key(self.settings, site_path, inputs)
+        entry = self._held(site_path, key)
+        if entry is not None:
+            self.entries[site_path] = entry
             self.left += 1
             return site_path
         with reads.recording() as seen:
@@ -94,9 +104,8 @@ class KeptFiles:
             st = os.lstat(os.path.join(self.site_dir, site_path))
         except OSError:
             return site_path  # no entry: the next build makes it again
-        self.entries[site_path] = (
-            file_key(self.settings, site_path, inputs), st.st_size, st.st_mtime_ns,
-            "\n".join(read_lines(reads_list(seen, self._digests))))
+        self.entries[site_path] = (key, st.st_size, st.st_mtime_ns,
+                                   "\n".join(read_lines(reads_list(seen, self._digests))))
         return site_path
 
     @contextlib.contextmanager
