@@ -42,7 +42,7 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from .. import collector, reads
-from ..render.page_cache import PageCache, Stored, World, pack, reads_list
+from ..render.page_cache import PageCache, Stored, World, fingerprint, pack, reads_list
 from ..workers import WorkerDied, new_pool, start_method
 
 #: Template that returns a page rendered by ``PageRenderer``.
@@ -56,8 +56,10 @@ _STATE: tuple[Sequence[Any], Any, Any, Any, Sequence[Any]] | None = None
 _IN_WORKER = False
 # True while this process renders a page for real (not MkDocs' stand-in pass).
 _RENDERING = False
-# Digests of the records this process has seen, by id() (records live all build).
+# Digests of the records this process has seen, by id() (records live all build),
+# when it has no ``World`` whose memo the reuse check filled.
 _DIGESTS: dict[int, str] = {}
+_WORLD: World | None = None
 # True when rendered pages are kept (the page cache is on): workers then note
 # what each page reads and pack it.
 _KEEP = False
@@ -133,6 +135,15 @@ def render_page(page: Any, env: Any, config: Any, nav: Any,
         page.active = False
 
 
+def _digest_of(record: Any) -> str:
+    if _WORLD is not None:
+        return _WORLD.digest_of(record)
+    found = _DIGESTS.get(id(record))
+    if found is None:
+        found = _DIGESTS[id(record)] = fingerprint(record)
+    return found
+
+
 def _render(index: int) -> tuple[str, bytes, bytes]:
     """A worker's job: the page's HTML, and the page packed for the cache."""
     assert _STATE is not None
@@ -141,7 +152,7 @@ def _render(index: int) -> tuple[str, bytes, bytes]:
     html, seen = render_page(page, env, config, nav, doc_files)
     if not _KEEP:
         return html, b"", b""
-    packed = pack(page.url, "", html, reads_list(seen, _DIGESTS))
+    packed = pack(page.url, "", html, reads_list(seen, _digest_of))
     return html, packed.reads, packed.html
 
 
@@ -152,7 +163,7 @@ class PageRenderer:
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
                  keys: Sequence[str] = (), world: World | None = None) -> None:
-        global _STATE, _KEEP
+        global _STATE, _KEEP, _WORLD
         self.pages = pages
         self.state = (pages, env, config, nav, doc_files)
         self.cache = cache
@@ -170,6 +181,8 @@ class PageRenderer:
         # By id(): a record of an earlier build in this process (``mkdocs serve``) may
         # have left its id to a record of this one.
         _DIGESTS.clear()
+        # Forked workers inherit it, its memo filled by the check above.
+        _WORLD = world
         self.results: Iterator[tuple[str, bytes, bytes]] = iter(())
         self.queue: list[int] = []
         if workers >= 2 and len(todo) >= PARALLEL_MIN_PAGES:
@@ -212,7 +225,7 @@ class PageRenderer:
         else:
             html, seen = render_page(page, *self.state[1:])
             if self.cache is not None:
-                self._keep(pack(page.url, self._key(index), html, reads_list(seen, _DIGESTS)))
+                self._keep(pack(page.url, self._key(index), html, reads_list(seen, _digest_of)))
         self.rendered += 1
         return Markup(html)
 

@@ -285,6 +285,16 @@ class World:
             self._digests[(kind, key)] = found
         return found
 
+    def digest_of(self, record: Any) -> str:
+        """``fingerprint(record)``, made once a build for a record of this world (the
+        reuse check has made most of them by the time pages and files note theirs)."""
+        identity = _identity(record)
+        if self.records.get(identity) is record:
+            found = self.record_digest(*identity)
+            if found is not None:
+                return found
+        return fingerprint(record)
+
     def still_true(self, lines: list[str]) -> bool:
         """True when every read (``lines``: as ``pack`` stored them) gives today what
         it gave when the page was rendered."""
@@ -309,14 +319,12 @@ class World:
         return ask is not None and ask(*args) == answer
 
 
-def reads_list(reads: Reads, digests: dict[int, str]) -> list[list[str]]:
-    """The JSON-able list of a page's reads (``digests``: a memo by record id)."""
+def reads_list(reads: Reads, digest_of: Callable[[Any], str]) -> list[list[str]]:
+    """The JSON-able list of a page's reads (``digest_of``: ``fingerprint`` or a memo
+    of it, such as ``World.digest_of``)."""
     out: list[list[str]] = []
-    for key, record in reads.records.items():
-        digest = digests.get(key)
-        if digest is None:
-            digest = digests[key] = fingerprint(record)
-        out.append(["@", *_identity(record), digest])
+    for record in reads.records.values():
+        out.append(["@", *_identity(record), digest_of(record)])
     out.extend([*fact, answer] for fact, answer in reads.facts.items())
     out.sort()
     return out

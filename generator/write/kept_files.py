@@ -56,7 +56,6 @@ class KeptFiles:
         self.left = 0
         #: What ``_held`` found: site path -> (key, entry or None).
         self._answers: dict[str, tuple[str, FileEntry | None]] = {}
-        self._digests: dict[int, str] = {}
         self._watching = False
 
     def holds(self, site_path: str, inputs: tuple[Any, ...]) -> bool:
@@ -105,7 +104,7 @@ class KeptFiles:
         except OSError:
             return site_path  # no entry: the next build makes it again
         self.entries[site_path] = (key, st.st_size, st.st_mtime_ns,
-                                   "\n".join(read_lines(reads_list(seen, self._digests))))
+                                   "\n".join(read_lines(reads_list(seen, self.world.digest_of))))
         return site_path
 
     @contextlib.contextmanager
