@@ -10,6 +10,7 @@ sources without the page cache, and must have reused pages where the edit allows
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import enum
 import importlib.metadata
@@ -31,6 +32,7 @@ from generator.render.page_cache import (
     LIBRARIES,
     PageCache,
     World,
+    _digest,
     code_key,
     fingerprint,
     pack,
@@ -234,6 +236,32 @@ def test_reference_data_is_fingerprinted_by_identity_and_library_version():
     emptied = dataclasses.replace(province, communes=())
     renamed = dataclasses.replace(province, name="An Giang mới")
     assert fingerprint(emptied) == fingerprint(province) != fingerprint(renamed)
+
+
+def test_a_digest_depends_on_content_not_on_shared_objects():
+    """Equal content, equal digest, whether its strings are one object or two,
+    interned or not (marshal's later formats would write a back-reference)."""
+    word = "Đồng Tháp " * 3
+    twin = "".join(["Đồng Tháp "] * 3)
+    assert word == twin and word is not twin
+    assert _digest((word, word, ("x", 1.5, None))) == _digest((word, twin, ("x", 1.5, None)))
+    assert _digest((sys.intern("an-giang"), 1)) == _digest(("".join(["an-", "giang"]), 1))
+    assert _digest(("a", 1)) != _digest(("a", True)) != _digest(("a", 1.0))
+
+
+def test_the_world_gives_its_records_digests_and_others_their_own(sample_catalogue):
+    """``World.digest_of`` is ``fingerprint``: from the reuse check's memo for a
+    record of the world, and made for any other object, even one of the same id."""
+    catalogue = sample_catalogue
+    world = World(catalogue, {})
+    product = next(iter(catalogue.products.values()))
+    assert world.digest_of(product) == fingerprint(product)
+    twin = copy.copy(product)  # the same id: another object, other content
+    twin.name += " mới"
+    assert world.digest_of(twin) == fingerprint(twin) != fingerprint(product)
+    # The memo is the reuse check's: a digest noted later matches what it checks.
+    kind_key = next(k for k, r in world.records.items() if r is product)
+    assert world.record_digest(*kind_key) == world.digest_of(product)
 
 
 def test_the_code_key_changes_with_each_library_that_shapes_pages(tmp_path, monkeypatch):
