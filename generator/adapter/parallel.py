@@ -247,10 +247,11 @@ class PageRenderer:
 
     def close(self) -> None:
         """Wait for the workers; store the pages rendered in this build."""
-        global _STATE
+        global _STATE, _WORLD
         if self.pool is not None:
             self.pool.shutdown(wait=True)
-        _STATE = None
+        # Not held past the build: under ``mkdocs serve`` the next one loads first.
+        _STATE, _WORLD = None, None
         if self.cache is not None:
             self.cache.add(self._batch)
             self._batch = []
@@ -260,14 +261,14 @@ class PageRenderer:
     def terminate(self) -> None:
         """Stop at once (the build failed): queued pages are dropped, workers ended,
         nothing stored."""
-        global _STATE
+        global _STATE, _WORLD
         if self.pool is not None:
             # Before shutdown forgets them; a broken pool has none left.
             processes = list((getattr(self.pool, "_processes", None) or {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:
                 process.terminate()
-        _STATE = None
+        _STATE, _WORLD = None, None
         if self.cache is not None:
             self.cache.rollback()
             self.cache.close()
