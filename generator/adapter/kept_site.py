@@ -17,7 +17,8 @@ beside the new one (``.site.spare``) and builds the next site in it:
   file a writer makes one per record while the manifest's entry for it (its key and
   reads) still holds (``write/kept_files.py``); every other page and file is written
   as in a clean build, except that writers leave a file that already holds their
-  bytes (``write/files.py``);
+  bytes and write over the others in place (``write/files.py``: the safety walk
+  below leaves no file a write could go through);
 * files this build did not produce are then removed, and folders or files left
   under another spelling by a case-insensitive file system renamed (``sweep``, from
   the listing the walk that made the folder safe sent back).
