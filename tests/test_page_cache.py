@@ -29,6 +29,7 @@ from generator.adapter import parallel
 from generator.adapter.publish import build_site
 from generator.link.catalogue import Catalogue
 from generator.plan.pages import PageSpec, paginate
+from generator.render import page_cache
 from generator.render.page_cache import (
     LIBRARIES,
     PageCache,
@@ -36,7 +37,6 @@ from generator.render.page_cache import (
     _digest,
     code_key,
     fingerprint,
-    pack,
     page_keys,
 )
 from generator.source.admin_units import official_units
@@ -200,14 +200,79 @@ def test_a_tampered_page_is_rendered_again(tmp_path, monkeypatch, caplog):
         db.execute("UPDATE pages SET html = ? WHERE url = ?",
                    (zlib.compress(b"<script>alert(1)</script>"), url))
         # Damaged lists of reads: rendered again, no error.
-        for other, reads in (("en/" + url, b"[1]"), ("chu-the/", b'{"a": 2}'),
-                             ("sao/", b"not zlib")):
-            db.execute("UPDATE pages SET reads = ? WHERE url = ?",
-                       (zlib.compress(reads) if reads != b"not zlib" else reads, other))
+        for other, reads in (("en/" + url, b"[1]"), ("chu-the/", b"\0" * 8),
+                             ("sao/", "text")):
+            db.execute("UPDATE pages SET reads = ? WHERE url = ?", (reads, other))
     site, rendered, _ = builds.cached()
     assert b"alert(1)" not in site[url + "index.html"]
     assert rendered == 4
     assert site == builds.clean()
+
+
+def test_a_forged_read_is_not_believed(tmp_path):
+    """The table of reads' lines is not signed row by row: a line is believed only
+    when its keyed digest is its id. A line changed to what is true today (so that a
+    page rendered before a change would pass as unchanged) is not; nor is a line
+    whose id was changed, nor one of another type."""
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    pages = [("a/", "0"), ("b/", "0"), ("c/", "0"), ("d/", "0"), ("e/", "1")]
+    cache.add([cache.pack(url, "k", f"<p>{url}</p>", [["page", "en", url, answer]])
+               for url, answer in pages])
+    cache.commit({url for url, _ in pages})
+    cache.close()
+    path = tmp_path / "cache/pages.sqlite3"
+    with sqlite3.connect(path) as db:
+        lines = dict(db.execute("SELECT line, id FROM reads"))
+        forged = {url: lines[f'["page","en","{url}","0"]'] for url in ("a/", "b/", "c/")}
+        db.execute("UPDATE reads SET line = ? WHERE id = ?",
+                   ('["page","en","a/","1"]', forged["a/"]))
+        db.execute("UPDATE reads SET id = ? WHERE id = ?", (forged["b/"] + 1, forged["b/"]))
+        db.execute("UPDATE pages SET reads = ? WHERE url = 'b/'",
+                   ((forged["b/"] + 1).to_bytes(8, "little", signed=True),))
+        db.execute("UPDATE reads SET line = ? WHERE id = ?",
+                   (b'["page","en","c/","0"]', forged["c/"]))
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    world = World(_world().records[("catalogue", "")],
+                  {"page": lambda code, url: "1"})
+    # Today every page exists ("1"): only e/ read that when it was rendered.
+    assert cache.reusable({url: "k" for url, _ in pages}, world) == {"e/"}
+    cache.close()
+    # Where the answer is what a page read, it is reused, unless its line was forged:
+    # a/ (whose forged line now tells the truth), b/ and c/ never are.
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    world = World(_world().records[("catalogue", "")],
+                  {"page": lambda code, url: "1" if url in ("a/", "e/") else "0"})
+    assert cache.reusable({url: "k" for url, _ in pages}, world) == {"d/", "e/"}
+    cache.close()
+
+
+@pytest.mark.parametrize("spare", [page_cache.SPARE_LINES, -(10**9)])
+def test_lines_no_page_lists_are_forgotten(tmp_path, monkeypatch, spare):
+    """Each build stores the lines of reads it has not stored before (a record's new
+    digest, a new day). Lines no page lists any more are deleted once they pile up
+    (``SPARE_LINES``; below zero: at every build), never one a stored page lists."""
+    monkeypatch.setattr(page_cache, "SPARE_LINES", spare)
+    world = World(_world().records[("catalogue", "")],
+                  {"page": lambda code, url: "1", "day": lambda: None})
+    urls = {f"p{n}/": "k" for n in range(3)}
+    for day in range(4):
+        cache = PageCache.open(tmp_path / "cache", tmp_path)
+        assert cache is not None
+        assert cache.reusable({**urls, "new/": "k"}, world) == (set(urls) if day else set())
+        # new/ reads the day: rendered again each day, its line of the day before unlisted.
+        cache.add([cache.pack("new/", "k", "<p>new</p>", [["day", str(day)]])]
+                  + ([] if day else [cache.pack(url, "k", url, [["page", "en", url, "1"]])
+                                     for url in urls]))
+        cache.commit({*urls, "new/"})
+        cache.close()
+        with sqlite3.connect(tmp_path / "cache/pages.sqlite3") as db:
+            lines = {line for (line,) in db.execute("SELECT line FROM reads")}
+        listed = {f'["page","en","{url}","1"]' for url in urls}
+        days = range(day + 1) if spare >= 0 else [day]
+        assert lines == listed | {f'["day","{d}"]' for d in days}
 
 
 def test_without_a_key_outside_the_project_nothing_is_kept(tmp_path, monkeypatch, caplog):
@@ -341,9 +406,9 @@ def test_reads_of_any_text_come_back_as_they_were(tmp_path):
     cache = PageCache.open(tmp_path / "cache", tmp_path)
     assert cache is not None
     odd = 'en/a\nb "c" Đồng Tháp\u2028/'
-    cache.add([pack("a/", "k", "<p>a</p>", [["page", "en", odd, "1"]]),
-               pack("b/", "k", "<p>b</p>", []),
-               pack("c/", "k", "<p>c</p>", [["page", "en", "x/", "0"]])])
+    cache.add([cache.pack("a/", "k", "<p>a</p>", [["page", "en", odd, "1"]]),
+               cache.pack("b/", "k", "<p>b</p>", []),
+               cache.pack("c/", "k", "<p>c</p>", [["page", "en", "x/", "0"]])])
     cache.commit({"a/", "b/", "c/"})
     asked: list[str] = []
     world = World(_world().records[("catalogue", "")],
@@ -372,11 +437,12 @@ def test_only_the_row_that_was_checked_is_served(tmp_path):
     cache = PageCache.open(tmp_path / "cache", tmp_path)
     assert cache is not None
     reads = [["page", "en", "en/", "1"]]
-    cache.add([pack("a/", "key-1", "<p>new</p>", reads), pack("b/", "key-1", "<p>b</p>", reads)])
+    cache.add([cache.pack("a/", "key-1", "<p>new</p>", reads),
+               cache.pack("b/", "key-1", "<p>b</p>", reads)])
     cache.commit({"a/", "b/"})
     assert cache.reusable({"a/": "key-1", "b/": "key-1"}, _world()) == {"a/", "b/"}
     # Signed with the same key, by an older build: valid, but not what was checked.
-    cache.add([pack("a/", "key-0", "<p>old</p>", reads)])
+    cache.add([cache.pack("a/", "key-0", "<p>old</p>", reads)])
     cache.commit({"a/", "b/"})
     assert cache.html("a/") is None
     assert cache.html("b/") == "<p>b</p>"

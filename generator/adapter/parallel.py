@@ -42,7 +42,7 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from .. import collector, reads
-from ..render.page_cache import PageCache, Stored, World, fingerprint, pack, reads_list
+from ..render.page_cache import PageCache, ReadIds, Stored, World, fingerprint, reads_list
 from ..workers import WorkerDied, new_pool, start_method
 
 #: Template that returns a page rendered by ``PageRenderer``.
@@ -61,8 +61,9 @@ _RENDERING = False
 _DIGESTS: dict[int, str] = {}
 _WORLD: World | None = None
 # True when rendered pages are kept (the page cache is on): workers then note
-# what each page reads and pack it.
+# what each page reads and pack it, giving its reads ids with _IDS.
 _KEEP = False
+_IDS: ReadIds | None = None
 
 
 def _init_forked() -> None:
@@ -70,11 +71,13 @@ def _init_forked() -> None:
     _IN_WORKER = True
 
 
-def _replay(config_file: str, strict: bool, keep: bool) -> None:
-    """Spawned worker: build the site's pages, navigation and environment again."""
-    global _IN_WORKER, _STATE, _KEEP
+def _replay(config_file: str, strict: bool, key: bytes | None) -> None:
+    """Spawned worker: build the site's pages, navigation and environment again
+    (``key``: the page cache's, when pages are kept)."""
+    global _IN_WORKER, _STATE, _KEEP, _IDS
     _IN_WORKER = True
-    _KEEP = keep
+    _KEEP = key is not None
+    _IDS = None if key is None else ReadIds(key)
     # The parent reports every warning once; a worker would repeat them.
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     config = load_config(config_file, strict=strict)
@@ -144,16 +147,16 @@ def _digest_of(record: Any) -> str:
     return found
 
 
-def _render(index: int) -> tuple[str, bytes, bytes]:
+def _render(index: int) -> tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]:
     """A worker's job: the page's HTML, and the page packed for the cache."""
     assert _STATE is not None
     pages, env, config, nav, doc_files = _STATE
     page = pages[index]
     html, seen = render_page(page, env, config, nav, doc_files)
-    if not _KEEP:
-        return html, b"", b""
-    packed = pack(page.url, "", html, reads_list(seen, _digest_of))
-    return html, packed.reads, packed.html
+    if _IDS is None:
+        return html, b"", b"", ()
+    packed = _IDS.pack(page.url, "", html, reads_list(seen, _digest_of))
+    return html, packed.reads, packed.html, packed.lines
 
 
 class PageRenderer:
@@ -163,7 +166,7 @@ class PageRenderer:
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
                  keys: Sequence[str] = (), world: World | None = None) -> None:
-        global _STATE, _KEEP, _WORLD
+        global _STATE, _KEEP, _WORLD, _IDS
         self.pages = pages
         self.state = (pages, env, config, nav, doc_files)
         self.cache = cache
@@ -178,12 +181,14 @@ class PageRenderer:
         self.rendered = 0
         self.pool = None
         _KEEP = cache is not None
+        # Forked workers inherit the lines the check found stored: not handed over again.
+        _IDS = None if cache is None else cache.ids
         # By id(): a record of an earlier build in this process (``mkdocs serve``) may
         # have left its id to a record of this one.
         _DIGESTS.clear()
         # Forked workers inherit it, its memo filled by the check above.
         _WORLD = world
-        self.results: Iterator[tuple[str, bytes, bytes]] = iter(())
+        self.results: Iterator[tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]] = iter(())
         self.queue: list[int] = []
         if workers >= 2 and len(todo) >= PARALLEL_MIN_PAGES:
             _STATE = self.state
@@ -196,10 +201,10 @@ class PageRenderer:
             else:
                 self.pool = new_pool(workers, method="spawn", initializer=_replay,
                                      initargs=(config.config_file_path, bool(config.strict),
-                                               _KEEP))
+                                               None if cache is None else cache.key))
             self.results = self.pool.map(_render, todo, chunksize=8)
             self.queue = todo
-        self.received: dict[int, tuple[str, bytes, bytes]] = {}
+        self.received: dict[int, tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]] = {}
         self.next_index = 0
         self._batch: list[Stored] = []
 
@@ -220,12 +225,13 @@ class PageRenderer:
                     self.terminate()
                     raise WorkerDied("rendering pages") from None
                 self.next_index += 1
-            html, page_reads, packed = self.received.pop(index)
-            self._keep(Stored(page.url, self._key(index), page_reads, packed))
+            html, page_reads, packed, lines = self.received.pop(index)
+            self._keep(Stored(page.url, self._key(index), page_reads, packed, lines))
         else:
             html, seen = render_page(page, *self.state[1:])
             if self.cache is not None:
-                self._keep(pack(page.url, self._key(index), html, reads_list(seen, _digest_of)))
+                self._keep(self.cache.pack(page.url, self._key(index), html,
+                                           reads_list(seen, _digest_of)))
         self.rendered += 1
         return Markup(html)
 
@@ -247,11 +253,11 @@ class PageRenderer:
 
     def close(self) -> None:
         """Wait for the workers; store the pages rendered in this build."""
-        global _STATE, _WORLD
+        global _STATE, _WORLD, _IDS
         if self.pool is not None:
             self.pool.shutdown(wait=True)
         # Not held past the build: under ``mkdocs serve`` the next one loads first.
-        _STATE, _WORLD = None, None
+        _STATE, _WORLD, _IDS = None, None, None
         if self.cache is not None:
             self.cache.add(self._batch)
             self._batch = []
@@ -261,14 +267,14 @@ class PageRenderer:
     def terminate(self) -> None:
         """Stop at once (the build failed): queued pages are dropped, workers ended,
         nothing stored."""
-        global _STATE, _WORLD
+        global _STATE, _WORLD, _IDS
         if self.pool is not None:
             # Before shutdown forgets them; a broken pool has none left.
             processes = list((getattr(self.pool, "_processes", None) or {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:
                 process.terminate()
-        _STATE, _WORLD = None, None
+        _STATE, _WORLD, _IDS = None, None, None
         if self.cache is not None:
             self.cache.rollback()
             self.cache.close()
