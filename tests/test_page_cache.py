@@ -176,6 +176,8 @@ def test_pages_kept_by_workers_equal_a_clean_build(tmp_path, monkeypatch, caplog
     project = copy_sample(tmp_path / "project")
     builds = Builds(project, tmp_path, monkeypatch, caplog)
     assert builds.cached()[2] == 0
+    # Every line of what the workers' pages read was handed over and stored.
+    assert builds.cached()[1] == 0
     edits = dict((what, edit) for what, edit, _ in _edits(project))
     # What workers noted of the date holds: the next day (pages that print the
     # catalogue's date), then the day a fair opens.
@@ -203,9 +205,12 @@ def test_a_tampered_page_is_rendered_again(tmp_path, monkeypatch, caplog):
         for other, reads in (("en/" + url, b"[1]"), ("chu-the/", b"\0" * 8),
                              ("sao/", "text")):
             db.execute("UPDATE pages SET reads = ? WHERE url = ?", (reads, other))
+        # A page that read nothing passes the check of its reads: its signature (and
+        # the kept site's identity of its row) must still refuse it.
+        db.execute("UPDATE pages SET reads = x'' WHERE url = 'en/sao/'")
     site, rendered, _ = builds.cached()
     assert b"alert(1)" not in site[url + "index.html"]
-    assert rendered == 4
+    assert rendered == 5
     assert site == builds.clean()
 
 
@@ -213,7 +218,7 @@ def test_a_forged_read_is_not_believed(tmp_path):
     """The table of reads' lines is not signed row by row: a line is believed only
     when its keyed digest is its id. A line changed to what is true today (so that a
     page rendered before a change would pass as unchanged) is not; nor is a line
-    whose id was changed, nor one of another type."""
+    whose id was changed, nor one written otherwise (spaces) to the same effect."""
     cache = PageCache.open(tmp_path / "cache", tmp_path)
     assert cache is not None
     pages = [("a/", "0"), ("b/", "0"), ("c/", "0"), ("d/", "0"), ("e/", "1")]
@@ -231,7 +236,7 @@ def test_a_forged_read_is_not_believed(tmp_path):
         db.execute("UPDATE pages SET reads = ? WHERE url = 'b/'",
                    ((forged["b/"] + 1).to_bytes(8, "little", signed=True),))
         db.execute("UPDATE reads SET line = ? WHERE id = ?",
-                   (b'["page","en","c/","0"]', forged["c/"]))
+                   ('["page", "en", "c/", "0"]', forged["c/"]))
     cache = PageCache.open(tmp_path / "cache", tmp_path)
     assert cache is not None
     world = World(_world().records[("catalogue", "")],
@@ -247,6 +252,65 @@ def test_a_forged_read_is_not_believed(tmp_path):
                   {"page": lambda code, url: "1" if url in ("a/", "e/") else "0"})
     assert cache.reusable({url: "k" for url, _ in pages}, world) == {"d/", "e/"}
     cache.close()
+    # A line that is not UTF-8 (d/'s) is not believed either, and fails nothing else.
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE reads SET line = CAST(x'ff' AS TEXT) WHERE id = ?",
+                   (lines['["page","en","d/","0"]'],))
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    assert cache.reusable({url: "k" for url, _ in pages}, world) == {"e/"}
+    # Rendered again, each page's line is stored as it should be; the next build
+    # believes them all.
+    cache.add([cache.pack(url, "k", f"<p>{url}</p>", [["page", "en", url, "0"]])
+               for url in ("a/", "b/", "c/", "d/")])
+    cache.commit({url for url, _ in pages})
+    cache.close()
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    world = World(_world().records[("catalogue", "")], {"page": lambda code, url: "0"})
+    assert cache.reusable({url: "k" for url, _ in pages}, world) == {"a/", "b/", "c/", "d/"}
+    cache.close()
+
+
+def test_a_page_whose_line_is_missing_is_rendered_once(tmp_path):
+    """A line gone from the table (deleted by hand, or never stored) costs its pages
+    one rendering: the line is handed over again with them."""
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    reads = {"a/": [["page", "en", "a/", "1"], ["page", "en", "x/", "1"]],
+             "b/": [["page", "en", "x/", "1"]]}
+    cache.add([cache.pack(url, "k", url, read) for url, read in reads.items()])
+    cache.commit(set(reads))
+    cache.close()
+    with sqlite3.connect(tmp_path / "cache/pages.sqlite3") as db:
+        db.execute("""DELETE FROM reads WHERE line = '["page","en","a/","1"]'""")
+    world = World(_world().records[("catalogue", "")], {"page": lambda code, url: "1"})
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    assert cache.reusable(dict.fromkeys(reads, "k"), world) == {"b/"}
+    cache.add([cache.pack("a/", "k", "a/", reads["a/"])])
+    cache.commit(set(reads))
+    cache.close()
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    assert cache.reusable(dict.fromkeys(reads, "k"), world) == {"a/", "b/"}
+    cache.close()
+
+
+def test_a_cache_file_with_a_trigger_is_replaced(tmp_path):
+    """A trigger planted in the file (one that drops every line stored, say) would
+    have every build render every page: the file is not ours, and is started again."""
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    cache.close()
+    with sqlite3.connect(tmp_path / "cache/pages.sqlite3") as db:
+        db.execute("CREATE TRIGGER drop_lines BEFORE INSERT ON reads "
+                   "BEGIN SELECT RAISE(IGNORE); END")
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    cache.close()
+    with sqlite3.connect(tmp_path / "cache/pages.sqlite3") as db:
+        assert list(db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")) == []
 
 
 @pytest.mark.parametrize("spare", [page_cache.SPARE_LINES, -(10**9)])

@@ -181,7 +181,8 @@ class PageRenderer:
         self.rendered = 0
         self.pool = None
         _KEEP = cache is not None
-        # Forked workers inherit the lines the check found stored: not handed over again.
+        # Forked workers inherit the lines the check believed: not handed over again
+        # (spawned ones hand over each line they meet once).
         _IDS = None if cache is None else cache.ids
         # By id(): a record of an earlier build in this process (``mkdocs serve``) may
         # have left its id to a record of this one.

@@ -312,7 +312,8 @@ class World:
 
     def holds(self, line: str) -> bool:
         """True when one read (a line of ``read_lines``) gives today what it gave then.
-        Raises ValueError on a line that is not JSON."""
+        Raises ValueError on a line that is not JSON (and may raise TypeError,
+        IndexError, KeyError or RecursionError on a damaged one)."""
         if line in self._true:
             return True
         item = json.loads(line)
@@ -420,9 +421,23 @@ SCHEMA = {
 #: ids).
 MAX_HTML = 16 << 20
 MAX_READS = 4 << 20
-#: Lines no page lists any more are deleted when there are more of them than this
-#: and than the lines pages list.
+#: The lines no page lists any more are deleted (``PageCache.commit``) once the table
+#: holds more than twice the lines a build looked at or added, plus this many.
 SPARE_LINES = 20_000
+
+
+def _schema_of(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    return sorted(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"),
+                  key=repr)
+
+
+def _schema() -> list[tuple[Any, ...]]:
+    """Everything ``SCHEMA`` makes (its tables and the index SQLite adds for a
+    primary key), as ``_schema_of`` lists it."""
+    with contextlib.closing(sqlite3.connect(":memory:")) as db:
+        for sql in SCHEMA.values():
+            db.execute(sql)
+        return _schema_of(db)
 
 
 def _row_identity(key: str, reads_digest: bytes, mac: bytes) -> bytes:
@@ -455,8 +470,8 @@ class PageCache:
     def __init__(self, db: sqlite3.Connection, key: bytes) -> None:
         self.db = db
         self.key = key
-        #: Ids of this process's reads (``ReadIds``), knowing the stored lines once
-        #: ``reusable`` has read them.
+        #: Ids of this process's reads (``ReadIds``); once ``reusable`` has checked
+        #: them, it knows the stored lines it believed.
         self.ids = ReadIds(key)
         #: Pages stored by earlier builds.
         self.stored: set[str] = set()
@@ -466,13 +481,17 @@ class PageCache:
         #: URL -> identity of the row whose HTML this build has for the page (one
         #: checked, or one added): which page a kept site holds (adapter/kept_site.py).
         self.identities: dict[str, bytes] = {}
-        #: Stored lines of reads: id -> line (believed once it gives its id).
-        self.lines: dict[int, Any] = {}
-        #: Ids of reads found true, and found not true, today.
+        #: Ids of reads found true, and found not true, today; the stored lines
+        #: believed (they gave their ids) and found true, by id.
         self._true: set[int] = set()
         self._false: set[int] = set()
+        self._believed: dict[int, str] = {}
+        #: How many lines the reads table holds, about (as read, plus those added).
+        self._line_count = 0
         #: Ids the pages added in this build list.
         self._added: set[int] = set()
+        #: Lines whose storing failed, tried again with the next pages added.
+        self._pending: list[tuple[int, str]] = []
 
     @classmethod
     def open(cls, cache_dir: Path, project: Path) -> PageCache | None:
@@ -489,13 +508,13 @@ class PageCache:
             try:
                 cache_dir.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(path, timeout=30)
-                tables = dict(db.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
-                if not tables:
+                found = _schema_of(db)
+                if not found:
                     for sql in SCHEMA.values():
                         db.execute(sql)
                     db.commit()
-                elif tables != SCHEMA:
+                elif found != _schema():
+                    # Another table, an index, a trigger that drops what is stored …
                     raise sqlite3.DatabaseError("not the page cache's tables")
                 return cls(db, key)
             except (sqlite3.Error, OSError):
@@ -511,11 +530,14 @@ class PageCache:
     def reusable(self, keys: Mapping[str, str], world: World) -> set[str]:
         """The pages (URL -> key of this build) whose stored copy can be reused: same
         key, every read unchanged (the HTML and its signature are checked when read).
-        Rows are read one at a time: a national catalogue's would take tens of MB
-        held at once."""
+        Pages are read one at a time (a national catalogue's rows are tens of MB); the
+        lines of reads all at once (164,000 lines, 12 MB nationally), as bytes: a line
+        that is not UTF-8 is one not believed, not a file that cannot be read."""
         found = set()
         try:
-            self.lines = dict(self.db.execute("SELECT id, line FROM reads"))
+            lines: dict[int, Any] = dict(self.db.execute(
+                "SELECT id, CAST(line AS BLOB) FROM reads"))
+            self._line_count = len(lines)
             for url, key, blob, mac in self.db.execute(
                     "SELECT url, key, reads, mac FROM pages"):
                 self.stored.add(url)
@@ -523,38 +545,50 @@ class PageCache:
                     continue
                 # Not yet verified: a damaged or forged list is a page rendered again.
                 ids = _ids_of(blob)
-                if ids is not None and isinstance(mac, bytes) and self._hold(ids, world):
+                if (ids is not None and isinstance(mac, bytes)
+                        and self._hold(ids, lines, world)):
                     found.add(url)
                     digest = hashlib.blake2b(blob).digest()
                     self.checked[url] = (key, digest, mac)
                     self.identities[url] = _row_identity(key, digest, mac)
-        except sqlite3.Error:
+        except sqlite3.Error as error:
             self.checked.clear()
             self.identities.clear()
+            if getattr(error, "sqlite_errorcode", None) not in (sqlite3.SQLITE_BUSY,
+                                                                  sqlite3.SQLITE_LOCKED):
+                # Not busy, damaged (a URL that is not UTF-8 …): start it again, or every
+                # build would render every page. Done when this build commits.
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.execute("DELETE FROM pages")
+                    self.db.execute("DELETE FROM reads")
+                self.stored.clear()
             return set()
-        # Lines believed (they gave their ids) need not be handed over again.
-        self.ids = ReadIds(self.key, [(i, self.lines[i]) for i in self._true])
+        # Lines believed need not be handed over again (forked workers inherit this).
+        self.ids = ReadIds(self.key, self._believed.items())
         return found
 
-    def _hold(self, ids: array.array[int], world: World) -> bool:
-        """True when every read ``ids`` names gives today what it gave then. Each id is
-        looked at once a build: a page whose ids are all known true is one set test."""
+    def _hold(self, ids: array.array[int], lines: Mapping[int, Any], world: World) -> bool:
+        """True when every read ``ids`` names (``lines``: the stored ones, as bytes)
+        gives today what it gave then. Each id is looked at once a build: a page whose
+        ids are all known true is one set test."""
         if self._true.issuperset(ids):
             return True
         for i in set(ids).difference(self._true):
             if i in self._false:
                 return False
-            line = self.lines.get(i)
+            raw = lines.get(i)
             try:
-                holds = (isinstance(line, str) and self.ids.line_id(line) == i
+                line = raw.decode() if isinstance(raw, bytes) else None
+                holds = (line is not None and self.ids.line_id(line) == i
                          and world.holds(line))
-            # (A UnicodeEncodeError is a ValueError.)
+            # (A UnicodeDecodeError is a ValueError.)
             except (ValueError, TypeError, IndexError, KeyError, RecursionError):
                 holds = False
             if not holds:
                 self._false.add(i)
                 return False
             self._true.add(i)
+            self._believed[i] = line
         return True
 
     def html(self, url: str) -> str | None:
@@ -599,33 +633,51 @@ class PageCache:
         for url, key, page_reads, _, mac in rows:
             self.identities[url] = _row_identity(key, hashlib.blake2b(page_reads).digest(), mac)
             self._added.update(_ids_of(page_reads) or ())
-        lines = [(i, line) for p in pages for i, line in p.lines if self.lines.get(i) != line]
-        self.lines.update(lines)
+        # A line stored but not believed (forged, or not looked at) is written again.
+        lines = self._pending + [(i, line) for p in pages for i, line in p.lines
+                                 if i not in self._believed]
+        try:
+            self.db.executemany("INSERT OR REPLACE INTO reads VALUES (?, ?)", lines)
+        except sqlite3.Error:
+            # Handed over once by their workers: kept to try again, or the pages that
+            # list them would be rendered again by every build until one reads them.
+            self._pending = lines
+        else:
+            self._pending = []
+            self._line_count += len(lines)
+            self._believed.update(lines)
         # A page not kept is rendered again by the next build.
         with contextlib.suppress(sqlite3.Error):
-            self.db.executemany("INSERT OR REPLACE INTO reads VALUES (?, ?)", lines)
             self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", rows)
 
     def commit(self, urls: set[str]) -> None:
         """Keep this build's pages; forget the pages the site no longer has, and the
         lines of reads no page lists when they have piled up."""
+        if self._pending:
+            self.add([])
         try:
             self.db.executemany("DELETE FROM pages WHERE url = ?",
                                 [(url,) for url in self.stored if url not in urls])
-            # The ids this build's pages list are among those it looked at and added.
-            if len(self.lines) > 2 * len(self._true | self._false | self._added) + SPARE_LINES:
+            # Most ids this build's pages list were looked at or added in it (not all:
+            # a page's check stops at its first changed read); an undercount only
+            # makes the exact pass below run sooner.
+            looked_at = len(self._true | self._false | self._added)
+            if self._line_count > 2 * looked_at + SPARE_LINES:
                 self._forget_lines()
             self.db.commit()
         except sqlite3.Error:
             self.rollback()
 
     def _forget_lines(self) -> None:
-        """Delete the lines no stored page lists (in the commit's transaction)."""
+        """Delete the lines no stored page lists (in the commit's transaction, which
+        sees every page committed by any build)."""
         listed: set[int] = set()
         for (blob,) in self.db.execute("SELECT reads FROM pages"):
             listed.update(_ids_of(blob) or ())
-        self.db.executemany("DELETE FROM reads WHERE id = ?",
-                            [(i,) for i in self.lines if i not in listed])
+        unlisted = [(i,) for (i,) in self.db.execute("SELECT id FROM reads")
+                    if i not in listed]
+        self.db.executemany("DELETE FROM reads WHERE id = ?", unlisted)
+        self._line_count -= len(unlisted)
 
     def rollback(self) -> None:
         with contextlib.suppress(sqlite3.Error):
