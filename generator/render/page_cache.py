@@ -481,15 +481,16 @@ class PageCache:
         #: URL -> identity of the row whose HTML this build has for the page (one
         #: checked, or one added): which page a kept site holds (adapter/kept_site.py).
         self.identities: dict[str, bytes] = {}
-        #: Ids of reads found true, and found not true, today; the stored lines
-        #: believed (they gave their ids) and found true, by id.
+        #: Ids of reads found true (stored, believed: they gave their ids), and found
+        #: not true, today; the lines found true, by id, until ``ids`` knows them.
         self._true: set[int] = set()
         self._false: set[int] = set()
         self._believed: dict[int, str] = {}
         #: How many lines the reads table holds, about (as read, plus those added).
         self._line_count = 0
-        #: Ids the pages added in this build list.
+        #: Ids the pages added in this build list; ids of the lines it stored.
         self._added: set[int] = set()
+        self._inserted: set[int] = set()
         #: Lines whose storing failed, tried again with the next pages added.
         self._pending: list[tuple[int, str]] = []
 
@@ -565,6 +566,7 @@ class PageCache:
             return set()
         # Lines believed need not be handed over again (forked workers inherit this).
         self.ids = ReadIds(self.key, self._believed.items())
+        self._believed = {}
         return found
 
     def _hold(self, ids: array.array[int], lines: Mapping[int, Any], world: World) -> bool:
@@ -635,7 +637,7 @@ class PageCache:
             self._added.update(_ids_of(page_reads) or ())
         # A line stored but not believed (forged, or not looked at) is written again.
         lines = self._pending + [(i, line) for p in pages for i, line in p.lines
-                                 if i not in self._believed]
+                                 if i not in self._true and i not in self._inserted]
         try:
             self.db.executemany("INSERT OR REPLACE INTO reads VALUES (?, ?)", lines)
         except sqlite3.Error:
@@ -645,7 +647,7 @@ class PageCache:
         else:
             self._pending = []
             self._line_count += len(lines)
-            self._believed.update(lines)
+            self._inserted.update(i for i, _ in lines)
         # A page not kept is rendered again by the next build.
         with contextlib.suppress(sqlite3.Error):
             self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", rows)
