@@ -13,8 +13,8 @@ plain Material for MkDocs build of the same number of minimal Markdown pages wit
 Material's search plugin on (issue 17's reference), and once more plain Material
 without search. Then the page cache (render/page_cache.py): two interleaved pairs
 of a rebuild with nothing changed (every page reused) and plain Material (after
-two builds that are reported apart: the first with the cache after builds without
-it write every page into the kept site), and a
+two builds that are reported apart: the first two with the cache after builds
+without it write every page into the kept site), and a
 rebuild after one product's price was edited. Wall time and CPU time (user + system of the
 process and every worker it waited for) are both reported, so that two worker
 processes cannot hide work. Then the search transfer in Chromium
