@@ -257,6 +257,7 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "ratio warm/plain no search, wall": f"{warm.seconds / bare_run.seconds:.2f}",
         "pages reused, first two builds after builds without the cache (s)":
             " / ".join(f"{w.seconds:.1f}" for w in firsts),
+        "same, pages rendered / reused / left, second of them": _pages_line(firsts[-1]),
         "pages reused: rebuild (s), two runs": " / ".join(f"{w.seconds:.1f}" for w in reuses),
         "pages reused: rebuild, CPU (s)": " / ".join(f"{w.cpu:.1f}" for w in reuses),
         "pages reused: pages rendered / reused / left": _pages_line(reuses[-1]),
