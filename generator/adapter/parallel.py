@@ -60,9 +60,8 @@ _RENDERING = False
 # when it has no ``World`` whose memo the reuse check filled.
 _DIGESTS: dict[int, str] = {}
 _WORLD: World | None = None
-# True when rendered pages are kept (the page cache is on): workers then note
-# what each page reads and pack it, giving its reads ids with _IDS.
-_KEEP = False
+# Set when rendered pages are kept (the page cache is on): workers then note what
+# each page reads and pack it, giving its reads ids with it.
 _IDS: ReadIds | None = None
 
 
@@ -74,9 +73,8 @@ def _init_forked() -> None:
 def _replay(config_file: str, strict: bool, key: bytes | None) -> None:
     """Spawned worker: build the site's pages, navigation and environment again
     (``key``: the page cache's, when pages are kept)."""
-    global _IN_WORKER, _STATE, _KEEP, _IDS
+    global _IN_WORKER, _STATE, _IDS
     _IN_WORKER = True
-    _KEEP = key is not None
     _IDS = None if key is None else ReadIds(key)
     # The parent reports every warning once; a worker would repeat them.
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
@@ -110,7 +108,7 @@ def in_worker() -> bool:
 
 def keeping() -> bool:
     """True when the pages rendered are kept for the next build."""
-    return _KEEP
+    return _IDS is not None
 
 
 def rendering() -> bool:
@@ -166,7 +164,7 @@ class PageRenderer:
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
                  keys: Sequence[str] = (), world: World | None = None) -> None:
-        global _STATE, _KEEP, _WORLD, _IDS
+        global _STATE, _WORLD, _IDS
         self.pages = pages
         self.state = (pages, env, config, nav, doc_files)
         self.cache = cache
@@ -180,7 +178,6 @@ class PageRenderer:
         #: Pages rendered in this build (the rest were reused).
         self.rendered = 0
         self.pool = None
-        _KEEP = cache is not None
         # Forked workers inherit the lines the check believed: not handed over again
         # (spawned ones hand over each line they meet once).
         _IDS = None if cache is None else cache.ids
