@@ -200,7 +200,12 @@ class PageRenderer:
                 self.pool = new_pool(workers, method="spawn", initializer=_replay,
                                      initargs=(config.config_file_path, bool(config.strict),
                                                None if cache is None else cache.key))
-            self.results = self.pool.map(_render, todo, chunksize=8)
+            try:
+                self.results = self.pool.map(_render, todo, chunksize=8)
+            except BrokenProcessPool:
+                # A worker that dies while the jobs are still being handed out.
+                self.terminate()
+                raise WorkerDied("rendering pages") from None
             self.queue = todo
         self.received: dict[int, tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]] = {}
         self.next_index = 0
