@@ -134,3 +134,62 @@ def test_a_cache_file_that_is_a_link_is_not_read(mini_project: Path,
     except OSError as exc:
         pytest.skip(f"no symbolic links here: {exc}")
     assert check(mini_project, capsys) == expected
+
+
+def test_a_record_from_the_cache_points_at_the_same_lines(
+        mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    """Problems found after reading (links, groups) name the line of the field, or
+    of its nearest written parent, whether the record was parsed or unpickled."""
+    path = mini_project / PRODUCT
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("category: do-uong-co-con", "category: do-uong", 1)
+                    .replace("issued: 2022-01-10", "issued: 2099-01-10", 1),
+                    encoding="utf-8")
+    first = check(mini_project, capsys)
+    assert first[0] == 1
+    assert f"{PRODUCT}:2:11: category: 'do-uong' is a group" in first[1]
+    assert (f"{PRODUCT}:10:13: certificates[1].issued: issue date 10/01/2099 is after "
+            "the build date") in first[1]
+    assert check(mini_project, capsys) == first
+
+
+def test_sources_pickle_compactly_and_share_their_field_names():
+    from generator.source.fields import Source
+    from generator.source.problems import Position
+
+    def made(path: str) -> Source:
+        source = Source(path, {"": Position(path, 1, 1)})
+        source.add("ocop", Position(path, 4, 3))
+        source.add("ocop.stars", Position(path, 5, 12))
+        source.add("photos[0]", Position(path, 70000, 5))
+        source.add("ocop", Position(path, 6, 3))  # noted again: the later place
+        return source
+
+    first, second = (pickle.loads(pickle.dumps(made(p))) for p in ("a.yaml", "b.yaml"))
+    assert first == made("a.yaml") and first != second
+    assert first.positions == {"": Position("a.yaml", 1, 1), "ocop": Position("a.yaml", 6, 3),
+                               "ocop.stars": Position("a.yaml", 5, 12),
+                               "photos[0]": Position("a.yaml", 70000, 5)}
+    assert first.at("ocop.stars") == Position("a.yaml", 5, 12)
+    assert first.at("ocop.decision") == Position("a.yaml", 6, 3)
+    assert first.at("photos[0].file") == Position("a.yaml", 70000, 5)
+    assert first.at("name") == Position("a.yaml", 1, 1)
+    assert Source("c.yaml").at("name") == Position("c.yaml", 1, 1)
+    assert pickle.loads(pickle.dumps(Source("c.yaml"))) == Source("c.yaml")
+    assert all(a is b for a, b in zip(first.positions, second.positions, strict=True))
+    with pytest.raises(ValueError, match=r"not a field of a\.yaml"):
+        first.add("name", Position("b.yaml", 1, 1))
+
+
+def test_a_signed_entry_that_does_not_load_is_read_again(
+        mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    expected = check(mini_project, capsys)
+    cache_dir = mini_project / ".cache/ocop"
+    cache = RecordCache.open(cache_dir, mini_project)
+    assert cache is not None and cache.old
+    for broken in (b"", pickle.dumps(None), b"\x80\x05\x95"):
+        cache.new = {rel: (digest, broken) for rel, (digest, _) in cache.old.items()}
+        cache.save(cache_dir)
+        assert check(mini_project, capsys) == expected
+        reread = RecordCache.open(cache_dir, mini_project)
+        assert reread is not None and all(pickled != broken for _, pickled in reread.old.values())

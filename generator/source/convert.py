@@ -80,7 +80,7 @@ class _Converter:
                     self.fail(key_node, name or "-", f"unknown field {shown(key)}{hint}")
                 ok = False
                 continue
-            self.source.positions[path] = value_node.position
+            self.source.add(path, value_node.position)
             if isinstance(value_node, Scalar) and value_node.is_null:
                 empty[key] = key_node
                 continue  # an empty value is the same as leaving the field out
@@ -141,7 +141,7 @@ class _Converter:
             items = []
             for i, item in enumerate(node.items):
                 item_name = f"{name}[{i}]"
-                self.source.positions[item_name] = item.position
+                self.source.add(item_name, item.position)
                 items.append(self.value(arg, f, item, item_name))
             return _INVALID if any(v is _INVALID for v in items) else items
         if not isinstance(node, Scalar):

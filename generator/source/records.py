@@ -45,7 +45,7 @@ LEVEL_LABELS: dict[str, str] = {
 
 
 # Keyword-only: fields in the order an address is read (and record files list them).
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True, weakref_slot=True)
 class Address:
     """Địa chỉ theo đơn vị hành chính sau ngày 1/7/2025."""
 
@@ -63,7 +63,7 @@ class Address:
     official_commune: OfficialCommune | None = derived()
 
 
-@dataclass
+@dataclass(slots=True, weakref_slot=True)
 class Location:
     """Tọa độ trên bản đồ (WGS 84)."""
 
@@ -72,7 +72,7 @@ class Location:
     lon: float = spec("Kinh độ, ví dụ 104.9902", minimum=-180.0, maximum=180.0)
 
 
-@dataclass
+@dataclass(slots=True, weakref_slot=True)
 class Contacts:
     """Thông tin liên hệ; mọi mục đều không bắt buộc."""
 
@@ -83,7 +83,7 @@ class Contacts:
     zalo: str | None = spec("Số Zalo, đặt trong ngoặc kép", default=None, fmt="phone")
 
 
-@dataclass
+@dataclass(slots=True, weakref_slot=True)
 class SupplierFacts:
     """Thông tin dành cho nhà bán lẻ, người mua sỉ."""
 
@@ -94,7 +94,7 @@ class SupplierFacts:
                                 default_factory=list)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True, weakref_slot=True)
 class Producer:
     """Chủ thể OCOP: hợp tác xã, tổ hợp tác, doanh nghiệp, hộ sản xuất kinh doanh."""
 
@@ -124,7 +124,7 @@ class Producer:
     products: list[Product] = derived(factory=list)
 
 
-@dataclass
+@dataclass(slots=True, weakref_slot=True)
 class Revocation:
     """Quyết định thu hồi giấy chứng nhận OCOP."""
 
@@ -134,7 +134,7 @@ class Revocation:
 
 
 # Keyword-only: fields in the order of the certificate itself (and of record files).
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True, weakref_slot=True)
 class Rating:
     """Kết quả đánh giá, phân hạng OCOP."""
 
@@ -153,7 +153,7 @@ class Rating:
     revoked: Revocation | None = spec("Thu hồi (nếu có)", default=None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Certificate:
     """One certificate of a product's history, with its status on the build date."""
 
@@ -175,7 +175,7 @@ class Certificate:
         return "superseded" if self.superseded else "expired"
 
 
-@dataclass
+@dataclass(slots=True, weakref_slot=True)
 class Photo:
     """Một ảnh sản phẩm."""
 
@@ -187,7 +187,7 @@ class Photo:
     abs_path: Path = derived()
 
 
-@dataclass
+@dataclass(slots=True, weakref_slot=True)
 class Price:
     """Giá bán lẻ tham khảo."""
 
@@ -196,7 +196,7 @@ class Price:
     unit: str = spec("Đơn vị tính, ví dụ hũ 500 g")
 
 
-@dataclass
+@dataclass(slots=True, weakref_slot=True)
 class OnlineShop:
     """Gian hàng trực tuyến."""
 
@@ -206,7 +206,7 @@ class OnlineShop:
 
 # Keyword-only so the fields keep the order staff see in the scaffold and the guide,
 # the optional certificate fields before the required photos.
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True, weakref_slot=True)
 class Product:
     """Sản phẩm OCOP."""
 
@@ -251,7 +251,7 @@ class Product:
     fairs: list[Fair] = derived(factory=list)
 
 
-@dataclass
+@dataclass(slots=True, weakref_slot=True)
 class Carries:
     """Điểm bán có những gì: mọi sản phẩm của chủ thể, hoặc từng sản phẩm."""
 
@@ -260,7 +260,7 @@ class Carries:
 
 
 # Keyword-only: fields in the order a shop is described (and record files list them).
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True, weakref_slot=True)
 class PointOfSale:
     """Điểm bán: showroom OCOP, cửa hàng, siêu thị, chợ, cửa hàng trực tuyến."""
 
@@ -279,7 +279,7 @@ class PointOfSale:
     products: list[Product] = derived(factory=list)
 
 
-@dataclass
+@dataclass(slots=True, weakref_slot=True)
 class Exhibitor:
     """Một chủ thể tham gia hội chợ."""
 
@@ -291,7 +291,7 @@ class Exhibitor:
     product_records: list[Product] = derived(factory=list)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True, weakref_slot=True)
 class Fair:
     """Hội chợ, triển lãm, phiên chợ OCOP."""
 
