@@ -149,12 +149,13 @@ class Source:
         """Note where ``field_path`` is written (in ``path``; again: the later place)."""
         if position.path != self.path or "\0" in field_path:  # never from a YAML file
             raise ValueError(f"{field_path!r} at {position}: not a field of {self.path}")
+        place = array("I", (position.line, position.col))  # first: it may overflow
         found = self._find(field_path)
         if found < 0:
             self._keys.append(sys.intern(field_path))
-            self._places.extend((position.line, position.col))
+            self._places.extend(place)
         else:
-            self._places[2 * found:2 * found + 2] = array("I", (position.line, position.col))
+            self._places[2 * found:2 * found + 2] = place
 
     def at(self, field_path: str) -> Position:
         """Position of a field (or of its nearest written parent)."""
@@ -199,7 +200,8 @@ class Source:
     def __setstate__(self, state: tuple[str, str, bytes]) -> None:
         path, keys, places = state
         self.path = path
-        self._keys = [sys.intern(k) for k in keys.split("\0")] if places else []
+        # No key and no place: an empty source (the root alone is the key "").
+        self._keys = [sys.intern(k) for k in keys.split("\0")] if keys or places else []
         self._places = array("I")
         self._places.frombytes(places)
         if len(self._places) != 2 * len(self._keys):

@@ -169,11 +169,8 @@ class RecordCache:
         entry = self.old.get(rel)
         if entry is None or entry[0] != digest:
             return None
-        try:
-            record, problems = pickle.loads(entry[1])
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            return None  # signed by us, yet not loadable: read the file again
         self.new[rel] = entry
+        record, problems = pickle.loads(entry[1])
         return record, problems
 
     def put(self, rel: str, digest: bytes, record: Any, problems: list[Problem]) -> None:
