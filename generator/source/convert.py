@@ -241,12 +241,15 @@ _INVALID: Any = _Invalid()
 def build_record(cls: type, root: Mapping, path: str, problems: Problems) -> Any:
     """Typed record from a parsed file, or ``None`` after reporting problems.
 
-    The returned record's ``source`` attribute (a derived field) is set.
+    The returned record's ``source`` (a derived field) is set, when its class has one
+    (a file's record does; a part of one, such as a ``Rating``, has none: records have
+    slots, so no attribute can be added).
     """
     source = Source(path, {"": root.position})
     result = _Converter(source, problems).record(cls, root, "")
     if result is None or result is _INVALID:
         return None
-    result.source = source
+    if "source" in {f.name for f in dataclasses.fields(cls)}:
+        result.source = source
     return result
 
