@@ -24,6 +24,7 @@ import json
 import os
 import secrets
 import stat
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -320,4 +321,6 @@ def _variant_from_json(entry: dict[str, Any]) -> ImageVariant:
     if (not isinstance(name, str) or name in ("", ".", "..")
             or "/" in name or "\\" in name or ":" in name or "\0" in name):
         raise ValueError(name)
-    return ImageVariant(int(entry["width"]), int(entry["height"]), str(entry["format"]), name)
+    # One string for each format (160,000 variants nationally, four formats).
+    return ImageVariant(int(entry["width"]), int(entry["height"]),
+                        sys.intern(str(entry["format"])), name)

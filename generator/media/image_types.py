@@ -89,7 +89,7 @@ class ImageSettings:
         return self.widths[len(self.widths) // 2]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImageVariant:
     """One output file."""
 
@@ -99,7 +99,7 @@ class ImageVariant:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProcessedImage:
     """Everything a page needs to reference one processed source image."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .images import ImageProcessor
 MEDIA_DIR = "anh"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceVariant:
     """One responsive variant: its site-root-relative URL and pixel width."""
 
@@ -27,7 +28,7 @@ class SourceVariant:
     width: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Picture:
     """What a template needs to show one photo without layout shift."""
 
@@ -80,7 +81,7 @@ def _picture(image: ProcessedImage) -> Picture:
     fallback = image.fallback
     return Picture(
         src=f"{MEDIA_DIR}/{fallback.name}",
-        mime=f"image/{fallback.format}",
+        mime=sys.intern(f"image/{fallback.format}"),
         width=image.width,
         height=image.height,
         webp=tuple(SourceVariant(f"{MEDIA_DIR}/{v.name}", v.width) for v in image.variants),

@@ -22,13 +22,13 @@ def src_uri(url: str) -> str:
     return url.rstrip("/") + ".md"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageLink:
     number: int
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pager:
     """One page of a paginated listing."""
 
@@ -47,7 +47,7 @@ class Pager:
         return self.links[self.number] if self.number < self.count else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageSpec:
     """One generated page: where it goes, how it looks, what it shows."""
 
