@@ -150,6 +150,8 @@ def test_a_record_from_the_cache_points_at_the_same_lines(
     assert f"{PRODUCT}:2:11: category: 'do-uong' is a group" in first[1]
     assert (f"{PRODUCT}:10:13: certificates[1].issued: issue date 10/01/2099 is after "
             "the build date") in first[1]
+    cache = RecordCache.open(mini_project / ".cache/ocop", mini_project)
+    assert cache is not None and PRODUCT in cache.old  # the second check reads it
     assert check(mini_project, capsys) == first
 
 

@@ -249,7 +249,7 @@ def build_record(cls: type, root: Mapping, path: str, problems: Problems) -> Any
     result = _Converter(source, problems).record(cls, root, "")
     if result is None or result is _INVALID:
         return None
-    if "source" in {f.name for f in dataclasses.fields(cls)}:
+    if hasattr(result, "source"):
         result.source = source
     return result
 

@@ -130,8 +130,8 @@ class Source:
     Every value of every record has a position: 580,000 in a national catalogue. Kept
     as a dict of named tuples they were 84 MB of the catalogue's 193 MB in each process
     of a build (forked workers copy what they touch). Here the field paths are a list of
-    interned strings (all records share the same few hundred) and the lines and columns
-    one array: 14 MB. A ``Position`` is made when one is asked for.
+    interned strings (all records share them: 215 distinct in that catalogue) and the
+    lines and columns one array: 15.9 MB. A ``Position`` is made when one is asked for.
     """
 
     __slots__ = ("_keys", "_places", "path")
