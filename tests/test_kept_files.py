@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import FIXED_DATE, FIXTURES
 
+from generator import written
+from generator.adapter import kept_site
 from generator.language import ENGLISH, VIETNAMESE
 from generator.link.catalogue import Catalogue
 from generator.pipeline import build_catalogue
@@ -20,7 +23,9 @@ from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
 from generator.write import vcards, verify_pages
 from generator.write.context import OutputContext
+from generator.write.files import write_bytes
 from generator.write.kept_files import FileEntry, KeptFiles, watched, write_made
+from generator.written import Seen
 
 SITE_URL = "https://ocop.example.vn/"
 
@@ -34,12 +39,15 @@ def catalogue(date: dt.date = FIXED_DATE) -> Catalogue:
 
 
 def write(cat: Catalogue, site: Path, before: dict[str, FileEntry], settings: str = "s",
-          date: dt.date = FIXED_DATE) -> KeptFiles:
+          date: dt.date = FIXED_DATE, seen: Seen | None = None,
+          first: Callable[[OutputContext], object] = lambda context: None) -> KeptFiles:
     """The verification pages and contact cards written into ``site`` as a build
-    keeping its site does."""
-    kept = KeptFiles(site, settings, before, World(cat, clock.facts(cat, date)))
+    keeping its site does (``seen``: the safety walk's view of the folder; ``first``:
+    what an earlier writer of the build writes)."""
+    kept = KeptFiles(site, settings, before, World(cat, clock.facts(cat, date)), seen)
     context = OutputContext(catalogue=cat, site_dir=site, site_url=SITE_URL, page_urls=(),
                             kept_site=True, languages=(VIETNAMESE, ENGLISH), kept_files=kept)
+    first(context)
     assert verify_pages.write(context) and vcards.write(context)
     return kept
 
@@ -120,6 +128,32 @@ def test_a_file_changed_in_the_folder_is_made_again(tmp_path):
     assert made_again(again, first.entries) == {
         "q/duong-thot-not/index.html", "q/duong-thot-not/qr.svg"}
     assert page.read_bytes() == text
+
+
+def test_the_walks_view_of_the_folder_stands_for_it_until_a_file_is_written(
+        tmp_path, monkeypatch):
+    """With the safety walk's sizes and times (``Seen``) no file is asked about again;
+    a file written in this build before the check (by another writer) is, and is
+    made again."""
+    cat, site = catalogue(), tmp_path / "site"
+    first = write(cat, site, {})
+    _, listing, stats = kept_site._make_safe(site)
+    asked: list[str] = []
+    real = written.as_written
+    monkeypatch.setattr(written, "as_written",
+                        lambda path, *entry: (asked.append(path), real(path, *entry))[1])
+    again = write(cat, site, first.entries, seen=Seen(os.fspath(site), listing, stats))
+    assert again.left == len(first.entries) and asked == []
+    # An earlier writer of this build wrote over one of them (same size).
+    qr = site / "q/duong-thot-not/qr.svg"
+    made = qr.read_bytes()
+    _, listing, stats = kept_site._make_safe(site)
+    third = write(cat, site, again.entries, seen=Seen(os.fspath(site), listing, stats),
+                  first=lambda context: write_bytes(context, "q/duong-thot-not/qr.svg",
+                                                    made.replace(b"<", b" ")))
+    assert made_again(third, again.entries) == {"q/duong-thot-not/qr.svg"}
+    assert asked == [os.path.join(site, "q/duong-thot-not/qr.svg")]
+    assert qr.read_bytes() == made
 
 
 def test_a_file_is_not_made_outside_the_watched_block(tmp_path):

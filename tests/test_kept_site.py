@@ -20,12 +20,14 @@ from pathlib import Path
 import pytest
 from conftest import leftovers, snapshot
 
+from generator import written
 from generator.adapter import kept_site
 from generator.adapter.kept_site import sweep
 from generator.adapter.publish import build_site, recover
 from generator.write import photos
 from generator.write.context import OutputContext
 from generator.write.files import write_bytes
+from generator.written import Seen
 
 PRODUCT = "products/htx-thot-not-mau/duong-thot-not.yaml"
 PAGE = "san-pham/duong-thot-not/index.html"
@@ -250,7 +252,7 @@ def test_the_walk_process_sends_back_its_count_and_its_error(tmp_path):
     (tmp_path / "site/trang/index.html").write_text("x", encoding="utf-8")
     os.link(tmp_path / "site/trang/index.html", tmp_path / "copy.html")
     assert kept_site._walk_elsewhere(tmp_path / "site").result() == (
-        1, {"": "trang/", "trang/": ""})
+        1, {"": "trang/", "trang/": ""}, {})
     assert not (tmp_path / "site/trang/index.html").exists()
     with pytest.raises(FileNotFoundError) as error:
         kept_site._walk_elsewhere(tmp_path / "gone").result()
@@ -326,7 +328,7 @@ def test_sweep_from_the_listing_made_before_the_build(tmp_path):
     for path in ("a/old.html", "b/stale.html", "c/keep.html", "gone.html", "cu/INDEX.html"):
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_text("old", encoding="utf-8")
-    removed, listing = kept_site._make_safe(site)
+    removed, listing, _ = kept_site._make_safe(site)
     assert removed == 0
     # The build.
     (site / "a/new.html").write_text("new", encoding="utf-8")
@@ -431,3 +433,43 @@ def test_photos_a_kept_site_links_already_are_left_the_others_linked(tmp_path,
     for name in names:
         assert os.path.samefile(site / "anh" / name, cache / name)
         assert not (site / "anh" / name).is_symlink()
+
+
+def test_the_walk_sees_each_file_as_the_file_system_does(tmp_path, monkeypatch):
+    """``Seen`` answers ``as_written`` from the walk's sizes and times: for a file
+    alone in its folder and for one among many; a photo link (not looked at), a name
+    the walk did not see and a path written since are asked of the file system."""
+    site = tmp_path / "site"
+    for path in ("a/index.html", "b/one.txt", "b/two.txt", "b/three.txt", "anh/x.webp"):
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(path, encoding="utf-8")
+    (site / "b/sub").mkdir()
+    removed, listing, stats = kept_site._make_safe(site)
+    assert removed == 0 and "anh/" not in stats
+    seen = Seen(os.fspath(site), listing, stats)
+    asked: list[str] = []
+    real = written.as_written
+    monkeypatch.setattr(written, "as_written",
+                        lambda path, *entry: (asked.append(path), real(path, *entry))[1])
+
+    def entry(path: str) -> tuple[int, int]:
+        st = os.lstat(site / path)
+        return st.st_size, st.st_mtime_ns
+
+    for path in ("a/index.html", "b/one.txt", "b/two.txt", "b/three.txt"):
+        size, mtime = entry(path)
+        assert seen.as_written(path, size, mtime)
+        assert not seen.as_written(path, size + 1, mtime)
+        assert not seen.as_written(path, size, mtime + 1)
+    assert asked == []
+    assert seen.as_written("anh/x.webp", *entry("anh/x.webp"))
+    assert not seen.as_written("b/sub", 0, 0)
+    assert not seen.as_written("b/four.txt", 1, 1)
+    # Written since the walk: the walk's size and time no longer count.
+    before = entry("b/two.txt")
+    (site / "b/two.txt").write_text("changed", encoding="utf-8")
+    seen.changed.add("b/two.txt")
+    assert not seen.as_written("b/two.txt", *before)
+    assert seen.as_written("b/two.txt", *entry("b/two.txt"))
+    assert asked == [os.path.join(site, p) for p in (
+        "anh/x.webp", "b/sub", "b/four.txt", "b/two.txt", "b/two.txt")]

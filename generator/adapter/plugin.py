@@ -49,7 +49,7 @@ from ..write.context import OutputContext
 from ..write.kept_files import KeptFiles
 from ..write.photos import write as write_photos
 from .config import CatalogueConfig, site_languages, source_layout
-from .kept_site import Entry, KeptFolder, save_manifest, sweep, unlink_quietly
+from .kept_site import Entry, KeptFolder, save_manifest, sweep
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
 from .pages import CatalogueFile, CataloguePage, nav_labels
 from .parallel import STAND_IN, PageRenderer, in_worker, keeping, rendering
@@ -168,10 +168,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             # titles: each is written again.
             for file in files:
                 if not isinstance(file, CatalogueFile) and file.inclusion.is_included():
-                    unlink_quietly(self.kept.path / file.dest_uri)
+                    self.kept.remove(file.dest_uri)
             # So that one MkDocs no longer writes (a template gone) is not left.
             for name in _theme_outputs(config):
-                unlink_quietly(self.kept.path / name)
+                self.kept.remove(name)
         return files
 
     def _stop_on_problems(self) -> None:
@@ -310,8 +310,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         folder): only where a manifest is kept and the page cache is on."""
         if self.manifest_dir is None or self.world is None:
             return None
+        seen = None
+        if self.kept is not None and self.kept.seen is not None:
+            seen = self.kept.seen
+            # What MkDocs wrote (or removed) since the walk is asked of the folder.
+            seen.changed.update(self._mkdocs_outputs(config))
         return KeptFiles(Path(config.site_dir), self.files_settings,
-                         self.kept.files if self.kept is not None else {}, self.world)
+                         self.kept.files if self.kept is not None else {}, self.world, seen)
 
     def build_into(self, kept: KeptFolder | None, manifest_dir: Path | None) -> None:
         """Called by ``ocop build`` before MkDocs starts: the previous site to write
@@ -330,7 +335,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             removed = sweep(Path(config.site_dir),
                             produced | photos | self._mkdocs_outputs(config),
                             self.kept.listing)
-            self.kept.listing = None
+            self.kept.listing = self.kept.seen = None
             self._lap("stale files", start)
             log.info(f"ocop kept site: {removed} stale files removed, "
                      f"{self.kept.unsafe} unsafe ones before the build")

@@ -64,6 +64,8 @@ def _site_file(context: OutputContext, site_path: str) -> str:
         # Photos there are hard links into the photo cache: a write into a kept
         # site (adapter/kept_site.py) would go through one.
         raise ValueError(f"output path among the photos: {site_path}")
+    if context.kept_files is not None:
+        context.kept_files.wrote(site_path)
     # Strings and one mkdir per folder: a national build writes 60,000 small files.
     site = os.fspath(context.site_dir)
     folder = site_path.rpartition("/")[0]

@@ -31,7 +31,7 @@ from typing import Any
 
 from .. import reads
 from ..render.page_cache import World, file_key, read_lines, reads_list, watch_records
-from ..written import FileEntry, as_written
+from ..written import FileEntry, Seen, as_written
 from .context import OutputContext
 from .files import write_bytes
 
@@ -42,8 +42,11 @@ class KeptFiles:
     the folder's next manifest."""
 
     def __init__(self, site_dir: Path, settings: str, before: Mapping[str, FileEntry],
-                 world: World) -> None:
+                 world: World, seen: Seen | None = None) -> None:
         self.site_dir = os.fspath(site_dir)
+        #: The folder's files as the safety walk saw them (``written.Seen``); each
+        #: file written since must be told to it (``wrote``).
+        self.seen = seen
         #: What every file depends on besides its inputs and reads (``settings_key``).
         self.settings = settings
         #: The folder's files as its manifest recorded them.
@@ -58,6 +61,12 @@ class KeptFiles:
         self._answers: dict[str, tuple[str, FileEntry | None]] = {}
         self._watching = False
 
+    def wrote(self, site_path: str) -> None:
+        """Called for every file a writer writes: the walk's view of it is out of date
+        (two writers of one path: the second's file is asked of the folder)."""
+        if self.seen is not None:
+            self.seen.changed.add(site_path)
+
     def holds(self, site_path: str, inputs: tuple[Any, ...]) -> bool:
         """Whether the folder holds ``site_path`` as made of ``inputs`` today."""
         return self._held(site_path, file_key(self.settings, site_path, inputs)) is not None
@@ -70,8 +79,9 @@ class KeptFiles:
             return answer[1]
         entry = self.before.get(site_path)
         found = None
-        if entry is not None and entry[0] == key and self._reads_hold(entry[3]) and as_written(
-                os.path.join(self.site_dir, site_path), entry[1], entry[2]):
+        if entry is not None and entry[0] == key and self._reads_hold(entry[3]) and (
+                as_written(os.path.join(self.site_dir, site_path), entry[1], entry[2])
+                if self.seen is None else self.seen.as_written(site_path, entry[1], entry[2])):
             found = entry
         self._answers[site_path] = (key, found)
         return found
