@@ -39,7 +39,6 @@ import array
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import stat
@@ -49,6 +48,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from ..elsewhere import Elsewhere, answer
 from ..media.library import MEDIA_DIR
 from ..written import FileEntry, Listing, Seen, Stats
 
@@ -80,7 +80,7 @@ class KeptFolder:
     #: Its files as the walk saw them, until the sweep.
     seen: Seen | None = None
     #: The walk that removes them, while the catalogue loads (``ready``).
-    _safety: _Walk | None = field(default=None, repr=False)
+    _safety: Elsewhere | None = field(default=None, repr=False)
 
     def make_safe_meanwhile(self) -> None:
         """Start removing what a write could go through (``_make_safe``) in another
@@ -206,58 +206,20 @@ def _is_link(st: os.stat_result) -> bool:
             or bool(getattr(st, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_REPARSE_POINT))
 
 
-class _Walk:
-    """``_make_safe(folder)`` in a process of its own, spawned on every system;
-    ``result`` waits for its count, or raises its error. A plain process and a
-    pipe: no helper thread lives in this process meanwhile (the loading may fork
-    its workers, and a fork while threads run is unsafe)."""
-
-    def __init__(self, folder: Path) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._answer, answer = context.Pipe(duplex=False)
-        self._process = context.Process(target=_walk_and_answer, args=(folder, answer),
-                                        name="ocop-kept-site-walk", daemon=True)
-        try:
-            self._process.start()
-        finally:
-            answer.close()  # the child's end: once it is gone, a read ends
-
-    def result(self) -> tuple[int, Listing, Stats]:
-        try:
-            answer = self._answer.recv()
-        except Exception:  # ended, or an answer that does not unpickle
-            answer = None
-        except BaseException:
-            self._process.terminate()  # Ctrl-C here only: do not wait for the walk
-            raise
-        finally:
-            self._answer.close()
-            self._process.join()
-        if isinstance(answer, BaseException):
-            raise answer
-        if not (isinstance(answer, tuple) and len(answer) == 3
-                and isinstance(answer[0], int) and isinstance(answer[1], dict)
-                and isinstance(answer[2], dict)):
-            raise OSError("the walk of the kept site stopped "
-                          f"(exit code {self._process.exitcode})")
-        return answer
+_WALK = "the walk of the kept site"
 
 
-def _walk_elsewhere(folder: Path) -> _Walk:
-    """``_make_safe(folder)``, started in a process of its own."""
-    return _Walk(folder)
+def _walk_elsewhere(folder: Path) -> Elsewhere:
+    """``_make_safe(folder)``, started in a process of its own: ``result`` gives the
+    count removed, the listing and the files' sizes and times, or raises its error."""
+    return Elsewhere(_walk_and_answer, (folder,), _WALK, lambda found: (
+        isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], int)
+        and isinstance(found[1], dict) and isinstance(found[2], dict)))
 
 
-def _walk_and_answer(folder: Path, answer: Connection) -> None:
-    """The walk's process: its count, or its error, through ``answer``."""
-    try:
-        result: tuple[int, Listing, Stats] | OSError = _make_safe(folder)
-    except OSError as exc:  # sent back as a plain OSError (of the same errno subclass)
-        result = OSError(exc.errno, exc.strerror, exc.filename)
-    except Exception as exc:  # a bug: the build starts from an empty folder
-        result = OSError(f"the walk of the kept site failed: {exc!r}")
-    answer.send(result)
-    answer.close()
+def _walk_and_answer(folder: Path, to: Connection) -> None:
+    """The walk's process: its result, or its error, through ``to``."""
+    answer(_make_safe, (folder,), _WALK, to)
 
 
 def _make_safe(folder: Path) -> tuple[int, Listing, Stats]:

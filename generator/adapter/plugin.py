@@ -23,10 +23,11 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from .. import collector, reads
+from ..elsewhere import Elsewhere
 from ..language import BY_CODE, LANGUAGES, VIETNAMESE, Language, language_of
 from ..link.catalogue import Catalogue
 from ..link.clock import build_date
-from ..media.library import MediaLibrary
+from ..media.library import MediaLibrary, look_at_cache
 from ..pipeline import build_catalogue, check_pages
 from ..plan import plan_pages
 from ..plan.home import home
@@ -101,12 +102,19 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.catalogue = self.media = self.nav = self.files = None
         self.navs, self._written = {}, ((), {})
         collector.release()
-        with collector.paused():
-            files = self._add_catalogue(files, config)
+        layout = source_layout(config, self.config)
+        # The photo cache's files are looked at on the other core while loading.
+        look = look_at_cache(layout.root / self.config.cache_dir)
+        try:
+            with collector.paused():
+                files = self._add_catalogue(files, config, look)
+        finally:
+            if look is not None:
+                look.close()
         collector.hold()
         return files
 
-    def _add_catalogue(self, files: Files, config: Any) -> Files:
+    def _add_catalogue(self, files: Files, config: Any, look: Elsewhere | None) -> Files:
         layout = source_layout(config, self.config)
         self.problems = Problems()
         self.timings = {}
@@ -142,7 +150,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.media = MediaLibrary(layout.root / self.config.cache_dir, layout,
                                   jobs=worker_count(self.config.workers))
         start = time.perf_counter()
-        self.media.prepare(catalogue, self.problems)
+        self.media.prepare(catalogue, self.problems, look)
         self._lap("photo cache", start)  # the writer "photos" links them later
         stats = self.media.processor.stats
         # The benchmark reads this line to prove a warm rebuild does no image work.

@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .cache_files import CacheFiles
 from .image_decode import read_source
 from .image_types import (
     PIPELINE_VERSION,
@@ -41,7 +42,7 @@ from .image_types import (
 
 _MANIFESTS = "manifests"
 _INDEX = "photo-index.json"
-_MANIFEST_INDEX = "photo-manifests.json"
+MANIFEST_INDEX = "photo-manifests.json"
 #: Sources modified less than this long ago are not trusted by their timestamp.
 RACY_NS = 3_000_000_000
 
@@ -116,9 +117,11 @@ class ManifestIndex:
     text until asked for: parsed, 40,000 manifests held 128 MB.
     """
 
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, seen: CacheFiles | None = None) -> None:
         self.cache_dir = cache_dir
-        self.path = cache_dir / _MANIFEST_INDEX
+        self.path = cache_dir / MANIFEST_INDEX
+        #: The folder's files as a look at it saw them while the catalogue loaded.
+        self.seen = seen
         #: Entries read from the index file: digest → the manifest as one line of JSON.
         self.known: dict[str, str] = {}
         #: Entries of the hits and new photos of this run, saved by ``save``.
@@ -140,6 +143,11 @@ class ManifestIndex:
         """Whether every file of an indexed manifest (``entries``, names already
         checked) has its recorded size and modification time; then it is this run's."""
         for entry in entries:
+            found = None if self.seen is None else self.seen.stat(entry["name"])
+            if found is not None:
+                if found != (entry["bytes"], entry["mtime_ns"]):
+                    return False
+                continue
             info = _sized_file(os.path.join(self.cache_dir, entry["name"]), entry)
             if info is None or info.st_mtime_ns != entry["mtime_ns"]:
                 return False

@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import reads
+from ..elsewhere import Elsewhere
 from ..link.catalogue import Catalogue
 from ..source.layout import SourceLayout
 from ..source.problems import Position, Problems
 from ..source.records import Photo
+from .cache_files import files_seen, look_elsewhere
+from .image_cache import MANIFEST_INDEX
 from .image_types import ImageError, ImageSettings, ProcessedImage
 from .images import ImageProcessor
 
@@ -90,6 +93,12 @@ def _picture(image: ProcessedImage) -> Picture:
     )
 
 
+def look_at_cache(cache_dir: Path) -> Elsewhere | None:
+    """A look at the photo cache's files, started in a process of its own while the
+    catalogue loads, for ``MediaLibrary.prepare`` (None for a small cache)."""
+    return look_elsewhere(cache_dir, cache_dir / MANIFEST_INDEX)
+
+
 class MediaLibrary:
     """Processes every photo and logo of a catalogue and maps them to pictures."""
 
@@ -102,11 +111,13 @@ class MediaLibrary:
         self._digests: dict[Path, str] = {}
         self._by_rel: dict[str, Path] | None = None
 
-    def prepare(self, catalogue: Catalogue, problems: Problems) -> None:
-        """Process all images; a bad image is reported at the field naming it."""
+    def prepare(self, catalogue: Catalogue, problems: Problems,
+                look: Elsewhere | None = None) -> None:
+        """Process all images; a bad image is reported at the field naming it.
+        ``look``: the look at the cache folder started before (``look_at_cache``)."""
         wanted = wanted_images(catalogue)
         self._by_rel = None
-        results = self.processor.process_many(sorted(wanted))
+        results = self.processor.process_many(sorted(wanted), files_seen(look))
         for path, result in results.items():
             if isinstance(result, ImageError):
                 position, field_name = wanted[path]

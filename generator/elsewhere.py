@@ -1,0 +1,72 @@
+"""A job run in a process of its own while the build goes on: the walk that makes a
+kept site safe, the look at the photo cache's files.
+
+Spawned on every system, a plain process and a pipe: no helper thread lives in the
+build's process meanwhile (the loading may fork its workers, and a fork while
+threads run is unsafe). Such jobs mostly wait on the disk; in a thread their Python
+code waited on the interpreter lock the loading holds.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+
+class Elsewhere:
+    """``job(*args)`` in a spawned process (``run`` is a module-level function that
+    calls ``answer`` with it, so that a test can replace the job); ``result`` waits
+    for its answer, or raises its OSError. ``what`` names the job in errors."""
+
+    def __init__(self, run: Callable[..., None], args: tuple[Any, ...], what: str,
+                 valid: Callable[[Any], bool]) -> None:
+        self.what = what
+        self._valid = valid
+        context = multiprocessing.get_context("spawn")
+        self._answer, answer = context.Pipe(duplex=False)
+        self._process = context.Process(target=run, args=(*args, answer),
+                                        name="ocop-" + what.replace(" ", "-"), daemon=True)
+        try:
+            self._process.start()
+        finally:
+            answer.close()  # the child's end: once it is gone, a read ends
+
+    def result(self) -> Any:
+        try:
+            found = self._answer.recv()
+        except Exception:  # ended, or an answer that does not unpickle
+            found = None
+        except BaseException:
+            self._process.terminate()  # Ctrl-C here only: do not wait for the job
+            raise
+        finally:
+            self._answer.close()
+            self._process.join()
+        if isinstance(found, BaseException):
+            raise found
+        if not self._valid(found):
+            raise OSError(f"{self.what} stopped (exit code {self._process.exitcode})")
+        return found
+
+    def close(self) -> None:
+        """Stop the job if its answer was not asked for (a build that failed first)."""
+        if not self._answer.closed:
+            self._process.terminate()
+            self._answer.close()
+            self._process.join()
+
+
+def answer(job: Callable[..., Any], args: tuple[Any, ...], what: str,
+           to: Connection) -> None:
+    """In the job's process: its result, or its error as an OSError, through ``to``
+    (an error that is a bug makes the build do without the job, never stop)."""
+    try:
+        result = job(*args)
+    except OSError as exc:  # sent back as a plain OSError (of the same errno subclass)
+        result = OSError(exc.errno, exc.strerror, exc.filename)
+    except Exception as exc:
+        result = OSError(f"{what} failed: {exc!r}")
+    to.send(result)
+    to.close()
