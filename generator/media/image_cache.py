@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cache_files import CacheFiles
+from .cache_files import Untouched, index_digest
 from .image_decode import read_source
 from .image_types import (
     PIPELINE_VERSION,
@@ -117,17 +117,21 @@ class ManifestIndex:
     text until asked for: parsed, 40,000 manifests held 128 MB.
     """
 
-    def __init__(self, cache_dir: Path, seen: CacheFiles | None = None) -> None:
+    def __init__(self, cache_dir: Path, checked: Untouched | None = None) -> None:
         self.cache_dir = cache_dir
         self.path = cache_dir / MANIFEST_INDEX
-        #: The folder's files as a look at it saw them while the catalogue loaded.
-        self.seen = seen
         #: Entries read from the index file: digest → the manifest as one line of JSON.
         self.known: dict[str, str] = {}
         #: Entries of the hits and new photos of this run, saved by ``save``.
         self.found: dict[str, str] = {}
+        #: Photos whose files a look at the cache found untouched while the catalogue
+        #: loaded (``cache_files``), when it looked at this very index file.
+        self._untouched: frozenset[str] = frozenset()
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            raw = self.path.read_bytes()
+            if checked is not None and checked.index == index_digest(raw):
+                self._untouched = checked.digests
+            data = json.loads(raw.decode("utf-8"))
             if isinstance(data, dict) and data.get("pipeline") == PIPELINE_VERSION:
                 self.known = {str(k): v for k, v in data["manifests"].items()
                               if isinstance(v, str)}
@@ -142,15 +146,11 @@ class ManifestIndex:
     def untouched(self, digest: str, entries: list[dict[str, Any]]) -> bool:
         """Whether every file of an indexed manifest (``entries``, names already
         checked) has its recorded size and modification time; then it is this run's."""
-        for entry in entries:
-            found = None if self.seen is None else self.seen.stat(entry["name"])
-            if found is not None:
-                if found != (entry["bytes"], entry["mtime_ns"]):
+        if digest not in self._untouched:
+            for entry in entries:
+                info = _sized_file(os.path.join(self.cache_dir, entry["name"]), entry)
+                if info is None or info.st_mtime_ns != entry["mtime_ns"]:
                     return False
-                continue
-            info = _sized_file(os.path.join(self.cache_dir, entry["name"]), entry)
-            if info is None or info.st_mtime_ns != entry["mtime_ns"]:
-                return False
         self.found[digest] = self.known[digest]
         return True
 

@@ -93,7 +93,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..workers import new_pool, worker_count
-from .cache_files import CacheFiles
+from .cache_files import Untouched
 from .image_cache import ManifestIndex, SourceIndex, lookup, source_digest, store
 from .image_decode import check_shape, decode, opened, read_source
 from .image_encode import render, variant_widths
@@ -150,18 +150,18 @@ class ImageProcessor:
         self._count(cached)
         return result
 
-    def process_many(self, srcs: Sequence[Path], seen: CacheFiles | None = None,
+    def process_many(self, srcs: Sequence[Path], checked: Untouched | None = None,
                      ) -> dict[Path, ProcessedImage | ImageError]:
         """Process many images on ``jobs`` processes, collecting every error.
 
-        Cache hits are resolved here without starting workers (``seen``: the cache
-        folder's files, as a look at it saw them), and identical files are processed
-        once.
+        Cache hits are resolved here without starting workers (``checked``: the
+        photos a look at the cache found untouched), and identical files are
+        processed once.
         """
         results: dict[Path, ProcessedImage | ImageError] = {}
         pending: dict[str, list[Path]] = {}  # digest -> sources with those bytes
         index = SourceIndex(self.cache_dir, self.settings)
-        manifests = ManifestIndex(self.cache_dir, seen)
+        manifests = ManifestIndex(self.cache_dir, checked)
         for src in dict.fromkeys(srcs):
             try:
                 digest = index.digest(src)

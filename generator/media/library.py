@@ -14,7 +14,7 @@ from ..link.catalogue import Catalogue
 from ..source.layout import SourceLayout
 from ..source.problems import Position, Problems
 from ..source.records import Photo
-from .cache_files import files_seen, look_elsewhere
+from .cache_files import look_elsewhere, untouched
 from .image_cache import MANIFEST_INDEX
 from .image_types import ImageError, ImageSettings, ProcessedImage
 from .images import ImageProcessor
@@ -117,7 +117,7 @@ class MediaLibrary:
         ``look``: the look at the cache folder started before (``look_at_cache``)."""
         wanted = wanted_images(catalogue)
         self._by_rel = None
-        results = self.processor.process_many(sorted(wanted), files_seen(look))
+        results = self.processor.process_many(sorted(wanted), untouched(look))
         for path, result in results.items():
             if isinstance(result, ImageError):
                 position, field_name = wanted[path]
