@@ -4,12 +4,13 @@ template and a record (``PageSpec``), not from Markdown."""
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from markupsafe import escape
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -23,6 +24,8 @@ _NO_ANCHORS: frozenset[str] = frozenset()
 #: A generated page's URL: slugs and slashes, perhaps a file name (no '.' or '..'
 #: segment, no character a URL would escape, no query).
 _SLUG_URL = re.compile(r"(?:[a-z0-9-]+/)*(?:[a-z0-9-]+\.html)?")
+#: A generated page's virtual source: slugs and slashes, a Markdown file name.
+_SLUG_SOURCE = re.compile(r"(?:[a-z0-9-]+/)*[a-z0-9-]+\.md")
 
 
 @functools.lru_cache(maxsize=8)
@@ -47,6 +50,31 @@ class CatalogueFile(File):
 
     #: False once the page is known to be in the kept folder as it would be written.
     modified: bool = True
+
+    @classmethod
+    def of_page(cls, config: Any, src_uri: str, inclusion: InclusionLevel) -> CatalogueFile:
+        """``File.generated(config, src_uri, content="", inclusion=inclusion)``. For a
+        slug source with directory URLs (every generated page of the catalogue) its
+        paths are set here: MkDocs makes a PurePath of each source path and derives
+        the rest lazily, 0.6 s for a national site's 70,000 pages in a profile of a
+        rebuild. Tests compare both ways."""
+        stem = src_uri[:-3]
+        if (not config.use_directory_urls or not _SLUG_SOURCE.fullmatch(src_uri)
+                or posixpath.basename(stem) == "index"):
+            return cls.generated(config, src_uri, content="", inclusion=inclusion)
+        file = cls.__new__(cls)
+        file.src_uri = src_uri
+        file.src_dir = None
+        file.dest_dir = config.site_dir
+        file.use_directory_urls = True
+        file.inclusion = inclusion
+        file.generated_by = config.plugins._current_plugin or "<unknown>"
+        file.abs_src_path = None
+        file._content = ""
+        # foo/bar.md => foo/bar/index.html at foo/bar/ (slugs need no quoting).
+        file.dest_uri = stem + "/index.html"
+        file.url = stem + "/"
+        return file
 
     def is_modified(self) -> bool:
         return self.modified

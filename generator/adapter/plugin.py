@@ -160,8 +160,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.page_urls = []
         for spec in specs:
             self.page_urls.append(spec.url)
-            file = CatalogueFile.generated(config, spec.src_uri, content="",
-                                           inclusion=InclusionLevel.NOT_IN_NAV)
+            file = CatalogueFile.of_page(config, spec.src_uri, InclusionLevel.NOT_IN_NAV)
             CataloguePage(spec, file, config)
             files.append(file)
         # Pages, and the verification pages the writers add (linked from product pages).
