@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import pytest
+from conftest import ROOT
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.adapter.pages import CatalogueFile, CataloguePage
+from generator.language import ENGLISH, VIETNAMESE
 from generator.render import jsonld
+from generator.render.sitemap import sitemap_entries
 
 
 def test_robots_txt_points_to_the_sitemap(sample_site: Path):
@@ -84,3 +89,58 @@ def test_a_generated_pages_file_is_the_file_mkdocs_makes(use_directory_urls):
                      "use_directory_urls", "inclusion", "generated_by", "content_string"):
             assert getattr(ours, name) == getattr(theirs, name), (src_uri, name)
         assert ours.is_documentation_page() and ours.is_modified()
+
+
+#: theme/sitemap.xml before generator/render/sitemap.py wrote its entries.
+SITEMAP_TEMPLATE = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
+{%- for file in pages -%}
+    {% if not file.page.is_link and (file.page.abs_url or file.page.canonical_url) %}
+    <url>
+         <loc>{% if file.page.canonical_url %}{{ file.page.canonical_url|e }}{% else %}{{ file.page.abs_url|e }}{% endif %}</loc>
+         {% if file.page.update_date %}<lastmod>{{file.page.update_date}}</lastmod>{% endif %}
+         {%- set versions = ocop_page_alternates(file.page.url) %}
+         {%- if versions | length > 1 %}
+         {%- for language, url in versions %}
+         <xhtml:link rel="alternate" hreflang="{{ language.code }}" href="{{ (ocop_site_url ~ url) | e }}"/>
+         {%- endfor %}
+         <xhtml:link rel="alternate" hreflang="x-default" href="{{ (ocop_site_url ~ versions[0][1]) | e }}"/>
+         {%- endif %}
+    </url>
+    {%- endif -%}
+{% endfor %}
+</urlset>"""  # noqa: E501
+
+
+def test_the_sitemap_is_the_one_its_template_wrote():
+    """Its entries are written in Python (the template's loop cost 0.64 s a national
+    build): the same text as the template wrote, for pages in one language or more,
+    without a date, links, pages without a URL, URLs to escape."""
+    site_url = "https://h.vn/a&b/"
+    versions = {"san-pham/": [(VIETNAMESE, "san-pham/"), (ENGLISH, "en/san-pham/")],
+                "en/san-pham/": [(VIETNAMESE, "san-pham/"), (ENGLISH, "en/san-pham/")],
+                "q/<x>/": [(VIETNAMESE, "q/<x>/"), (ENGLISH, "en/q/<x>/")]}
+
+    def page(url: str, canonical: str | None = "", date: str = "2026-12-01",
+             link: bool = False) -> SimpleNamespace:
+        return SimpleNamespace(page=SimpleNamespace(
+            url=url, canonical_url=site_url + url if canonical == "" else canonical,
+            abs_url="/a&b/" + url, update_date=date, is_link=link))
+
+    files = [page(""), page("san-pham/"), page("en/san-pham/", date=""),
+             page("gioi-thieu/", canonical=None), page("q/<x>/"), page("x/", link=True),
+             SimpleNamespace(page=SimpleNamespace(url="y/", canonical_url=None, abs_url=None,
+                                                  update_date="d", is_link=False)),
+             page("only-vi/")]
+    env = jinja2.Environment()
+    env.globals.update(ocop_site_url=site_url,
+                       ocop_page_alternates=lambda url: versions.get(url, []))
+    env.globals["ocop_sitemap_entries"] = lambda pages: sitemap_entries(
+        pages, lambda url: versions.get(url, []), site_url)
+    theirs = env.from_string(SITEMAP_TEMPLATE).render(pages=files)
+    ours = env.from_string((ROOT / "theme/sitemap.xml").read_text(encoding="utf-8")).render(
+        pages=files)
+    assert ours == theirs
+    assert "&amp;" in ours and "&lt;x&gt;" in ours and "only-vi" in ours
+    assert ours.count("<url>") == 6

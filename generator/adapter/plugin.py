@@ -42,6 +42,7 @@ from ..render.page_cache import (
     watch_records,
 )
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
+from ..render.sitemap import sitemap_entries
 from ..source.preview import PreviewError
 from ..source.problems import Problems
 from ..workers import worker_count
@@ -492,6 +493,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         env.globals["ocop_pages"] = self.pages  # pages without a context of their own (404)
         env.globals["ocop_page_alternates"] = (
             lambda url: alternates(url, self.pages, languages))
+        env.globals["ocop_sitemap_entries"] = lambda pages: sitemap_entries(
+            pages, lambda url: alternates(url, self.pages, languages), _site_url(config))
         reads.reset()  # a build that failed may have left a fragment open
         # Last: workers inherit the environment as it is now.
         if not in_worker():
