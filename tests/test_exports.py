@@ -321,7 +321,8 @@ def test_output_paths_cannot_leave_the_site(tmp_path):
 
     from generator.write.files import write_bytes
 
-    context = SimpleNamespace(site_dir=tmp_path, made_folders=set(), kept_site=False)
+    context = SimpleNamespace(site_dir=tmp_path, made_folders=set(), kept_site=False,
+                              kept_files=None)
     assert write_bytes(context, "q/x/index.html", b"ok") == "q/x/index.html"
     assert (tmp_path / "q/x/index.html").read_bytes() == b"ok"
     for bad in ("../x", "/etc/x", "a/../b", "a\\b/c", "c:/x", "a//b"):
