@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
 
 from generator.cli import main
+from generator.source import record_cache
 from generator.source.record_cache import CACHE_FILE, RecordCache
 
 PRODUCT = "products/htx-thot-not-mau/ruou-thot-not.yaml"
@@ -188,3 +190,35 @@ def test_sources_pickle_compactly_and_share_their_field_names():
         with pytest.raises(ValueError, match=r"a damaged source of a\.yaml"):
             Source.__new__(Source).__setstate__(damaged)
 
+
+
+def test_a_file_known_by_its_times_is_not_read_again(
+        mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None,
+        monkeypatch: pytest.MonkeyPatch):
+    """A file with the size, times and inode it was read with is taken from the cache
+    unread; an edit that keeps its size and modification time is still read (its
+    change time moved); a file changed within the last seconds is always read."""
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (
+        read.append(self.relative_to(mini_project).as_posix())
+        if self.is_relative_to(mini_project / "products") else None, real(self))[1])
+    first = check(mini_project, capsys)
+    assert PRODUCT in read
+    # Just written (the fixture's copy): too recent to be known by its times.
+    read.clear()
+    assert check(mini_project, capsys) == first and PRODUCT in read
+    monkeypatch.setattr(record_cache, "RACY_NS", -1)  # as if written long ago
+    assert check(mini_project, capsys) == first  # the times are noted with the entries
+    read.clear()
+    assert check(mini_project, capsys) == first and read == []
+    path = mini_project / PRODUCT
+    before = path.stat()
+    time.sleep(0.05)  # past the clock's tick: the change time moves
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("stars: 3", "stars: 9", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    status, out = check(mini_project, capsys)
+    assert read == [PRODUCT]
+    assert status == 1 and "certificates[0].stars: must be between 3 and 5" in out

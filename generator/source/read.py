@@ -8,7 +8,7 @@ from typing import Any
 from .convert import build_record
 from .layout import SourceLayout
 from .problems import Position, Problems
-from .record_cache import RecordCache, file_digest
+from .record_cache import RecordCache, file_digest, stamp_of
 from .yamlsafe import MAX_FILE_BYTES, YamlError, parse
 
 
@@ -19,11 +19,16 @@ def read_record(cls: type, path: Path, layout: SourceLayout, problems: Problems,
     rel = layout.rel(path)
     try:
         # Refuse an oversized file before reading it, not only before parsing it.
-        size = path.stat(follow_symlinks=False).st_size
-        if size > MAX_FILE_BYTES:
-            problems.error(Position(rel), "-", f"file is too large ({size} bytes; the limit is "
-                           f"{MAX_FILE_BYTES} bytes)")
+        st = path.stat(follow_symlinks=False)
+        if st.st_size > MAX_FILE_BYTES:
+            problems.error(Position(rel), "-", f"file is too large ({st.st_size} bytes; the "
+                           f"limit is {MAX_FILE_BYTES} bytes)")
             return None
+        stamp = stamp_of(cls, st) if cache is not None else None
+        hit = None if cache is None else cache.unchanged(rel, stamp)
+        if hit is not None:
+            problems.items.extend(hit[1])
+            return hit[0]
         data = path.read_bytes()
     except OSError as exc:
         problems.error(Position(rel), "-", f"cannot read file: {exc.strerror}")
@@ -31,14 +36,14 @@ def read_record(cls: type, path: Path, layout: SourceLayout, problems: Problems,
     if cache is None:
         return _read(cls, rel, data, problems)
     digest = file_digest(cls, data)
-    hit = cache.get(rel, digest)
+    hit = cache.get(rel, digest, stamp)
     if hit is not None:
         record, found = hit
         problems.items.extend(found)
         return record
     found = Problems()
     record = _read(cls, rel, data, found)
-    cache.put(rel, digest, record, found.items)
+    cache.put(rel, digest, record, found.items, stamp)
     problems.extend(found)
     return record
 
