@@ -1,5 +1,5 @@
 """A job run in a process of its own while the build goes on: the walk that makes a
-kept site safe, the look at the photo cache's files.
+kept site safe.
 
 Spawned on every system, a plain process and a pipe: no helper thread lives in the
 build's process meanwhile (the loading may fork its workers, and a fork while
@@ -49,13 +49,6 @@ class Elsewhere:
         if not self._valid(found):
             raise OSError(f"{self.what} stopped (exit code {self._process.exitcode})")
         return found
-
-    def close(self) -> None:
-        """Stop the job if its answer was not asked for (a build that failed first)."""
-        if not self._answer.closed:
-            self._process.terminate()
-            self._answer.close()
-            self._process.join()
 
 
 def answer(job: Callable[..., Any], args: tuple[Any, ...], what: str,

@@ -16,12 +16,9 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
-from generator.media import cache_files as cache_look
 from generator.media import image_cache, images
-from generator.media.cache_files import Untouched, untouched
 from generator.media.image_types import ImageError, ImageSettings, ImageVariant, ProcessedImage
 from generator.media.images import ImageProcessor, check_image
-from generator.media.library import look_at_cache
 
 RED = (220, 20, 20)
 BLUE = (20, 20, 220)
@@ -896,70 +893,6 @@ def test_a_link_in_the_cache_is_never_a_cached_file(tmp_path: Path) -> None:
         variant.unlink()
         variant.symlink_to(outside)
         (cache / "photo-manifests.json").unlink()
-
-
-def _looked(cache: Path) -> Untouched:
-    return Untouched(*cache_look._look(cache, cache / "photo-manifests.json"))
-
-
-def test_a_look_at_the_cache_stands_for_its_files(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the look taken while the catalogue loads, no variant file is checked
-    again; a photo whose file it found touched is not trusted (the manifest file
-    decides), nor one with a file it did not find regular (a link); nor any, when
-    the index file is no longer the one it read."""
-    srcs, cache, results, first = _processed(tmp_path, 2)
-    asked = _record(monkeypatch, "_sized_file", 0)
-    looked = _looked(cache)
-    assert looked.digests == {r.digest for r in results.values()
-                              if isinstance(r, ProcessedImage)}
-    again = ImageProcessor(cache, jobs=1)
-    assert again.process_many(srcs, looked) == results
-    assert (again.stats.processed, again.stats.cached, asked) == (0, 2, [])
-    os.utime(cache / first.fallback.name, ns=(1, 1))
-    reads = _manifest_reads(monkeypatch)
-    touched = ImageProcessor(cache, jobs=1)
-    assert touched.process_many(srcs, _looked(cache)) == results
-    assert (touched.stats.processed, reads) == (0, [first.digest])
-    # Another index file than the one looked at: every photo's files are checked.
-    looked, index = _looked(cache), cache / "photo-manifests.json"
-    index.write_bytes(index.read_bytes() + b" ")
-    asked.clear()
-    assert ImageProcessor(cache, jobs=1).process_many(srcs, looked) == results
-    assert len(asked) == 2 * (len(first.variants) + 1)
-    variant = cache / first.variants[0].name
-    outside = tmp_path / "outside.webp"
-    outside.write_bytes(variant.read_bytes())
-    written = variant.stat().st_mtime_ns
-    os.utime(outside, ns=(written, written))  # the size and time the index records
-    variant.unlink()
-    try:
-        variant.symlink_to(outside)
-    except OSError:
-        pytest.skip("this system does not let a test make symbolic links")
-    looked = _looked(cache)
-    assert first.digest not in looked.digests and len(looked.digests) == 1
-    linked = ImageProcessor(cache, jobs=1)
-    assert linked.process_many(srcs, looked) == results
-    assert linked.stats.processed == 1 and not variant.is_symlink()
-
-
-def test_the_look_runs_in_a_process_of_its_own_for_a_big_cache(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = _processed(tmp_path, 1)[1]
-    assert look_at_cache(cache) is None  # a small cache: checked in the build's process
-    monkeypatch.setattr(cache_look, "LOOK_FROM_BYTES", 0)
-    look = look_at_cache(cache)
-    assert look is not None
-    found = untouched(look)
-    assert found is not None and (found.index, found.digests) == (
-        _looked(cache).index, _looked(cache).digests)
-    assert len(found.digests) == 1
-    unread = look_at_cache(cache)
-    assert unread is not None
-    unread.close()  # a build that failed before asking: the process is stopped
-    assert not unread._process.is_alive()
-    assert untouched(None) is None
 
 
 def test_a_damaged_or_forged_index_is_not_trusted(tmp_path: Path) -> None:

@@ -23,11 +23,10 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from .. import collector, reads
-from ..elsewhere import Elsewhere
 from ..language import BY_CODE, LANGUAGES, VIETNAMESE, Language, language_of
 from ..link.catalogue import Catalogue
 from ..link.clock import build_date
-from ..media.library import MediaLibrary, look_at_cache
+from ..media.library import MediaLibrary
 from ..pipeline import build_catalogue, check_pages
 from ..plan import plan_pages
 from ..plan.home import home
@@ -103,19 +102,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.catalogue = self.media = self.nav = self.files = None
         self.navs, self._written = {}, ((), {})
         collector.release()
-        layout = source_layout(config, self.config)
-        # The photo cache's files are looked at on the other core while loading.
-        look = look_at_cache(layout.root / self.config.cache_dir)
-        try:
-            with collector.paused():
-                files = self._add_catalogue(files, config, look)
-        finally:
-            if look is not None:
-                look.close()
+        with collector.paused():
+            files = self._add_catalogue(files, config)
         collector.hold()
         return files
 
-    def _add_catalogue(self, files: Files, config: Any, look: Elsewhere | None) -> Files:
+    def _add_catalogue(self, files: Files, config: Any) -> Files:
         layout = source_layout(config, self.config)
         self.problems = Problems()
         self.timings = {}
@@ -151,7 +143,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.media = MediaLibrary(layout.root / self.config.cache_dir, layout,
                                   jobs=worker_count(self.config.workers))
         start = time.perf_counter()
-        self.media.prepare(catalogue, self.problems, look)
+        self.media.prepare(catalogue, self.problems)
         self._lap("photo cache", start)  # the writer "photos" links them later
         stats = self.media.processor.stats
         # The benchmark reads this line to prove a warm rebuild does no image work.
@@ -321,8 +313,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         seen = None
         if self.kept is not None and self.kept.seen is not None:
             seen = self.kept.seen
-            # What MkDocs wrote (or removed) since the walk is asked of the folder.
-            seen.changed.update(self._mkdocs_outputs(config))
+            # What MkDocs wrote (or removed) since the walk is asked of the folder: of
+            # the paths the writers' files are checked at, those MkDocs has too.
+            outputs = self._mkdocs_outputs(config)
+            seen.changed.update(path for path in self.kept.files if path in outputs)
         return KeptFiles(Path(config.site_dir), self.files_settings,
                          self.kept.files if self.kept is not None else {}, self.world, seen)
 

@@ -29,7 +29,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .cache_files import Untouched, index_digest
 from .image_decode import read_source
 from .image_types import (
     PIPELINE_VERSION,
@@ -42,7 +41,7 @@ from .image_types import (
 
 _MANIFESTS = "manifests"
 _INDEX = "photo-index.json"
-MANIFEST_INDEX = "photo-manifests.json"
+_MANIFEST_INDEX = "photo-manifests.json"
 #: Sources modified less than this long ago are not trusted by their timestamp.
 RACY_NS = 3_000_000_000
 
@@ -117,21 +116,15 @@ class ManifestIndex:
     text until asked for: parsed, 40,000 manifests held 128 MB.
     """
 
-    def __init__(self, cache_dir: Path, checked: Untouched | None = None) -> None:
+    def __init__(self, cache_dir: Path) -> None:
         self.cache_dir = cache_dir
-        self.path = cache_dir / MANIFEST_INDEX
+        self.path = cache_dir / _MANIFEST_INDEX
         #: Entries read from the index file: digest → the manifest as one line of JSON.
         self.known: dict[str, str] = {}
         #: Entries of the hits and new photos of this run, saved by ``save``.
         self.found: dict[str, str] = {}
-        #: Photos whose files a look at the cache found untouched while the catalogue
-        #: loaded (``cache_files``), when it looked at this very index file.
-        self._untouched: frozenset[str] = frozenset()
         try:
-            raw = self.path.read_bytes()
-            if checked is not None and checked.index == index_digest(raw):
-                self._untouched = checked.digests
-            data = json.loads(raw.decode("utf-8"))
+            data = json.loads(self.path.read_text(encoding="utf-8"))
             if isinstance(data, dict) and data.get("pipeline") == PIPELINE_VERSION:
                 self.known = {str(k): v for k, v in data["manifests"].items()
                               if isinstance(v, str)}
@@ -146,11 +139,10 @@ class ManifestIndex:
     def untouched(self, digest: str, entries: list[dict[str, Any]]) -> bool:
         """Whether every file of an indexed manifest (``entries``, names already
         checked) has its recorded size and modification time; then it is this run's."""
-        if digest not in self._untouched:
-            for entry in entries:
-                info = _sized_file(os.path.join(self.cache_dir, entry["name"]), entry)
-                if info is None or info.st_mtime_ns != entry["mtime_ns"]:
-                    return False
+        for entry in entries:
+            info = _sized_file(os.path.join(self.cache_dir, entry["name"]), entry)
+            if info is None or info.st_mtime_ns != entry["mtime_ns"]:
+                return False
         self.found[digest] = self.known[digest]
         return True
 

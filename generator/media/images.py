@@ -93,7 +93,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..workers import new_pool, worker_count
-from .cache_files import Untouched
 from .image_cache import ManifestIndex, SourceIndex, lookup, source_digest, store
 from .image_decode import check_shape, decode, opened, read_source
 from .image_encode import render, variant_widths
@@ -150,18 +149,16 @@ class ImageProcessor:
         self._count(cached)
         return result
 
-    def process_many(self, srcs: Sequence[Path], checked: Untouched | None = None,
-                     ) -> dict[Path, ProcessedImage | ImageError]:
+    def process_many(self, srcs: Sequence[Path]) -> dict[Path, ProcessedImage | ImageError]:
         """Process many images on ``jobs`` processes, collecting every error.
 
-        Cache hits are resolved here without starting workers (``checked``: the
-        photos a look at the cache found untouched), and identical files are
-        processed once.
+        Cache hits are resolved here without starting workers, and identical
+        files are processed once.
         """
         results: dict[Path, ProcessedImage | ImageError] = {}
         pending: dict[str, list[Path]] = {}  # digest -> sources with those bytes
         index = SourceIndex(self.cache_dir, self.settings)
-        manifests = ManifestIndex(self.cache_dir, checked)
+        manifests = ManifestIndex(self.cache_dir)
         for src in dict.fromkeys(srcs):
             try:
                 digest = index.digest(src)

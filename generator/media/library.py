@@ -9,13 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import reads
-from ..elsewhere import Elsewhere
 from ..link.catalogue import Catalogue
 from ..source.layout import SourceLayout
 from ..source.problems import Position, Problems
 from ..source.records import Photo
-from .cache_files import look_elsewhere, untouched
-from .image_cache import MANIFEST_INDEX
 from .image_types import ImageError, ImageSettings, ProcessedImage
 from .images import ImageProcessor
 
@@ -93,12 +90,6 @@ def _picture(image: ProcessedImage) -> Picture:
     )
 
 
-def look_at_cache(cache_dir: Path) -> Elsewhere | None:
-    """A look at the photo cache's files, started in a process of its own while the
-    catalogue loads, for ``MediaLibrary.prepare`` (None for a small cache)."""
-    return look_elsewhere(cache_dir, cache_dir / MANIFEST_INDEX)
-
-
 class MediaLibrary:
     """Processes every photo and logo of a catalogue and maps them to pictures."""
 
@@ -111,13 +102,11 @@ class MediaLibrary:
         self._digests: dict[Path, str] = {}
         self._by_rel: dict[str, Path] | None = None
 
-    def prepare(self, catalogue: Catalogue, problems: Problems,
-                look: Elsewhere | None = None) -> None:
-        """Process all images; a bad image is reported at the field naming it.
-        ``look``: the look at the cache folder started before (``look_at_cache``)."""
+    def prepare(self, catalogue: Catalogue, problems: Problems) -> None:
+        """Process all images; a bad image is reported at the field naming it."""
         wanted = wanted_images(catalogue)
         self._by_rel = None
-        results = self.processor.process_many(sorted(wanted), untouched(look))
+        results = self.processor.process_many(sorted(wanted))
         for path, result in results.items():
             if isinstance(result, ImageError):
                 position, field_name = wanted[path]
