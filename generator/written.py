@@ -37,6 +37,8 @@ Listing = dict[str, str]
 #: listing's order, (-1, -1) for a name not looked at (a folder, a photo link).
 Stats = dict[str, bytes]
 _PAIR = struct.Struct("=qq")
+#: Folders of fewer names are searched, not indexed.
+_FEW = 8
 
 
 class Seen:
@@ -52,7 +54,7 @@ class Seen:
         self.stats = stats
         #: Site paths this build wrote or removed since the walk.
         self.changed: set[str] = set()
-        #: name -> index, for the folders of more than one name asked about.
+        #: name -> index, for the folders of ``_FEW`` names or more asked about.
         self._index: dict[str, dict[str, int]] = {}
 
     def as_written(self, site_path: str, size: int, mtime_ns: int) -> bool:
@@ -72,13 +74,16 @@ class Seen:
         text = self.listing.get(prefix)
         if packed is None or text is None:
             return None
-        if "\0" not in text:
-            index = 0 if text == name else -1
+        if text.count("\0") < _FEW:
+            # A page's folder, a verification page's (and its QR code): no dict each
+            # (50,000 of them held 15 MB).
+            names = text.split("\0")
+            index = names.index(name) if name in names else -1
         else:
-            names = self._index.get(prefix)
-            if names is None:
-                names = self._index[prefix] = {n: i for i, n in enumerate(text.split("\0"))}
-            index = names.get(name, -1)
+            found = self._index.get(prefix)
+            if found is None:
+                found = self._index[prefix] = {n: i for i, n in enumerate(text.split("\0"))}
+            index = found.get(name, -1)
         if index < 0 or (index + 1) * _PAIR.size > len(packed):
             return None
         found = _PAIR.unpack_from(packed, index * _PAIR.size)

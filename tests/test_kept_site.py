@@ -440,7 +440,8 @@ def test_the_walk_sees_each_file_as_the_file_system_does(tmp_path, monkeypatch):
     alone in its folder and for one among many; a photo link (not looked at), a name
     the walk did not see and a path written since are asked of the file system."""
     site = tmp_path / "site"
-    for path in ("a/index.html", "b/one.txt", "b/two.txt", "b/three.txt", "anh/x.webp"):
+    many = [f"c/{i}.txt" for i in range(12)]  # a folder indexed, not searched
+    for path in ("a/index.html", "b/one.txt", "b/two.txt", "b/three.txt", "anh/x.webp", *many):
         (site / path).parent.mkdir(parents=True, exist_ok=True)
         (site / path).write_text(path, encoding="utf-8")
     (site / "b/sub").mkdir()
@@ -456,7 +457,7 @@ def test_the_walk_sees_each_file_as_the_file_system_does(tmp_path, monkeypatch):
         st = os.lstat(site / path)
         return st.st_size, st.st_mtime_ns
 
-    for path in ("a/index.html", "b/one.txt", "b/two.txt", "b/three.txt"):
+    for path in ("a/index.html", "b/one.txt", "b/two.txt", "b/three.txt", *many):
         size, mtime = entry(path)
         assert seen.as_written(path, size, mtime)
         assert not seen.as_written(path, size + 1, mtime)

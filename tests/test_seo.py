@@ -84,6 +84,10 @@ def test_a_generated_pages_file_is_the_file_mkdocs_makes(use_directory_urls):
         theirs = File.generated(config, src_uri, content="",  # type: ignore[arg-type]
                                 inclusion=InclusionLevel.NOT_IN_NAV)
         assert type(ours) is CatalogueFile
+        if use_directory_urls and src_uri == "san-pham/gao.md":
+            # Nothing left for a cached_property to add later: an attribute added so
+            # turned each file's attributes into a dict of their own (830 bytes, not 170).
+            assert {"name", "dest_uri", "url"} <= vars(ours).keys()
         for name in ("src_uri", "src_path", "dest_uri", "dest_path", "url", "name",
                      "abs_src_path", "abs_dest_path", "src_dir", "dest_dir", "edit_uri",
                      "use_directory_urls", "inclusion", "generated_by", "content_string"):

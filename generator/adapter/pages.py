@@ -71,7 +71,10 @@ class CatalogueFile(File):
         file.generated_by = config.plugins._current_plugin or "<unknown>"
         file.abs_src_path = None
         file._content = ""
-        # foo/bar.md => foo/bar/index.html at foo/bar/ (slugs need no quoting).
+        # foo/bar.md => foo/bar/index.html at foo/bar/ (slugs need no quoting). All
+        # three set now: one MkDocs derives later (a cached_property) would turn the
+        # file's attributes into a dict of their own, 830 bytes instead of 170.
+        file.name = posixpath.basename(stem)
         file.dest_uri = stem + "/index.html"
         file.url = stem + "/"
         return file
