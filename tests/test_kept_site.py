@@ -151,6 +151,27 @@ def test_a_page_added_by_hand_leaves_the_writers_files(mini_project, fixed_date,
     assert files_left(caplog) == (total, total)
 
 
+def test_a_file_mkdocs_copies_where_a_writer_writes_is_written_over(
+        mini_project, fixed_date, monkeypatch, caplog, tmp_path):
+    """A hand-written file at a writer's path: MkDocs copies it into the kept site
+    after the safety walk looked at the folder, so the walk's size and time of the
+    writer's file there no longer count; the writer writes over it, as it does in a
+    clean build."""
+    monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
+    project = mini_project
+    for _ in range(3):
+        build(project, caplog)
+    left, total = files_left(caplog)
+    assert left == total > 0
+    by_hand = project / "content/q/ruou-thot-not/qr.svg"
+    by_hand.parent.mkdir(parents=True)
+    by_hand.write_text("<svg/>", encoding="utf-8")
+    build(project, caplog)
+    site = project / "site"
+    assert (site / "q/ruou-thot-not/qr.svg").read_text(encoding="utf-8") != "<svg/>"
+    assert snapshot(site) == snapshot(clean_build(project, tmp_path / "clean", monkeypatch))
+
+
 def test_without_the_option_no_site_is_kept(mini_project, fixed_date, caplog):
     project = mini_project
     build(project, caplog)
@@ -469,8 +490,14 @@ def test_the_walk_sees_each_file_as_the_file_system_does(tmp_path, monkeypatch):
     # Written since the walk: the walk's size and time no longer count.
     before = entry("b/two.txt")
     (site / "b/two.txt").write_text("changed", encoding="utf-8")
-    seen.changed.add("b/two.txt")
+    seen.mark("b/two.txt")
     assert not seen.as_written("b/two.txt", *before)
     assert seen.as_written("b/two.txt", *entry("b/two.txt"))
     assert asked == [os.path.join(site, p) for p in (
         "anh/x.webp", "b/sub", "b/four.txt", "b/two.txt", "b/two.txt")]
+    # Where the file system ignores case, a path written under another spelling.
+    monkeypatch.setattr(written, "_FOLDING", True)
+    asked.clear()
+    seen.mark("B/One.TXT")
+    assert seen.as_written("b/one.txt", *entry("b/one.txt"))
+    assert asked == [os.path.join(site, "b/one.txt")]

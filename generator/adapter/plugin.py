@@ -316,7 +316,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             # What MkDocs wrote (or removed) since the walk is asked of the folder: of
             # the paths the writers' files are checked at, those MkDocs has too.
             outputs = self._mkdocs_outputs(config)
-            seen.changed.update(path for path in self.kept.files if path in outputs)
+            for path in self.kept.files:
+                if path in outputs:
+                    seen.mark(path)
         return KeptFiles(Path(config.site_dir), self.files_settings,
                          self.kept.files if self.kept is not None else {}, self.world, seen)
 
@@ -338,6 +340,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                             produced | photos | self._mkdocs_outputs(config),
                             self.kept.listing)
             self.kept.listing = self.kept.seen = None
+            if kept_files is not None:
+                kept_files.seen = None  # nor the walk's view, before the manifest's JSON
             self._lap("stale files", start)
             log.info(f"ocop kept site: {removed} stale files removed, "
                      f"{self.kept.unsafe} unsafe ones before the build")

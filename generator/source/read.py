@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ from .yamlsafe import MAX_FILE_BYTES, YamlError, parse
 def read_record(cls: type, path: Path, layout: SourceLayout, problems: Problems,
                 cache: RecordCache | None = None) -> Any:
     """The typed record of ``path``, or None after reporting its problems; from
-    ``cache`` when the file's bytes were read before."""
+    ``cache`` when the file's bytes were read before, or, unread, when it has the
+    size, times and inode it was read with (``record_cache.stamp_of``)."""
     rel = layout.rel(path)
     try:
         # Refuse an oversized file before reading it, not only before parsing it.
@@ -24,12 +27,14 @@ def read_record(cls: type, path: Path, layout: SourceLayout, problems: Problems,
             problems.error(Position(rel), "-", f"file is too large ({st.st_size} bytes; the "
                            f"limit is {MAX_FILE_BYTES} bytes)")
             return None
-        stamp = stamp_of(cls, st) if cache is not None else None
-        hit = None if cache is None else cache.unchanged(rel, stamp)
+        hit = None if cache is None else cache.unchanged(rel, stamp_of(cls, st))
         if hit is not None:
             problems.items.extend(hit[1])
             return hit[0]
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
+            # The stamp kept is that of the file these bytes came from.
+            stamp = stamp_of(cls, os.fstat(file.fileno())) if stat.S_ISREG(st.st_mode) else None
     except OSError as exc:
         problems.error(Position(rel), "-", f"cannot read file: {exc.strerror}")
         return None

@@ -9,10 +9,11 @@ unpickled next time instead.
 A file is not even read while it keeps the size, modification and change times
 and inode it had when it was last read (git's index trusts a file so; a national
 catalogue's 30,000 files were 0.4 s of reading and hashing in every build): writing
-a file moves its change time, which no one can set back (on Linux and macOS; on
-Windows that time is the file's creation, and the others decide, as in git). A
-file changed within the last seconds is read again next time (git's "racy" rule: a
-second change within the same tick of the clock would keep the same times).
+a file moves its change time, which no one can set back. Not on Windows, where that
+time is the file's creation: an edit that kept the size and put the modification
+time back (a sync tool, ``touch -r``) would go unseen, so there every file is read.
+A file changed within the last seconds is read again next time (git's "racy" rule:
+a second change within the same tick of the clock would keep the same times).
 
 Pickle runs code when it loads, and the cache folder sits inside a checkout
 that anyone's pull request can add files to. So the file is signed with HMAC
@@ -58,9 +59,9 @@ Stamp = tuple[str, int, int, int, int]
 
 def stamp_of(kind: type, st: os.stat_result) -> Stamp | None:
     """The stamp of a file of status ``st`` read as a ``kind``; None when it is not a
-    regular file or changed too recently to be known by its times."""
-    if not stat.S_ISREG(st.st_mode) or time.time_ns() - max(st.st_mtime_ns,
-                                                              st.st_ctime_ns) <= RACY_NS:
+    regular file, changed too recently to be known by its times, or on Windows."""
+    if (os.name == "nt" or not stat.S_ISREG(st.st_mode)
+            or time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) <= RACY_NS):
         return None
     return (kind.__name__, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 _KEY_FILE = "record-cache.key"
@@ -229,7 +230,9 @@ class RecordCache:
         self.new.update(other.new)
 
     def save(self, cache_dir: Path) -> None:
-        """Write this run's entries (files gone since are dropped), signed, whole."""
+        """Write this run's entries (files gone since are dropped), signed, whole. A
+        fresh checkout gives every file new times: its first build writes the cache
+        again (its records are taken from it all the same)."""
         if self.key is None or self.new == self.old:
             return
         payload = pickle.dumps((code_digest(), self.new), pickle.HIGHEST_PROTOCOL)

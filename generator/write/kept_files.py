@@ -65,7 +65,7 @@ class KeptFiles:
         """Called for every file a writer writes: the walk's view of it is out of date
         (two writers of one path: the second's file is asked of the folder)."""
         if self.seen is not None:
-            self.seen.changed.add(site_path)
+            self.seen.mark(site_path)
 
     def holds(self, site_path: str, inputs: tuple[Any, ...]) -> bool:
         """Whether the folder holds ``site_path`` as made of ``inputs`` today."""
