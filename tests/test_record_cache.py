@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.source import read as source_read
 from generator.source import record_cache
 from generator.source.record_cache import CACHE_FILE, RecordCache
 from generator.source.records import Producer
@@ -202,10 +203,13 @@ def test_a_file_known_by_its_times_is_not_read_again(
     unread; an edit that keeps its size and modification time is still read (its
     change time moved); a file changed within the last seconds is always read."""
     read: list[str] = []
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (
-        read.append(self.relative_to(mini_project).as_posix())
-        if self.is_relative_to(mini_project / "products") else None, real(self))[1])
+
+    def opened(path: Path, *args: object, **kwargs: object) -> object:
+        if Path(path).is_relative_to(mini_project / "products"):
+            read.append(Path(path).relative_to(mini_project).as_posix())
+        return open(path, *args, **kwargs)  # the caller closes it
+
+    monkeypatch.setattr(source_read, "open", opened, raising=False)
     monkeypatch.setattr(record_cache, "RACY_NS", 1 << 62)  # every file just written
     first = check(mini_project, capsys)
     assert PRODUCT in read

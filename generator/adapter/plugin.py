@@ -165,7 +165,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.kept.ready()  # nothing is written into the folder before
             # MkDocs would keep a file whose copy in the folder is newer than its
             # source; a hand-written page also shows the menu and other pages'
-            # titles: each is written again.
+            # titles: each is written again. Removed through the kept folder, which
+            # notes it: a writer's file at such a path is not taken as it was.
             for file in files:
                 if not isinstance(file, CatalogueFile) and file.inclusion.is_included():
                     self.kept.remove(file.dest_uri)
@@ -310,15 +311,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         folder): only where a manifest is kept and the page cache is on."""
         if self.manifest_dir is None or self.world is None:
             return None
-        seen = None
-        if self.kept is not None and self.kept.seen is not None:
-            seen = self.kept.seen
-            # What MkDocs wrote (or removed) since the walk is asked of the folder: of
-            # the paths the writers' files are checked at, those MkDocs has too.
-            outputs = self._mkdocs_outputs(config)
-            for path in self.kept.files:
-                if path in outputs:
-                    seen.mark(path)
+        # The walk's view of the folder: what MkDocs writes there besides the generated
+        # pages was removed, and so marked, before the build (_add_catalogue).
+        seen = self.kept.seen if self.kept is not None else None
         return KeptFiles(Path(config.site_dir), self.files_settings,
                          self.kept.files if self.kept is not None else {}, self.world, seen)
 
