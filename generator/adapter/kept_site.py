@@ -50,7 +50,7 @@ from pathlib import Path
 
 from ..elsewhere import Elsewhere, answer
 from ..media.library import MEDIA_DIR
-from ..written import FileEntry, Listing, Seen, Stats, as_written
+from ..written import FileEntry, Listing, Seen, Stats, as_written, fold
 
 #: Changes when the manifest's meaning changes; older manifests are ignored.
 MANIFEST_FORMAT = 2
@@ -325,8 +325,8 @@ def sweep(folder: Path, produced: set[str], listing: Listing | None = None) -> i
                 child = None if listed is None else listed + name + "/"
                 if name not in names:
                     if folded is None:  # once per folder, and only where a name is missing
-                        folded = {_fold(n): n for n in names if n not in now()}
-                    variant = folded.pop(_fold(name), None)
+                        folded = {fold(n): n for n in names if n not in now()}
+                    variant = folded.pop(fold(name), None)
                     if variant is not None:
                         os.rename(where, os.path.join(path, variant))
                         where, name = os.path.join(path, variant), variant
@@ -380,10 +380,6 @@ def _file_variant(prefix: str, name: str, produced: set[str],
         if candidate != name and prefix + candidate in produced and candidate not in present():
             return candidate
     return None
-
-
-def _fold(name: str) -> str:
-    return unicodedata.normalize("NFC", name).casefold()
 
 
 def unlink_quietly(path: Path) -> None:
