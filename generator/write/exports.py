@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..link.catalogue import Catalogue
@@ -32,7 +33,8 @@ from ..source.records import (
     Product,
 )
 from .context import OutputContext
-from .files import json_bytes, json_list_chunks, write_bytes, write_chunks
+from .files import json_bytes, json_item, json_list_of_encoded, write_bytes, write_chunks
+from .pieces import Pieces
 from .text_formats import csv_cell
 
 
@@ -192,20 +194,34 @@ def fair_item(fair: Fair, ex: Exporter) -> dict[str, Any]:
     }
 
 
+#: How each kind's items are made (``EXPORT_FILES``' kinds).
+ITEMS: dict[str, Callable[[Any, Exporter], dict[str, Any]]] = {
+    "products": product_item,
+    "producers": producer_item,
+    "points_of_sale": point_of_sale_item,
+    "fairs": fair_item,
+}
+
+
+def export_sources(kind: str, catalogue: Catalogue) -> list[Any]:
+    """What each item of ``kind`` (a key of ``EXPORT_FILES``) is made of, in id order
+    (stable across builds): a record, or a producer as a supplier."""
+    if kind == "products":
+        return [catalogue.products[i] for i in sorted(catalogue.products)]
+    if kind == "producers":
+        return sorted(suppliers(catalogue), key=lambda s: s.producer.id)
+    if kind == "points_of_sale":
+        return [catalogue.points_of_sale[i] for i in sorted(catalogue.points_of_sale)]
+    if kind == "fairs":
+        return [catalogue.fairs[i] for i in sorted(catalogue.fairs)]
+    raise ValueError(f"no export of kind {kind!r}")
+
+
 def export_items(kind: str, catalogue: Catalogue, ex: Exporter) -> list[dict[str, Any]]:
     """Every record of ``kind`` (a key of ``EXPORT_FILES``) as an export item, in id
     order (stable across builds)."""
-    if kind == "products":
-        return [product_item(catalogue.products[i], ex) for i in sorted(catalogue.products)]
-    if kind == "producers":
-        return [producer_item(s, ex)
-                for s in sorted(suppliers(catalogue), key=lambda s: s.producer.id)]
-    if kind == "points_of_sale":
-        return [point_of_sale_item(catalogue.points_of_sale[i], ex)
-                for i in sorted(catalogue.points_of_sale)]
-    if kind == "fairs":
-        return [fair_item(catalogue.fairs[i], ex) for i in sorted(catalogue.fairs)]
-    raise ValueError(f"no export of kind {kind!r}")
+    sources = export_sources(kind, catalogue)  # raises for an unknown kind
+    return [ITEMS[kind](source, ex) for source in sources]
 
 
 def envelope(kind: str, count: int, context: OutputContext) -> dict[str, Any]:
@@ -225,12 +241,23 @@ def envelope(kind: str, count: int, context: OutputContext) -> dict[str, Any]:
 def csv_bytes(columns: Iterable[Column], items: Iterable[dict[str, Any]]) -> bytes:
     """UTF-8 with BOM, comma separated, CRLF, quoted where needed (RFC 4180)."""
     columns = tuple(columns)
+    return csv_head(columns) + b"".join(csv_row(columns, item) for item in items)
+
+
+def csv_head(columns: tuple[Column, ...]) -> bytes:
+    """The byte order mark and the header row of ``csv_bytes``."""
+    return "\ufeff".encode() + _csv_line([c.name for c in columns])
+
+
+def csv_row(columns: tuple[Column, ...], item: dict[str, Any]) -> bytes:
+    """One item's row of ``csv_bytes``."""
+    return _csv_line([csv_cell(c.value(item)) for c in columns])
+
+
+def _csv_line(cells: list[str]) -> bytes:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.name for c in columns])
-    for item in items:
-        writer.writerow([csv_cell(c.value(item)) for c in columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue().encode("utf-8")
 
 
 # --- the writer ------------------------------------------------------------------------
@@ -238,17 +265,41 @@ def csv_bytes(columns: Iterable[Column], items: Iterable[dict[str, Any]]) -> byt
 def write(context: OutputContext) -> list[str]:
     ex = Exporter(context.site_url, context)
     written = []
-    # One kind at a time, written as it is encoded: a national catalogue's products
-    # held as items, as JSON text and as UTF-8 at once cost 370 MB at the build's peak.
+    # Each item's JSON and CSV row come from the build's pieces (``Pieces``): kept from
+    # the last build while what they read is unchanged. One kind at a time, written as
+    # it comes: a national catalogue's products held as items, as JSON text and as
+    # UTF-8 at once cost 370 MB at the build's peak.
     # Every CSV kind is a JSON kind too (tests/test_exports.py).
-    for kind in EXPORT_FILES:
-        items = export_items(kind, context.catalogue, ex)
-        head = {"$schema": ex.url(Urls.export_schema), **envelope(kind, len(items), context)}
-        written.append(write_chunks(context, Urls.export(kind),
-                                    json_list_chunks(head, "items", items)))
-        if kind in CSV_COLUMNS:
-            written.append(write_bytes(context, Urls.csv(kind),
-                                       csv_bytes(CSV_COLUMNS[kind], items)))
+    with Pieces.open(context, "exports") as pieces:
+        for kind in EXPORT_FILES:
+            sources = export_sources(kind, context.catalogue)
+            columns = CSV_COLUMNS.get(kind)
+            rows: list[bytes] = []
+
+            def encoded(kind: str = kind, sources: list[Any] = sources,
+                        columns: tuple[Column, ...] | None = columns,
+                        rows: list[bytes] = rows) -> Iterator[bytes]:
+                for source in sources:
+                    parts = pieces.get((kind, source), partial(_parts, kind, source, ex, columns))
+                    if columns is not None:
+                        rows.append(parts[1])
+                    yield parts[0]
+
+            head = {"$schema": ex.url(Urls.export_schema),
+                    **envelope(kind, len(sources), context)}
+            written.append(write_chunks(context, Urls.export(kind),
+                                        json_list_of_encoded(head, "items", encoded())))
+            if columns is not None:
+                written.append(write_bytes(context, Urls.csv(kind),
+                                           csv_head(columns) + b"".join(rows)))
     schema = export_schema(ex.url(Urls.export_schema))
     written.append(write_bytes(context, Urls.export_schema, json_bytes(schema, indent=2)))
     return written
+
+
+def _parts(kind: str, source: Any, ex: Exporter,
+           columns: tuple[Column, ...] | None) -> tuple[bytes, ...]:
+    """An item's JSON, and its CSV row when ``kind`` has a CSV file."""
+    item = ITEMS[kind](source, ex)
+    text = json_item(item)
+    return (text,) if columns is None else (text, csv_row(columns, item))

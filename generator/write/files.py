@@ -85,15 +85,25 @@ def json_bytes(data: Any, *, indent: int | None = None) -> bytes:
 def json_list_chunks(data: dict[str, Any], key: str, items: Iterable[Any]) -> Iterator[bytes]:
     """``json_bytes({**data, key: list(items)})``, byte for byte, an item at a time
     (the whole text of a large export would be held twice: as text, then as UTF-8)."""
+    return json_list_of_encoded(data, key, (json_item(item) for item in items))
+
+
+def json_item(item: Any) -> bytes:
+    """One item of a list ``json_list_chunks`` writes, encoded as it writes it."""
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def json_list_of_encoded(data: dict[str, Any], key: str,
+                         encoded: Iterable[bytes]) -> Iterator[bytes]:
+    """``json_list_chunks`` of items already encoded (``json_item``)."""
     if key in data:
         raise ValueError(f"json_list_chunks: {key!r} is already in the data")
     head = json.dumps({**data, key: []}, ensure_ascii=False, separators=(",", ":"))
     end = "[]}"
     yield head[:-len(end)].encode("utf-8") + b"["
     separator = b""
-    for item in items:
-        yield separator + json.dumps(item, ensure_ascii=False,
-                                     separators=(",", ":")).encode("utf-8")
+    for item in encoded:
+        yield separator + item
         separator = b","
     yield b"]}\n"
 
