@@ -1,0 +1,164 @@
+"""Pieces of the whole-catalogue files kept between builds (write/pieces.py): an
+export's items and CSV rows taken from the last build while nothing they read
+changed, made again as soon as a record they read did, and never taken from a store
+that does not verify. The files are the bytes a build without the store writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from conftest import FIXED_DATE, FIXTURES
+
+from generator.link.catalogue import Catalogue
+from generator.pipeline import build_catalogue
+from generator.render import clock
+from generator.render.page_cache import World
+from generator.source.layout import SourceLayout
+from generator.source.problems import Problems
+from generator.write import exports
+from generator.write.context import OutputContext
+from generator.write.kept_files import KeptFiles
+from generator.write.pieces import Pieces
+
+SITE_URL = "https://ocop.example.vn/"
+KEY = "ab" * 32
+STORE = "pieces-exports.bin"
+
+
+@pytest.fixture(autouse=True)
+def signing_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OCOP_CACHE_KEY", KEY)
+
+
+def catalogue(date: dt.date = FIXED_DATE) -> Catalogue:
+    """The mini fixture's catalogue, loaded afresh (tests here change its records)."""
+    problems = Problems()
+    found = build_catalogue(SourceLayout.default(FIXTURES / "mini"), date, problems)
+    assert not problems.errors
+    return found
+
+
+def write(cat: Catalogue, folder: Path, caplog: pytest.LogCaptureFixture, keep: bool = True,
+          settings: str = "s") -> tuple[dict[str, bytes], tuple[int, int] | None]:
+    """The exports of ``cat`` written into ``folder/site`` with the store in
+    ``folder/cache`` (none without ``keep``): the files, and (kept, made)."""
+    site, cache = folder / "site", folder / "cache"
+    kept = KeptFiles(site, settings, {}, World(cat, clock.facts(cat, FIXED_DATE))) if keep else None
+    context = OutputContext(catalogue=cat, site_dir=site, site_url=SITE_URL, page_urls=(),
+                            cache_dir=cache, layout=SourceLayout.default(FIXTURES / "mini"),
+                            kept_files=kept)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
+        paths = exports.write(context)
+    lines = [r.getMessage() for r in caplog.records
+             if r.getMessage().startswith("ocop pieces: ")]
+    counts = None
+    if lines:
+        found = re.fullmatch(rf"ocop pieces: {STORE}: (\d+) kept, (\d+) made", lines[-1])
+        assert found, lines[-1]
+        counts = int(found[1]), int(found[2])
+    return {path: (site / path).read_bytes() for path in paths}, counts
+
+
+def pieces_of(cat: Catalogue) -> int:
+    """How many pieces the exports are made of: one per record exported."""
+    return (len(cat.products) + len(cat.producers) + len(cat.points_of_sale)
+            + len(cat.fairs))
+
+
+def test_pieces_nothing_changed_for_are_kept_and_write_the_same_bytes(tmp_path, caplog):
+    cat = catalogue()
+    plain, counts = write(cat, tmp_path / "plain", caplog, keep=False)
+    assert counts is None and not (tmp_path / "plain/cache").exists()
+    first, counts = write(cat, tmp_path / "kept", caplog)
+    assert counts == (0, pieces_of(cat))
+    assert first == plain
+    again, counts = write(cat, tmp_path / "kept", caplog)
+    assert counts == (pieces_of(cat), 0)
+    assert again == plain
+    # Only the store is left in the cache folder (the new one took the old one's name).
+    assert sorted(p.name for p in (tmp_path / "kept/cache").iterdir()) == [STORE]
+
+
+def test_a_record_edited_makes_the_pieces_that_read_it_again(tmp_path, caplog):
+    cat = catalogue()
+    write(cat, tmp_path, caplog)
+    product = cat.products["duong-thot-not"]
+    product.name = "Đường thốt nốt loại một"
+    # Its item, its producer's (which lists its products' ids) and those of the
+    # points of sale that carry it (the same): nothing else.
+    readers = 1 + 1 + sum(product in pos.products for pos in cat.points_of_sale.values())
+    edited, counts = write(cat, tmp_path, caplog)
+    assert counts == (pieces_of(cat) - readers, readers)
+    plain, _ = write(cat, tmp_path / "plain", caplog, keep=False)
+    assert edited == plain
+    assert "Đường thốt nốt loại một".encode() in edited["du-lieu/products.csv"]
+
+
+def test_other_settings_make_every_piece_again(tmp_path, caplog):
+    cat = catalogue()
+    write(cat, tmp_path, caplog)
+    _, counts = write(cat, tmp_path, caplog, settings="another site URL")
+    assert counts == (0, pieces_of(cat))
+
+
+def test_a_piece_changed_in_the_store_is_made_again(tmp_path, caplog):
+    cat = catalogue()
+    plain, _ = write(cat, tmp_path / "plain", caplog, keep=False)
+    write(cat, tmp_path, caplog)
+    store = tmp_path / "cache" / STORE
+    data = bytearray(store.read_bytes())
+    at = data.index("Đường thốt nốt nguyên chất".encode())
+    data[at:at + 1] = b"X"
+    store.write_bytes(bytes(data))
+    again, counts = write(cat, tmp_path, caplog)
+    assert counts == (pieces_of(cat) - 1, 1)
+    assert again == plain
+
+
+@pytest.mark.parametrize("damage", ["another key", "index", "truncated", "not a store"])
+def test_a_store_that_does_not_verify_is_not_read(tmp_path, caplog, monkeypatch, damage):
+    cat = catalogue()
+    plain, _ = write(cat, tmp_path / "plain", caplog, keep=False)
+    write(cat, tmp_path, caplog)
+    store = tmp_path / "cache" / STORE
+    data = store.read_bytes()
+    if damage == "another key":
+        monkeypatch.setenv("OCOP_CACHE_KEY", "cd" * 32)
+    elif damage == "index":
+        # A byte of the index (before its length and signature) changed.
+        store.write_bytes(data[:-50] + bytes([data[-50] ^ 1]) + data[-49:])
+    elif damage == "truncated":
+        store.write_bytes(data[:-1])
+    else:
+        store.write_bytes(b"{}")
+    again, counts = write(cat, tmp_path, caplog)
+    assert counts == (0, pieces_of(cat))
+    assert again == plain
+    # And the store made again is read by the next build.
+    assert write(cat, tmp_path, caplog)[1] == (pieces_of(cat), 0)
+
+
+def test_a_writer_that_fails_leaves_the_store_as_it_was(tmp_path, caplog):
+    cat = catalogue()
+    write(cat, tmp_path, caplog)
+    store = tmp_path / "cache" / STORE
+    before = store.read_bytes()
+    kept = KeptFiles(tmp_path / "site", "s", {}, World(cat, clock.facts(cat, FIXED_DATE)))
+    context = OutputContext(catalogue=cat, site_dir=tmp_path / "site", site_url=SITE_URL,
+                            page_urls=(), cache_dir=tmp_path / "cache",
+                            layout=SourceLayout.default(FIXTURES / "mini"), kept_files=kept)
+    product = next(iter(cat.products.values()))
+
+    def fails() -> tuple[bytes, ...]:
+        raise RuntimeError("a writer's bug")
+
+    with pytest.raises(RuntimeError), Pieces.open(context, "exports") as pieces:
+        assert pieces.get(("products", product), fails)  # kept: the new store is begun
+        pieces.get(("another", product), fails)
+    assert store.read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [STORE]
