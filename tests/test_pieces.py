@@ -9,12 +9,14 @@ import datetime as dt
 import logging
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import FIXED_DATE, FIXTURES
 
 from generator.link.catalogue import Catalogue
 from generator.pipeline import build_catalogue
+from generator.plan.urls import EXPORT_FILES
 from generator.render import clock
 from generator.render.page_cache import World
 from generator.source.layout import SourceLayout
@@ -64,10 +66,14 @@ def write(cat: Catalogue, folder: Path, caplog: pytest.LogCaptureFixture, keep: 
     return {path: (site / path).read_bytes() for path in paths}, counts
 
 
+def runs_of(cat: Catalogue) -> dict[str, list[list[object]]]:
+    """The runs of records each kind's export is made of, a piece each."""
+    return {kind: exports.runs(kind, exports.export_sources(kind, cat))
+            for kind in EXPORT_FILES}
+
+
 def pieces_of(cat: Catalogue) -> int:
-    """How many pieces the exports are made of: one per record exported."""
-    return (len(cat.products) + len(cat.producers) + len(cat.points_of_sale)
-            + len(cat.fairs))
+    return sum(len(found) for found in runs_of(cat).values())
 
 
 def test_pieces_nothing_changed_for_are_kept_and_write_the_same_bytes(tmp_path, caplog):
@@ -84,19 +90,41 @@ def test_pieces_nothing_changed_for_are_kept_and_write_the_same_bytes(tmp_path, 
     assert sorted(p.name for p in (tmp_path / "kept/cache").iterdir()) == [STORE]
 
 
-def test_a_record_edited_makes_the_pieces_that_read_it_again(tmp_path, caplog):
+@pytest.mark.parametrize("run", [exports.RUN, 1])
+def test_a_record_edited_makes_the_pieces_that_read_it_again(tmp_path, caplog, monkeypatch,
+                                                              run):
+    monkeypatch.setattr(exports, "RUN", run)  # 1: a piece per record
     cat = catalogue()
     write(cat, tmp_path, caplog)
     product = cat.products["duong-thot-not"]
     product.name = "Đường thốt nốt loại một"
-    # Its item, its producer's (which lists its products' ids) and those of the
-    # points of sale that carry it (the same): nothing else.
-    readers = 1 + 1 + sum(product in pos.products for pos in cat.points_of_sale.values())
+    # The runs of its item, its producer's (which lists its products' ids) and those
+    # of the points of sale that carry it (the same): nothing else.
+    readers = sum(any(
+        source is product or (kind == "producers" and product in source.producer.products)
+        or (kind == "points_of_sale" and product in source.products) for source in run)
+        for kind, found in runs_of(cat).items() for run in found)
+    assert 2 <= readers < pieces_of(cat)
+    if run == 1:
+        assert readers == 2 + sum(product in pos.products
+                                  for pos in cat.points_of_sale.values())
     edited, counts = write(cat, tmp_path, caplog)
     assert counts == (pieces_of(cat) - readers, readers)
     plain, _ = write(cat, tmp_path / "plain", caplog, keep=False)
     assert edited == plain
     assert "Đường thốt nốt loại một".encode() in edited["du-lieu/products.csv"]
+
+
+def test_a_record_added_or_removed_changes_its_own_run_only():
+    sources = [SimpleNamespace(id=f"san-pham-{i}") for i in range(2000)]
+    before = exports.runs("products", sources)
+    assert 2000 / exports.RUN / 2 < len(before) < 2000 / exports.RUN * 2
+    assert [s for found in before for s in found] == sources
+    for at in (0, 1000, 1999):
+        after = exports.runs("products", sources[:at] + sources[at + 1:])
+        changed = [found for found in after if found not in before]
+        assert len(changed) == 1 and len(after) >= len(before) - 1
+        assert sources[at - 1] in changed[0] or sources[at + 1] in changed[0]
 
 
 def test_other_settings_make_every_piece_again(tmp_path, caplog):

@@ -95,7 +95,8 @@ def json_item(item: Any) -> bytes:
 
 def json_list_of_encoded(data: dict[str, Any], key: str,
                          encoded: Iterable[bytes]) -> Iterator[bytes]:
-    """``json_list_chunks`` of items already encoded (``json_item``)."""
+    """``json_list_chunks`` of items already encoded (``json_item``), or of runs of
+    them joined by commas."""
     if key in data:
         raise ValueError(f"json_list_chunks: {key!r} is already in the data")
     head = json.dumps({**data, key: []}, ensure_ascii=False, separators=(",", ":"))

@@ -127,7 +127,7 @@ class Pieces:
         if self.path is None:
             return make()
         key = file_key(self.settings, self.path.name, inputs)
-        parts, lines = self._stored(key)
+        parts, lines, mac = self._stored(key)
         if parts is None:
             with reads.recording() as seen:
                 parts = make()
@@ -136,7 +136,7 @@ class Pieces:
             self.made += 1
         else:
             self.kept += 1
-        self._keep(key, parts, lines)
+        self._keep(key, parts, lines, mac)
         return parts
 
     # --- the old store -----------------------------------------------------------
@@ -172,29 +172,30 @@ class Pieces:
             return
         self._old, self._lines, self._entries = handle, lines, entries
 
-    def _stored(self, key: str) -> tuple[Parts | None, list[str]]:
-        """The stored parts of ``key`` and their reads' lines, when they hold today."""
+    def _stored(self, key: str) -> tuple[Parts | None, list[str], bytes]:
+        """The stored parts of ``key``, their reads' lines and signature, when they
+        hold today."""
         entry = self._entries.get(key)
         if entry is None or self._old is None:
-            return None, []
+            return None, [], b""
         assert self.world is not None
         try:
             offset, sizes, mac, ids = entry
             lines = [self._lines[i] for i in ids]
             if not self.world.still_true(lines):
-                return None, []
+                return None, [], b""
             self._old.seek(offset)
             data = self._old.read(sum(sizes))
             if not hmac.compare_digest(mac, self._piece_mac(key, sizes, data)):
-                return None, []
+                return None, [], b""
         # A damaged entry or read is a piece made again (the index verified: rare).
         except (OSError, ValueError, TypeError, IndexError, KeyError, RecursionError):
-            return None, []
+            return None, [], b""
         parts, at = [], 0
         for size in sizes:
             parts.append(data[at:at + size])
             at += size
-        return tuple(parts), lines
+        return tuple(parts), lines, mac
 
     def _close_old(self) -> None:
         # Before the new store takes its name (Windows renames no open file).
@@ -205,8 +206,9 @@ class Pieces:
 
     # --- the new store -----------------------------------------------------------
 
-    def _keep(self, key: str, parts: Parts, lines: list[str]) -> None:
-        """Append a piece to the new store (nothing is kept when it cannot be written)."""
+    def _keep(self, key: str, parts: Parts, lines: list[str], mac: bytes = b"") -> None:
+        """Append a piece to the new store (``mac``: its signature, when it was checked
+        against it; nothing is kept when the store cannot be written)."""
         if self._failed:
             return
         if self._new is None:
@@ -222,7 +224,8 @@ class Pieces:
         sizes = tuple(len(part) for part in parts)
         data = b"".join(parts)
         ids = tuple(self._new_lines.setdefault(line, len(self._new_lines)) for line in lines)
-        self._new_entries[key] = (self._offset, sizes, self._piece_mac(key, sizes, data), ids)
+        self._new_entries[key] = (self._offset, sizes, mac or self._piece_mac(key, sizes, data),
+                                  ids)
         try:
             self._new.write(data)
         except OSError:
