@@ -21,7 +21,7 @@ from generator.render import clock
 from generator.render.page_cache import World
 from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
-from generator.write import exports
+from generator.write import exports, pieces
 from generator.write.context import OutputContext
 from generator.write.kept_files import KeptFiles
 from generator.write.pieces import Pieces
@@ -90,10 +90,10 @@ def test_pieces_nothing_changed_for_are_kept_and_write_the_same_bytes(tmp_path, 
     assert sorted(p.name for p in (tmp_path / "kept/cache").iterdir()) == [STORE]
 
 
-@pytest.mark.parametrize("run", [exports.RUN, 1])
+@pytest.mark.parametrize("run", [pieces.RUN, 1])
 def test_a_record_edited_makes_the_pieces_that_read_it_again(tmp_path, caplog, monkeypatch,
                                                               run):
-    monkeypatch.setattr(exports, "RUN", run)  # 1: a piece per record
+    monkeypatch.setattr(pieces, "RUN", run)  # 1: a piece per record
     cat = catalogue()
     write(cat, tmp_path, caplog)
     product = cat.products["duong-thot-not"]
@@ -118,7 +118,7 @@ def test_a_record_edited_makes_the_pieces_that_read_it_again(tmp_path, caplog, m
 def test_a_record_added_or_removed_changes_its_own_run_only():
     sources = [SimpleNamespace(id=f"san-pham-{i}") for i in range(2000)]
     before = exports.runs("products", sources)
-    assert 2000 / exports.RUN / 2 < len(before) < 2000 / exports.RUN * 2
+    assert 2000 / pieces.RUN / 2 < len(before) < 2000 / pieces.RUN * 2
     assert [s for found in before for s in found] == sources
     for at in (0, 1000, 1999):
         after = exports.runs("products", sources[:at] + sources[at + 1:])

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -36,6 +35,7 @@ from ..source.records import (
 from .context import OutputContext
 from .files import json_bytes, json_item, json_list_of_encoded, write_bytes, write_chunks
 from .pieces import Pieces
+from .pieces import runs as pieces_runs
 from .text_formats import csv_cell
 
 
@@ -263,32 +263,18 @@ def _csv_line(cells: list[str]) -> bytes:
 
 # --- the writer ------------------------------------------------------------------------
 
-#: About one record in this many ends a run of items kept as one piece (``runs``).
-RUN = 32
-
-
 def runs(kind: str, sources: list[Any]) -> list[list[Any]]:
-    """``sources`` (``export_sources``) in runs of about ``RUN``: a run ends after a
-    record whose id's CRC-32 is a multiple of ``RUN``, so that a record added or
-    removed changes its own run only (boundaries set by content, as rsync's)."""
-    found: list[list[Any]] = []
-    run: list[Any] = []
-    for source in sources:
-        run.append(source)
-        ident = source.producer.id if kind == "producers" else source.id
-        if zlib.crc32(ident.encode()) % RUN == 0:
-            found.append(run)
-            run = []
-    if run:
-        found.append(run)
-    return found
+    """``export_sources`` of ``kind`` in runs (``pieces.runs``), by record id."""
+    if kind == "producers":
+        return pieces_runs(sources, lambda source: source.producer.id)
+    return pieces_runs(sources, lambda source: source.id)
 
 
 def write(context: OutputContext) -> list[str]:
     ex = Exporter(context.site_url, context)
     written = []
     # The items' JSON and CSV rows come from the build's pieces (``Pieces``), a run of
-    # records a piece (a piece per record cost more to check than to make): kept from
+    # records a piece: kept from
     # the last build while what they read is unchanged. One kind at a time, written as
     # it comes: a national catalogue's products held as items, as JSON text and as
     # UTF-8 at once cost 370 MB at the build's peak.

@@ -38,9 +38,10 @@ import marshal
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from .. import reads
 from ..render.page_cache import World, file_key, read_lines, reads_list, watch_records
@@ -61,6 +62,26 @@ _INDEX_PERSON = b"ocop-pieces"
 #: A stored piece: offset, length of each part, signature, the ids of its reads' lines.
 Entry = tuple[int, tuple[int, ...], bytes, tuple[int, ...]]
 Parts = tuple[bytes, ...]
+T = TypeVar("T")
+#: About one record in this many ends a run of records kept as one piece (``runs``).
+RUN = 32
+
+
+def runs(items: Sequence[T], ident: Callable[[T], str]) -> list[list[T]]:
+    """``items`` in runs of about ``RUN``, a piece each (a piece per record costs more
+    to check than to make): a run ends after an item whose ``ident``'s CRC-32 is a
+    multiple of ``RUN``, so that an item added or removed changes its own run only
+    (boundaries set by content, as rsync's)."""
+    found: list[list[T]] = []
+    run: list[T] = []
+    for item in items:
+        run.append(item)
+        if zlib.crc32(ident(item).encode()) % RUN == 0:
+            found.append(run)
+            run = []
+    if run:
+        found.append(run)
+    return found
 
 
 class Pieces:
