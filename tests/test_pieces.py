@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from conftest import FIXED_DATE, FIXTURES
 
+from generator.language import ENGLISH, VIETNAMESE
 from generator.link.catalogue import Catalogue
 from generator.pipeline import build_catalogue
 from generator.plan.urls import EXPORT_FILES
@@ -21,8 +23,8 @@ from generator.render import clock
 from generator.render.page_cache import World
 from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
-from generator.write import exports, pieces
-from generator.write.context import OutputContext
+from generator.write import exports, pieces, search_files
+from generator.write.context import OutputContext, Writer
 from generator.write.kept_files import KeptFiles
 from generator.write.pieces import Pieces
 
@@ -45,22 +47,23 @@ def catalogue(date: dt.date = FIXED_DATE) -> Catalogue:
 
 
 def write(cat: Catalogue, folder: Path, caplog: pytest.LogCaptureFixture, keep: bool = True,
-          settings: str = "s") -> tuple[dict[str, bytes], tuple[int, int] | None]:
-    """The exports of ``cat`` written into ``folder/site`` with the store in
-    ``folder/cache`` (none without ``keep``): the files, and (kept, made)."""
+          settings: str = "s", writer: Writer = exports.write,
+          store: str = STORE) -> tuple[dict[str, bytes], tuple[int, int] | None]:
+    """The files ``writer`` writes of ``cat`` into ``folder/site`` with its stores in
+    ``folder/cache`` (none without ``keep``): the files, and (kept, made) of ``store``."""
     site, cache = folder / "site", folder / "cache"
     kept = KeptFiles(site, settings, {}, World(cat, clock.facts(cat, FIXED_DATE))) if keep else None
     context = OutputContext(catalogue=cat, site_dir=site, site_url=SITE_URL, page_urls=(),
                             cache_dir=cache, layout=SourceLayout.default(FIXTURES / "mini"),
-                            kept_files=kept)
+                            languages=(VIETNAMESE, ENGLISH), kept_files=kept)
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
-        paths = exports.write(context)
+        paths = writer(context)
     lines = [r.getMessage() for r in caplog.records
-             if r.getMessage().startswith("ocop pieces: ")]
+             if r.getMessage().startswith(f"ocop pieces: {store}: ")]
     counts = None
     if lines:
-        found = re.fullmatch(rf"ocop pieces: {STORE}: (\d+) kept, (\d+) made", lines[-1])
+        found = re.fullmatch(rf"ocop pieces: {store}: (\d+) kept, (\d+) made", lines[-1])
         assert found, lines[-1]
         counts = int(found[1]), int(found[2])
     return {path: (site / path).read_bytes() for path in paths}, counts
@@ -190,3 +193,24 @@ def test_a_writer_that_fails_leaves_the_store_as_it_was(tmp_path, caplog):
         pieces.get(("another", product), fails)
     assert store.read_bytes() == before
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [STORE]
+
+
+def test_search_documents_are_kept_and_index_the_same(tmp_path, caplog):
+    cat = catalogue()
+    runs = {kind: pieces.runs(records, lambda record: record.id) for kind, records in
+            (("products", cat.products_sorted), ("producers", cat.producers_sorted))}
+    every = sum(len(found) for found in runs.values())
+    for store in ("pieces-search-vi.bin", "pieces-search-en.bin"):
+        search = partial(write, writer=search_files.write, store=store)
+        plain, counts = search(cat, tmp_path / "plain", caplog, keep=False)
+        assert counts is None
+        first, counts = search(cat, tmp_path / store, caplog)
+        assert counts == (0, every) and first == plain
+        again, counts = search(cat, tmp_path / store, caplog)
+        assert counts == (every, 0) and again == plain
+    product = cat.products["duong-thot-not"]
+    product.name = "Đường thốt nốt loại một"
+    # Its own run (a producer's document counts its products, reads none of them).
+    plain, _ = search(cat, tmp_path / "plain", caplog, keep=False)
+    edited, counts = search(cat, tmp_path / "pieces-search-en.bin", caplog)
+    assert counts == (every - 1, 1) and edited == plain
