@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import gzip
+import io
 import json
 import re
 from pathlib import Path
@@ -9,7 +12,7 @@ from types import SimpleNamespace
 
 import jinja2
 import pytest
-from conftest import ROOT
+from conftest import FIXED_DATE
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -17,6 +20,21 @@ from generator.adapter.pages import CatalogueFile, CataloguePage
 from generator.language import ENGLISH, VIETNAMESE
 from generator.render import jsonld
 from generator.render.sitemap import sitemap_entries
+from generator.write.sitemap import sitemap_text
+
+
+def test_the_gzipped_sitemap_is_the_one_mkdocs_wrote(sample_site: Path):
+    """write/sitemap.py writes it instead of MkDocs: the same bytes as MkDocs'
+    ``_build_theme_template`` (the file's path as its name, the latest page's date)."""
+    data = (sample_site / "sitemap.xml").read_bytes()
+    out = io.BytesIO()
+    mtime = int(dt.datetime(*FIXED_DATE.timetuple()[:3], tzinfo=dt.UTC).timestamp())
+    with gzip.GzipFile(fileobj=out, filename=str(sample_site / "sitemap.xml.gz"), mode="wb",
+                       mtime=mtime) as gz:
+        gz.write(data)
+    assert (sample_site / "sitemap.xml.gz").read_bytes() == out.getvalue()
+    assert data.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset ')
+    assert data.endswith(b"</url>\n</urlset>") and b"<lastmod>2026-11-18</lastmod>" in data
 
 
 def test_robots_txt_points_to_the_sitemap(sample_site: Path):
@@ -97,7 +115,8 @@ def test_a_generated_pages_file_is_the_file_mkdocs_makes(use_directory_urls):
         assert ours.is_documentation_page() and ours.is_modified()
 
 
-#: theme/sitemap.xml before generator/render/sitemap.py wrote its entries.
+#: theme/sitemap.xml before generator/render/sitemap.py wrote its entries (and before
+#: write/sitemap.py wrote the file instead of MkDocs).
 SITEMAP_TEMPLATE = """\
 <?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">
@@ -120,8 +139,8 @@ SITEMAP_TEMPLATE = """\
 
 
 def test_the_sitemap_is_the_one_its_template_wrote():
-    """Its entries are written in Python (the template's loop cost 0.64 s a national
-    build): the same text as the template wrote, for pages in one language or more,
+    """Written in Python (the template's loop cost 0.64 s a national build): the same
+    text as the template wrote, for pages in one language or more,
     without a date, links, pages without a URL, URLs to escape."""
     site_url = "https://h.vn/a&b/"
     versions = {"san-pham/": [(VIETNAMESE, "san-pham/"), (ENGLISH, "en/san-pham/")],
@@ -142,11 +161,8 @@ def test_the_sitemap_is_the_one_its_template_wrote():
     env = jinja2.Environment()
     env.globals.update(ocop_site_url=site_url,
                        ocop_page_alternates=lambda url: versions.get(url, []))
-    env.globals["ocop_sitemap_entries"] = lambda pages: sitemap_entries(
-        pages, lambda url: versions.get(url, []), site_url)
     theirs = env.from_string(SITEMAP_TEMPLATE).render(pages=files)
-    ours = env.from_string((ROOT / "theme/sitemap.xml").read_text(encoding="utf-8")).render(
-        pages=files)
+    ours = sitemap_text(sitemap_entries(files, lambda url: versions.get(url, []), site_url))
     assert ours == theirs
     assert "&amp;" in ours and "&lt;x&gt;" in ours and "only-vi" in ours
     assert ours.count("<url>") == 6

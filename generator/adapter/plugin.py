@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_timestamp
 
 from .. import collector, reads
 from ..language import BY_CODE, LANGUAGES, VIETNAMESE, Language, language_of
@@ -49,6 +50,7 @@ from ..write import WRITERS
 from ..write.context import OutputContext
 from ..write.kept_files import KeptFiles
 from ..write.photos import write as write_photos
+from ..write.sitemap import SITEMAP, Sitemap
 from .config import CatalogueConfig, site_languages, source_layout
 from .kept_site import Entry, KeptFolder, save_manifest, sweep
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
@@ -92,6 +94,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         #: writers' files' settings key, when the page cache is on.
         self.world: World | None = None
         self.files_settings = ""
+        #: Whether the theme makes a sitemap, which the writers write instead of MkDocs.
+        self.writes_sitemap = False
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -194,6 +198,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
+    def on_config(self, config: Any) -> Any:
+        # The sitemap is written by a writer (write/sitemap.py): left as it is in a
+        # kept site while no entry changed, not gzipped again on every build.
+        self.writes_sitemap = SITEMAP in config.theme.static_templates
+        config.theme.static_templates.discard(SITEMAP)
+        return config
+
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         self.nav = nav
         self.nav_uris = {page.file.src_uri for page in nav.pages}
@@ -277,6 +288,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             kept_site=self.kept is not None,
             reuse=self._reusing(),
             kept_files=self._kept_files(config),
+            sitemap=self._sitemap(config),
         )
         self._written = ((), {})
         if self.renderer is not None:
@@ -305,6 +317,18 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.world = None
         # `make bench` reads this line: where the build's time goes.
         log.info("ocop timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
+
+    def _sitemap(self, config: Any) -> Sitemap | None:
+        """The sitemap MkDocs would have made of the theme's template: the entries of
+        its documentation pages, the time of the latest (``_build_theme_template``)."""
+        if not self.writes_sitemap or self.files is None:
+            return None
+        files = self.files.documentation_pages()
+        pages = [f.page for f in files if f.page is not None]
+        languages = site_languages(self.config)
+        return Sitemap(lambda: sitemap_entries(
+            files, lambda url: alternates(url, self.pages, languages), _site_url(config)),
+            get_build_timestamp(pages=pages))
 
     def _kept_files(self, config: Any) -> KeptFiles | None:
         """The writers' files to record for the next build (and to leave, in a kept
@@ -486,8 +510,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         env.globals["ocop_pages"] = self.pages  # pages without a context of their own (404)
         env.globals["ocop_page_alternates"] = (
             lambda url: alternates(url, self.pages, languages))
-        env.globals["ocop_sitemap_entries"] = lambda pages: sitemap_entries(
-            pages, lambda url: alternates(url, self.pages, languages), _site_url(config))
         reads.reset()  # a build that failed may have left a fragment open
         # Last: workers inherit the environment as it is now.
         if not in_worker():

@@ -1,11 +1,10 @@
 """The sitemap's entries: MkDocs' sitemap.xml with each page's versions in the site's
 other languages (xhtml:link alternates, as search engines read them).
 
-Written here, not in the template: the template's loop over a national site's
+Written here, not in a template: the template's loop over a national site's
 70,610 pages took 0.64 s of every build (a rebuild after one edit included). One
-string per page, which the template writes as they come: the whole text (25 MB
-nationally) made here as well would be held twice more at the build's peak. The
-text is the one the template wrote, byte for byte (tests/test_seo.py keeps that
+string per page, joined by the sitemap's writer (write/sitemap.py). The text is the
+one the theme's template wrote, byte for byte (tests/test_seo.py keeps that
 template and compares).
 """
 

@@ -17,6 +17,7 @@ from . import (
     robots,
     script_text,
     search_files,
+    sitemap,
     supplier_filter,
     vcards,
     verify_pages,
@@ -40,5 +41,6 @@ WRITERS: list[Writer] = [
     verify_pages.write,
     supplier_filter.write,
     robots.write,
+    sitemap.write,
     web_editor.write,
 ]

@@ -14,6 +14,7 @@ from ..source.layout import SourceLayout
 if TYPE_CHECKING:
     from ..media.library import MediaLibrary
     from .kept_files import KeptFiles
+    from .sitemap import Sitemap
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class OutputContext:
     #: The files the kept site holds already, when the build keeps its site and its
     #: page cache (``kept_files``); None: every file is made.
     kept_files: KeptFiles | None = field(default=None, compare=False, repr=False)
+    #: The site's sitemap, when this build writes it (not MkDocs: ``write/sitemap.py``).
+    sitemap: Sitemap | None = field(default=None, compare=False, repr=False)
     #: Site folders ``write_bytes`` has made (one mkdir per folder, not per file).
     made_folders: set[str] = field(default_factory=set, compare=False, repr=False)
 
