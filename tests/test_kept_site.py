@@ -135,7 +135,7 @@ def test_a_page_added_by_hand_leaves_the_writers_files(mini_project, fixed_date,
                                                        caplog):
     """The writers' files do not show the menu: a hand-written page added (without a
     nav in mkdocs.yml the menu lists it, and the pages showing it are rendered again)
-    makes none of them again."""
+    makes none of them again but the sitemap (.xml and .gz), which lists it."""
     monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
     project = mini_project
     config = project / "mkdocs.yml"
@@ -148,7 +148,8 @@ def test_a_page_added_by_hand_leaves_the_writers_files(mini_project, fixed_date,
     (project / "content/tin-moi.md").write_text("# Tin mới\n\nMột trang viết tay.\n",
                                                 encoding="utf-8")
     assert build(project, caplog)[0] < reused  # the menu changed: pages rendered again
-    assert files_left(caplog) == (total, total)
+    assert files_left(caplog) == (total - 2, total)
+    assert "/tin-moi/</loc>" in (project / "site/sitemap.xml").read_text(encoding="utf-8")
 
 
 def test_a_file_mkdocs_copies_where_a_writer_writes_is_written_over(

@@ -112,6 +112,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return files
 
     def _add_catalogue(self, files: Files, config: Any) -> Files:
+        if self.writes_sitemap:
+            _drop_theme_sitemap(files, config)
         layout = source_layout(config, self.config)
         self.problems = Problems()
         self.timings = {}
@@ -574,6 +576,17 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # (front matter, first heading, nav entry or file name).
         page.title = title_text(page.title or "")  # type: ignore[misc]
         return clean_page_html(html)
+
+
+def _drop_theme_sitemap(files: Files, config: Any) -> None:
+    """MkDocs copies a theme's files that are not among its templates: the sitemap's
+    template, taken out of them (``on_config``), would be copied as it is, over the
+    sitemap the writers write."""
+    theirs = files.get_file_from_path(SITEMAP)
+    if theirs is not None and any(
+            Path(theirs.abs_src_path or "").is_relative_to(folder)
+            for folder in config.theme.dirs):
+        files.remove(theirs)
 
 
 def _theme_outputs(config: Any) -> set[str]:
