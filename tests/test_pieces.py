@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -23,7 +22,7 @@ from generator.render import clock
 from generator.render.page_cache import World
 from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
-from generator.write import exports, pieces, search_files
+from generator.write import exports, pieces
 from generator.write.context import OutputContext, Writer
 from generator.write.kept_files import KeptFiles
 from generator.write.pieces import Pieces
@@ -194,23 +193,3 @@ def test_a_writer_that_fails_leaves_the_store_as_it_was(tmp_path, caplog):
     assert store.read_bytes() == before
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [STORE]
 
-
-def test_search_documents_are_kept_and_index_the_same(tmp_path, caplog):
-    cat = catalogue()
-    runs = {kind: pieces.runs(records, lambda record: record.id) for kind, records in
-            (("products", cat.products_sorted), ("producers", cat.producers_sorted))}
-    every = sum(len(found) for found in runs.values())
-    for store in ("pieces-search-vi.bin", "pieces-search-en.bin"):
-        search = partial(write, writer=search_files.write, store=store)
-        plain, counts = search(cat, tmp_path / "plain", caplog, keep=False)
-        assert counts is None
-        first, counts = search(cat, tmp_path / store, caplog)
-        assert counts == (0, every) and first == plain
-        again, counts = search(cat, tmp_path / store, caplog)
-        assert counts == (every, 0) and again == plain
-    product = cat.products["duong-thot-not"]
-    product.name = "Đường thốt nốt loại một"
-    # Its own run (a producer's document counts its products, reads none of them).
-    plain, _ = search(cat, tmp_path / "plain", caplog, keep=False)
-    edited, counts = search(cat, tmp_path / "pieces-search-en.bin", caplog)
-    assert counts == (every - 1, 1) and edited == plain

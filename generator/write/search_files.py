@@ -7,25 +7,19 @@ the writer sees only the finished site.
 
 from __future__ import annotations
 
-import dataclasses
-import marshal
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 from ..language import VIETNAMESE, Language
 from ..media.library import MediaLibrary
 from ..source.records import Photo, Producer, Product
 from .context import OutputContext
 from .files import write_bytes
-from .pieces import Pieces, runs
 from .search_cache import SearchCache
 from .search_index import (
     INDEX_DIR,
     ExtraPage,
-    SearchDoc,
     build_search_index,
     catalogue_docs,
     token_files,
@@ -161,32 +155,10 @@ def write(context: OutputContext) -> list[str]:
     for lang in context.languages:
         pages = hand_written_pages(context.site_dir, context.page_urls, lang, context.languages,
                                    context.hand_written_files)
-        # The products' and producers' documents, from the build's pieces (a store per
-        # language: one language's documents held at a time).
-        with Pieces.open(context, f"search-{lang.code}") as pieces:
-            docs = catalogue_docs(context.catalogue, context.page_urls, product_thumb,
-                                  producer_thumb, pages, lang, partial(_kept_docs, pieces))
+        docs = catalogue_docs(context.catalogue, context.page_urls, product_thumb,
+                              producer_thumb, pages, lang)
         tokens = cache.tokens(lang.code, docs) if cache is not None else token_files(docs)
         index = build_search_index(context.catalogue, docs, lang, tokens)
         written += [write_bytes(context, f"{lang.prefix}{INDEX_DIR}/{rel}", data)
                     for rel, data in index.files.items()]
     return written
-
-
-def _kept_docs(pieces: Pieces, kind: str, records: Sequence[Any],
-               make: Callable[[Any], SearchDoc]) -> list[SearchDoc]:
-    """``DocsOf`` that keeps documents between builds, a run of records a piece."""
-    docs: list[SearchDoc] = []
-    for run in runs(records, lambda record: record.id):
-        (data,) = pieces.get((kind, *run), partial(_docs_bytes, make, run))
-        docs.extend(SearchDoc(*values) for values in marshal.loads(data))
-    return docs
-
-
-def _docs_bytes(make: Callable[[Any], SearchDoc], run: list[Any]) -> tuple[bytes]:
-    # Every field a plain value (str, int, tuples of them): marshal keeps its type.
-    return (marshal.dumps([tuple(getattr(doc, name) for name in _DOC_FIELDS)
-                           for doc in map(make, run)]),)
-
-
-_DOC_FIELDS = tuple(f.name for f in dataclasses.fields(SearchDoc))
