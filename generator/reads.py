@@ -76,6 +76,11 @@ def watch(*classes: type, facts: Mapping[type, Mapping[str, str]] | None = None)
                 _noting_facts(fields) if fields else _noting_getattribute)
 
 
+def watching() -> bool:
+    """Whether records are watched (``watch``) until someone calls ``unwatch``."""
+    return bool(_watched)
+
+
 def unwatch() -> None:
     """Stop watching (attribute access is plain again: the writers read every record)."""
     for cls, own in _watched.items():

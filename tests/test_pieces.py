@@ -14,17 +14,19 @@ from types import SimpleNamespace
 import pytest
 from conftest import FIXED_DATE, FIXTURES
 
-from generator.language import ENGLISH, VIETNAMESE
+from generator import reads
 from generator.link.catalogue import Catalogue
+from generator.media.library import Picture
 from generator.pipeline import build_catalogue
 from generator.plan.urls import EXPORT_FILES
 from generator.render import clock
 from generator.render.page_cache import World
 from generator.source.layout import SourceLayout
 from generator.source.problems import Problems
+from generator.source.records import Photo
 from generator.write import exports, pieces
-from generator.write.context import OutputContext, Writer
-from generator.write.kept_files import KeptFiles
+from generator.write.context import OutputContext
+from generator.write.kept_files import KeptFiles, watched
 from generator.write.pieces import Pieces
 
 SITE_URL = "https://ocop.example.vn/"
@@ -45,27 +47,51 @@ def catalogue(date: dt.date = FIXED_DATE) -> Catalogue:
     return found
 
 
+class Photos:
+    """A stand-in for the media library: each photo's picture, and the digest of its
+    variants, which a read notes as a fact (as ``MediaLibrary.picture`` does)."""
+
+    def __init__(self) -> None:
+        self.digests: dict[str, str] = {}
+
+    def picture(self, item: Photo | Path) -> Picture:
+        rel = (item.abs_path if isinstance(item, Photo) else item).name
+        if reads.recording_now():
+            reads.note(("picture", rel), self.digests.get(rel, "1"))
+        return Picture(src=f"anh/{rel}.jpg", mime="image/jpeg", width=640, height=480,
+                       webp=())
+
+
+def context_of(cat: Catalogue, folder: Path, keep: bool = True, settings: str = "s",
+               photos: Photos | None = None) -> OutputContext:
+    """What a build keeping its work (``keep``) hands the writers, writing into
+    ``folder/site`` with the stores in ``folder/cache``."""
+    site = folder / "site"
+    facts = {**clock.facts(cat, FIXED_DATE),
+             "picture": lambda rel: (photos.digests.get(rel, "1") if photos else None)}
+    kept = KeptFiles(site, settings, {}, World(cat, facts)) if keep else None
+    return OutputContext(catalogue=cat, site_dir=site, site_url=SITE_URL, page_urls=(),
+                         cache_dir=folder / "cache", media=photos,  # type: ignore[arg-type]
+                         layout=SourceLayout.default(FIXTURES / "mini"), kept_files=kept)
+
+
 def write(cat: Catalogue, folder: Path, caplog: pytest.LogCaptureFixture, keep: bool = True,
-          settings: str = "s", writer: Writer = exports.write,
-          store: str = STORE) -> tuple[dict[str, bytes], tuple[int, int] | None]:
-    """The files ``writer`` writes of ``cat`` into ``folder/site`` with its stores in
-    ``folder/cache`` (none without ``keep``): the files, and (kept, made) of ``store``."""
-    site, cache = folder / "site", folder / "cache"
-    kept = KeptFiles(site, settings, {}, World(cat, clock.facts(cat, FIXED_DATE))) if keep else None
-    context = OutputContext(catalogue=cat, site_dir=site, site_url=SITE_URL, page_urls=(),
-                            cache_dir=cache, layout=SourceLayout.default(FIXTURES / "mini"),
-                            languages=(VIETNAMESE, ENGLISH), kept_files=kept)
+          settings: str = "s", photos: Photos | None = None
+          ) -> tuple[dict[str, bytes], tuple[int, int] | None]:
+    """The exports of ``cat`` written as ``context_of`` says: the files, and (kept,
+    made) of the store (None: no store)."""
+    context = context_of(cat, folder, keep, settings, photos)
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
-        paths = writer(context)
+        paths = exports.write(context)
     lines = [r.getMessage() for r in caplog.records
-             if r.getMessage().startswith(f"ocop pieces: {store}: ")]
+             if r.getMessage().startswith(f"ocop pieces: {STORE}: ")]
     counts = None
     if lines:
-        found = re.fullmatch(rf"ocop pieces: {store}: (\d+) kept, (\d+) made", lines[-1])
+        found = re.fullmatch(rf"ocop pieces: {STORE}: (\d+) kept, (\d+) made", lines[-1])
         assert found, lines[-1]
         counts = int(found[1]), int(found[2])
-    return {path: (site / path).read_bytes() for path in paths}, counts
+    return {path: (context.site_dir / path).read_bytes() for path in paths}, counts
 
 
 def runs_of(cat: Catalogue) -> dict[str, list[list[object]]]:
@@ -178,18 +204,34 @@ def test_a_writer_that_fails_leaves_the_store_as_it_was(tmp_path, caplog):
     write(cat, tmp_path, caplog)
     store = tmp_path / "cache" / STORE
     before = store.read_bytes()
-    kept = KeptFiles(tmp_path / "site", "s", {}, World(cat, clock.facts(cat, FIXED_DATE)))
-    context = OutputContext(catalogue=cat, site_dir=tmp_path / "site", site_url=SITE_URL,
-                            page_urls=(), cache_dir=tmp_path / "cache",
-                            layout=SourceLayout.default(FIXTURES / "mini"), kept_files=kept)
-    product = next(iter(cat.products.values()))
+    run = runs_of(cat)["products"][0]
 
     def fails() -> tuple[bytes, ...]:
         raise RuntimeError("a writer's bug")
 
-    with pytest.raises(RuntimeError), Pieces.open(context, "exports") as pieces:
-        assert pieces.get(("products", product), fails)  # kept: the new store is begun
-        pieces.get(("another", product), fails)
+    with pytest.raises(RuntimeError), Pieces.open(context_of(cat, tmp_path), "exports") as kept:
+        assert kept.get(("products", *run), fails)  # kept: the new store is begun
+        assert len(list((tmp_path / "cache").iterdir())) == 2
+        kept.get(("another", *run), fails)
     assert store.read_bytes() == before
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [STORE]
+    assert not reads.watching()
+
+
+def test_a_photo_changed_makes_the_pieces_that_show_it_again(tmp_path, caplog, monkeypatch):
+    monkeypatch.setattr(pieces, "RUN", 1)  # a piece per record
+    cat, photos = catalogue(), Photos()
+    product = cat.products["duong-thot-not"]
+    assert product.photos
+    write(cat, tmp_path, caplog, photos=photos)
+    assert write(cat, tmp_path, caplog, photos=photos)[1] == (pieces_of(cat), 0)
+    photos.digests[product.photos[0].abs_path.name] = "another"
+    # Its item only: the others show no photo of it.
+    assert write(cat, tmp_path, caplog, photos=photos)[1] == (pieces_of(cat) - 1, 1)
+
+
+def test_pieces_are_not_kept_inside_another_watched_block(tmp_path):
+    cat = catalogue()
+    with watched(context_of(cat, tmp_path)), pytest.raises(RuntimeError, match="inside"):
+        Pieces.open(context_of(cat, tmp_path), "exports").__enter__()
 

@@ -590,11 +590,9 @@ def _drop_theme_sitemap(files: Files, config: Any) -> None:
 
 
 def _theme_outputs(config: Any) -> set[str]:
-    """The files MkDocs makes of the theme's own templates (404.html, sitemap.xml …)."""
-    out = set(config.theme.static_templates)
-    if "sitemap.xml" in out:
-        out.add("sitemap.xml.gz")
-    return out
+    """The files MkDocs makes of the theme's own templates (404.html; not the sitemap,
+    which the writers write: ``on_config``)."""
+    return set(config.theme.static_templates)
 
 
 def _config_outline(config: Any) -> str:

@@ -119,7 +119,9 @@ class MediaLibrary:
     def picture(self, item: Photo | Path) -> Picture:
         path = item.abs_path if isinstance(item, Photo) else item
         picture = self._pictures[path]
-        if reads.recording_now():  # not for exports and search: 37,000 photos of a nation
+        # Only while something records (a page, a writer's file or piece: the exports'
+        # pieces depend on it); not for the search index: 37,000 photos of a nation.
+        if reads.recording_now():
             # Relative: a checkout moved elsewhere keeps its cached pages.
             reads.note(("picture", self.layout.rel(path)), self.picture_digest(path) or "")
         return picture

@@ -274,30 +274,35 @@ def write(context: OutputContext) -> list[str]:
     ex = Exporter(context.site_url, context)
     written = []
     # The items' JSON and CSV rows come from the build's pieces (``Pieces``), a run of
-    # records a piece: kept from
-    # the last build while what they read is unchanged. One kind at a time, written as
-    # it comes: a national catalogue's products held as items, as JSON text and as
-    # UTF-8 at once cost 370 MB at the build's peak.
+    # records a piece: kept from the last build while what they read is unchanged. One
+    # kind at a time, written as it comes: a national catalogue's products held as
+    # items, as JSON text and as UTF-8 at once cost 370 MB at the build's peak.
     # Every CSV kind is a JSON kind too (tests/test_exports.py).
     with Pieces.open(context, "exports") as pieces:
         for kind in EXPORT_FILES:
             sources = export_sources(kind, context.catalogue)
             columns = CSV_COLUMNS.get(kind)
             rows: list[bytes] = []
+            ended: list[bool] = []
 
             def encoded(kind: str = kind, sources: list[Any] = sources,
                         columns: tuple[Column, ...] | None = columns,
-                        rows: list[bytes] = rows) -> Iterator[bytes]:
+                        rows: list[bytes] = rows, ended: list[bool] = ended
+                        ) -> Iterator[bytes]:
+                # The CSV's rows are gathered as the JSON is written.
                 for run in runs(kind, sources):
                     parts = pieces.get((kind, *run), partial(_parts, kind, run, ex, columns))
                     if columns is not None:
                         rows.append(parts[1])
                     yield parts[0]
+                ended.append(True)
 
             head = {"$schema": ex.url(Urls.export_schema),
                     **envelope(kind, len(sources), context)}
             written.append(write_chunks(context, Urls.export(kind),
                                         json_list_of_encoded(head, "items", encoded())))
+            if not ended:  # a CSV of some rows only is never written
+                raise RuntimeError(f"exports: the JSON of {kind} was not written whole")
             if columns is not None:
                 written.append(write_bytes(context, Urls.csv(kind),
                                            csv_head(columns) + b"".join(rows)))

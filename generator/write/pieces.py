@@ -3,15 +3,16 @@
 ``du-lieu/products.json`` holds every product. After one price is edited the file
 changes, but 19,999 of its 20,000 items are the bytes the last build wrote; making
 every item again (the dictionaries, their JSON, the CSV rows) cost about 2 s of a
-national rebuild after one edit. A writer asks a ``Pieces`` store for each record's
-piece instead, and the store keeps each piece with
+national rebuild after one edit. A writer asks a ``Pieces`` store for the piece of
+each run of records (``runs``: about 32; a piece a record cost more to check than to
+make) instead, and the store keeps each piece with
 
 * its **key**: the build's settings, the store's name and what the piece is made of
   (``page_cache.file_key``: records by identity, anything else by content), as for
   the writers' files (``kept_files``);
 * its **reads**: the records it opened and the facts it noted (a photo), each with
   its digest, observed while it was made (``reads``);
-* its bytes, one or more parts (an item's JSON and its CSV row).
+* its bytes, one or more parts (the run's items as JSON, and their CSV rows).
 
 A later build takes the stored bytes of a piece whose key is the same and whose every
 read gives the same digest today (the page cache's ``World``); otherwise the piece is
@@ -127,6 +128,9 @@ class Pieces:
 
     def __enter__(self) -> Pieces:
         if self.path is not None:
+            if reads.watching():
+                # Its end stops all watching: an outer block would stop noting reads.
+                raise RuntimeError("Pieces used inside another block that watches records")
             watch_records()
             self._read_index()
         return self

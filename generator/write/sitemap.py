@@ -6,12 +6,16 @@ of a price changes no entry. Written by this writer (the plugin takes the templa
 out of the theme's ``static_templates``), a kept site leaves both files as they are
 while the text is the same (``write_made``). The bytes are MkDocs': the theme's
 template's text (tests/test_seo.py compares), gzipped as ``_build_theme_template``
-does (the file name in the header, the build's timestamp as its time).
+does (the file name in the header, the build's timestamp as its time). A theme's
+own sitemap template (in a ``custom_dir``) is not used: the catalogue's pages need
+their language versions listed. MkDocs dates every page with the build's day, so the
+first build of a day writes the sitemap again.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -53,7 +57,9 @@ def write(context: OutputContext) -> list[str]:
         return []
     data = sitemap_text(context.sitemap.entries()).encode("utf-8")
     mtime = context.sitemap.mtime
+    # Made of its text: by digest (the key's canonical form would copy 25 MB twice).
+    text = hashlib.blake2b(data).hexdigest()
     with watched(context):
-        return [write_made(context, SITEMAP, (data,), lambda: data),
-                write_made(context, SITEMAP + ".gz", (data, mtime),
+        return [write_made(context, SITEMAP, (text,), lambda: data),
+                write_made(context, SITEMAP + ".gz", (text, mtime),
                            lambda: gzipped(data, mtime))]
