@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -235,3 +237,16 @@ def test_pieces_are_not_kept_inside_another_watched_block(tmp_path):
     with watched(context_of(cat, tmp_path)), pytest.raises(RuntimeError, match="inside"):
         Pieces.open(context_of(cat, tmp_path), "exports").__enter__()
 
+
+
+def test_new_stores_left_by_builds_that_ended_half_way_are_removed(tmp_path, caplog):
+    cat = catalogue()
+    write(cat, tmp_path, caplog)
+    old, recent = tmp_path / "cache" / f".{STORE}.abc", tmp_path / "cache" / f".{STORE}.def"
+    for path in (old, recent):
+        path.write_bytes(b"half a store")
+    hours_ago = time.time() - 2 * pieces.LEFTOVER_S
+    os.utime(old, (hours_ago, hours_ago))
+    write(cat, tmp_path, caplog)
+    # The recent one may be another build's, still being written.
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [recent.name, STORE]

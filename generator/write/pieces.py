@@ -39,6 +39,7 @@ import marshal
 import os
 import stat
 import tempfile
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -55,6 +56,8 @@ log = logging.getLogger("mkdocs.plugins.ocop")
 FORMAT = 1
 #: The index's length and signature, after it at the end of the file.
 _FOOTER = 8 + 32
+#: An unfinished new store older than this is a build's that ended half-way.
+LEFTOVER_S = 3600
 #: A larger index is not read (a national store's is a few MB).
 MAX_INDEX = 256 << 20
 _PIECE_PERSON = b"ocop-piece"
@@ -272,7 +275,19 @@ class Pieces:
             self._new_path = ""
         except OSError:
             self._discard()
+        else:
+            self._remove_leftovers()
         self._new_entries, self._new_lines = {}, {}
+
+    def _remove_leftovers(self) -> None:
+        """New stores a build left unfinished (killed, out of power) more than
+        ``LEFTOVER_S`` ago: as big as the store; a newer one may be another build's."""
+        assert self.path is not None
+        now = time.time()
+        for path in self.path.parent.glob(f".{self.path.name}.*"):
+            with contextlib.suppress(OSError):
+                if path.lstat().st_mtime < now - LEFTOVER_S:
+                    path.unlink()
 
     def _discard(self) -> None:
         self._failed = True
