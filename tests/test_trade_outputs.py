@@ -46,6 +46,7 @@ def test_every_writer_writes_exactly_the_files_it_reports(cat: Catalogue, tmp_pa
     from generator.media.library import MediaLibrary
     from generator.plan import plan_pages
     from generator.write import OutputContext
+    from generator.write.sitemap import Sitemap
 
     layout = SourceLayout.default(ROOT)
     media = MediaLibrary(tmp_path / "cache", layout, jobs=1)
@@ -54,10 +55,12 @@ def test_every_writer_writes_exactly_the_files_it_reports(cat: Catalogue, tmp_pa
     assert problems.errors == []
     site = tmp_path / "site"
     languages = (VIETNAMESE, ENGLISH)
-    context = OutputContext(catalogue=cat, site_dir=site, site_url=SITE,
-                            page_urls=tuple(spec.url for spec in plan_pages(cat, languages)),
+    urls = tuple(spec.url for spec in plan_pages(cat, languages))
+    # The plugin hands over the sitemap's entries (render/sitemap.py) from MkDocs' pages.
+    entries = [f"\n    <url>\n         <loc>{SITE}{url}</loc>\n    </url>" for url in urls]
+    context = OutputContext(catalogue=cat, site_dir=site, site_url=SITE, page_urls=urls,
                             media=media, cache_dir=tmp_path / "cache", layout=layout,
-                            languages=languages)
+                            languages=languages, sitemap=Sitemap(lambda: entries, 0))
     reported: set[str] = set()
     for writer in WRITERS:
         written = writer(context)
