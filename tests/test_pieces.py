@@ -250,3 +250,14 @@ def test_new_stores_left_by_builds_that_ended_half_way_are_removed(tmp_path, cap
     write(cat, tmp_path, caplog)
     # The recent one may be another build's, still being written.
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [recent.name, STORE]
+
+
+def test_a_csv_is_not_written_from_a_json_written_in_part(tmp_path, caplog, monkeypatch):
+    def first_chunk_only(context: OutputContext, path: str, chunks) -> str:
+        next(iter(chunks))
+        return path
+
+    monkeypatch.setattr(exports, "write_chunks", first_chunk_only)
+    with pytest.raises(RuntimeError, match="JSON of products was not written whole"):
+        write(catalogue(), tmp_path, caplog)
+    assert not (tmp_path / "site/du-lieu/products.csv").exists()

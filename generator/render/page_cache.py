@@ -103,7 +103,7 @@ def _identity(record: Any) -> tuple[str, str]:
     return kind, str(_get(record, field_name)) if field_name else ""
 
 
-_PLAIN = frozenset({type(None), bool, int, float, str, bytes})
+_PLAIN = frozenset({type(None), bool, int, float, str})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 # How each type of value is made canonical, found once per type: the checks below

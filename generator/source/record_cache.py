@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import platformdirs
 import yaml
@@ -145,17 +145,28 @@ def signing_key(project: Path) -> bytes | None:
     return _read_key(path)
 
 
-def read_cache_file(path: Path) -> bytes | None:
-    """The cache file's bytes: a regular file of sane size, not reached through a link."""
+def open_cache_file(path: Path) -> tuple[BinaryIO, int] | None:
+    """The cache file open for reading, and its size: a regular file, not reached
+    through a link (None otherwise). Raises OSError as ``open`` does."""
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     if path.is_symlink():
         return None
-    fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
-            return None
-        return f.read(MAX_CACHE_BYTES + 1)
+    f = os.fdopen(os.open(path, flags), "rb")
+    info = os.fstat(f.fileno())
+    if not stat.S_ISREG(info.st_mode):
+        f.close()
+        return None
+    return f, info.st_size
+
+
+def read_cache_file(path: Path) -> bytes | None:
+    """The cache file's bytes: a regular file of sane size, not reached through a link."""
+    opened = open_cache_file(path)
+    if opened is None:
+        return None
+    f, size = opened
+    with f:
+        return None if size > MAX_CACHE_BYTES else f.read(MAX_CACHE_BYTES + 1)
 
 
 def file_digest(kind: type, data: bytes) -> bytes:

@@ -281,34 +281,32 @@ def write(context: OutputContext) -> list[str]:
     with Pieces.open(context, "exports") as pieces:
         for kind in EXPORT_FILES:
             sources = export_sources(kind, context.catalogue)
+            found = runs(kind, sources)
             columns = CSV_COLUMNS.get(kind)
             rows: list[bytes] = []
-            ended: list[bool] = []
-
-            def encoded(kind: str = kind, sources: list[Any] = sources,
-                        columns: tuple[Column, ...] | None = columns,
-                        rows: list[bytes] = rows, ended: list[bool] = ended
-                        ) -> Iterator[bytes]:
-                # The CSV's rows are gathered as the JSON is written.
-                for run in runs(kind, sources):
-                    parts = pieces.get((kind, *run), partial(_parts, kind, run, ex, columns))
-                    if columns is not None:
-                        rows.append(parts[1])
-                    yield parts[0]
-                ended.append(True)
-
             head = {"$schema": ex.url(Urls.export_schema),
                     **envelope(kind, len(sources), context)}
-            written.append(write_chunks(context, Urls.export(kind),
-                                        json_list_of_encoded(head, "items", encoded())))
-            if not ended:  # a CSV of some rows only is never written
-                raise RuntimeError(f"exports: the JSON of {kind} was not written whole")
+            written.append(write_chunks(context, Urls.export(kind), json_list_of_encoded(
+                head, "items", _json_runs(pieces, kind, found, ex, columns, rows))))
             if columns is not None:
+                if len(rows) != len(found):  # a CSV of some rows only is never written
+                    raise RuntimeError(f"exports: the JSON of {kind} was not written whole")
                 written.append(write_bytes(context, Urls.csv(kind),
                                            csv_head(columns) + b"".join(rows)))
     schema = export_schema(ex.url(Urls.export_schema))
     written.append(write_bytes(context, Urls.export_schema, json_bytes(schema, indent=2)))
     return written
+
+
+def _json_runs(pieces: Pieces, kind: str, found: list[list[Any]], ex: Exporter,
+               columns: tuple[Column, ...] | None, rows: list[bytes]) -> Iterator[bytes]:
+    """Each run's items as JSON, from ``pieces``; its CSV rows, when ``kind`` has a
+    CSV file, added to ``rows`` as the JSON is written."""
+    for run in found:
+        parts = pieces.get((kind, *run), partial(_parts, kind, run, ex, columns))
+        if columns is not None:
+            rows.append(parts[1])
+        yield parts[0]
 
 
 def _parts(kind: str, run: list[Any], ex: Exporter,

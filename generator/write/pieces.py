@@ -37,7 +37,6 @@ import hmac
 import logging
 import marshal
 import os
-import stat
 import tempfile
 import time
 import zlib
@@ -47,7 +46,7 @@ from typing import IO, Any, TypeVar
 
 from .. import reads
 from ..render.page_cache import World, file_key, read_lines, reads_list, watch_records
-from ..source.record_cache import signing_key
+from ..source.record_cache import open_cache_file, signing_key
 from .context import OutputContext
 
 log = logging.getLogger("mkdocs.plugins.ocop")
@@ -155,17 +154,23 @@ class Pieces:
         if self.path is None:
             return make()
         key = file_key(self.settings, self.path.name, inputs)
-        parts, lines, mac = self._stored(key)
-        if parts is None:
+        stored = self._stored(key)
+        if stored is None:
             with reads.recording() as seen:
                 parts = make()
             assert self.world is not None
-            lines = read_lines(reads_list(seen, self.world.digest_of))
+            self._keep(key, b"".join(parts), tuple(len(part) for part in parts),
+                       read_lines(reads_list(seen, self.world.digest_of)))
             self.made += 1
-        else:
-            self.kept += 1
-        self._keep(key, parts, lines, mac)
-        return parts
+            return parts
+        data, sizes, lines, mac = stored
+        self._keep(key, data, sizes, lines, mac)
+        self.kept += 1
+        parts, at = [], 0
+        for size in sizes:
+            parts.append(data[at:at + size])
+            at += size
+        return tuple(parts)
 
     # --- the old store -----------------------------------------------------------
 
@@ -173,22 +178,21 @@ class Pieces:
         """The old store's index, when its file is ours and verifies; else none."""
         assert self.path is not None and self.key is not None
         try:
-            if self.path.is_symlink():
-                return
-            flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
-            handle = os.fdopen(os.open(self.path, flags), "rb")
+            opened = open_cache_file(self.path)
         except OSError:
             return
+        if opened is None:
+            return
+        handle, length = opened
         try:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size < _FOOTER:
+            if length < _FOOTER:
                 raise ValueError("not a store")
-            handle.seek(info.st_size - _FOOTER)
+            handle.seek(length - _FOOTER)
             footer = handle.read(_FOOTER)
             size = int.from_bytes(footer[:8], "little")
-            if not 0 < size <= min(MAX_INDEX, info.st_size - _FOOTER):
+            if not 0 < size <= min(MAX_INDEX, length - _FOOTER):
                 raise ValueError("no index")
-            handle.seek(info.st_size - _FOOTER - size)
+            handle.seek(length - _FOOTER - size)
             index = handle.read(size)
             if not hmac.compare_digest(footer[8:], self._index_mac(index)):
                 raise ValueError("index not signed")
@@ -200,30 +204,26 @@ class Pieces:
             return
         self._old, self._lines, self._entries = handle, lines, entries
 
-    def _stored(self, key: str) -> tuple[Parts | None, list[str], bytes]:
-        """The stored parts of ``key``, their reads' lines and signature, when they
-        hold today."""
+    def _stored(self, key: str) -> tuple[bytes, tuple[int, ...], list[str], bytes] | None:
+        """The stored bytes of ``key``, its parts' sizes, its reads' lines and its
+        signature, when its reads hold today."""
         entry = self._entries.get(key)
         if entry is None or self._old is None:
-            return None, [], b""
+            return None
         assert self.world is not None
         try:
             offset, sizes, mac, ids = entry
             lines = [self._lines[i] for i in ids]
             if not self.world.still_true(lines):
-                return None, [], b""
+                return None
             self._old.seek(offset)
             data = self._old.read(sum(sizes))
             if not hmac.compare_digest(mac, self._piece_mac(key, sizes, data)):
-                return None, [], b""
+                return None
         # A damaged entry or read is a piece made again (the index verified: rare).
         except (OSError, ValueError, TypeError, IndexError, KeyError, RecursionError):
-            return None, [], b""
-        parts, at = [], 0
-        for size in sizes:
-            parts.append(data[at:at + size])
-            at += size
-        return tuple(parts), lines, mac
+            return None
+        return data, sizes, lines, mac
 
     def _close_old(self) -> None:
         # Before the new store takes its name (Windows renames no open file).
@@ -234,9 +234,11 @@ class Pieces:
 
     # --- the new store -----------------------------------------------------------
 
-    def _keep(self, key: str, parts: Parts, lines: list[str], mac: bytes = b"") -> None:
-        """Append a piece to the new store (``mac``: its signature, when it was checked
-        against it; nothing is kept when the store cannot be written)."""
+    def _keep(self, key: str, data: bytes, sizes: tuple[int, ...], lines: list[str],
+              mac: bytes = b"") -> None:
+        """Append a piece (its parts' bytes, one after another, and their sizes) to
+        the new store (``mac``: its signature, when it was checked against it;
+        nothing is kept when the store cannot be written)."""
         if self._failed:
             return
         if self._new is None:
@@ -249,8 +251,6 @@ class Pieces:
             except OSError:
                 self._failed = True
                 return
-        sizes = tuple(len(part) for part in parts)
-        data = b"".join(parts)
         ids = tuple(self._new_lines.setdefault(line, len(self._new_lines)) for line in lines)
         self._new_entries[key] = (self._offset, sizes, mac or self._piece_mac(key, sizes, data),
                                   ids)
