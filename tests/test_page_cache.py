@@ -514,6 +514,29 @@ def test_only_the_row_that_was_checked_is_served(tmp_path):
     cache.close()
 
 
+def test_a_row_whose_reads_moved_into_its_signature_is_not_the_row_checked(tmp_path):
+    """A kept site's page is reused by the identity of its row (key, signature, reads),
+    without reading the row's HTML. A row whose first read id was cut off its reads
+    and appended to its signature has the same bytes in a row: it must not be
+    accepted, or the page would be reused without that read being checked."""
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    reads = [["page", "en", "en/", "1"], ["page", "en", "x/", "1"]]
+    cache.add([cache.pack("a/", "k", "<p>a</p>", reads)])
+    cache.commit({"a/"})
+    assert cache.reusable({"a/": "k"}, _world()) == {"a/"}
+    identity = cache.identities["a/"]
+    blob, mac = cache.db.execute("SELECT reads, mac FROM pages").fetchone()
+    cache.db.execute("UPDATE pages SET reads = ?, mac = ?", (blob[8:], mac + blob[:8]))
+    cache.db.commit()
+    cache.close()
+    again = PageCache.open(tmp_path / "cache", tmp_path)
+    assert again is not None
+    assert again.reusable({"a/": "k"}, _world()) == set()
+    assert identity not in again.identities.values()
+    again.close()
+
+
 def test_a_cache_file_that_is_not_ours_is_replaced(tmp_path, monkeypatch, caplog):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     project = copy_sample(tmp_path / "project")

@@ -39,6 +39,7 @@ import hmac
 import importlib.metadata
 import json
 import marshal
+import operator
 import sqlite3
 import sys
 import types
@@ -154,6 +155,23 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return names
 
 
+_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _getter(kind: type) -> Callable[[Any], tuple[Any, ...]]:
+    """The fields of a dataclass that is not a record, read in one call (a national
+    catalogue's digests read 290,000 of them). Not for records: their reads would be
+    noted (``_get``)."""
+    names = _field_names(kind)
+    if len(names) == 1:
+        name = names[0]
+        found: Callable[[Any], tuple[Any, ...]] = lambda value: (getattr(value, name),)  # noqa: E731
+    else:
+        found = operator.attrgetter(*names) if names else (lambda value: ())
+    _GETTERS[kind] = found
+    return found
+
+
 #: Shared: objects many pages' specs hold (``_SHARED_MIN`` long or more), by id,
 #: with what stands for them in a page key (``page_keys``).
 Shared = dict[int, tuple[Any, tuple[Any, str]]]
@@ -186,7 +204,11 @@ def _canonical(value: Any, top: bool = False, shared: Shared | None = None) -> A
                       for v in value])
     if shape == _RECORD and not top:
         return ("@", *_identity(value))
-    if shape in (_DATACLASS, _RECORD):
+    if shape == _DATACLASS:
+        fields = (_GETTERS.get(kind) or _getter(kind))(value)
+        return (kind.__name__, tuple([v if type(v) in _PLAIN else _canonical(v, False, shared)
+                                      for v in fields]))
+    if shape == _RECORD:
         fields = [_get(value, name) for name in _field_names(kind)]
         return (kind.__name__, tuple([v if type(v) in _PLAIN else _canonical(v, False, shared)
                                       for v in fields]))
@@ -421,6 +443,8 @@ SCHEMA = {
 #: ids).
 MAX_HTML = 16 << 20
 MAX_READS = 4 << 20
+#: Bytes of a row's signature.
+MAC_SIZE = 32
 #: The lines no page lists any more are deleted (``PageCache.commit``) once the table
 #: holds more than twice the lines a build looked at or added, plus this many.
 SPARE_LINES = 20_000
@@ -440,12 +464,14 @@ def _schema() -> list[tuple[Any, ...]]:
         return _schema_of(db)
 
 
-def _row_identity(key: str, reads_digest: bytes, mac: bytes) -> bytes:
+def _row_identity(key: str, page_reads: bytes, mac: bytes) -> bytes:
     """Which stored row a page's HTML came from. A kept site's copy of a page is
     reused without reading the row's HTML: the key and reads checked in this build
     must be the very ones the signature, checked when the page was written, covered
-    (a row made of another row's signature and fresh reads is not the same row)."""
-    return hashlib.blake2b(key.encode() + b"\0" + reads_digest + mac, digest_size=20).digest()
+    (a row made of another row's signature and fresh reads is not the same row).
+    The key has no NUL and the signature ``MAC_SIZE`` bytes (checked before a row is
+    accepted): the parts cannot run into each other."""
+    return hashlib.blake2b(key.encode() + b"\0" + mac + page_reads, digest_size=20).digest()
 
 
 def _unzip(blob: Any, limit: int) -> bytes | None:
@@ -475,9 +501,8 @@ class PageCache:
         self.ids = ReadIds(key)
         #: Pages stored by earlier builds.
         self.stored: set[str] = set()
-        #: The rows ``reusable`` accepted: URL -> (key, digest of the reads checked,
-        #: signature).
-        self.checked: dict[str, tuple[str, bytes, bytes]] = {}
+        #: The rows ``reusable`` accepted: URL -> the row's identity (``_row_identity``).
+        self.checked: dict[str, bytes] = {}
         #: URL -> identity of the row whose HTML this build has for the page (one
         #: checked, or one added): which page a kept site holds (adapter/kept_site.py).
         self.identities: dict[str, bytes] = {}
@@ -546,12 +571,10 @@ class PageCache:
                     continue
                 # Not yet verified: a damaged or forged list is a page rendered again.
                 ids = _ids_of(blob)
-                if (ids is not None and isinstance(mac, bytes)
+                if (ids is not None and isinstance(mac, bytes) and len(mac) == MAC_SIZE
                         and self._hold(ids, lines, world)):
                     found.add(url)
-                    digest = hashlib.blake2b(blob).digest()
-                    self.checked[url] = (key, digest, mac)
-                    self.identities[url] = _row_identity(key, digest, mac)
+                    self.checked[url] = self.identities[url] = _row_identity(key, blob, mac)
         except sqlite3.Error as error:
             self.checked.clear()
             self.identities.clear()
@@ -605,8 +628,9 @@ class PageCache:
         except sqlite3.Error:
             return None
         # The row read now is the row checked then (another build may have replaced it).
-        if (row is None or not all(isinstance(v, bytes) for v in row[1:])
-                or (row[0], hashlib.blake2b(row[1]).digest(), row[3]) != checked):
+        if (row is None or not isinstance(row[0], str)
+                or not all(isinstance(v, bytes) for v in row[1:])
+                or _row_identity(row[0], row[1], row[3]) != checked):
             return None
         stored = Stored(url, row[0], row[1], row[2])
         if not hmac.compare_digest(row[3], self._mac(stored)):
@@ -619,7 +643,7 @@ class PageCache:
 
     def _mac(self, page: Stored) -> bytes:
         # Keyed BLAKE2 is a MAC by design, and cheaper per page than HMAC-SHA256.
-        h = hashlib.blake2b(key=self.key, digest_size=32)
+        h = hashlib.blake2b(key=self.key, digest_size=MAC_SIZE)
         for part in (page.url.encode(), page.key.encode(), page.reads, page.html):
             h.update(len(part).to_bytes(8, "big") + part)
         return h.digest()
@@ -633,7 +657,7 @@ class PageCache:
         pages = list(pages)
         rows = [(p.url, p.key, p.reads, p.html, self._mac(p)) for p in pages]
         for url, key, page_reads, _, mac in rows:
-            self.identities[url] = _row_identity(key, hashlib.blake2b(page_reads).digest(), mac)
+            self.identities[url] = _row_identity(key, page_reads, mac)
             self._added.update(_ids_of(page_reads) or ())
         # A line stored but not believed (forged, or not looked at) is written again.
         lines = self._pending + [(i, line) for p in pages for i, line in p.lines

@@ -131,15 +131,24 @@ def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
         chosen = [v for v in variants[start:] if v.width <= CARD_MAX_WIDTH] or [variants[start]]
         return ", ".join(f"{v.url} {v.width}w" for v in chosen)
 
+    # Made once for every language's index (and shared by their documents).
+    made: dict[tuple[str, str], str] = {}
+
     def product_thumb(product: Product) -> str:
         if media is None or not product.photos:
             return ""
-        return srcset(product.photos[0])
+        found = made.get(("product", product.id))
+        if found is None:
+            found = made[("product", product.id)] = srcset(product.photos[0])
+        return found
 
     def producer_thumb(producer: Producer) -> str:
         if media is None or producer.logo_path is None:
             return ""
-        return srcset(producer.logo_path)
+        found = made.get(("producer", producer.id))
+        if found is None:
+            found = made[("producer", producer.id)] = srcset(producer.logo_path)
+        return found
 
     return product_thumb, producer_thumb
 

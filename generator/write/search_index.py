@@ -98,6 +98,13 @@ ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 _TOKEN = re.compile(r"[^\W_]+")
 # Markdown link targets and bare URLs are not words a shopper types.
 _URL = re.compile(r"\]\([^)]*\)|https?://\S+")
+
+
+def _without_urls(text: str) -> str:
+    """``text`` with link targets and web addresses blanked (they would fill the index
+    with tokens nobody types). Most descriptions have none: a substring test is a
+    fraction of the pattern's search."""
+    return _URL.sub(" ", text) if "](" in text or "http" in text else text
 _SAFE_KEY = re.compile(r"[a-z0-9]+")
 
 
@@ -200,7 +207,7 @@ def product_doc(product: Product, thumb: str, lang: Language = VIETNAMESE) -> Se
         meta = (product.name_en, p.name, a.commune, a.province, a.district_before_2025,
                 group.name, sub.name, *product.standards)
         described = (product.description or "",)
-    text = (*(_URL.sub(" ", d) for d in described), product.ingredients, product.packaging)
+    text = (*(_without_urls(d) for d in described), product.ingredients, product.packaging)
     price = product.price
     return SearchDoc(
         kind=KIND_PRODUCT, url=lang.prefix + Urls.product(product),
@@ -230,7 +237,7 @@ def producer_doc(producer: Producer, thumb: str, lang: Language = VIETNAMESE) ->
         place=_place(a.commune, a.province),
         thumb=thumb,
         fields=(*((NAME, n) for n in names if n), *((META, m) for m in meta if m),
-                *((TEXT, _URL.sub(" ", s)) for s in stories if s)),
+                *((TEXT, _without_urls(s)) for s in stories if s)),
     )
 
 
@@ -245,7 +252,7 @@ def point_of_sale_doc(pos: PointOfSale, lang: Language = VIETNAMESE) -> SearchDo
         title=lang.text(pos, "name"), sub=lang.gettext(label),
         place=_place(a.commune, a.province) if a else "",
         fields=(*((NAME, n) for n in names if n), (META, " ".join(meta)),
-                (TEXT, _URL.sub(" ", pos.description or ""))),
+                (TEXT, _without_urls(pos.description or ""))),
     )
 
 
@@ -261,7 +268,7 @@ def fair_doc(fair: Fair, lang: Language = VIETNAMESE) -> SearchDoc:
         place=fair.city,
         fields=(*((NAME, n) for n in names if n),
                 (META, f"{kind} {fair.venue} {fair.city} {fair.organiser or ''}"),
-                (TEXT, _URL.sub(" ", fair.description or ""))),
+                (TEXT, _without_urls(fair.description or ""))),
     )
 
 
