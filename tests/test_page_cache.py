@@ -199,7 +199,7 @@ def test_a_tampered_page_is_rendered_again(tmp_path, monkeypatch, caplog):
     builds.cached()
     url = "san-pham/banh-bo-thot-not-tinh-bien/"
     with sqlite3.connect(project / ".cache/ocop/pages.sqlite3") as db:
-        db.execute("UPDATE pages SET html = ? WHERE url = ?",
+        db.execute("UPDATE html SET html = ? WHERE url = ?",
                    (zlib.compress(b"<script>alert(1)</script>"), url))
         # Damaged lists of reads: rendered again, no error.
         for other, reads in (("en/" + url, b"[1]"), ("chu-the/", b"\0" * 8),
@@ -535,6 +535,25 @@ def test_a_row_whose_reads_moved_into_its_signature_is_not_the_row_checked(tmp_p
     assert again.reusable({"a/": "k"}, _world()) == set()
     assert identity not in again.identities.values()
     again.close()
+
+
+def test_a_page_and_its_html_are_kept_and_forgotten_together(tmp_path):
+    """The HTML has a table of its own (the check reads every row of ``pages``, not the
+    HTML): a page whose HTML is missing is rendered again; a page the site no longer
+    has leaves no HTML behind."""
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    cache.add([cache.pack(url, "k", f"<p>{url}</p>", []) for url in ("a/", "b/", "c/")])
+    cache.commit({"a/", "b/", "c/"})
+    cache.db.execute("DELETE FROM html WHERE url = 'b/'")
+    cache.db.commit()
+    assert cache.reusable({"a/": "k", "b/": "k"}, _world()) == {"a/", "b/"}
+    assert cache.html("a/") == "<p>a/</p>"
+    assert cache.html("b/") is None
+    cache.commit({"a/", "b/"})
+    assert sorted(cache.db.execute("SELECT url FROM html")) == [("a/",)]
+    assert sorted(cache.db.execute("SELECT url FROM pages")) == [("a/",), ("b/",)]
+    cache.close()
 
 
 def test_a_cache_file_that_is_not_ours_is_replaced(tmp_path, monkeypatch, caplog):

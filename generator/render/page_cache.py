@@ -60,7 +60,7 @@ from .clock import DATE
 
 CACHE_FILE = "pages.sqlite3"
 #: Changes when what is stored, or how keys are made, changes.
-FORMAT = 4
+FORMAT = 5
 #: Libraries whose version changes what a page looks like.
 LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "markupsafe", "markdown", "nh3", "babel",
              "pyyaml", "pyicu-wheels", "vietnam-provinces")
@@ -434,9 +434,14 @@ class ReadIds:
 
 
 #: The tables this code writes; a file with any other is not ours (or is damaged).
+#: A page's HTML has a table of its own: the check at the start of a build reads every
+#: row of ``pages``, and a row's columns after a long HTML are stored after it, on
+#: overflow pages SQLite reads one by one (nationally the check read the whole
+#: 534 MB file, not the 25 MB of keys, reads and signatures).
 SCHEMA = {
     "pages": ("CREATE TABLE pages (url TEXT PRIMARY KEY NOT NULL, key TEXT NOT NULL, "
-              "reads BLOB NOT NULL, html BLOB NOT NULL, mac BLOB NOT NULL)"),
+              "reads BLOB NOT NULL, mac BLOB NOT NULL)"),
+    "html": "CREATE TABLE html (url TEXT PRIMARY KEY NOT NULL, html BLOB NOT NULL)",
     "reads": "CREATE TABLE reads (id INTEGER PRIMARY KEY NOT NULL, line TEXT NOT NULL)",
 }
 #: Larger stored values are not unpacked (a page is ~20 KB, its reads a few hundred
@@ -583,8 +588,8 @@ class PageCache:
                 # Not busy, damaged (a URL that is not UTF-8 …): start it again, or every
                 # build would render every page. Done when this build commits.
                 with contextlib.suppress(sqlite3.Error):
-                    self.db.execute("DELETE FROM pages")
-                    self.db.execute("DELETE FROM reads")
+                    for table in SCHEMA:
+                        self.db.execute(f"DELETE FROM {table}")
                 self.stored.clear()
             return set()
         # Lines believed need not be handed over again (forked workers inherit this).
@@ -623,8 +628,8 @@ class PageCache:
         if checked is None:
             return None
         try:
-            row = self.db.execute("SELECT key, reads, html, mac FROM pages WHERE url = ?",
-                                  (url,)).fetchone()
+            row = self.db.execute("SELECT key, reads, html, mac FROM pages JOIN html "
+                                  "USING (url) WHERE url = ?", (url,)).fetchone()
         except sqlite3.Error:
             return None
         # The row read now is the row checked then (another build may have replaced it).
@@ -674,7 +679,11 @@ class PageCache:
             self._inserted.update(i for i, _ in lines)
         # A page not kept is rendered again by the next build.
         with contextlib.suppress(sqlite3.Error):
-            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
+                                [(url, key, page_reads, mac)
+                                 for url, key, page_reads, _, mac in rows])
+            self.db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)",
+                                [(url, html) for url, _, _, html, _ in rows])
 
     def commit(self, urls: set[str]) -> None:
         """Keep this build's pages; forget the pages the site no longer has, and the
@@ -682,8 +691,9 @@ class PageCache:
         if self._pending:
             self.add([])
         try:
-            self.db.executemany("DELETE FROM pages WHERE url = ?",
-                                [(url,) for url in self.stored if url not in urls])
+            gone = [(url,) for url in self.stored if url not in urls]
+            self.db.executemany("DELETE FROM pages WHERE url = ?", gone)
+            self.db.executemany("DELETE FROM html WHERE url = ?", gone)
             # Most ids this build's pages list were looked at or added in it (not all:
             # a page's check stops at its first changed read); an undercount only
             # makes the exact pass below run sooner.
