@@ -38,6 +38,7 @@ from generator.render.page_cache import (
     code_key,
     fingerprint,
     page_keys,
+    read_lines,
 )
 from generator.source.admin_units import official_units
 from generator.source.groups import ProductGroups
@@ -516,24 +517,33 @@ def test_only_the_row_that_was_checked_is_served(tmp_path):
 
 def test_a_row_whose_reads_moved_into_its_signature_is_not_the_row_checked(tmp_path):
     """A kept site's page is reused by the identity of its row (key, signature, reads),
-    without reading the row's HTML. A row whose first read id was cut off its reads
-    and appended to its signature has the same bytes in a row: it must not be
-    accepted, or the page would be reused without that read being checked."""
+    without reading the row's HTML. Cut a read that no longer holds off a row's reads
+    and append it to its signature: the row's bytes run on the same, and so would its
+    identity; it must not be accepted, or the page would be left in a kept site
+    without that read checked."""
     cache = PageCache.open(tmp_path / "cache", tmp_path)
     assert cache is not None
-    reads = [["page", "en", "en/", "1"], ["page", "en", "x/", "1"]]
-    cache.add([cache.pack("a/", "k", "<p>a</p>", reads)])
+    # The read that changed must be the first id (ids are stored in order).
+    holds, changed = ["page", "en", "en/", "1"], None
+    for n in range(64):
+        line = ["page", "en", f"x{n}/", "0"]  # the world says "1" today
+        if cache.ids.line_id(read_lines([line])[0]) < cache.ids.line_id(read_lines([holds])[0]):
+            changed = line
+            break
+    assert changed is not None
+    cache.add([cache.pack("a/", "k", "<p>a</p>", [holds, changed])])
     cache.commit({"a/"})
-    assert cache.reusable({"a/": "k"}, _world()) == {"a/"}
     identity = cache.identities["a/"]
+    assert cache.reusable({"a/": "k"}, _world()) == set()
     blob, mac = cache.db.execute("SELECT reads, mac FROM pages").fetchone()
+    assert page_cache._row_identity("k", blob[8:], mac + blob[:8]) == identity
     cache.db.execute("UPDATE pages SET reads = ?, mac = ?", (blob[8:], mac + blob[:8]))
     cache.db.commit()
     cache.close()
     again = PageCache.open(tmp_path / "cache", tmp_path)
     assert again is not None
     assert again.reusable({"a/": "k"}, _world()) == set()
-    assert identity not in again.identities.values()
+    assert again.identities == {}
     again.close()
 
 
@@ -554,6 +564,69 @@ def test_a_page_and_its_html_are_kept_and_forgotten_together(tmp_path):
     assert sorted(cache.db.execute("SELECT url FROM html")) == [("a/",)]
     assert sorted(cache.db.execute("SELECT url FROM pages")) == [("a/",), ("b/",)]
     cache.close()
+
+
+def test_html_whose_page_is_gone_is_forgotten_with_the_lines(tmp_path, monkeypatch):
+    """HTML left without its page (a page row deleted by hand, an emptying that failed
+    half-way) is deleted when unlisted lines are."""
+    monkeypatch.setattr(page_cache, "SPARE_LINES", 0)
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    cache.add([cache.pack("a/", "k", "<p></p>", [["page", "en", "a/", "1"]]),
+               cache.pack("b/", "k", "<p></p>", [["page", "en", f"{n}/", "1"]
+                                                 for n in range(3)])])
+    cache.commit({"a/", "b/"})
+    cache.db.execute("DELETE FROM pages WHERE url = 'b/'")
+    cache.db.commit()
+    cache.close()
+    cache = PageCache.open(tmp_path / "cache", tmp_path)  # the next build
+    assert cache is not None
+    assert cache.reusable({"a/": "k"}, _world()) == {"a/"}
+    cache.commit({"a/"})
+    assert list(cache.db.execute("SELECT url FROM html")) == [("a/",)]
+    cache.close()
+
+
+class _UnreadableHtml:
+    """A connection whose HTML table cannot be read: damaged, or busy (``code``)."""
+
+    def __init__(self, db: sqlite3.Connection, code: int) -> None:
+        self.db = db
+        self.code = code
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if "JOIN html" in sql:
+            error = sqlite3.DatabaseError("cannot read")
+            error.sqlite_errorcode = self.code  # type: ignore[attr-defined]
+            raise error
+        return self.db.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.db, name)
+
+
+def test_a_damaged_html_table_starts_the_cache_again(tmp_path):
+    """The check never reads the HTML's table: a page whose HTML cannot be read is
+    rendered again, and the file is emptied when the build commits (or the same pages
+    would be rendered by every build); a busy file is left as it is."""
+    def counts(db: sqlite3.Connection) -> list[int]:
+        return [db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in page_cache.SCHEMA]
+
+    for code, left in ((sqlite3.SQLITE_BUSY, [2, 2, 1]), (sqlite3.SQLITE_CORRUPT, [0, 0, 0])):
+        cache = PageCache.open(tmp_path / "cache", tmp_path)
+        assert cache is not None
+        cache.add([cache.pack(url, "k", "<p></p>", [["page", "en", "en/", "1"]])
+                   for url in ("a/", "b/")])
+        cache.commit({"a/", "b/"})
+        assert cache.reusable({"a/": "k", "b/": "k"}, _world()) == {"a/", "b/"}
+        db = cache.db
+        cache.db = _UnreadableHtml(db, code)  # type: ignore[assignment]
+        assert cache.html("a/") is None
+        cache.db = db
+        cache.commit({"a/", "b/"})
+        assert counts(db) == left
+        cache.close()
 
 
 def test_a_cache_file_that_is_not_ours_is_replaced(tmp_path, monkeypatch, caplog):

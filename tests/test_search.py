@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import sys
@@ -192,8 +193,6 @@ def test_product_record_shows_name_badge_place_and_thumbnail(sample):
 def test_link_targets_and_web_addresses_are_not_indexed(sample):
     """A description's link text is searchable; where it points, and a bare web
     address, are not (tokens nobody types)."""
-    import copy
-
     product = copy.copy(sample.products["duong-thot-not-nguyen-chat-o-lam"])
     product.description = ("Xem [gian hàng Shopee](https://shopee.vn/thotnot-phuochoa) "
                            "hoặc http://thotnot.example.vn/mua-ngay để đặt.")
@@ -202,6 +201,9 @@ def test_link_targets_and_web_addresses_are_not_indexed(sample):
     product.description = "Đặt tại https://thotnot.example.vn/dat-hang nhé."
     texts = [text for weight, text in product_doc(product, "").fields if weight == TEXT]
     assert texts[0] == "Đặt tại   nhé."
+    product.description = "Xem [trang của hợp tác xã](/chu-the/thot-not/) nhé."
+    texts = [text for weight, text in product_doc(product, "").fields if weight == TEXT]
+    assert texts[0] == "Xem [trang của hợp tác xã  nhé."
     product.description = "Không có liên kết nào."
     texts = [text for weight, text in product_doc(product, "").fields if weight == TEXT]
     assert texts[0] == "Không có liên kết nào."
@@ -371,17 +373,37 @@ def test_thumbnails_fill_the_row_square_and_stop_at_a_card_width(tmp_path):
         "wide-logo": picture("b", 1200, 400, (128, 320, 640, 1200)),
         "small": picture("c", 100, 100, (100,)),
     }
-    asked: list[str] = []
-    media = SimpleNamespace(picture=lambda path: asked.append(path) or pictures[path])
+    media = SimpleNamespace(picture=lambda path: pictures[path])
     product_thumb, producer_thumb = _thumbs(media)  # type: ignore[arg-type]
     # 4:3: 128 px wide is 96 high, enough for a 48 px square at 2x; 320 px for cards.
-    product = SimpleNamespace(id="p", photos=["photo"])
-    assert product_thumb(product) == "anh/a-128.webp 128w, anh/a-320.webp 320w"
+    assert product_thumb(SimpleNamespace(id="p", photos=["photo"])) == (
+        "anh/a-128.webp 128w, anh/a-320.webp 320w")
     # 3:1: 128 px wide is 43 high, stretched 2.2x in the square; 320 px is 107 high.
-    assert producer_thumb(SimpleNamespace(id="p", logo_path="wide-logo")) == (
+    assert producer_thumb(SimpleNamespace(id="q", logo_path="wide-logo")) == (
         "anh/b-320.webp 320w")
-    assert producer_thumb(SimpleNamespace(id="q", logo_path="small")) == "anh/c-100.webp 100w"
-    assert producer_thumb(SimpleNamespace(id="r", logo_path=None)) == ""
-    # Made once for all the languages' indexes: the second asks nothing again.
-    assert product_thumb(product) == "anh/a-128.webp 128w, anh/a-320.webp 320w"
-    assert asked == ["photo", "wide-logo", "small"]
+    assert producer_thumb(SimpleNamespace(id="r", logo_path="small")) == "anh/c-100.webp 100w"
+    assert producer_thumb(SimpleNamespace(id="s", logo_path=None)) == ""
+
+
+def test_a_thumbnail_is_made_once_for_every_language_index():
+    """Each language's index asks for the same thumbnails: made once, by record (a
+    product and a producer may share an id)."""
+    from types import SimpleNamespace
+
+    from generator.media.library import Picture, SourceVariant
+    from generator.write.search_files import _thumbs
+
+    asked: list[str] = []
+
+    def picture(path: str) -> Picture:
+        asked.append(path)
+        return Picture(src=f"anh/{path}.jpg", mime="image/jpeg", width=400, height=300,
+                       webp=(SourceVariant(f"anh/{path}-320.webp", 320),))
+
+    product_thumb, producer_thumb = _thumbs(SimpleNamespace(picture=picture))  # type: ignore[arg-type]
+    product = SimpleNamespace(id="x", photos=["sp"])
+    producer = SimpleNamespace(id="x", logo_path="logo")
+    for _ in ("vi", "en"):
+        assert product_thumb(product) == "anh/sp-320.webp 320w"
+        assert producer_thumb(producer) == "anh/logo-320.webp 320w"
+    assert asked == ["sp", "logo"]

@@ -437,7 +437,7 @@ class ReadIds:
 #: A page's HTML has a table of its own: the check at the start of a build reads every
 #: row of ``pages``, and a row's columns after a long HTML are stored after it, on
 #: overflow pages SQLite reads one by one (nationally the check read the whole
-#: 534 MB file, not the 25 MB of keys, reads and signatures).
+#: 534 MB file; now 33 MB).
 SCHEMA = {
     "pages": ("CREATE TABLE pages (url TEXT PRIMARY KEY NOT NULL, key TEXT NOT NULL, "
               "reads BLOB NOT NULL, mac BLOB NOT NULL)"),
@@ -474,9 +474,15 @@ def _row_identity(key: str, page_reads: bytes, mac: bytes) -> bytes:
     reused without reading the row's HTML: the key and reads checked in this build
     must be the very ones the signature, checked when the page was written, covered
     (a row made of another row's signature and fresh reads is not the same row).
-    The key has no NUL and the signature ``MAC_SIZE`` bytes (checked before a row is
-    accepted): the parts cannot run into each other."""
+    A row is accepted only with this build's key (hex digits: no NUL) and a signature
+    of ``MAC_SIZE`` bytes: the parts cannot run into each other."""
     return hashlib.blake2b(key.encode() + b"\0" + mac + page_reads, digest_size=20).digest()
+
+
+def _damaged(error: sqlite3.Error) -> bool:
+    """Whether ``error`` says the file is damaged, not busy with another build."""
+    return getattr(error, "sqlite_errorcode", None) not in (sqlite3.SQLITE_BUSY,
+                                                             sqlite3.SQLITE_LOCKED)
 
 
 def _unzip(blob: Any, limit: int) -> bytes | None:
@@ -523,6 +529,8 @@ class PageCache:
         self._inserted: set[int] = set()
         #: Lines whose storing failed, tried again with the next pages added.
         self._pending: list[tuple[int, str]] = []
+        #: Whether reading a page's HTML found the file damaged (``commit`` empties it).
+        self._damaged = False
 
     @classmethod
     def open(cls, cache_dir: Path, project: Path) -> PageCache | None:
@@ -583,14 +591,10 @@ class PageCache:
         except sqlite3.Error as error:
             self.checked.clear()
             self.identities.clear()
-            if getattr(error, "sqlite_errorcode", None) not in (sqlite3.SQLITE_BUSY,
-                                                                  sqlite3.SQLITE_LOCKED):
-                # Not busy, damaged (a URL that is not UTF-8 …): start it again, or every
-                # build would render every page. Done when this build commits.
-                with contextlib.suppress(sqlite3.Error):
-                    for table in SCHEMA:
-                        self.db.execute(f"DELETE FROM {table}")
-                self.stored.clear()
+            if _damaged(error):
+                # A URL that is not UTF-8 …: start it again, or every build would
+                # render every page. Done when this build commits.
+                self._empty()
             return set()
         # Lines believed need not be handed over again (forked workers inherit this).
         self.ids = ReadIds(self.key, self._believed.items())
@@ -630,7 +634,10 @@ class PageCache:
         try:
             row = self.db.execute("SELECT key, reads, html, mac FROM pages JOIN html "
                                   "USING (url) WHERE url = ?", (url,)).fetchone()
-        except sqlite3.Error:
+        except sqlite3.Error as error:
+            # The check never reads the HTML's table: damage there shows here. Started
+            # again when this build commits, or its pages would be rendered every build.
+            self._damaged = self._damaged or _damaged(error)
             return None
         # The row read now is the row checked then (another build may have replaced it).
         if (row is None or not isinstance(row[0], str)
@@ -660,8 +667,8 @@ class PageCache:
     def add(self, pages: Iterable[Stored]) -> None:
         """Store pages rendered in this build (kept once ``commit`` is called)."""
         pages = list(pages)
-        rows = [(p.url, p.key, p.reads, p.html, self._mac(p)) for p in pages]
-        for url, key, page_reads, _, mac in rows:
+        rows = [(p.url, p.key, p.reads, self._mac(p)) for p in pages]
+        for url, key, page_reads, mac in rows:
             self.identities[url] = _row_identity(key, page_reads, mac)
             self._added.update(_ids_of(page_reads) or ())
         # A line stored but not believed (forged, or not looked at) is written again.
@@ -679,17 +686,17 @@ class PageCache:
             self._inserted.update(i for i, _ in lines)
         # A page not kept is rendered again by the next build.
         with contextlib.suppress(sqlite3.Error):
-            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
-                                [(url, key, page_reads, mac)
-                                 for url, key, page_reads, _, mac in rows])
+            self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)", rows)
             self.db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)",
-                                [(url, html) for url, _, _, html, _ in rows])
+                                [(p.url, p.html) for p in pages])
 
     def commit(self, urls: set[str]) -> None:
         """Keep this build's pages; forget the pages the site no longer has, and the
         lines of reads no page lists when they have piled up."""
         if self._pending:
             self.add([])
+        if self._damaged:
+            self._empty()
         try:
             gone = [(url,) for url in self.stored if url not in urls]
             self.db.executemany("DELETE FROM pages WHERE url = ?", gone)
@@ -704,9 +711,18 @@ class PageCache:
         except sqlite3.Error:
             self.rollback()
 
+    def _empty(self) -> None:
+        """Delete every stored page and read (kept when this build commits)."""
+        with contextlib.suppress(sqlite3.Error):
+            for table in SCHEMA:
+                self.db.execute(f"DELETE FROM {table}")
+        self.stored.clear()
+        self._damaged = False
+
     def _forget_lines(self) -> None:
-        """Delete the lines no stored page lists (in the commit's transaction, which
-        sees every page committed by any build)."""
+        """Delete the lines no stored page lists, and HTML whose page is gone (in the
+        commit's transaction, which sees every page committed by any build)."""
+        self.db.execute("DELETE FROM html WHERE url NOT IN (SELECT url FROM pages)")
         listed: set[int] = set()
         for (blob,) in self.db.execute("SELECT reads FROM pages"):
             listed.update(_ids_of(blob) or ())

@@ -134,21 +134,21 @@ def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
     # Made once for every language's index (and shared by their documents).
     made: dict[tuple[str, str], str] = {}
 
+    def once(kind: str, record_id: str, path: Photo | Path) -> str:
+        found = made.get((kind, record_id))
+        if found is None:
+            found = made[(kind, record_id)] = srcset(path)
+        return found
+
     def product_thumb(product: Product) -> str:
         if media is None or not product.photos:
             return ""
-        found = made.get(("product", product.id))
-        if found is None:
-            found = made[("product", product.id)] = srcset(product.photos[0])
-        return found
+        return once("product", product.id, product.photos[0])
 
     def producer_thumb(producer: Producer) -> str:
         if media is None or producer.logo_path is None:
             return ""
-        found = made.get(("producer", producer.id))
-        if found is None:
-            found = made[("producer", producer.id)] = srcset(producer.logo_path)
-        return found
+        return once("producer", producer.id, producer.logo_path)
 
     return product_thumb, producer_thumb
 

@@ -96,15 +96,9 @@ ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 
 # Letters and digits of any script; the browser uses /[\p{L}\p{N}]+/gu.
 _TOKEN = re.compile(r"[^\W_]+")
-# Markdown link targets and bare URLs are not words a shopper types.
+# Markdown link targets and bare URLs are not words a shopper types. Every match
+# holds "](" or "http": ``_without_urls`` looks for them first.
 _URL = re.compile(r"\]\([^)]*\)|https?://\S+")
-
-
-def _without_urls(text: str) -> str:
-    """``text`` with link targets and web addresses blanked (they would fill the index
-    with tokens nobody types). Most descriptions have none: a substring test is a
-    fraction of the pattern's search."""
-    return _URL.sub(" ", text) if "](" in text or "http" in text else text
 _SAFE_KEY = re.compile(r"[a-z0-9]+")
 
 
@@ -184,6 +178,13 @@ Thumb = Callable[[Product], str]
 
 def _place(commune: str, province: str) -> str:
     return f"{commune}, {province}"
+
+
+def _without_urls(text: str) -> str:
+    """``text`` with link targets and web addresses blanked (they would fill the index
+    with tokens nobody types). Most descriptions have none: a substring test is a
+    fraction of the pattern's search."""
+    return _URL.sub(" ", text) if "](" in text or "http" in text else text
 
 
 def _both(record: object, field: str) -> tuple[str, str]:
