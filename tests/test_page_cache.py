@@ -73,7 +73,7 @@ class Builds:
         self.count += 1
         copy = self.scratch / f"clean-{self.count}"
         shutil.copytree(self.project, copy, ignore=shutil.ignore_patterns(
-            "pages.sqlite3*", "records.pickle", "search-*.bin", "site", ".site.*"))
+            "pages.sqlite3*", "records*.pickle", "search-*.bin", "site", ".site.*"))
         self.monkeypatch.setenv("OCOP_PAGE_CACHE", "0")
         return snapshot(build_site(copy / "mkdocs.yml", copy / "site"))
 

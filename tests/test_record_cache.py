@@ -13,10 +13,15 @@ import pytest
 from generator.cli import main
 from generator.source import read as source_read
 from generator.source import record_cache
-from generator.source.record_cache import CACHE_FILE, RecordCache
+from generator.source.record_cache import RecordCache, shard_of, shard_path
 from generator.source.records import Producer
 
 PRODUCT = "products/htx-thot-not-mau/ruou-thot-not.yaml"
+
+
+def cache_file(project: Path, rel: str = PRODUCT) -> Path:
+    """The file of the record cache that holds ``rel``'s entry."""
+    return shard_path(project / ".cache/ocop", shard_of(rel))
 
 
 def check(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -33,9 +38,8 @@ def test_a_second_check_reads_from_the_cache_and_says_the_same(
     first = check(mini_project, capsys)
     assert first == (1, f"{PRODUCT}:5:12: certificates[0].stars: must be between 3 and 5; "
                         "found 9\n1 error(s), 0 warning(s)\n")
-    cache_file = mini_project / ".cache/ocop" / CACHE_FILE
-    assert cache_file.is_file()
-    cache = RecordCache.open(cache_file.parent, mini_project)
+    assert cache_file(mini_project).is_file()
+    cache = RecordCache.open(mini_project / ".cache/ocop", mini_project)
     assert cache is not None and PRODUCT in cache.old
     assert check(mini_project, capsys) == first
     # An edit is read, not served from the cache.
@@ -48,7 +52,7 @@ def test_a_second_check_reads_from_the_cache_and_says_the_same(
 def test_a_cache_file_not_signed_by_us_is_never_unpickled(
         mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None,
         tmp_path: Path):
-    """A pull request can add .cache/ocop/records.pickle: loading it must not run it."""
+    """A pull request can add .cache/ocop/records-NN.pickle: loading it must not run it."""
     marker = tmp_path / "ran"
 
     class Exploit:
@@ -56,10 +60,9 @@ def test_a_cache_file_not_signed_by_us_is_never_unpickled(
             return (os.mkdir, (str(marker),))
 
     expected = check(mini_project, capsys)
-    cache_file = mini_project / ".cache/ocop" / CACHE_FILE
     payload = pickle.dumps(("any", {PRODUCT: (b"x", pickle.dumps(Exploit()))}))
     for forged in (b"\0" * 32 + payload, payload, b""):
-        cache_file.write_bytes(forged)
+        cache_file(mini_project).write_bytes(forged)
         assert check(mini_project, capsys) == expected
         assert not marker.exists()
 
@@ -82,7 +85,7 @@ def test_without_a_key_nothing_is_cached(mini_project: Path, monkeypatch: pytest
     blocked.write_text("a file where the key folder should be", encoding="utf-8")
     monkeypatch.setenv("OCOP_KEY_DIR", str(blocked))
     assert check(mini_project, capsys)[0] == 0
-    assert not (mini_project / ".cache/ocop" / CACHE_FILE).exists()
+    assert not list((mini_project / ".cache").glob("**/records*"))
 
 
 def test_a_key_inside_the_project_is_refused(mini_project: Path,
@@ -131,10 +134,10 @@ def test_a_cache_file_that_is_a_link_is_not_read(mini_project: Path,
                                                  capsys: pytest.CaptureFixture[str],
                                                  fixed_date: None):
     expected = check(mini_project, capsys)
-    cache_file = mini_project / ".cache/ocop" / CACHE_FILE
-    cache_file.unlink()
+    linked = cache_file(mini_project)
+    linked.unlink()
     try:
-        cache_file.symlink_to("/dev/zero")
+        linked.symlink_to("/dev/zero")
     except OSError as exc:
         pytest.skip(f"no symbolic links here: {exc}")
     assert check(mini_project, capsys) == expected
@@ -242,3 +245,29 @@ def test_no_file_is_known_by_its_times_on_windows(tmp_path: Path,
     assert record_cache.stamp_of(Producer, path.stat()) is not None
     monkeypatch.setattr(record_cache.os, "name", "nt")
     assert record_cache.stamp_of(Producer, path.stat()) is None
+
+
+def test_an_edit_rewrites_only_the_shard_of_its_folder(
+        mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    """The entries are spread over files by folder: after one edited file, only its
+    folder's file is written again; the cache of one file it replaces is removed."""
+    folder = mini_project / ".cache/ocop"
+    folder.mkdir(parents=True)
+    (folder / record_cache.OLD_CACHE_FILE).write_bytes(b"left by an older version")
+    expected = check(mini_project, capsys)
+    assert not (folder / record_cache.OLD_CACHE_FILE).exists()
+    shards = {path.name: path.stat().st_mtime_ns for path in folder.glob("records-*.pickle")}
+    assert len(shards) > 1
+    time.sleep(0.01)
+    assert check(mini_project, capsys) == expected  # nothing changed: nothing written
+    assert {p.name: p.stat().st_mtime_ns for p in folder.glob("records-*.pickle")} == shards
+    path = mini_project / PRODUCT
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    old = os.stat(path)
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns - 10 * 10**9))  # not "racy"
+    time.sleep(0.01)
+    assert check(mini_project, capsys) == expected
+    changed = [p.name for p in folder.glob("records-*.pickle")
+               if p.stat().st_mtime_ns != shards[p.name]]
+    assert changed == [cache_file(mini_project).name]
+

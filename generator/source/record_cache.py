@@ -3,8 +3,10 @@
 Reading a national catalogue is mostly parsing and validating 29,000 small YAML
 files (14 of 19 s of a one-process ``ocop check``). A file whose bytes, record
 kind and reading code are unchanged reads to the same record and the same
-problems, so both are kept, pickled, in ``<cache_dir>/records.pickle`` and
-unpickled next time instead.
+problems, so both are kept, pickled, in ``<cache_dir>/records-NN.pickle`` and
+unpickled next time instead. The entries are spread over ``SHARDS`` files by folder
+(a producer's files share one), and a build writes only the files whose entries
+changed: one edited product rewrote the whole national cache, 69 MB, before.
 
 A file is not even read while it keeps the size, modification and change times
 and inode it had when it was last read (git's index trusts a file so; reading a
@@ -23,7 +25,7 @@ first use, readable by the user only); a file that does not verify, or that was
 written by other reading code, is ignored and rewritten. The key is never taken
 from inside the project (``OCOP_KEY_DIR`` must be an absolute folder elsewhere);
 without a usable key nothing is cached. On CI the key comes from a secret
-(``OCOP_CACHE_KEY``), never from a cache a pull request could restore. The cache
+(``OCOP_CACHE_KEY``), never from a cache a pull request could restore. Each
 file is read only when it is a regular file, not a link, of at most 1 GiB.
 """
 
@@ -35,11 +37,13 @@ import hashlib
 import hmac
 import os
 import pickle
+import posixpath
 import secrets
 import stat
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -48,9 +52,12 @@ import yaml
 
 from .problems import Problem
 
-CACHE_FILE = "records.pickle"
+#: The cache of one file, before the entries were spread over shards (removed).
+OLD_CACHE_FILE = "records.pickle"
+#: How many files the entries are spread over.
+SHARDS = 32
 #: Changes when what is stored changes shape.
-FORMAT = 2
+FORMAT = 3
 #: Files changed less than this long ago are read again next time.
 RACY_NS = 3_000_000_000
 #: What identifies a file as read before, short of reading it: the record kind, its
@@ -177,15 +184,33 @@ def file_digest(kind: type, data: bytes) -> bytes:
 Entry = tuple[bytes, bytes, Stamp | None]
 
 
+def shard_of(rel: str) -> int:
+    """The shard of the file at ``rel`` (relative to the project): by its folder."""
+    return zlib.crc32(posixpath.dirname(rel).encode("utf-8", "surrogatepass")) % SHARDS
+
+
+def shard_path(cache_dir: Path, shard: int) -> Path:
+    return cache_dir / f"records-{shard:02d}.pickle"
+
+
+def _by_shard(entries: dict[str, Entry]) -> dict[int, dict[str, Entry]]:
+    out: dict[int, dict[str, Entry]] = {}
+    for rel, entry in entries.items():
+        out.setdefault(shard_of(rel), {})[rel] = entry
+    return out
+
+
 class RecordCache:
     """Entries read from the cache file (``old``) and the entries of this run (``new``),
     by relative path."""
 
     def __init__(self, old: dict[str, Entry] | None = None,
-                 key: bytes | None = None) -> None:
+                 key: bytes | None = None, kept: frozenset[int] = frozenset()) -> None:
         self.old = old or {}
         self.new: dict[str, Entry] = {}
         self.key = key
+        #: The shards read from their files, signed, of this reading code.
+        self.kept = kept
 
     @classmethod
     def open(cls, cache_dir: Path | None, project: Path) -> RecordCache | None:
@@ -194,16 +219,20 @@ class RecordCache:
         key = signing_key(project) if cache_dir is not None else None
         if cache_dir is None or key is None:
             return None
-        with contextlib.suppress(OSError, ValueError):
-            blob = read_cache_file(cache_dir / CACHE_FILE)
-            if blob is None:
-                return cls({}, key)
-            signature, payload = blob[:32], blob[32:]
-            if hmac.compare_digest(signature, hmac.digest(key, payload, "sha256")):
-                code, entries = pickle.loads(payload)
-                if code == code_digest():
-                    return cls(entries, key)
-        return cls({}, key)
+        old: dict[str, Entry] = {}
+        kept = set()
+        for shard in range(SHARDS):
+            with contextlib.suppress(OSError, ValueError):
+                blob = read_cache_file(shard_path(cache_dir, shard))
+                if blob is None:
+                    continue
+                signature, payload = blob[:32], blob[32:]
+                if hmac.compare_digest(signature, hmac.digest(key, payload, "sha256")):
+                    code, entries = pickle.loads(payload)
+                    if code == code_digest():
+                        old.update(entries)
+                        kept.add(shard)
+        return cls(old, key, frozenset(kept))
 
     def unchanged(self, rel: str, stamp: Stamp | None) -> tuple[Any, list[Problem]] | None:
         """The record and problems of ``rel`` when it has the stamp it was last read
@@ -242,19 +271,37 @@ class RecordCache:
         self.new.update(other.new)
 
     def save(self, cache_dir: Path) -> None:
-        """Write this run's entries (files gone since are dropped), signed, whole. A
-        fresh checkout gives every file new times: its first build writes the cache
-        again (its records are taken from it all the same)."""
+        """Write this run's entries (files gone since are dropped), signed, each shard
+        whose entries changed whole. A fresh checkout gives every file new times: its
+        first build writes the cache again (its records are taken from it all the
+        same)."""
+        # Entries come only from the shards read (``kept``): the same entries are the
+        # same files.
         if self.key is None or self.new == self.old:
             return
-        payload = pickle.dumps((code_digest(), self.new), pickle.HIGHEST_PROTOCOL)
+        new, old = _by_shard(self.new), _by_shard(self.old)
+        for shard in range(SHARDS):
+            entries = new.get(shard, {})
+            if shard in self.kept and entries == old.get(shard, {}):
+                continue
+            if entries:
+                self._write(cache_dir, shard, entries)
+            else:
+                with contextlib.suppress(OSError):
+                    shard_path(cache_dir, shard).unlink()
+        with contextlib.suppress(OSError):
+            (cache_dir / OLD_CACHE_FILE).unlink()
+
+    def _write(self, cache_dir: Path, shard: int, entries: dict[str, Entry]) -> None:
+        assert self.key is not None
+        payload = pickle.dumps((code_digest(), entries), pickle.HIGHEST_PROTOCOL)
         temporary = None
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(prefix=".records.", dir=cache_dir)
             with os.fdopen(fd, "wb") as out:
                 out.write(hmac.digest(self.key, payload, "sha256") + payload)
-            os.replace(temporary, cache_dir / CACHE_FILE)
+            os.replace(temporary, shard_path(cache_dir, shard))
             temporary = None
         except OSError:
             pass  # a cache that cannot be written is only a slower next run
