@@ -201,7 +201,7 @@ def _by_shard(entries: dict[str, Entry]) -> dict[int, dict[str, Entry]]:
 
 
 class RecordCache:
-    """Entries read from the cache file (``old``) and the entries of this run (``new``),
+    """Entries read from the cache files (``old``) and the entries of this run (``new``),
     by relative path."""
 
     def __init__(self, old: dict[str, Entry] | None = None,
