@@ -390,3 +390,28 @@ def test_english_pages_link_only_to_pages_that_exist(tmp_path: Path, change: str
         logo = re.search(r'<a href="([^"]+)" title="[^"]*" class="md-header__button md-logo"',
                          home).group(1)
         assert (site / "en/san-pham" / logo / "index.html").resolve().is_file()
+
+
+def test_messages_are_made_once_but_as_each_call_asks():
+    """gettext keeps each message without variables once made (millions of calls in a
+    national build): still formatted ('%%' is '%'), escaped only where the template
+    autoescapes, a Markup message never taken for the text it equals, and messages
+    with variables made each time."""
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from generator.render.environment import language_context
+
+    def render(source: str, autoescape: bool, **values: object) -> str:
+        env = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+        env.install_null_translations(newstyle=True)
+        return env.from_string(source).render(**language_context(VIETNAMESE.code), **values)
+
+    twice = '{{ _("100%% <b>") }}|{{ _("100%% <b>") }}'
+    assert render(twice, True) == "100% &lt;b&gt;|100% &lt;b&gt;"
+    assert render(twice, False) == "100% <b>|100% <b>"
+    assert render(twice, True) == "100% &lt;b&gt;|100% &lt;b&gt;"
+    assert render("{{ _(m) }}|{{ _(s) }}", True, m=Markup("<b>"), s="<b>") == "<b>|&lt;b&gt;"
+    assert render("{{ _(s) }}|{{ _(m) }}", True, m=Markup("<b>"), s="<b>") == "&lt;b&gt;|<b>"
+    assert render('{{ _("%(x)s sao", x=n) }}|{{ _("%(x)s sao", x=m) }}', True,
+                  n="<5>", m=3) == "&lt;5&gt; sao|3 sao"

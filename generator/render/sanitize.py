@@ -67,15 +67,23 @@ def render_markdown(text: str | None) -> Markup:
     # Headings inside a record sit under the page's own h1/h2.
     for level in ("1", "2"):
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
-    clean = nh3.clean(
-        html,
-        tags=set(RECORD_TAGS),
-        attributes={k: set(v) for k, v in RECORD_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
-        link_rel="nofollow noopener ugc",
-        strip_comments=True,
-    )
-    return Markup(clean)
+    return Markup(_record_cleaner().clean(html))
+
+
+def _record_cleaner() -> nh3.Cleaner:
+    """The record lists' cleaner, one per thread as the converter: made once, not
+    for each of a national build's 56,000 texts (``nh3.clean`` turns its lists into
+    the sanitiser's own on every call: 40-60 µs a text against 27-30)."""
+    cleaner = getattr(_local, "cleaner", None)
+    if cleaner is None:
+        cleaner = _local.cleaner = nh3.Cleaner(
+            tags=set(RECORD_TAGS),
+            attributes={k: set(v) for k, v in RECORD_ATTRIBUTES.items()},
+            url_schemes=set(URL_SCHEMES),
+            link_rel="nofollow noopener ugc",
+            strip_comments=True,
+        )
+    return cleaner
 
 
 def safe_url(url: str | None) -> str | None:
