@@ -415,3 +415,18 @@ def test_messages_are_made_once_but_as_each_call_asks():
     assert render("{{ _(s) }}|{{ _(m) }}", True, m=Markup("<b>"), s="<b>") == "&lt;b&gt;|<b>"
     assert render('{{ _("%(x)s sao", x=n) }}|{{ _("%(x)s sao", x=m) }}', True,
                   n="<5>", m=3) == "&lt;5&gt; sao|3 sao"
+    assert render('{{ ngettext("%(num)s star", "%(num)s stars", 1) }}|'
+                  '{{ ngettext("%(num)s star", "%(num)s stars", 2) }}', True) == "1 star|2 stars"
+
+
+def test_a_message_without_variables_is_translated_once():
+    from jinja2 import Environment
+
+    from generator.render.environment import _newstyle
+
+    asked: list[str] = []
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    template = env.from_string('{{ _("Nơi mua") }}|{{ _("Nơi mua") }}')
+    gettext = _newstyle(lambda message: asked.append(message) or message.upper())
+    assert [template.render(gettext=gettext) for _ in range(2)] == ["NƠI MUA|NƠI MUA"] * 2
+    assert asked == ["Nơi mua"]

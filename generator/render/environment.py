@@ -127,8 +127,8 @@ def _newstyle(function: Any) -> Any:
     %-placeholders filled from keywords, escaped in autoescaped templates."""
     # A page asks for about 40 messages, nearly all without variables (millions of
     # calls for a national catalogue's pages): each of those is translated, escaped
-    # and formatted once. Only for a plain ``str``: a Markup message equals its text
-    # but is not escaped.
+    # and formatted once a process (the catalogue is read once a process too). Only
+    # for a plain ``str``: a Markup message equals its text but is not escaped.
     plain: dict[tuple[str, bool], str] = {}
 
     @pass_context
