@@ -46,12 +46,24 @@ def plan_pages(catalogue: Catalogue, languages: tuple[Language, ...] = (VIETNAME
                ) -> list[PageSpec]:
     """Every generated page of the catalogue in each of ``languages``, in a stable
     order. Planners write a page's text in the language they are given and its URL
-    in the default language; a language's pages sit in its folder (``en/…``)."""
+    in the default language; a language's pages sit in its folder (``en/…``).
+
+    A page's versions in each language follow one another (a product's Vietnamese
+    page, then its English one): rendered in turn by the same worker, which converts
+    a description the English page shows untranslated once (``render_markdown``)."""
     specs = []
-    for language in languages:
-        for planner in PLANNERS:
-            for spec in planner(catalogue, language):
-                if language.prefix:
-                    spec = replace(spec, url=language.prefix + spec.url, language=language.code)
-                specs.append(spec)
+    for planner in PLANNERS:
+        planned = [planner(catalogue, language) for language in languages]
+        urls = [spec.url for spec in planned[0]]
+        if all([spec.url for spec in other] == urls for other in planned[1:]):
+            order = [(language, spec) for versions in zip(*planned, strict=True)
+                     for language, spec in zip(languages, versions, strict=True)]
+        else:  # not the same pages in each language: one language after another
+            order = [(language, spec)
+                     for language, of_language in zip(languages, planned, strict=True)
+                     for spec in of_language]
+        for language, spec in order:
+            if language.prefix:
+                spec = replace(spec, url=language.prefix + spec.url, language=language.code)
+            specs.append(spec)
     return specs

@@ -24,6 +24,7 @@ means widening these lists, deliberately.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from typing import Any
@@ -62,6 +63,15 @@ def render_markdown(text: str | None) -> Markup:
     """Sanitised HTML for a Markdown field; empty markup for no text."""
     if not text or not text.strip():
         return Markup("")
+    return _converted(text)
+
+
+# A page's versions follow one another (``plan_pages``): the description an English
+# page shows untranslated is converted once, for the Vietnamese page before it. Kept
+# small: a page's versions are rendered next to each other, in one process. The
+# result depends on the text alone.
+@functools.lru_cache(maxsize=64)
+def _converted(text: str) -> Markup:
     md = _converter()
     html = md.reset().convert(text)
     # Headings inside a record sit under the page's own h1/h2.
