@@ -430,3 +430,59 @@ def test_a_message_without_variables_is_translated_once():
     gettext = _newstyle(lambda message: asked.append(message) or message.upper())
     assert [template.render(gettext=gettext) for _ in range(2)] == ["NƠI MUA|NƠI MUA"] * 2
     assert asked == ["Nơi mua"]
+
+
+def test_a_pages_versions_are_planned_one_after_another(sample_catalogue, monkeypatch):
+    """Each page's English version right after its Vietnamese one (a worker renders
+    both, converting their shared Markdown once); a family whose pages differ between
+    languages keeps one language after another. The pages are the same either way."""
+    import generator.plan as plan
+
+    specs = plan_pages(sample_catalogue, (VIETNAMESE, ENGLISH))
+    assert len(specs) == len({s.url for s in specs})
+    for vietnamese, english in zip(specs[::2], specs[1::2], strict=True):
+        assert (vietnamese.language, english.language) == ("vi", "en")
+        assert english.url == "en/" + vietnamese.url
+    assert [s.url for s in specs if s.language == "vi"] == [
+        s.url for s in plan_pages(sample_catalogue)]
+
+    products = plan.plan_product_pages
+
+    def fewer_in_english(catalogue, language):
+        found = products(catalogue, language)
+        return found[1:] if language.prefix else found
+
+    monkeypatch.setattr(plan, "PLANNERS", [fewer_in_english])
+    urls = [s.url for s in plan_pages(sample_catalogue, (VIETNAMESE, ENGLISH))]
+    vietnamese = [s.url for s in products(sample_catalogue, VIETNAMESE)]
+    assert urls == vietnamese + ["en/" + u for u in vietnamese[1:]]
+
+
+def test_a_text_is_converted_once_for_the_pages_that_follow(monkeypatch):
+    """render_markdown converts a text once for consecutive pages that show it;
+    another text is converted anew, and each gives its own HTML."""
+    from generator.render import sanitize
+
+    sanitize._converted.cache_clear()
+    converted: list[str] = []
+    real = sanitize._converter
+
+    class Counting:
+        def __init__(self) -> None:
+            self.md = real()
+
+        def reset(self):
+            self.md.reset()
+            return self
+
+        def convert(self, text: str) -> str:
+            converted.append(text)
+            return self.md.convert(text)
+
+    monkeypatch.setattr(sanitize, "_converter", Counting)
+    first = [sanitize.render_markdown("Nước mắm **cá cơm**") for _ in range(2)]
+    other = sanitize.render_markdown("# Câu chuyện")
+    assert first == ["<p>Nước mắm <strong>cá cơm</strong></p>"] * 2
+    assert other == "<h3>Câu chuyện</h3>"
+    assert converted == ["Nước mắm **cá cơm**", "# Câu chuyện"]
+    sanitize._converted.cache_clear()
