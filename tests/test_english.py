@@ -445,6 +445,7 @@ def test_a_pages_versions_are_planned_one_after_another(sample_catalogue, monkey
         assert english.url == "en/" + vietnamese.url
     assert [s.url for s in specs if s.language == "vi"] == [
         s.url for s in plan_pages(sample_catalogue)]
+    assert plan_pages(sample_catalogue, ()) == []
 
     products = plan.plan_product_pages
 

@@ -201,6 +201,8 @@ class PageRenderer:
                                      initargs=(config.config_file_path, bool(config.strict),
                                                None if cache is None else cache.key))
             try:
+                # Even: a page's two language versions (planned one after the
+                # other) share a chunk, and so a worker (``render_markdown``).
                 self.results = self.pool.map(_render, todo, chunksize=8)
             except BrokenProcessPool:
                 # A worker that dies while the jobs are still being handed out.

@@ -48,9 +48,13 @@ def plan_pages(catalogue: Catalogue, languages: tuple[Language, ...] = (VIETNAME
     order. Planners write a page's text in the language they are given and its URL
     in the default language; a language's pages sit in its folder (``en/…``).
 
-    A page's versions in each language follow one another (a product's Vietnamese
-    page, then its English one): rendered in turn by the same worker, which converts
-    a description the English page shows untranslated once (``render_markdown``)."""
+    Where a planner gives the same URLs in the same order in every language (all do
+    today), a page's versions follow one another (a product's Vietnamese page, then
+    its English one): in a full render the same worker renders them in turn and
+    converts a description the English page shows untranslated once
+    (``render_markdown``). Otherwise that family's pages come language by language."""
+    if not languages:
+        return []
     specs = []
     for planner in PLANNERS:
         planned = [planner(catalogue, language) for language in languages]

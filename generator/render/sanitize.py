@@ -66,10 +66,10 @@ def render_markdown(text: str | None) -> Markup:
     return _converted(text)
 
 
-# A page's versions follow one another (``plan_pages``): the description an English
-# page shows untranslated is converted once, for the Vietnamese page before it. Kept
-# small: a page's versions are rendered next to each other, in one process. The
-# result depends on the text alone.
+# A page's versions follow one another (``plan_pages``): in a full render the
+# description an English page shows untranslated is converted once, for the
+# Vietnamese page before it (a worker's chunk holds both). Per process, and small:
+# the versions are rendered next to each other. The result depends on the text alone.
 @functools.lru_cache(maxsize=64)
 def _converted(text: str) -> Markup:
     md = _converter()
