@@ -24,7 +24,9 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXED_DATE, FIXED_EPOCH, copy_sample, snapshot
+from markupsafe import Markup
 
+from generator import reads
 from generator.adapter import parallel
 from generator.adapter.publish import build_site
 from generator.link.catalogue import Catalogue
@@ -645,3 +647,28 @@ def test_a_cache_file_that_is_not_ours_is_replaced(tmp_path, monkeypatch, caplog
     (project / ".cache/ocop/pages.sqlite3").write_bytes(b"SQLite format 3\0" + b"\xff" * 200)
     assert builds.cached()[1:] == (rendered, 0)
     assert site == builds.clean()
+
+
+def test_a_card_kept_for_every_depth_links_from_each_page_and_brings_its_reads():
+    """A card is rendered once, with ``Memo.BASE`` for its links' base, and printed on
+    pages of any depth with theirs; a page that reuses it reads what it read."""
+    memo = reads.Memo()
+    key = ("product", "p1", "vi", False)
+    with reads.recording() as first:
+        assert key not in memo
+        reads.note(("photo", "a.jpg"), "d1")
+        html = Markup(f'<a href="{memo.BASE}/san-pham/x/"><img src="{memo.BASE}/a.webp">')
+        shown = memo.put_anywhere(key, html, "../..")
+    assert shown == Markup('<a href="../../san-pham/x/"><img src="../../a.webp">')
+    assert first.facts == {("photo", "a.jpg"): "d1"}
+    with reads.recording() as second:
+        assert key in memo
+        assert memo.at(key, ".") == Markup('<a href="./san-pham/x/"><img src="./a.webp">')
+    assert second.facts == {("photo", "a.jpg"): "d1"}
+    # The 404 page's base is the site's root.
+    assert memo.at(key, "/") == Markup('<a href="/san-pham/x/"><img src="/a.webp">')
+    # Vietnamese text survives its keeping as UTF-8.
+    with reads.recording():
+        assert ("producer", "p2", "vi") not in memo
+        memo.put_anywhere(("producer", "p2", "vi"), Markup("Bánh bò thốt nốt"), ".")
+    assert memo.at(("producer", "p2", "vi"), "..") == "Bánh bò thốt nốt"

@@ -46,8 +46,9 @@ def _language(context: Any) -> Language:
 
 
 @pass_context
-def _root_filter(context: Any, path: str) -> str:
-    """Link to a site-root-relative path via the page's ``base_url`` ('../..'); a
+def _root_filter(context: Any, path: str, base: str | None = None) -> str:
+    """Link to a site-root-relative path via the page's ``base_url`` ('../..'), or
+    via ``base`` when given (``Memo.BASE`` in a card kept for pages of any depth); a
     page in the page's own language when there is one (``Pages.url``).
 
     Unlike MkDocs' ``url`` filter the result depends only on the page's depth
@@ -57,7 +58,7 @@ def _root_filter(context: Any, path: str) -> str:
     pages: Pages | None = context.get("ocop_pages")
     if pages is not None:
         path = pages.url(path, _language(context))
-    return f"{context['base_url'].rstrip('/')}/{path}"
+    return f"{(context['base_url'] if base is None else base).rstrip('/')}/{path}"
 
 
 @pass_context
