@@ -6,10 +6,8 @@ generated page's template is a stand-in (``STAND_IN``) that returns what
 
 * the page stored by an earlier build, when nothing it showed has changed
   (``render.page_cache``: a page is kept with what it read);
-* otherwise the page rendered now — when there are enough of them to pay for
-  workers, by this process and ``workers - 1`` worker processes together (each
-  a copy of this one's memory: reference counts write into what a forked worker
-  reads); else by this process alone.
+* otherwise the page rendered now — by worker processes, in MkDocs' order, when
+  there are enough of them to pay for the workers; else in this process.
 
 Either way the HTML is byte for byte what MkDocs would render (tested: with and
 without workers, either start method, with and without the cache).
@@ -32,8 +30,7 @@ Part of the MkDocs adapter: it calls MkDocs' ``get_context`` exactly as MkDocs'
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from concurrent.futures import Future
+from collections.abc import Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -53,15 +50,6 @@ STAND_IN = "ocop/prerendered.html"
 
 #: Below this many pages to render, starting workers costs more than it saves.
 PARALLEL_MIN_PAGES = 400
-#: Pages of one job: a page's language versions (planned one after the other) share
-#: one, and so a process (``render_markdown`` converts their text once).
-CHUNK = 8
-#: Jobs handed out and not yet taken, per worker: one running, one queued, and two
-#: this process can take back while it would otherwise wait.
-JOBS_PER_WORKER = 4
-#: Whether this process takes back jobs no worker has started (tests turn it off to
-#: know who renders what: then this process renders the first job, workers the rest).
-TAKE_BACK = True
 
 # What a worker renders with: inherited (fork) or rebuilt by _replay (spawn).
 _STATE: tuple[Sequence[Any], Any, Any, Any, Sequence[Any]] | None = None
@@ -157,18 +145,8 @@ def _digest_of(record: Any) -> str:
     return found
 
 
-#: A page a worker rendered: its HTML, and its reads, HTML and new lines packed for the
-#: page cache (empty without it).
-Packed = tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]
-
-
-def _render_chunk(indexes: list[int]) -> list[Packed]:
-    """A worker's job: ``_render`` of each page."""
-    return [_render(index) for index in indexes]
-
-
-def _render(index: int) -> Packed:
-    """A worker's page: its HTML, and the page packed for the cache."""
+def _render(index: int) -> tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]:
+    """A worker's job: the page's HTML, and the page packed for the cache."""
     assert _STATE is not None
     pages, env, config, nav, doc_files = _STATE
     page = pages[index]
@@ -181,15 +159,7 @@ def _render(index: int) -> Packed:
 
 class PageRenderer:
     """Every generated page of a build (``pages``, in MkDocs' order): stored ones
-    reused, the others rendered — by this process and, when it pays off, by
-    ``workers - 1`` worker processes beside it.
-
-    Pages to render go in jobs of ``CHUNK``, in order. Workers are handed the jobs
-    ahead of the page MkDocs asks for; this process renders a job nobody was
-    handed, and, rather than wait for a worker, takes back the furthest job no
-    worker has started. A national full render's second worker cost a copy of the
-    catalogue (about 450 MB of PSS) for a process the first two cores could not
-    keep busy beside this one."""
+    reused, the others rendered, by ``workers`` processes when it pays off."""
 
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
@@ -207,8 +177,6 @@ class PageRenderer:
         todo = [i for i in range(len(pages)) if i not in self.reused]
         #: Pages rendered in this build (the rest were reused).
         self.rendered = 0
-        #: Pages of those rendered by this process.
-        self.rendered_here = 0
         self.pool = None
         # Forked workers inherit the lines the check believed: not handed over again
         # (spawned ones hand over each line they meet once).
@@ -218,16 +186,8 @@ class PageRenderer:
         _DIGESTS.clear()
         # Forked workers inherit it, its memo filled by the check above.
         _WORLD = world
-        self.chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        self.chunk_of = {index: n for n, chunk in enumerate(self.chunks) for index in chunk}
-        #: Jobs handed to workers and not yet taken, by chunk number.
-        self.jobs: dict[int, Future[list[Packed]]] = {}
-        #: The next chunk to hand out; those before it not handed out are this process's.
-        self.frontier = 0
-        self.limit = 0
-        #: Pages rendered (by a worker, or ahead by this process: HTML and what it
-        #: read) not yet asked for.
-        self.ready: dict[int, Packed | tuple[str, reads.Reads]] = {}
+        self.results: Iterator[tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]] = iter(())
+        self.queue: list[int] = []
         if workers >= 2 and len(todo) >= PARALLEL_MIN_PAGES:
             _STATE = self.state
             # What the workers inherit lives all build; held, a forked worker's
@@ -235,18 +195,26 @@ class PageRenderer:
             # reference counts write into what a worker reads).
             collector.hold()
             if start_method() == "fork":
-                self.pool = new_pool(workers - 1, method="fork", initializer=_init_forked)
+                self.pool = new_pool(workers, method="fork", initializer=_init_forked)
             else:
-                self.pool = new_pool(workers - 1, method="spawn", initializer=_replay,
+                self.pool = new_pool(workers, method="spawn", initializer=_replay,
                                      initargs=(config.config_file_path, bool(config.strict),
                                                None if cache is None else cache.key))
-            self.limit = JOBS_PER_WORKER * (workers - 1)
-            # This process starts on the first job, the workers on those after it.
-            self._hand_out(0)
+            try:
+                # Even: a page's two language versions (planned one after the
+                # other) share a chunk, and so a worker (``render_markdown``).
+                self.results = self.pool.map(_render, todo, chunksize=8)
+            except BrokenProcessPool:
+                # A worker that dies while the jobs are still being handed out.
+                self.terminate()
+                raise WorkerDied("rendering pages") from None
+            self.queue = todo
+        self.received: dict[int, tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]] = {}
+        self.next_index = 0
         self._batch: list[Stored] = []
 
     def html(self, page: Any) -> Markup:
-        """The HTML of ``page``: stored, from a worker (waits for it) or rendered here."""
+        """The HTML of ``page``: stored, from a worker (waits for it) or rendered now."""
         index = self.position[id(page)]
         if index in self.reused:
             assert self.cache is not None
@@ -254,75 +222,23 @@ class PageRenderer:
             if stored is not None:
                 return Markup(stored)
             # A row that does not verify is rendered again.
-        if self.pool is not None and index in self.chunk_of:
-            result = self._result(index)
+        if self.pool is not None and index not in self.reused:
+            while index not in self.received:
+                try:
+                    self.received[self.queue[self.next_index]] = next(self.results)
+                except BrokenProcessPool:
+                    self.terminate()
+                    raise WorkerDied("rendering pages") from None
+                self.next_index += 1
+            html, page_reads, packed, lines = self.received.pop(index)
+            self._keep(Stored(page.url, self._key(index), page_reads, packed, lines))
         else:
-            result = self._render_here(index)
-        if len(result) == 2:  # rendered here: (HTML, reads)
-            html, seen = result
+            html, seen = render_page(page, *self.state[1:])
             if self.cache is not None:
                 self._keep(self.cache.pack(page.url, self._key(index), html,
                                            reads_list(seen, _digest_of)))
-        else:
-            html, page_reads, packed, lines = result
-            self._keep(Stored(page.url, self._key(index), page_reads, packed, lines))
         self.rendered += 1
         return Markup(html)
-
-    def _render_here(self, index: int) -> tuple[str, reads.Reads]:
-        self.rendered_here += 1
-        return render_page(self.pages[index], *self.state[1:])
-
-    def _result(self, index: int) -> Packed | tuple[str, reads.Reads]:
-        """The rendered page ``index``: a worker's (packed) or this process's."""
-        chunk = self.chunk_of[index]
-        while index not in self.ready:
-            job = self.jobs.get(chunk)
-            if job is None:
-                # Nobody was handed it: render it here, now.
-                for i in self.chunks[chunk]:
-                    self.ready[i] = self._render_here(i)
-            elif job.done() or not TAKE_BACK or not self._take_back(chunk):
-                self._collect(chunk)
-        self._hand_out(chunk)
-        return self.ready.pop(index)
-
-    def _take_back(self, chunk: int) -> bool:
-        """Render here the furthest job from ``chunk`` on that no worker has started
-        (rather than wait for ``chunk``'s); False when every one has started."""
-        for later in sorted(self.jobs, reverse=True):
-            if later >= chunk and self.jobs[later].cancel():
-                del self.jobs[later]
-                for i in self.chunks[later]:
-                    self.ready[i] = self._render_here(i)
-                return True
-        return False
-
-    def _collect(self, chunk: int) -> None:
-        """Wait for the worker's job ``chunk``."""
-        job = self.jobs.pop(chunk)
-        try:
-            results = job.result()
-        except BrokenProcessPool:
-            self.terminate()
-            raise WorkerDied("rendering pages") from None
-        for i, result in zip(self.chunks[chunk], results, strict=True):
-            self.ready[i] = result
-
-    def _hand_out(self, current: int) -> None:
-        """Hand workers the jobs after ``current`` (the chunk MkDocs is at), up to
-        ``limit`` not yet taken."""
-        assert self.pool is not None
-        self.frontier = max(self.frontier, current + 1)
-        while len(self.jobs) < self.limit and self.frontier < len(self.chunks):
-            try:
-                self.jobs[self.frontier] = self.pool.submit(_render_chunk,
-                                                            self.chunks[self.frontier])
-            except BrokenProcessPool:
-                # A worker that died: the pool takes no more jobs.
-                self.terminate()
-                raise WorkerDied("rendering pages") from None
-            self.frontier += 1
 
     def identities(self) -> dict[str, bytes]:
         """URL -> identity of the stored row each page's HTML is (pages reused, or
