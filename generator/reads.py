@@ -168,7 +168,7 @@ class Memo:
 
     def at(self, key: Hashable, base: str) -> Markup:
         """The fragment kept by ``put_anywhere``, for a page whose base URL is
-        ``base`` ('../..', '.', or '/' on the 404 page)."""
+        ``base`` ('../..', '.'; on the 404 page the site's own path, such as '/')."""
         html, reads = self._anywhere[key]
         if _stack:
             _stack[-1].merge(reads)

@@ -15,6 +15,7 @@ import dataclasses
 import enum
 import importlib.metadata
 import logging
+import re
 import shutil
 import sqlite3
 import sys
@@ -672,3 +673,26 @@ def test_a_card_kept_for_every_depth_links_from_each_page_and_brings_its_reads()
         assert ("producer", "p2", "vi") not in memo
         memo.put_anywhere(("producer", "p2", "vi"), Markup("Bánh bò thốt nốt"), ".")
     assert memo.at(("producer", "p2", "vi"), "..") == "Bánh bò thốt nốt"
+
+
+_CARD = re.compile(r'<li class="ocop-card[^"]*">.*?</li>', re.S)
+_CARD_URLS = re.compile(r'(?:href|src)="([^"]+)"|srcset="([^"]+)"')
+
+
+def test_every_card_links_from_its_page_to_files_that_exist(sample_site):
+    """Cards are kept once for pages of every depth (home, listings, producers, both
+    languages): on each page every link and photo of every card leads to a file of
+    the site, and no page holds the memo's marker."""
+    cards, depths = 0, set()
+    for page in sorted(sample_site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert reads.Memo.BASE not in text, page
+        for card in _CARD.findall(text):
+            cards += 1
+            depths.add(len(page.relative_to(sample_site).parts))
+            for href, srcset in _CARD_URLS.findall(card):
+                for url in [href] if href else [p.split()[0] for p in srcset.split(",")]:
+                    target = (page.parent / url).resolve()
+                    assert (target / "index.html" if url.endswith("/") else target).is_file(), \
+                        (page.relative_to(sample_site).as_posix(), url)
+    assert cards > 100 and len(depths) >= 4, (cards, depths)
