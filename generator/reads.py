@@ -177,7 +177,8 @@ class Memo:
     def put_anywhere(self, key: Hashable, html: str, base: str) -> Markup:
         """Keep a fragment rendered with ``BASE`` for its links' base; returns it
         for a page whose base URL is ``base``."""
-        self._anywhere[key] = (html.encode(), self._close())
+        reads = self._close()  # first: the recording ends even if the text cannot be kept
+        self._anywhere[key] = (html.encode(), reads)
         return Markup(str(html).replace(self.BASE, base.rstrip("/")))
 
     def _close(self) -> Reads:
