@@ -25,27 +25,44 @@ METHODS = ["fork", "spawn"] if sys.platform.startswith("linux") else ["spawn"]
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date, method):
+@pytest.mark.parametrize("jobs_per_worker", [1, None])
+def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date, method,
+                                          jobs_per_worker):
+    """Workers render every page, in jobs handed out a few at a time (never more than
+    ``JOBS_PER_WORKER`` a worker waiting to be taken), and the site is the same."""
     from generator.adapter import parallel as parallel_module
 
     monkeypatch.setattr(parallel_module, "PARALLEL_MIN_PAGES", 0)
+    if jobs_per_worker is not None:
+        monkeypatch.setattr(parallel_module, "JOBS_PER_WORKER", jobs_per_worker)
     monkeypatch.setenv("OCOP_START_METHOD", method)
     monkeypatch.setenv("OCOP_WORKERS", "1")
     sequential = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "one"))
     monkeypatch.setenv("OCOP_WORKERS", "2")
     renderers = []
-    original = parallel_module.PageRenderer.close
+    handed_out = []
+    original_close = parallel_module.PageRenderer.close
+    original_hand_out = parallel_module.PageRenderer._hand_out
 
-    def spy(self):
-        renderers.append((self.pool is not None, self.rendered, len(self.pages)))
-        return original(self)
+    def close(self):
+        renderers.append((self.pool is not None, self.rendered, len(self.pages),
+                          self.handed, len(self.chunks), self.limit))
+        return original_close(self)
 
-    monkeypatch.setattr(parallel_module.PageRenderer, "close", spy)
+    def hand_out(self):
+        original_hand_out(self)
+        handed_out.append(len(self.jobs))
+
+    monkeypatch.setattr(parallel_module.PageRenderer, "close", close)
+    monkeypatch.setattr(parallel_module.PageRenderer, "_hand_out", hand_out)
     parallel = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
-    # Every generated page went through the workers …
+    # Every generated page went through the workers, a few jobs at a time …
     assert len(renderers) == 1
-    with_workers, rendered, pages = renderers[0]
+    with_workers, rendered, pages, handed, chunks, limit = renderers[0]
     assert with_workers and rendered == pages > 100
+    assert handed == chunks == -(-pages // parallel_module.CHUNK)
+    assert limit == 2 * parallel_module.JOBS_PER_WORKER < chunks
+    assert max(handed_out) == limit and len(handed_out) > chunks - limit
     # … and the site is the same, file for file.
     assert parallel.keys() == sequential.keys()
     assert [k for k in parallel if parallel[k] != sequential[k]] == []

@@ -30,7 +30,8 @@ Part of the MkDocs adapter: it calls MkDocs' ``get_context`` exactly as MkDocs'
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -50,6 +51,13 @@ STAND_IN = "ocop/prerendered.html"
 
 #: Below this many pages to render, starting workers costs more than it saves.
 PARALLEL_MIN_PAGES = 400
+#: Pages of one job: a page's language versions (planned one after the other) share
+#: one, and so a worker (``render_markdown`` converts their text once).
+CHUNK = 8
+#: Jobs handed out and not yet taken, per worker. ``pool.map`` handed out every job
+#: at once: when this process fell behind (writing pages to a slow disk), every page
+#: the workers finished waited in its memory until MkDocs asked for it.
+JOBS_PER_WORKER = 8
 
 # What a worker renders with: inherited (fork) or rebuilt by _replay (spawn).
 _STATE: tuple[Sequence[Any], Any, Any, Any, Sequence[Any]] | None = None
@@ -145,8 +153,18 @@ def _digest_of(record: Any) -> str:
     return found
 
 
-def _render(index: int) -> tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]:
-    """A worker's job: the page's HTML, and the page packed for the cache."""
+#: A page a worker rendered: its HTML, and its reads, HTML and new lines packed for the
+#: page cache (empty without it).
+Packed = tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]
+
+
+def _render_chunk(indexes: list[int]) -> list[Packed]:
+    """A worker's job: ``_render`` of each page."""
+    return [_render(index) for index in indexes]
+
+
+def _render(index: int) -> Packed:
+    """A worker's page: its HTML, and the page packed for the cache."""
     assert _STATE is not None
     pages, env, config, nav, doc_files = _STATE
     page = pages[index]
@@ -186,8 +204,15 @@ class PageRenderer:
         _DIGESTS.clear()
         # Forked workers inherit it, its memo filled by the check above.
         _WORLD = world
-        self.results: Iterator[tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]] = iter(())
-        self.queue: list[int] = []
+        self.chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        self.chunk_of = {index: n for n, chunk in enumerate(self.chunks) for index in chunk}
+        #: Jobs handed to workers and not yet taken, by chunk number (handed out and
+        #: taken in order).
+        self.jobs: dict[int, Future[list[Packed]]] = {}
+        self.handed = 0
+        self.limit = 0
+        #: Pages of a taken job that MkDocs has not asked for yet.
+        self.received: dict[int, Packed] = {}
         if workers >= 2 and len(todo) >= PARALLEL_MIN_PAGES:
             _STATE = self.state
             # What the workers inherit lives all build; held, a forked worker's
@@ -200,17 +225,8 @@ class PageRenderer:
                 self.pool = new_pool(workers, method="spawn", initializer=_replay,
                                      initargs=(config.config_file_path, bool(config.strict),
                                                None if cache is None else cache.key))
-            try:
-                # Even: a page's two language versions (planned one after the
-                # other) share a chunk, and so a worker (``render_markdown``).
-                self.results = self.pool.map(_render, todo, chunksize=8)
-            except BrokenProcessPool:
-                # A worker that dies while the jobs are still being handed out.
-                self.terminate()
-                raise WorkerDied("rendering pages") from None
-            self.queue = todo
-        self.received: dict[int, tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]] = {}
-        self.next_index = 0
+            self.limit = JOBS_PER_WORKER * workers
+            self._hand_out()
         self._batch: list[Stored] = []
 
     def html(self, page: Any) -> Markup:
@@ -223,13 +239,9 @@ class PageRenderer:
                 return Markup(stored)
             # A row that does not verify is rendered again.
         if self.pool is not None and index not in self.reused:
-            while index not in self.received:
-                try:
-                    self.received[self.queue[self.next_index]] = next(self.results)
-                except BrokenProcessPool:
-                    self.terminate()
-                    raise WorkerDied("rendering pages") from None
-                self.next_index += 1
+            if index not in self.received:
+                self._take(self.chunk_of[index])
+                self._hand_out()
             html, page_reads, packed, lines = self.received.pop(index)
             self._keep(Stored(page.url, self._key(index), page_reads, packed, lines))
         else:
@@ -239,6 +251,29 @@ class PageRenderer:
                                            reads_list(seen, _digest_of)))
         self.rendered += 1
         return Markup(html)
+
+    def _take(self, chunk: int) -> None:
+        """The pages of the job ``chunk`` (the first not yet taken): waits for them."""
+        try:
+            results = self.jobs.pop(chunk).result()
+        except BrokenProcessPool:
+            self.terminate()
+            raise WorkerDied("rendering pages") from None
+        for index, result in zip(self.chunks[chunk], results, strict=True):
+            self.received[index] = result
+
+    def _hand_out(self) -> None:
+        """Hand out the next jobs, up to ``limit`` not yet taken."""
+        assert self.pool is not None
+        while len(self.jobs) < self.limit and self.handed < len(self.chunks):
+            try:
+                self.jobs[self.handed] = self.pool.submit(_render_chunk,
+                                                          self.chunks[self.handed])
+            except BrokenProcessPool:
+                # A worker died: the pool takes no more jobs.
+                self.terminate()
+                raise WorkerDied("rendering pages") from None
+            self.handed += 1
 
     def identities(self) -> dict[str, bytes]:
         """URL -> identity of the stored row each page's HTML is (pages reused, or
