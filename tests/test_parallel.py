@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import ROOT
@@ -148,3 +149,31 @@ def test_a_dead_loading_worker_stops_check(monkeypatch, write_catalogue, capsys)
         "Check stopped: a worker process reading producer folders stopped unexpectedly (the "
         "system may have ended it for lack of memory); build again with OCOP_WORKERS=1 to use "
         "one process\n")
+
+
+def _numbered(index: int):
+    return f"page {index}", b"", b"", ()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks the patched _render")
+def test_pages_asked_for_out_of_order_come_from_their_own_jobs(monkeypatch):
+    """MkDocs asks for pages in order; one asked for before its turn (its job not yet
+    handed out) or after later ones still gets its own HTML."""
+    from generator.adapter import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr(parallel, "JOBS_PER_WORKER", 1)
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "_render", _numbered)
+    pages = [SimpleNamespace(url=f"p{i}/") for i in range(100)]
+    renderer = parallel.PageRenderer(pages, None, None, None, [], workers=2)
+    try:
+        assert renderer.handed == renderer.limit == 2 < len(renderer.chunks)
+        order = [97, 3, 0, 50, *range(100)]
+        seen = {}
+        for index in order:
+            if index not in seen:
+                seen[index] = str(renderer.html(pages[index]))
+        assert seen == {i: f"page {i}" for i in range(100)}
+    finally:
+        renderer.close()

@@ -253,7 +253,11 @@ class PageRenderer:
         return Markup(html)
 
     def _take(self, chunk: int) -> None:
-        """The pages of the job ``chunk`` (the first not yet taken): waits for them."""
+        """The pages of the job ``chunk``: waits for them. MkDocs asks for pages in
+        order, so it is the first job not yet taken; one asked for before its turn is
+        handed out at once."""
+        while self.handed <= chunk:
+            self._submit()
         try:
             results = self.jobs.pop(chunk).result()
         except BrokenProcessPool:
@@ -264,16 +268,18 @@ class PageRenderer:
 
     def _hand_out(self) -> None:
         """Hand out the next jobs, up to ``limit`` not yet taken."""
-        assert self.pool is not None
         while len(self.jobs) < self.limit and self.handed < len(self.chunks):
-            try:
-                self.jobs[self.handed] = self.pool.submit(_render_chunk,
-                                                          self.chunks[self.handed])
-            except BrokenProcessPool:
-                # A worker died: the pool takes no more jobs.
-                self.terminate()
-                raise WorkerDied("rendering pages") from None
-            self.handed += 1
+            self._submit()
+
+    def _submit(self) -> None:
+        assert self.pool is not None
+        try:
+            self.jobs[self.handed] = self.pool.submit(_render_chunk, self.chunks[self.handed])
+        except BrokenProcessPool:
+            # A worker died: the pool takes no more jobs.
+            self.terminate()
+            raise WorkerDied("rendering pages") from None
+        self.handed += 1
 
     def identities(self) -> dict[str, bytes]:
         """URL -> identity of the stored row each page's HTML is (pages reused, or
