@@ -204,8 +204,9 @@ class PageRenderer:
         _DIGESTS.clear()
         # Forked workers inherit it, its memo filled by the check above.
         _WORLD = world
-        self.chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        self.chunk_of = {index: n for n, chunk in enumerate(self.chunks) for index in chunk}
+        #: Jobs of the pages to render, when workers render them.
+        self.chunks: list[list[int]] = []
+        self.chunk_of: dict[int, int] = {}
         #: Jobs handed to workers and not yet taken, by chunk number (handed out and
         #: taken in order).
         self.jobs: dict[int, Future[list[Packed]]] = {}
@@ -225,6 +226,9 @@ class PageRenderer:
                 self.pool = new_pool(workers, method="spawn", initializer=_replay,
                                      initargs=(config.config_file_path, bool(config.strict),
                                                None if cache is None else cache.key))
+            self.chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+            self.chunk_of = {index: n for n, chunk in enumerate(self.chunks)
+                             for index in chunk}
             self.limit = JOBS_PER_WORKER * workers
             self._hand_out()
         self._batch: list[Stored] = []
