@@ -128,6 +128,58 @@ def test_a_dead_rendering_worker_stops_the_build(tmp_path, monkeypatch, fixed_da
     assert not (tmp_path / "site").exists()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks")
+def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
+        tmp_path, monkeypatch, fixed_date, caplog):
+    """The system refuses the second worker (out of memory, at the first job): the one
+    started is ended, this process renders every page, the site is the same and the
+    build says why, without a warning (which would stop a strict build)."""
+    import errno
+    import logging
+    import multiprocessing
+
+    from generator.adapter import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setenv("OCOP_WORKERS", "1")
+    sequential = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "one"))
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    real_fork, started, renderers = os.fork, [], []
+    original_start, original_close = parallel.PageRenderer._start, parallel.PageRenderer.close
+
+    def fork():
+        if started:
+            raise OSError(errno.ENOMEM, "Cannot allocate memory")
+        pid = real_fork()
+        if pid:
+            started.append(pid)
+        return pid
+
+    def start(self, *args):
+        with monkeypatch.context() as patch:  # only the page workers' forks
+            patch.setattr(os, "fork", fork)
+            original_start(self, *args)
+
+    def close(self):
+        renderers.append((self.pool, self.rendered, len(self.pages), self.jobs))
+        return original_close(self)
+
+    monkeypatch.setattr(parallel.PageRenderer, "_start", start)
+    monkeypatch.setattr(parallel.PageRenderer, "close", close)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
+        site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
+    assert site == sequential
+    [(pool, rendered, pages, jobs)] = renderers
+    assert pool is None and rendered == pages > 0 and jobs == {}
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert ("ocop: page workers could not start ([Errno 12] Cannot allocate memory); "
+            "rendering every page in this process") in caplog.messages
+    # The worker that did start was ended, not left waiting for jobs.
+    assert len(started) == 1
+    assert started[0] not in [p.pid for p in multiprocessing.active_children()]
+
+
 def _die_loading(job):
     os.kill(os.getpid(), signal.SIGKILL)
 

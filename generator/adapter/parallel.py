@@ -46,6 +46,8 @@ from .. import collector, reads
 from ..render.page_cache import PageCache, ReadIds, Stored, World, fingerprint, reads_list
 from ..workers import WorkerDied, new_pool, start_method
 
+log = logging.getLogger("mkdocs.plugins.ocop")
+
 #: Template that returns a page rendered by ``PageRenderer``.
 STAND_IN = "ocop/prerendered.html"
 
@@ -182,7 +184,7 @@ class PageRenderer:
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
                  keys: Sequence[str] = (), world: World | None = None) -> None:
-        global _STATE, _WORLD, _IDS
+        global _WORLD, _IDS
         self.pages = pages
         self.state = (pages, env, config, nav, doc_files)
         self.cache = cache
@@ -214,24 +216,43 @@ class PageRenderer:
         self.limit = 0
         #: Pages of a taken job that MkDocs has not asked for yet.
         self.received: dict[int, Packed] = {}
-        if workers >= 2 and len(todo) >= PARALLEL_MIN_PAGES:
-            _STATE = self.state
-            # What the workers inherit lives all build; held, a forked worker's
-            # collections do not walk it (its memory is copied all the same:
-            # reference counts write into what a worker reads).
-            collector.hold()
-            if start_method() == "fork":
-                self.pool = new_pool(workers, method="fork", initializer=_init_forked)
-            else:
-                self.pool = new_pool(workers, method="spawn", initializer=_replay,
-                                     initargs=(config.config_file_path, bool(config.strict),
-                                               None if cache is None else cache.key))
-            self.chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-            self.chunk_of = {index: n for n, chunk in enumerate(self.chunks)
-                             for index in chunk}
-            self.limit = JOBS_PER_WORKER * workers
-            self._hand_out()
         self._batch: list[Stored] = []
+        if workers >= 2 and len(todo) >= PARALLEL_MIN_PAGES:
+            try:
+                self._start(workers, todo, config)
+            except OSError as error:
+                # The system would not start another process (memory, a limit on
+                # processes; at the first job, when the pool starts them): this
+                # process renders every page, as with OCOP_WORKERS=1. No job was
+                # taken, so none is lost.
+                # Not a warning: a strict build would stop at its end for it.
+                log.info(f"ocop: page workers could not start ({error}); rendering "
+                         "every page in this process")
+                self._stop_pool()
+            except BaseException:
+                # Not left running (nor the page cache open) by a renderer the
+                # plugin never got to hold.
+                self.terminate()
+                raise
+
+    def _start(self, workers: int, todo: list[int], config: Any) -> None:
+        """Start ``workers`` processes and hand them the first jobs of ``todo``."""
+        global _STATE
+        _STATE = self.state
+        # What the workers inherit lives all build; held, a forked worker's
+        # collections do not walk it (its memory is copied all the same:
+        # reference counts write into what a worker reads).
+        collector.hold()
+        if start_method() == "fork":
+            self.pool = new_pool(workers, method="fork", initializer=_init_forked)
+        else:
+            key = None if self.cache is None else self.cache.key
+            self.pool = new_pool(workers, method="spawn", initializer=_replay,
+                                 initargs=(config.config_file_path, bool(config.strict), key))
+        self.chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        self.chunk_of = {index: n for n, chunk in enumerate(self.chunks) for index in chunk}
+        self.limit = JOBS_PER_WORKER * workers
+        self._hand_out()
 
     def html(self, page: Any) -> Markup:
         """The HTML of ``page``: stored, from a worker (waits for it) or rendered now."""
@@ -318,13 +339,21 @@ class PageRenderer:
         """Stop at once (the build failed): queued pages are dropped, workers ended,
         nothing stored."""
         global _STATE, _WORLD, _IDS
+        self._stop_pool()
+        _STATE, _WORLD, _IDS = None, None, None
+        if self.cache is not None:
+            self.cache.rollback()
+            self.cache.close()
+
+    def _stop_pool(self) -> None:
+        """End the workers at once, dropping their jobs; pages not taken are then
+        rendered in this process."""
         if self.pool is not None:
             # Before shutdown forgets them; a broken pool has none left.
             processes = list((getattr(self.pool, "_processes", None) or {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:
                 process.terminate()
-        _STATE, _WORLD, _IDS = None, None, None
-        if self.cache is not None:
-            self.cache.rollback()
-            self.cache.close()
+        self.pool = None
+        self.chunks, self.chunk_of, self.jobs, self.received = [], {}, {}, {}
+        self.handed = self.limit = 0
