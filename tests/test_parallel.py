@@ -175,8 +175,11 @@ def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert ("ocop: page workers could not start ([Errno 12] Cannot allocate memory); "
             "rendering every page in this process") in caplog.messages
-    # The worker that did start was ended, not left waiting for jobs.
+    # The worker that did start was ended, not left waiting for jobs, and reaped:
+    # no zombie is left to wait for (active_children() below would reap one).
     assert len(started) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0], os.WNOHANG)
     assert started[0] not in [p.pid for p in multiprocessing.active_children()]
 
 

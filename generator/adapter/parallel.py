@@ -60,6 +60,8 @@ CHUNK = 8
 #: at once: when this process fell behind (writing pages to a slow disk), every page
 #: the workers finished waited in its memory until MkDocs asked for it.
 JOBS_PER_WORKER = 8
+#: How long a terminated worker is waited for before it is left to the system.
+JOIN_SECONDS = 10
 
 # What a worker renders with: inherited (fork) or rebuilt by _replay (spawn).
 _STATE: tuple[Sequence[Any], Any, Any, Any, Sequence[Any]] | None = None
@@ -354,6 +356,10 @@ class PageRenderer:
             self.pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:
                 process.terminate()
+            for process in processes:
+                # Reaped, not left a zombie until this process ends (a build under
+                # `mkdocs serve` may live for hours). Terminated, each ends at once.
+                process.join(timeout=JOIN_SECONDS)
         self.pool = None
         self.chunks, self.chunk_of, self.jobs, self.received = [], {}, {}, {}
         self.handed = self.limit = 0
