@@ -432,6 +432,30 @@ def test_a_message_without_variables_is_translated_once():
     assert asked == ["Nơi mua"]
 
 
+def test_a_message_with_variables_is_translated_once_and_filled_at_each_call():
+    """The translation is escaped once (it is text); each call's values are escaped as
+    they are put in, in an autoescaped template, except markup (a link made by the
+    template); a plain one puts them in as they are."""
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from generator.render.environment import _newstyle
+
+    asked: list[str] = []
+    gettext = _newstyle(lambda message: asked.append(message) or message.replace("Hỏi", "Ask <b>"))
+    source = '{% for name in names %}{{ _("Hỏi %(who)s", who=name) }}|{% endfor %}'
+    names = ["An", "<i>Bình</i>", Markup('<a href="x">Chi</a>')]
+    escaped = Environment(extensions=["jinja2.ext.i18n"], autoescape=True).from_string(source)
+    plain = Environment(extensions=["jinja2.ext.i18n"], autoescape=False).from_string(source)
+    for _ in range(2):
+        assert escaped.render(gettext=gettext, _=gettext, names=names) == (
+            "Ask &lt;b&gt; An|Ask &lt;b&gt; &lt;i&gt;Bình&lt;/i&gt;|"
+            'Ask &lt;b&gt; <a href="x">Chi</a>|')
+        assert plain.render(gettext=gettext, _=gettext, names=names) == (
+            'Ask <b> An|Ask <b> <i>Bình</i>|Ask <b> <a href="x">Chi</a>|')
+    assert asked == ["Hỏi %(who)s", "Hỏi %(who)s"]  # once escaped, once not
+
+
 def test_a_pages_versions_are_planned_one_after_another(sample_catalogue, monkeypatch):
     """Each page's English version right after its Vietnamese one (a worker renders
     both, converting their shared Markdown once); a family whose pages differ between

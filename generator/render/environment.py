@@ -131,6 +131,9 @@ def _newstyle(function: Any) -> Any:
     # and formatted once a process (the catalogue is read once a process too). Only
     # for a plain ``str``: a Markup message equals its text but is not escaped.
     plain: dict[tuple[str, bool], str] = {}
+    # Messages with variables ("Còn hiệu lực đến %(date)s"): translated and escaped
+    # once too, the variables put in at each call.
+    formats: dict[tuple[str, bool], str] = {}
 
     # Only the evaluation context (is the template autoescaped?): a function that takes
     # the whole context is given a copy of it at each call in a loop or a block
@@ -138,8 +141,13 @@ def _newstyle(function: Any) -> Any:
     @pass_eval_context
     def call(eval_ctx: Any, message: str, *args: Any, **variables: Any) -> str:
         autoescape = bool(eval_ctx.autoescape)
-        if args or variables or type(message) is not str:
+        if args or type(message) is not str:
             return _translate(function, message, autoescape, args, variables)
+        if variables:
+            text = formats.get((message, autoescape))
+            if text is None:
+                text = formats[message, autoescape] = _message(function, message, autoescape)
+            return text % variables
         found = plain.get((message, autoescape))
         if found is None:
             found = plain[message, autoescape] = _translate(function, message, autoescape,
@@ -149,13 +157,17 @@ def _newstyle(function: Any) -> Any:
     return call
 
 
+def _message(function: Any, message: str, autoescape: bool, *args: Any) -> str:
+    """The translation of ``message``, before its variables are put in."""
+    text = function(message, *args)
+    # Translations are text, never markup (a catalogue comes through pull requests
+    # too): escaped, then the variables (escaped too) put in.
+    return escape(text) if autoescape else text
+
+
 def _translate(function: Any, message: str, autoescape: bool, args: tuple[Any, ...],
                variables: dict[str, Any]) -> str:
-    text = function(message, *args)
-    if autoescape:
-        # Translations are text, never markup (a catalogue comes through pull
-        # requests too): escaped, then the variables (escaped too) put in.
-        text = escape(text)
+    text = _message(function, message, autoescape, *args)
     if args:  # ngettext: the count is also "num"
         variables.setdefault("num", args[-1])
     return text % variables
