@@ -160,3 +160,34 @@ def test_the_next_build_restores_then_replaces(built):
     build_site(project / "mkdocs.yml", project / "site")
     assert (project / "site/index.html").is_file()
     assert leftovers(project) == [".site.spare"]  # the old site, kept for the next build
+
+
+def test_ocop_build_writes_the_generated_pages_and_the_site_is_mkdocs_own(
+        mini_project: Path, fixed_date: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """``ocop build`` has MkDocs skip the stand-ins of the generated pages (rendering
+    each stand-in made a whole page context for HTML made already) and writes their
+    HTML itself; the site is byte for byte the one ``mkdocs build`` makes, which renders
+    every stand-in: into an empty folder, and into the kept previous site."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from generator.adapter.pages import CataloguePage
+
+    rendered_by_mkdocs: list[str] = []
+    real = mkdocs_build._build_page
+
+    def spy(page, config, doc_files, nav, env, dirty=False, excluded=False):
+        if isinstance(page, CataloguePage) and (not dirty or page.file.is_modified()):
+            rendered_by_mkdocs.append(page.url)
+        return real(page, config, doc_files, nav, env, dirty, excluded)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", spy)
+    plain = tmp_path / "plain"
+    mkdocs_build.build(load_config(str(mini_project / "mkdocs.yml"), site_dir=str(plain)))
+    assert rendered_by_mkdocs  # the spy sees MkDocs' own pass over the stand-ins
+    for _ in range(3):  # an empty folder, then (once there is a spare) the kept site
+        rendered_by_mkdocs.clear()
+        site = build_site(mini_project / "mkdocs.yml", mini_project / "site")
+        assert rendered_by_mkdocs == []
+        assert snapshot(site) == snapshot(plain)
+    assert leftovers(mini_project) == [".site.spare"]

@@ -129,11 +129,14 @@ def _build(config: Any, target: Path, use_spare: bool, fail_on_warnings: bool, v
             plugin.config.strict = True
         if verbose:
             plugin.config.verbose = True
-        plugin.build_into(kept, manifests)
-        build_log.addFilter(quiet)
         # "Dirty": MkDocs leaves the kept folder's files; the plugin says which
-        # pages are unchanged there (every other file is written again).
-        mkdocs_build(config, dirty=kept is not None)
+        # pages are unchanged there (every other file is written again). Into an
+        # empty folder too, where every file is new to MkDocs: no other plugin needs
+        # each page to pass through MkDocs (``use_spare`` is only set then), so the
+        # plugin writes the generated pages itself.
+        plugin.build_into(kept, manifests, writes_pages=use_spare)
+        build_log.addFilter(quiet)
+        mkdocs_build(config, dirty=use_spare)
         if kept is not None:
             kept.ready()  # the plugin waited for it already, before writing
     except MkDocsException as exc:
