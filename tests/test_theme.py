@@ -50,3 +50,36 @@ def test_container_block_is_materials_own_with_an_id():
 
     assert ' id="noi-dung"' in ours
     assert tokens(ours) == tokens(upstream)
+
+
+def test_template_globals_are_the_environments_live_with_their_own_over_them():
+    """``configure`` makes templates' globals ``TemplateGlobals``: what Jinja's
+    ``ChainMap`` gives (iteration, membership, keys, the environment's globals as they
+    are now, a template's own over them), by faster paths where it has none."""
+    from collections import ChainMap
+    from datetime import date
+
+    from jinja2 import DictLoader, Environment
+
+    from generator.render.environment import SiteOptions, TemplateGlobals, configure
+
+    env = Environment(loader=DictLoader({
+        "a.html": "{% import 'm.html' as m %}{{ m.hello() }} {{ late }}",
+        "m.html": "{% macro hello() %}{{ greeting }}{% endmacro %}",
+    }))
+    configure(env, SiteOptions(), date(2026, 12, 1))
+    env.globals["greeting"] = "chào"
+    template = env.get_template("a.html")
+    assert isinstance(template.globals, TemplateGlobals)
+    env.globals["late"] = "sau"  # added after the template was loaded: seen
+    assert template.render() == "chào sau"
+    plain = ChainMap({}, env.globals)
+    assert list(template.globals) == list(plain)
+    assert template.globals.keys() == plain.keys() and "late" in template.globals
+    assert "nowhere" not in template.globals
+    own = env.get_template("m.html", globals={"greeting": "xin chào", "mine": 1})
+    assert own.globals["greeting"] == "xin chào" and "mine" in own.globals
+    mixed = ChainMap({"greeting": "xin chào", "mine": 1}, env.globals)
+    assert list(own.globals) == list(mixed) and own.globals.keys() == mixed.keys()
+    assert set(template.globals.keys()) - own.globals.keys() == set()
+    assert own.globals.keys() - template.globals.keys() == {"mine"}

@@ -9,6 +9,9 @@ through the ``markdown`` filter. Nothing here imports MkDocs: the adapter calls
 from __future__ import annotations
 
 import datetime as dt
+import types
+from collections import ChainMap
+from collections.abc import Iterator, KeysView, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,9 +234,38 @@ def autoescape(template_name: str | None) -> bool:
     return bool(template_name) and template_name.startswith(("ocop/", "partials/ocop/"))
 
 
+class TemplateGlobals(ChainMap[str, Any]):
+    """A template's globals as Jinja makes them (``Environment.make_globals``): its
+    own (nearly always none) over the environment's, live. Jinja lists them for
+    every context it makes (each include and import of each page) and compares them
+    at each import of a module: through ``ChainMap``'s general paths that was 6 % of
+    a national build's page rendering in a profile. With no globals of its own the
+    template's are the environment's dict itself, as fast as a dict."""
+
+    def __iter__(self) -> Iterator[str]:
+        own, shared = self.maps
+        return iter(shared) if not own else super().__iter__()
+
+    def __contains__(self, key: object) -> bool:
+        own, shared = self.maps
+        return key in shared or key in own
+
+    def keys(self) -> KeysView[str]:
+        own, shared = self.maps
+        return shared.keys() if not own else super().keys()
+
+
+def _make_globals(env: Environment,
+                  d: MutableMapping[str, Any] | None = None) -> ChainMap[str, Any]:
+    """``Environment.make_globals``, made of ``TemplateGlobals``."""
+    return TemplateGlobals({} if d is None else d, env.globals)
+
+
 def configure(env: Environment, options: SiteOptions, today: dt.date) -> reads.Memo:
     """Add our filters and globals to ``env`` for a build on ``today``; returns the
     build's fragment memo."""
+    # Before any template is loaded (this is MkDocs' on_env): each keeps what it got.
+    env.make_globals = types.MethodType(_make_globals, env)  # type: ignore[method-assign]
     env.autoescape = autoescape
     env.add_extension("jinja2.ext.i18n")
     # Pages without a language of their own (none so far) read Vietnamese.
