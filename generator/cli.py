@@ -15,7 +15,7 @@ from .link.clock import build_date
 from .pipeline import build_catalogue, check_project
 from .source.jsonschema import write_schemas
 from .source.problems import Position, Problems, github_annotations
-from .workers import WorkerDied, stop_resource_tracker, worker_count
+from .workers import WorkerDied, worker_count
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -371,7 +371,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if argv is None:  # the command itself, which exits now (not a test calling it)
-        stop_resource_tracker()
         collector.leave_to_exit()
     return code
 

@@ -86,22 +86,6 @@ def process_pool(workers: int, what: str, *, method: str | None = None,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def stop_resource_tracker() -> None:
-    """End multiprocessing's resource tracker, if a spawned process started it, and
-    wait for it. Left alone it ends only once this process has exited and its pipe
-    closes: a moment after the command, a process of the build still running
-    (tools that wait for a command's whole process group saw it). Its ``_stop`` is
-    the one CPython's own tests use; a Python without it keeps the old behaviour.
-    Not while a child process lives: one that holds the tracker's pipe would keep
-    the wait from ending. Anything spawned later starts a new one."""
-    from multiprocessing import resource_tracker
-
-    stop = getattr(resource_tracker._resource_tracker, "_stop", None)
-    if stop is not None and not multiprocessing.active_children():
-        with contextlib.suppress(OSError):
-            stop()
-
-
 def map_in_pool(fn: Callable[[T], R], items: Iterable[T], workers: int, what: str, *,
                 method: str | None = None, chunksize: int = 1) -> list[R]:
     """``[fn(item) for item in items]`` on ``workers`` processes, in order."""

@@ -232,39 +232,3 @@ def test_pages_asked_for_out_of_order_come_from_their_own_jobs(monkeypatch):
         assert seen == {i: f"page {i}" for i in range(100)}
     finally:
         renderer.close()
-
-
-def _spawned() -> None:
-    """A spawned process's job (module level, so that it pickles)."""
-
-
-def test_the_command_leaves_no_process_of_its_own_behind():
-    """A spawned process (the photo workers, the kept site's walk) starts
-    multiprocessing's resource tracker, which otherwise outlives the command by a
-    moment; the command ends it and waits for it before it returns."""
-    import subprocess
-
-    script = f"""
-import multiprocessing, os, sys
-from multiprocessing import resource_tracker
-from generator.cli import main
-process = multiprocessing.get_context("spawn").Process(target=_spawned)
-process.start(); process.join()
-tracker = resource_tracker._resource_tracker._pid
-assert tracker is not None, "no resource tracker was started"
-sys.argv = ["ocop", "-f", {str(ROOT / "mkdocs.yml")!r}, "check"]
-code = main()
-try:
-    os.kill(tracker, 0)
-    alive = True
-except ProcessLookupError:
-    alive = False
-print("tracker", "alive" if alive else "gone", "code", code)
-"""
-    # The job must be importable in the spawned process: this test module is.
-    script = "from test_parallel import _spawned\n" + script
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).parent)])}
-    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "tracker gone code 0"
