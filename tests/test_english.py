@@ -456,6 +456,22 @@ def test_a_message_with_variables_is_translated_once_and_filled_at_each_call():
     assert asked == ["Hỏi %(who)s", "Hỏi %(who)s"]  # once escaped, once not
 
 
+def test_a_pages_underscore_is_its_languages_gettext():
+    """Pages call ``_`` of their own language directly (Jinja's own ``_`` took the whole
+    context only to look ``gettext`` up in it); the globals' are Vietnamese."""
+    from jinja2 import Environment
+
+    from generator.render.environment import language_context
+
+    for language in (VIETNAMESE, ENGLISH):
+        context = language_context(language.code)
+        assert context["_"] is context["gettext"] and context["ocop_lang"] is language
+    template = Environment(extensions=["jinja2.ext.i18n"], autoescape=True).from_string(
+        '{% for n in [1] %}{{ _("Nơi mua") }}{% endfor %}')
+    assert template.render(**language_context("en")) == "Where to buy"
+    assert template.render(**language_context("vi")) == "Nơi mua"
+
+
 def test_a_pages_versions_are_planned_one_after_another(sample_catalogue, monkeypatch):
     """Each page's English version right after its Vietnamese one (a worker renders
     both, converting their shared Markdown once); a family whose pages differ between

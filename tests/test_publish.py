@@ -167,12 +167,15 @@ def test_ocop_build_writes_the_generated_pages_and_the_site_is_mkdocs_own(
     """``ocop build`` has MkDocs skip the stand-ins of the generated pages (rendering
     each stand-in made a whole page context for HTML made already) and writes their
     HTML itself; the site is byte for byte the one ``mkdocs build`` makes, which renders
-    every stand-in: into an empty folder, and into the kept previous site."""
+    every stand-in: into an empty folder, and into the kept previous site after an
+    edit (the pages that show it written again, the others left)."""
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
 
+    from generator.adapter import plugin as plugin_module
     from generator.adapter.pages import CataloguePage
 
+    monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
     rendered_by_mkdocs: list[str] = []
     real = mkdocs_build._build_page
 
@@ -181,13 +184,43 @@ def test_ocop_build_writes_the_generated_pages_and_the_site_is_mkdocs_own(
             rendered_by_mkdocs.append(page.url)
         return real(page, config, doc_files, nav, env, dirty, excluded)
 
+    written_by_plugin: list[str] = []
+    real_write = plugin_module.write_file
+
+    def write(content: bytes, path: str) -> None:
+        written_by_plugin.append(Path(path).as_posix())
+        real_write(content, path)
+
     monkeypatch.setattr(mkdocs_build, "_build_page", spy)
-    plain = tmp_path / "plain"
-    mkdocs_build.build(load_config(str(mini_project / "mkdocs.yml"), site_dir=str(plain)))
-    assert rendered_by_mkdocs  # the spy sees MkDocs' own pass over the stand-ins
-    for _ in range(3):  # an empty folder, then (once there is a spare) the kept site
+    monkeypatch.setattr(plugin_module, "write_file", write)
+
+    def mkdocs_site(folder: Path) -> dict[str, bytes]:
+        mkdocs_build.build(load_config(str(mini_project / "mkdocs.yml"), site_dir=str(folder)))
+        assert rendered_by_mkdocs  # the spy sees MkDocs' own pass over the stand-ins
+        assert written_by_plugin == []
         rendered_by_mkdocs.clear()
+        return snapshot(folder)
+
+    def ocop_site() -> tuple[dict[str, bytes], list[str]]:
         site = build_site(mini_project / "mkdocs.yml", mini_project / "site")
         assert rendered_by_mkdocs == []
-        assert snapshot(site) == snapshot(plain)
+        written = [w.removeprefix(w.split("/san-pham/")[0]) for w in written_by_plugin
+                   if "/san-pham/" in w]
+        written_by_plugin.clear()
+        return snapshot(site), written
+
+    plain = mkdocs_site(tmp_path / "plain")
+    for _ in range(2):  # an empty folder, twice (the first site becomes the spare)
+        site, written = ocop_site()
+        assert site == plain and "/san-pham/duong-thot-not/index.html" in written
     assert leftovers(mini_project) == [".site.spare"]
+    product = mini_project / "products/htx-thot-not-mau/duong-thot-not.yaml"
+    text = product.read_text(encoding="utf-8")
+    assert "Đường thốt nốt nguyên chất" in text
+    product.write_text(text.replace("Đường thốt nốt nguyên chất", "Đường thốt nốt loại một"),
+                       encoding="utf-8")
+    edited = mkdocs_site(tmp_path / "edited")
+    site, written = ocop_site()  # into the kept site
+    assert site == edited
+    assert "/san-pham/duong-thot-not/index.html" in written  # shows the name
+    assert "/san-pham/mam-ca-linh/index.html" not in written  # left as it was

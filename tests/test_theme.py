@@ -83,3 +83,7 @@ def test_template_globals_are_the_environments_live_with_their_own_over_them():
     assert list(own.globals) == list(mixed) and own.globals.keys() == mixed.keys()
     assert set(template.globals.keys()) - own.globals.keys() == set()
     assert own.globals.keys() - template.globals.keys() == {"mine"}
+    # Chains made from it are ChainMap's own, whatever their number of maps.
+    child = template.globals.new_child({"extra": 2})
+    assert list(child) == list(plain.new_child({"extra": 2})) and "extra" in child
+    assert list(child.parents) == list(plain) and "late" in child.parents

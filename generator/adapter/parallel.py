@@ -2,7 +2,8 @@
 
 MkDocs renders pages one after another in one process, from scratch. Every
 generated page's template is a stand-in (``STAND_IN``) that returns what
-``PageRenderer.html`` gives for it:
+``PageRenderer.html`` gives for it (``ocop build`` has MkDocs skip the stand-ins and
+the plugin writes that HTML itself: ``CataloguePlugin._write_pages``):
 
 * the page stored by an earlier build, when nothing it showed has changed
   (``render.page_cache``: a page is kept with what it read);

@@ -93,6 +93,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         #: through MkDocs' pass over their stand-ins (``_write_pages``).
         self.writes_pages = False
         self._to_write: list[CataloguePage] = []
+        #: What ``build_into`` gave, for the next build only: MkDocs keeps one instance
+        #: of this plugin for every build of the process (its ``on_startup``), and a
+        #: plain ``mkdocs build`` after ``ocop build`` must not write into a kept site.
+        self._next_build: tuple[KeptFolder | None, Path | None, bool] = (None, None, False)
         #: This build's generated pages and the identities of the stored pages they
         #: are (for the manifest, written last).
         self._written: tuple[Sequence[Any], dict[str, bytes]] = ((), {})
@@ -207,6 +211,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.command = command
 
     def on_config(self, config: Any) -> Any:
+        # The first event of each build: what ``build_into`` said is for this one.
+        (self.kept, self.manifest_dir, self.writes_pages), self._next_build = (
+            self._next_build, (None, None, False))
         # The sitemap is written by a writer (write/sitemap.py): left as it is in a
         # kept site while no entry changed, not gzipped again on every build.
         self.writes_sitemap = SITEMAP in config.theme.static_templates
@@ -356,9 +363,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         into, if any, where to keep the manifest of the site built (None: none), and
         whether MkDocs builds dirty with no other plugin to see each page (then the
         generated pages are written here: ``_write_pages``)."""
-        self.kept = kept
-        self.manifest_dir = manifest_dir
-        self.writes_pages = writes_pages
+        self._next_build = (kept, manifest_dir, writes_pages)
 
     def _finish_site(self, config: Any, produced: set[str],
                      kept_files: KeptFiles | None) -> None:
@@ -496,23 +501,30 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if not pages:
             return
         assert self.renderer is not None
-        for page in pages:
-            config._current_page = page
-            try:
-                output = str(self.renderer.html(page))
-                if output.strip():
-                    write_file(output.encode("utf-8", errors="xmlcharrefreplace"),
-                               page.file.abs_dest_path)
-                else:
-                    log.info(f"Page skipped: '{page.file.src_uri}'. Generated empty output.")
-            except Exception as exc:
-                # As MkDocs says it for a page it builds.
-                message = f"Error building page '{page.file.src_uri}':"
-                if not isinstance(exc, BuildError):
-                    message += f" {exc}"
-                log.error(message)
-                raise
-        config._current_page = None
+        # A page rendered here runs the page_context event, which leaves MkDocs'
+        # record of the plugin whose event is running empty: this one's, again after.
+        plugin = config.plugins._current_plugin
+        try:
+            for page in pages:
+                config._current_page = page
+                try:
+                    output = str(self.renderer.html(page))
+                    if output.strip():
+                        write_file(output.encode("utf-8", errors="xmlcharrefreplace"),
+                                   page.file.abs_dest_path)
+                    else:
+                        log.info(f"Page skipped: '{page.file.src_uri}'. "
+                                 "Generated empty output.")
+                except Exception as exc:
+                    # As MkDocs says it for a page it builds.
+                    message = f"Error building page '{page.file.src_uri}':"
+                    if not isinstance(exc, BuildError):
+                        message += f" {exc}"
+                    log.error(message)
+                    raise
+        finally:
+            config._current_page = None
+            config.plugins._current_plugin = plugin
 
     def _reusing(self) -> bool:
         """Whether work is kept between builds (the page cache, the search tokens)."""

@@ -242,17 +242,23 @@ class TemplateGlobals(ChainMap[str, Any]):
     a national build's page rendering in a profile. With no globals of its own the
     template's are the environment's dict itself, as fast as a dict."""
 
+    def _shared_only(self) -> MutableMapping[str, Any] | None:
+        """The environment's globals when they are all there is, else None (a template
+        with its own, or a chain made from this one by ``new_child`` or ``parents``)."""
+        maps = self.maps
+        return maps[1] if len(maps) == 2 and not maps[0] else None
+
     def __iter__(self) -> Iterator[str]:
-        own, shared = self.maps
-        return iter(shared) if not own else super().__iter__()
+        shared = self._shared_only()
+        return super().__iter__() if shared is None else iter(shared)
 
     def __contains__(self, key: object) -> bool:
-        own, shared = self.maps
-        return key in shared or key in own
+        shared = self._shared_only()
+        return super().__contains__(key) if shared is None else key in shared
 
     def keys(self) -> KeysView[str]:
-        own, shared = self.maps
-        return shared.keys() if not own else super().keys()
+        shared = self._shared_only()
+        return super().keys() if shared is None else shared.keys()
 
 
 def _make_globals(env: Environment,
