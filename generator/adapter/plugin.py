@@ -85,8 +85,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.kept: KeptFolder | None = None
         self.manifest_dir: Path | None = None
         self.files: Files | None = None
-        #: Generated pages left as they were in the kept folder.
-        self.pages_left = 0
+        #: URLs of the generated pages left as they were in the kept folder.
         self._left: set[str] = set()
         #: Set by ``ocop build`` when MkDocs builds "dirty" (it skips a page whose file
         #: says it is unmodified): the generated pages are then written here, not
@@ -312,7 +311,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             # The benchmark reads this line.
             log.info(f"ocop pages: {self.renderer.rendered} rendered, "
                      f"{len(self.renderer.pages) - self.renderer.rendered} reused "
-                     f"({self.pages_left} of them left in the kept site)")
+                     f"({len(self._left)} of them left in the kept site)")
             self._written = (self.renderer.pages, self.renderer.identities())
             self.renderer = None
         reads.unwatch()  # the writers read every record: plain attribute access
@@ -395,7 +394,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         entries: dict[str, Entry] = {}
         for page in pages:
             path = page.file.dest_uri
-            if page.url in self._left and self.kept is not None:
+            if page.url in self._left:
+                assert self.kept is not None
                 entries[path] = self.kept.pages[path]  # left as it was
                 continue
             identity = identities.get(page.url)
@@ -464,7 +464,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         start = time.perf_counter()
         self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,
                                      self._workers(), cache, keys, world)
-        self.pages_left, self._left, self._to_write = 0, set(), []
+        self._left, self._to_write = set(), []
         if self.kept is not None:
             self._leave_unchanged(self.renderer)
         if self.writes_pages:
@@ -491,7 +491,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             if entry is not None:
                 page.file.modified = False
                 self._left.add(page.url)
-                self.pages_left += 1
 
     def _write_pages(self, config: Any) -> None:
         """Write the generated pages MkDocs skipped (``writes_pages``), in order, as

@@ -134,8 +134,8 @@ def _newstyle(function: Any) -> Any:
     # and formatted once a process (the catalogue is read once a process too). Only
     # for a plain ``str``: a Markup message equals its text but is not escaped.
     plain: dict[tuple[str, bool], str] = {}
-    # Messages with variables ("Còn hiệu lực đến %(date)s"): translated and escaped
-    # once too, the variables put in at each call.
+    # Every message translated and escaped once, the variables of those that have
+    # some ("Còn hiệu lực đến %(date)s") put in at each call.
     formats: dict[tuple[str, bool], str] = {}
 
     # Only the evaluation context (is the template autoescaped?): a function that takes
@@ -146,15 +146,17 @@ def _newstyle(function: Any) -> Any:
         autoescape = bool(eval_ctx.autoescape)
         if args or type(message) is not str:
             return _translate(function, message, autoescape, args, variables)
+        key = (message, autoescape)
+        if not variables:
+            found = plain.get(key)
+            if found is not None:
+                return found
+        text = formats.get(key)
+        if text is None:
+            text = formats[key] = _message(function, message, autoescape)
         if variables:
-            text = formats.get((message, autoescape))
-            if text is None:
-                text = formats[message, autoescape] = _message(function, message, autoescape)
             return text % variables
-        found = plain.get((message, autoescape))
-        if found is None:
-            found = plain[message, autoescape] = _translate(function, message, autoescape,
-                                                            args, variables)
+        found = plain[key] = text % {}
         return found
 
     return call
