@@ -7,11 +7,15 @@ no fork, and macOS' is unsafe), where each pool's work is passed by argument or
 re-loaded. ``OCOP_START_METHOD=spawn`` forces spawn on Linux too (the test
 suite does, to prove both give the same site). A worker that dies (killed by
 the system for lack of memory) stops the build with ``WorkerDied``, never a hang.
+When the system will not start a worker at all (no memory for another process, a
+limit on processes), the work is done in this process instead, and the build says
+so; the pages' workers do the same (``adapter/parallel.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import sys
@@ -24,6 +28,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 START_METHODS = ("fork", "spawn")
+#: How long a terminated worker is waited for before it is left to the system.
+JOIN_SECONDS = 10
+
+log = logging.getLogger("mkdocs.plugins.ocop")
 
 
 class WorkerDied(RuntimeError):
@@ -70,6 +78,25 @@ def new_pool(workers: int, *, method: str | None = None,
                                initargs=initargs)
 
 
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End ``pool``'s processes at once, dropping its queued work, and reap them (a
+    build under ``mkdocs serve`` may live for hours: no zombie left until it ends)."""
+    # Before shutdown forgets them; a broken pool has none left.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=JOIN_SECONDS)
+
+
+def not_started(what: str, error: OSError) -> None:
+    """Say that ``what`` is done in this process: its workers could not start. Not a
+    warning: a strict build would stop at its end for it."""
+    log.info(f"ocop: worker processes for {what} could not start ({error}); "
+             "working in this process")
+
+
 @contextlib.contextmanager
 def process_pool(workers: int, what: str, *, method: str | None = None,
                  initializer: Callable[..., Any] | None = None,
@@ -88,6 +115,17 @@ def process_pool(workers: int, what: str, *, method: str | None = None,
 
 def map_in_pool(fn: Callable[[T], R], items: Iterable[T], workers: int, what: str, *,
                 method: str | None = None, chunksize: int = 1) -> list[R]:
-    """``[fn(item) for item in items]`` on ``workers`` processes, in order."""
+    """``[fn(item) for item in items]`` on ``workers`` processes, in order; in this
+    process when the system will not start them (``fn`` must not mind being called
+    again for an item: a worker that did start may have begun on it)."""
+    items = list(items)
     with process_pool(workers, what, method=method) as pool:
-        return list(pool.map(fn, items, chunksize=chunksize))
+        try:
+            # Every job is handed out here, and so every process started (a process
+            # is started as a job is handed out, or all of them at the first).
+            results = pool.map(fn, items, chunksize=chunksize)
+        except OSError as error:
+            stop_pool(pool)
+            not_started(what, error)
+            return [fn(item) for item in items]
+        return list(results)

@@ -4,11 +4,17 @@ OCOP_START_METHOD=spawn); a worker that dies stops the build with a plain messag
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import logging
+import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from conftest import ROOT
@@ -102,6 +108,84 @@ def test_parallel_loading_equals_sequential(monkeypatch, write_catalogue, method
     assert load(2) == sequential
     assert "products/co-so-01/trung.yaml: -: product id 'trung' is already used by " \
            "products/co-so-00/trung.yaml" in sequential[3]
+    # The system refuses the second worker: this process reads every folder.
+    with _refused_after(monkeypatch, 1) as started:
+        assert load(2) == sequential
+    assert len(started) == 1 and all(p.exitcode is not None for p in started)
+
+
+@contextlib.contextmanager
+def _refused_after(monkeypatch, allowed: int) -> Iterator[list[Any]]:
+    """Worker processes the system refuses to start after ``allowed`` of them (no
+    memory for another, a limit on processes): the processes started."""
+    real_start = multiprocessing.process.BaseProcess.start
+    started: list[Any] = []
+
+    def start(self):
+        if len(started) >= allowed:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        real_start(self)
+        started.append(self)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(multiprocessing.process.BaseProcess, "start", start)
+        yield started
+
+
+def _pid_and_square(n: int) -> tuple[int, int]:
+    return os.getpid(), n * n
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("allowed", [0, 1])
+def test_work_is_done_in_this_process_when_workers_cannot_start(monkeypatch, caplog, method,
+                                                                allowed):
+    """Every pool of the build but the pages' (loading, photo checks, QR codes) goes
+    through ``map_in_pool``: refused a process, it ends those started (reaped, no
+    zombie left), does every job here, in order, and says so without a warning."""
+    from generator.workers import map_in_pool
+
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"), \
+            _refused_after(monkeypatch, allowed) as started:
+        out = map_in_pool(_pid_and_square, range(40), 3, "squaring numbers", method=method)
+    assert out == [(os.getpid(), n * n) for n in range(40)]
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [(
+        logging.INFO, "ocop: worker processes for squaring numbers could not start ([Errno "
+        f"{errno.EAGAIN}] Resource temporarily unavailable); working in this process")]
+    assert len(started) == allowed
+    assert all(p.exitcode is not None for p in started)  # ended and reaped
+    assert multiprocessing.active_children() == []
+
+
+def test_photos_and_qr_codes_are_made_here_when_workers_cannot_start(tmp_path, monkeypatch,
+                                                                      caplog):
+    """The photo pool hands out its jobs itself; the QR codes' goes through
+    ``map_in_pool``. Refused every process, both make the same files here."""
+    from test_images import cache_files, make_sources
+
+    from generator.media import qr_codes as qr
+    from generator.media.images import ImageProcessor
+
+    srcs = make_sources(tmp_path)
+    inline = ImageProcessor(tmp_path / "a", jobs=1).process_many(srcs)
+    requests = [qr.QrRequest(f"https://example.org/q/{n}/", f"t{n}", "d") for n in range(4)]
+    codes = qr.QrCodes(tmp_path / "qa", jobs=1)
+    codes.prepare(requests)
+    monkeypatch.setattr(qr, "PARALLEL_FROM", 2)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"), \
+            _refused_after(monkeypatch, 0):
+        pooled = ImageProcessor(tmp_path / "b", jobs=2)
+        assert pooled.process_many(srcs) == inline
+        refused = qr.QrCodes(tmp_path / "qb", jobs=2)
+        refused.prepare(requests)
+    assert pooled.stats.processed == 3
+    assert cache_files(tmp_path / "a") == cache_files(tmp_path / "b")
+    assert refused.made == 4
+    assert [refused.svg(r) for r in requests] == [codes.svg(r) for r in requests]
+    assert caplog.messages == [
+        f"ocop: worker processes for {what} could not start ([Errno {errno.EAGAIN}] "
+        "Resource temporarily unavailable); working in this process"
+        for what in ("photos", "making QR codes")]
 
 
 def _die(index: int) -> str:
@@ -162,7 +246,7 @@ def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
             original_start(self, *args)
 
     def close(self):
-        renderers.append((self.pool, self.rendered, len(self.pages), self.jobs))
+        renderers.append((self.pool, self.rendered, len(self.pages), self.jobs, parallel._STATE))
         return original_close(self)
 
     reaped: list[bool] = []
@@ -183,8 +267,9 @@ def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
         site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
     assert site == sequential
-    [(pool, rendered, pages, jobs)] = renderers
-    assert pool is None and rendered == pages > 0 and jobs == {}
+    [(pool, rendered, pages, jobs, state)] = renderers
+    # What only workers needed is not held for the rest of the build.
+    assert pool is None and rendered == pages > 0 and jobs == {} and state is None
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert ("ocop: page workers could not start ([Errno 12] Cannot allocate memory); "
             "rendering every page in this process") in caplog.messages

@@ -87,3 +87,30 @@ def test_template_globals_are_the_environments_live_with_their_own_over_them():
     child = template.globals.new_child({"extra": 2})
     assert list(child) == list(plain.new_child({"extra": 2})) and "extra" in child
     assert list(child.parents) == list(plain) and "late" in child.parents
+
+
+def test_every_template_importing_trade_imports_the_page_macros_before():
+    """``trade.html``'s macros call the page's ``m`` (``macros.html``), which it no
+    longer imports itself: each template importing it must import ``macros.html`` as
+    ``m``, with context, before (else an ``UndefinedError`` on the pages whose data
+    reach that macro, not on the others)."""
+    from jinja2 import Environment, nodes
+
+    trade = "partials/ocop/trade.html"
+    assert re.search(r"\bm\.\w+\(", (ROOT / "theme" / trade).read_text(encoding="utf-8"))
+    env = Environment()
+    importers = {}
+    for path in sorted((ROOT / "theme").rglob("*.html")):
+        tree = env.parse(path.read_text(encoding="utf-8"))
+        imports = [(i.lineno, i.template.value, i.target, i.with_context)
+                   for i in tree.find_all(nodes.Import) if isinstance(i.template, nodes.Const)]
+        lines = [line for line, name, _, _ in imports if name == trade]
+        if lines:
+            importers[path.relative_to(ROOT / "theme").as_posix()] = [
+                line for line, name, target, context in imports
+                if name == "partials/ocop/macros.html" and target == "m" and context
+                and line <= min(lines)]
+    assert sorted(importers) == ["ocop/fair.html", "ocop/fairs-year.html", "ocop/home.html",
+                                 "ocop/index-fairs.html", "ocop/point-of-sale.html",
+                                 "ocop/producer.html", "ocop/product.html"]
+    assert [name for name, before in importers.items() if not before] == []

@@ -45,7 +45,7 @@ from mkdocs.structure.pages import Page
 
 from .. import collector, reads
 from ..render.page_cache import PageCache, ReadIds, Stored, World, fingerprint, reads_list
-from ..workers import WorkerDied, new_pool, start_method
+from ..workers import WorkerDied, new_pool, start_method, stop_pool
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -61,8 +61,6 @@ CHUNK = 8
 #: at once: when this process fell behind (writing pages to a slow disk), every page
 #: the workers finished waited in its memory until MkDocs asked for it.
 JOBS_PER_WORKER = 8
-#: How long a terminated worker is waited for before it is left to the system.
-JOIN_SECONDS = 10
 
 # What a worker renders with: inherited (fork) or rebuilt by _replay (spawn).
 _STATE: tuple[Sequence[Any], Any, Any, Any, Sequence[Any]] | None = None
@@ -187,7 +185,7 @@ class PageRenderer:
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
                  keys: Sequence[str] = (), world: World | None = None) -> None:
-        global _WORLD, _IDS
+        global _STATE, _WORLD, _IDS
         self.pages = pages
         self.state = (pages, env, config, nav, doc_files)
         self.cache = cache
@@ -232,6 +230,7 @@ class PageRenderer:
                 log.info(f"ocop: page workers could not start ({error}); rendering "
                          "every page in this process")
                 self._stop_pool()
+                _STATE = None  # for the workers only: not held past them
             except BaseException:
                 # Not left running (nor the page cache open) by a renderer the
                 # plugin never got to hold.
@@ -352,15 +351,7 @@ class PageRenderer:
         """End the workers at once, dropping their jobs; pages not taken are then
         rendered in this process."""
         if self.pool is not None:
-            # Before shutdown forgets them; a broken pool has none left.
-            processes = list((getattr(self.pool, "_processes", None) or {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                # Reaped, not left a zombie until this process ends (a build under
-                # `mkdocs serve` may live for hours). Terminated, each ends at once.
-                process.join(timeout=JOIN_SECONDS)
+            stop_pool(self.pool)
         self.pool = None
         self.chunks, self.chunk_of, self.jobs, self.received = [], {}, {}, {}
         self.handed = self.limit = 0

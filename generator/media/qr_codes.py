@@ -13,6 +13,7 @@ missing from it are made on all cores.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import segno
 
-from ..workers import process_pool, worker_count
+from ..workers import map_in_pool, worker_count
 
 #: Size of one module when printed.
 MODULE_MM = 0.5
@@ -105,9 +106,8 @@ class QrCodes:
         self.reused, self.made = len(to_make) - len(missing), len(missing)
         if len(missing) >= PARALLEL_FROM and self.jobs > 1:
             # spawn, not fork: MkDocs serve runs threads (see images.ImageProcessor).
-            with process_pool(self.jobs, "making QR codes", method="spawn") as pool:
-                list(pool.map(_make_into, [self.folder] * len(missing), missing,
-                              chunksize=64))
+            map_in_pool(functools.partial(_make_into, self.folder), missing, self.jobs,
+                        "making QR codes", method="spawn", chunksize=64)
         else:
             for request in missing:
                 _make_into(self.folder, request)
