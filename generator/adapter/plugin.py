@@ -177,7 +177,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.pages = site_pages([*(f.url for f in files.documentation_pages()), *verify],
                                 languages)
         if self.kept is not None:
+            start = time.perf_counter()
             self.kept.ready()  # nothing is written into the folder before
+            # Waiting for the walk of the kept folder (begun as the build started):
+            # it is the disk's time when the folder is no longer in memory.
+            self._lap("kept site walk", start)
             # MkDocs would keep a file whose copy in the folder is newer than its
             # source; a hand-written page also shows the menu and other pages'
             # titles: each is written again. Removed through the kept folder, which
