@@ -14,12 +14,11 @@ so; the pages' workers do the same (``adapter/parallel.py``).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -83,49 +82,72 @@ def stop_pool(pool: ProcessPoolExecutor) -> None:
     build under ``mkdocs serve`` may live for hours: no zombie left until it ends)."""
     # Before shutdown forgets them; a broken pool has none left.
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
     for process in processes:
         process.join(timeout=JOIN_SECONDS)
+    # The pool's own thread reaps the processes too: two waits on one process race
+    # (the loser sees no exit code yet). Once it has ended, every exit code is known.
+    if manager is not None and manager.is_alive():
+        manager.join(timeout=JOIN_SECONDS)
 
 
-def not_started(what: str, error: OSError) -> None:
-    """Say that ``what`` is done in this process: its workers could not start. Not a
-    warning: a strict build would stop at its end for it."""
-    log.info(f"ocop: worker processes for {what} could not start ({error}); "
-             "working in this process")
+#: What Python raises when the system will not start a thread (on Linux a limit on
+#: processes counts threads too).
+NO_THREAD = "can't start new thread"
 
 
-@contextlib.contextmanager
-def process_pool(workers: int, what: str, *, method: str | None = None,
-                 initializer: Callable[..., Any] | None = None,
-                 initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
-    """A pool of ``workers`` processes (see ``new_pool``); a dead worker raises
-    ``WorkerDied``, whose message names the work (``what``: "rendering pages")."""
-    pool = new_pool(workers, method=method, initializer=initializer, initargs=initargs)
+def refused(error: BaseException) -> bool:
+    """Whether ``error`` is the system refusing a process or a thread (no memory for
+    it, a limit on processes), not a fault of the work."""
+    return isinstance(error, OSError) or (type(error) is RuntimeError
+                                          and str(error) == NO_THREAD)
+
+
+def start_pool(make: Callable[[], ProcessPoolExecutor],
+               hand_out: Callable[[ProcessPoolExecutor], R],
+               what: str) -> tuple[ProcessPoolExecutor, R] | None:
+    """The pool ``make`` makes, and what ``hand_out`` gives once it has handed the
+    pool its jobs (starting its processes: as each job is handed out, or all at the
+    first). None when the system would not start a process or thread for it: those
+    that did start are ended, the build says so, and the caller does the work itself.
+    A worker that died raises ``WorkerDied``."""
+    pool = None
     try:
-        yield pool
-    except BrokenProcessPool:
-        raise WorkerDied(what) from None
-    finally:
-        # On an error or Ctrl-C, do not sit through the queued work first.
-        pool.shutdown(wait=True, cancel_futures=True)
+        # A spawn pool may start multiprocessing's resource tracker as it is made.
+        pool = make()
+        return pool, hand_out(pool)
+    except BaseException as error:
+        if pool is not None:
+            stop_pool(pool)
+        if isinstance(error, BrokenProcessPool):
+            raise WorkerDied(what) from None
+        if not refused(error):
+            raise
+        # Not a warning: a strict build would stop at its end for it.
+        log.info(f"ocop: worker processes for {what} could not start ({error}); "
+                 "working in this process")
+        return None
 
 
 def map_in_pool(fn: Callable[[T], R], items: Iterable[T], workers: int, what: str, *,
                 method: str | None = None, chunksize: int = 1) -> list[R]:
     """``[fn(item) for item in items]`` on ``workers`` processes, in order; in this
     process when the system will not start them (``fn`` must not mind being called
-    again for an item: a worker that did start may have begun on it)."""
+    again for an item: a worker that did start may have begun on it). A worker that
+    dies raises ``WorkerDied``, whose message names the work (``what``)."""
     items = list(items)
-    with process_pool(workers, what, method=method) as pool:
-        try:
-            # Every job is handed out here, and so every process started (a process
-            # is started as a job is handed out, or all of them at the first).
-            results = pool.map(fn, items, chunksize=chunksize)
-        except OSError as error:
-            stop_pool(pool)
-            not_started(what, error)
-            return [fn(item) for item in items]
+    started = start_pool(lambda: new_pool(workers, method=method),
+                         lambda pool: pool.map(fn, items, chunksize=chunksize), what)
+    if started is None:
+        return [fn(item) for item in items]
+    pool, results = started
+    try:
         return list(results)
+    except BrokenProcessPool:
+        raise WorkerDied(what) from None
+    finally:
+        # On an error or Ctrl-C, do not sit through the queued work first.
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -115,20 +115,35 @@ def test_parallel_loading_equals_sequential(monkeypatch, write_catalogue, method
 
 
 @contextlib.contextmanager
-def _refused_after(monkeypatch, allowed: int) -> Iterator[list[Any]]:
-    """Worker processes the system refuses to start after ``allowed`` of them (no
-    memory for another, a limit on processes): the processes started."""
+def _refused_after(monkeypatch, allowed: int, what: str = "process") -> Iterator[list[Any]]:
+    """What the system refuses a build (no memory, a limit on processes): each worker
+    process after ``allowed`` of them, a pool's thread (``what="thread"``) or
+    multiprocessing's resource tracker (``"tracker"``, which a spawn pool's locks
+    start). Gives the processes started."""
+    import concurrent.futures.process as futures_process
+    from multiprocessing import resource_tracker
+
     real_start = multiprocessing.process.BaseProcess.start
     started: list[Any] = []
 
     def start(self):
-        if len(started) >= allowed:
+        if what == "process" and len(started) >= allowed:
             raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
         real_start(self)
         started.append(self)
 
+    def no_thread(self):
+        raise RuntimeError("can't start new thread")
+
+    def no_tracker():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
     with monkeypatch.context() as patch:
         patch.setattr(multiprocessing.process.BaseProcess, "start", start)
+        if what == "thread":
+            patch.setattr(futures_process._ExecutorManagerThread, "start", no_thread)
+        if what == "tracker":
+            patch.setattr(resource_tracker._resource_tracker, "ensure_running", no_tracker)
         yield started
 
 
@@ -136,25 +151,37 @@ def _pid_and_square(n: int) -> tuple[int, int]:
     return os.getpid(), n * n
 
 
-@pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("allowed", [0, 1])
+REFUSALS = [(what, method) for what in ("process 0", "process 1", "thread", "tracker")
+            for method in METHODS
+            # Fork pools' locks need no tracker.
+            if not (what == "tracker" and method == "fork")]
+
+
+@pytest.mark.parametrize(("refusal", "method"), REFUSALS)
 def test_work_is_done_in_this_process_when_workers_cannot_start(monkeypatch, caplog, method,
-                                                                allowed):
+                                                                refusal):
     """Every pool of the build but the pages' (loading, photo checks, QR codes) goes
-    through ``map_in_pool``: refused a process, it ends those started (reaped, no
-    zombie left), does every job here, in order, and says so without a warning."""
+    through ``map_in_pool``: refused a process, the pool's thread or the resource
+    tracker, it ends the processes started (reaped, none left), does every job here,
+    in order, and says so without a warning."""
     from generator.workers import map_in_pool
 
+    what, _, allowed = refusal.partition(" ")
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"), \
-            _refused_after(monkeypatch, allowed) as started:
+            _refused_after(monkeypatch, int(allowed or 0), what) as started:
         out = map_in_pool(_pid_and_square, range(40), 3, "squaring numbers", method=method)
     assert out == [(os.getpid(), n * n) for n in range(40)]
+    error = ("can't start new thread" if what == "thread"
+             else f"[Errno {errno.EAGAIN}] Resource temporarily unavailable")
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [(
-        logging.INFO, "ocop: worker processes for squaring numbers could not start ([Errno "
-        f"{errno.EAGAIN}] Resource temporarily unavailable); working in this process")]
-    assert len(started) == allowed
-    assert all(p.exitcode is not None for p in started)  # ended and reaped
-    assert multiprocessing.active_children() == []
+        logging.INFO, f"ocop: worker processes for squaring numbers could not start ({error}); "
+        "working in this process")]
+    if what == "process":
+        assert len(started) == int(allowed)
+    elif what == "thread":  # fork starts every process first; spawn one per job
+        assert len(started) == (3 if method == "fork" else 1)
+    # Ended and reaped, each with its exit code.
+    assert [p.exitcode is not None and not p.is_alive() for p in started] == [True] * len(started)
 
 
 def test_photos_and_qr_codes_are_made_here_when_workers_cannot_start(tmp_path, monkeypatch,
@@ -185,7 +212,7 @@ def test_photos_and_qr_codes_are_made_here_when_workers_cannot_start(tmp_path, m
     assert caplog.messages == [
         f"ocop: worker processes for {what} could not start ([Errno {errno.EAGAIN}] "
         "Resource temporarily unavailable); working in this process"
-        for what in ("photos", "making QR codes")]
+        for what in ("processing photos", "making QR codes")]
 
 
 def _die(index: int) -> str:
@@ -246,7 +273,7 @@ def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
             original_start(self, *args)
 
     def close(self):
-        renderers.append((self.pool, self.rendered, len(self.pages), self.jobs, parallel._STATE))
+        renderers.append((self.pool, self.rendered, len(self.pages), self.jobs))
         return original_close(self)
 
     reaped: list[bool] = []
@@ -267,9 +294,8 @@ def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
         site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
     assert site == sequential
-    [(pool, rendered, pages, jobs, state)] = renderers
-    # What only workers needed is not held for the rest of the build.
-    assert pool is None and rendered == pages > 0 and jobs == {} and state is None
+    [(pool, rendered, pages, jobs)] = renderers
+    assert pool is None and rendered == pages > 0 and jobs == {}
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert ("ocop: page workers could not start ([Errno 12] Cannot allocate memory); "
             "rendering every page in this process") in caplog.messages

@@ -105,6 +105,8 @@ def test_every_template_importing_trade_imports_the_page_macros_before():
         imports = [(i.lineno, i.template.value, i.target, i.with_context)
                    for i in tree.find_all(nodes.Import) if isinstance(i.template, nodes.Const)]
         lines = [line for line, name, _, _ in imports if name == trade]
+        # With context: its url filter needs the page.
+        assert all(context for _, name, _, context in imports if name == trade), path
         if lines:
             importers[path.relative_to(ROOT / "theme").as_posix()] = [
                 line for line, name, target, context in imports

@@ -45,7 +45,7 @@ from mkdocs.structure.pages import Page
 
 from .. import collector, reads
 from ..render.page_cache import PageCache, ReadIds, Stored, World, fingerprint, reads_list
-from ..workers import WorkerDied, new_pool, start_method, stop_pool
+from ..workers import WorkerDied, new_pool, refused, start_method, stop_pool
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -185,7 +185,7 @@ class PageRenderer:
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
                  keys: Sequence[str] = (), world: World | None = None) -> None:
-        global _STATE, _WORLD, _IDS
+        global _WORLD, _IDS
         self.pages = pages
         self.state = (pages, env, config, nav, doc_files)
         self.cache = cache
@@ -221,21 +221,20 @@ class PageRenderer:
         if workers >= 2 and len(todo) >= PARALLEL_MIN_PAGES:
             try:
                 self._start(workers, todo, config)
-            except OSError as error:
-                # The system would not start another process (memory, a limit on
-                # processes; at the first job, when the pool starts them): this
-                # process renders every page, as with OCOP_WORKERS=1. No job was
+            except BaseException as error:
+                if not refused(error):
+                    # Not left running (nor the page cache open) by a renderer the
+                    # plugin never got to hold.
+                    self.terminate()
+                    raise
+                # The system would not start another process or thread (memory, a
+                # limit on processes; at the first job, when the pool starts them):
+                # this process renders every page, as with OCOP_WORKERS=1. No job was
                 # taken, so none is lost.
                 # Not a warning: a strict build would stop at its end for it.
                 log.info(f"ocop: page workers could not start ({error}); rendering "
                          "every page in this process")
                 self._stop_pool()
-                _STATE = None  # for the workers only: not held past them
-            except BaseException:
-                # Not left running (nor the page cache open) by a renderer the
-                # plugin never got to hold.
-                self.terminate()
-                raise
 
     def _start(self, workers: int, todo: list[int], config: Any) -> None:
         """Start ``workers`` processes and hand them the first jobs of ``todo``."""

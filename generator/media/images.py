@@ -92,7 +92,7 @@ import concurrent.futures
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..workers import new_pool, not_started, stop_pool, worker_count
+from ..workers import new_pool, start_pool, worker_count
 from .image_cache import ManifestIndex, SourceIndex, lookup, source_digest, store
 from .image_decode import check_shape, decode, opened, read_source
 from .image_encode import render, variant_widths
@@ -197,18 +197,16 @@ class ImageProcessor:
         out: list[tuple[list[Path], ProcessedImage | ImageError, bool]] = []
         # spawn, not fork: the host (MkDocs serve) runs threads, and forking a
         # threaded process can deadlock; spawn also behaves the same on every OS.
-        pool = new_pool(min(self.jobs, len(groups)), method="spawn")
+        started = start_pool(
+            lambda: new_pool(min(self.jobs, len(groups)), method="spawn"),
+            lambda pool: {pool.submit(_worker, g[0], self.cache_dir, self.settings): g
+                          for g in groups},
+            "processing photos")
+        if started is None:
+            # A photo made twice is made the same, and written atomically.
+            return self._run_here(groups)
+        pool, futures = started
         try:
-            try:
-                # Workers are started as the jobs are handed out.
-                futures = {pool.submit(_worker, g[0], self.cache_dir, self.settings): g
-                           for g in groups}
-            except OSError as error:
-                # The system would not start one (memory, a limit on processes). A
-                # photo made twice is made the same, and written atomically.
-                stop_pool(pool)
-                not_started("photos", error)
-                return self._run_here(groups)
             for future in concurrent.futures.as_completed(futures):
                 group = futures[future]
                 try:
