@@ -386,6 +386,27 @@ def test_a_digest_depends_on_content_not_on_shared_objects():
     assert len({_digest(k) for k in kinds}) == len(kinds)
 
 
+def test_records_inside_a_value_are_written_by_identity(sample_catalogue):
+    """Only the top record is walked; one inside a list, a tuple or a mapping is its
+    kind and identity, each in its place; plain values are kept."""
+    product = next(iter(sample_catalogue.products.values()))
+    producer = product.producer
+    product_id = ("@", "product", product.id)
+    producer_id = ("@", "producer", producer.id)
+    canonical = page_cache._canonical
+    assert canonical([product, 1, None, "x", producer]) == (
+        product_id, 1, None, "x", producer_id)
+    assert canonical({"a": product, 2: [producer], "c": 1.5}) == (
+        "{", (("a", product_id), (2, (producer_id,)), ("c", 1.5)))
+    assert canonical((sample_catalogue,)) == (("@", "catalogue", ""),)
+    assert canonical(sample_catalogue, True)[1][1] == (
+        "{", tuple((key, ("@", "producer", key)) for key in sample_catalogue.producers))
+    # The top record itself is walked: its name, and its producer by identity.
+    fields = canonical(product, True)
+    assert fields[0] == "Product" and product.name in fields[1]
+    assert producer_id in fields[1] and product_id not in fields[1]
+
+
 def test_the_world_gives_its_records_digests_and_others_their_own(sample_catalogue):
     """``World.digest_of`` is ``fingerprint``: from the reuse check's memo for a
     record of the world, and made for any other object, even one of the same id."""
