@@ -407,6 +407,34 @@ def test_records_inside_a_value_are_written_by_identity(sample_catalogue):
     assert producer_id in fields[1] and product_id not in fields[1]
 
 
+def test_lines_checked_together_get_each_its_own_verdict(sample_catalogue):
+    """The reuse check parses the believed lines as one JSON text: each line gets the
+    verdict it gets alone, a damaged one (not JSON, not a read, a fact asked wrongly)
+    is False, not an error, and a line that parses as more than one value sends the
+    check back to one line at a time."""
+    product = next(iter(sample_catalogue.products.values()))
+    lines = read_lines([["@", "product", product.id, fingerprint(product)],
+                        ["@", "product", product.id, "0" * 32],
+                        ["day", "2026-12-02"], ["day", "2026-12-01"],
+                        ["day", "extra", "2026-12-02"],  # the fact takes no argument
+                        ["unknown", "x"], ["@", "product", "no-such-product", "0"]])
+    lines += ['"a read"', '[1, "a"]', '["@"]']
+    expected = [True, False, True, False, False, False, False, False, False, False]
+
+    def world() -> World:
+        return World(sample_catalogue, {"day": lambda: "2026-12-02"})
+
+    assert world().check(lines) == expected
+    assert [world()._holds_line(line) for line in lines] == expected
+    for damaged in ("[", "1, 2", "[1] [2]"):
+        verdicts = world().check([*lines, damaged, lines[0]])
+        assert verdicts == [*expected, False, True], damaged
+    # What was found true is known for the writers' checks (``still_true``).
+    checked = world()
+    checked.check(lines)
+    assert checked._true == {lines[0], lines[2]}
+
+
 def test_the_world_gives_its_records_digests_and_others_their_own(sample_catalogue):
     """``World.digest_of`` is ``fingerprint``: from the reuse check's memo for a
     record of the world, and made for any other object, even one of the same id."""
