@@ -228,8 +228,8 @@ def _canonical(value: Any, top: bool = False, shared: Shared | None = None) -> A
 def _items(values: Iterable[Any], shared: Shared | None) -> tuple[Any, ...]:
     """``_canonical`` of each of ``values``, as a tuple. Plain values and other records
     (by identity) are made here, without a call each: most of what a record holds,
-    and all of the catalogue's tables (124,000 records nationally; the digests of a
-    national catalogue's records took 1.41 s before, 0.69 s so)."""
+    and all of the catalogue's tables (124,000 records nationally: the digests of a
+    national catalogue's records took 1.22 s before, 0.98 s so, as a build makes them)."""
     out = []
     for value in values:
         kind = type(value)
@@ -603,17 +603,14 @@ class PageCache:
     def reusable(self, keys: Mapping[str, str], world: World) -> set[str]:
         """The pages (URL -> key of this build) whose stored copy can be reused: same
         key, every read unchanged (the HTML and its signature are checked when read).
-        The lines of reads are read all at once (164,000 lines, 12 MB nationally), as
-        bytes: a line that is not UTF-8 is one not believed, not a file that cannot be
-        read. The pages' rows are read first and each line they list is checked once
-        (``_check``); then a page is one set test."""
+        Pages are read one at a time (a national catalogue's rows are tens of MB); the
+        lines of reads all at once (164,000 lines, 12 MB nationally), as bytes: a line
+        that is not UTF-8 is one not believed, not a file that cannot be read."""
         found = set()
         try:
             lines: dict[int, Any] = dict(self.db.execute(
                 "SELECT id, CAST(line AS BLOB) FROM reads"))
             self._line_count = len(lines)
-            rows = []
-            listed: set[int] = set()
             for url, key, blob, mac in self.db.execute(
                     "SELECT url, key, reads, mac FROM pages"):
                 self.stored.add(url)
@@ -621,35 +618,32 @@ class PageCache:
                     continue
                 # Not yet verified: a damaged or forged list is a page rendered again.
                 ids = _ids_of(blob)
-                # A row listing a line the table does not hold can never be reused:
-                # its ids are not looked at (nor kept: a planted row can list
-                # 500,000 of them).
                 if (ids is not None and isinstance(mac, bytes) and len(mac) == MAC_SIZE
-                        and all(map(lines.__contains__, ids))):
-                    rows.append((url, blob, mac))
-                    listed.update(ids)
+                        and self._hold(ids, lines, world)):
+                    found.add(url)
+                    self.checked[url] = self.identities[url] = _row_identity(key, blob, mac)
         except sqlite3.Error as error:
+            self.checked.clear()
+            self.identities.clear()
             if _damaged(error):
                 # A URL that is not UTF-8 …: start it again, or every build would
                 # render every page. Done when this build commits.
                 self._empty()
             return set()
-        self._check(listed, lines, world)
-        for url, blob, mac in rows:
-            if self._true.issuperset(_ids_of(blob) or ()):
-                found.add(url)
-                self.checked[url] = self.identities[url] = _row_identity(keys[url], blob,
-                                                                         mac)
         # Lines believed need not be handed over again (forked workers inherit this).
         self.ids = ReadIds(self.key, self._believed.items())
         self._believed = {}
         return found
 
-    def _check(self, ids: set[int], lines: Mapping[int, Any], world: World) -> None:
-        """Sort ``ids`` into the lines true today (``_true``, and ``_believed``) and
-        the others (``_false``): a line is believed when it gives its id, then it must
-        give today what it gave then (``lines``: the stored ones, as bytes)."""
-        for i in ids:
+    def _hold(self, ids: array.array[int], lines: Mapping[int, Any], world: World) -> bool:
+        """True when every read ``ids`` names (``lines``: the stored ones, as bytes)
+        gives today what it gave then. Each id is looked at once a build: a page whose
+        ids are all known true is one set test."""
+        if self._true.issuperset(ids):
+            return True
+        for i in set(ids).difference(self._true):
+            if i in self._false:
+                return False
             raw = lines.get(i)
             try:
                 line = raw.decode() if isinstance(raw, bytes) else None
@@ -658,11 +652,12 @@ class PageCache:
             # (A UnicodeDecodeError is a ValueError.)
             except (ValueError, TypeError, IndexError, KeyError, RecursionError):
                 holds = False
-            if holds:
-                self._true.add(i)
-                self._believed[i] = line
-            else:
+            if not holds:
                 self._false.add(i)
+                return False
+            self._true.add(i)
+            self._believed[i] = line
+        return True
 
     def html(self, url: str) -> str | None:
         """The stored HTML of ``url``: the row ``reusable`` accepted, signed; else None
@@ -740,9 +735,9 @@ class PageCache:
             gone = [(url,) for url in self.stored if url not in urls]
             self.db.executemany("DELETE FROM pages WHERE url = ?", gone)
             self.db.executemany("DELETE FROM html WHERE url = ?", gone)
-            # Most ids this build's pages list were looked at or added in it (not
-            # those of rows whose key changed); an undercount only makes the exact
-            # pass below run sooner.
+            # Most ids this build's pages list were looked at or added in it (not all:
+            # a page's check stops at its first changed read); an undercount only
+            # makes the exact pass below run sooner.
             looked_at = len(self._true | self._false | self._added)
             if self._line_count > 2 * looked_at + SPARE_LINES:
                 self._forget_lines()
