@@ -52,7 +52,7 @@ def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date, met
     original_hand_out = parallel_module.PageRenderer._hand_out
 
     def close(self):
-        renderers.append((self.pool is not None, self.rendered, len(self.pages),
+        renderers.append((bool(self.lanes), self.rendered, len(self.pages),
                           self.handed, len(self.chunks), self.limit))
         return original_close(self)
 
@@ -273,7 +273,7 @@ def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
             original_start(self, *args)
 
     def close(self):
-        renderers.append((self.pool, self.rendered, len(self.pages), self.jobs))
+        renderers.append((self.lanes, self.rendered, len(self.pages), self.jobs))
         return original_close(self)
 
     reaped: list[bool] = []
@@ -294,8 +294,8 @@ def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
         site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
     assert site == sequential
-    [(pool, rendered, pages, jobs)] = renderers
-    assert pool is None and rendered == pages > 0 and jobs == {}
+    [(lanes, rendered, pages, jobs)] = renderers
+    assert lanes == [] and rendered == pages > 0 and jobs == {}
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert ("ocop: page workers could not start ([Errno 12] Cannot allocate memory); "
             "rendering every page in this process") in caplog.messages
@@ -303,6 +303,114 @@ def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
     # once: no zombie is left to wait for.
     assert len(started) == 1 and reaped == [True]
     assert started[0] not in [p.pid for p in multiprocessing.active_children()]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its workers")
+def test_forked_workers_that_have_grown_are_replaced(tmp_path, monkeypatch, fixed_date):
+    """A forked worker that has made more memory its own than ``RENEW_AFTER`` (here:
+    any) is replaced by a new fork after the job that showed it; the one replaced
+    finishes the jobs it holds and is reaped. The site is the same."""
+    from generator.adapter import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setenv("OCOP_WORKERS", "1")
+    sequential = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "one"))
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    monkeypatch.setattr(parallel, "renew_after", lambda: 0)
+    real_fork, forked, renderers = os.fork, [], []
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    original_close = parallel.PageRenderer.close
+
+    def close(self):
+        renderers.append((self.renewed, len(self.chunks)))
+        return original_close(self)
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(parallel.PageRenderer, "close", close)
+    site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
+    assert site == sequential
+    # Every job's worker had grown: each taken job of a worker still given jobs
+    # replaced it (jobs of a replaced one not yet begun went to the others).
+    [(renewed, chunks)] = renderers
+    assert chunks > renewed > 5
+    # Every fork after the first two is a replacement's, at its first job (the last
+    # replacements may get none).
+    assert renewed - 2 <= len(forked) - 2 <= renewed
+    assert multiprocessing.active_children() == []
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its workers")
+def test_a_worker_the_system_will_not_replace_leaves_its_pages_to_the_others(
+        tmp_path, monkeypatch, fixed_date, caplog):
+    """The system refuses every fork after the first two workers': each worker that
+    has grown is ended without a replacement; once none is left, this process renders
+    the rest. The site is the same, and the build says so without a warning."""
+    from generator.adapter import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr(parallel, "JOBS_PER_WORKER", 1)
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setenv("OCOP_WORKERS", "1")
+    sequential = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "one"))
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    monkeypatch.setattr(parallel, "renew_after", lambda: 0)
+    real_fork, forked, renderers = os.fork, [], []
+
+    def fork():
+        if len(forked) == 2:
+            raise OSError(errno.ENOMEM, "Cannot allocate memory")
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    original_close = parallel.PageRenderer.close
+
+    def close(self):
+        renderers.append((self.lanes, self.renewed, self.rendered, len(self.pages)))
+        return original_close(self)
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(parallel.PageRenderer, "close", close)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
+        site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
+    assert site == sequential
+    [(lanes, renewed, rendered, pages)] = renderers
+    assert lanes == [] and renewed == 2 and rendered == pages > 100
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert [m for m in caplog.messages if "could not be replaced" in m] == [
+        "ocop: a page worker could not be replaced ([Errno 12] Cannot allocate memory); "
+        "1 left",
+        "ocop: a page worker could not be replaced ([Errno 12] Cannot allocate memory); "
+        "0 left"]
+    assert len(forked) == 2 and multiprocessing.active_children() == []
+
+
+def test_how_much_a_page_worker_may_grow_is_set_in_megabytes(monkeypatch):
+    from generator.adapter import parallel
+
+    monkeypatch.delenv("OCOP_RENEW_MB", raising=False)
+    assert parallel.renew_after() is None
+    for raw, expected in [("64", 64 * 2**20), (" 200 ", 200 * 2**20), ("0", None),
+                          ("", None)]:
+        monkeypatch.setenv("OCOP_RENEW_MB", raw)
+        assert parallel.renew_after() == expected
+    for raw in ["-1", "1.5", "lots"]:
+        monkeypatch.setenv("OCOP_RENEW_MB", raw)
+        with pytest.raises(ValueError) as error:
+            parallel.renew_after()
+        assert str(error.value) == ("OCOP_RENEW_MB must be a whole number of megabytes "
+                                    f"(0: never replace a page worker); found {raw!r}")
 
 
 def _die_loading(job):
