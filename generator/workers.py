@@ -21,6 +21,8 @@ import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from threading import Thread
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -77,21 +79,50 @@ def new_pool(workers: int, *, method: str | None = None,
                                initargs=initargs)
 
 
+@dataclass
+class Ending:
+    """A pool told to finish the work it holds and stop (``end_pool``): its processes
+    and its thread, which the pool no longer lists once told."""
+
+    processes: list[Any]
+    manager: Thread | None
+
+    def wait(self) -> None:
+        """Wait until the pool has stopped (its work done, its processes reaped)."""
+        # The pool's thread reaps the processes once their work is done.
+        if self.manager is not None and self.manager.is_alive():
+            self.manager.join(timeout=JOIN_SECONDS)
+
+    def stop(self) -> None:
+        """End its processes at once and reap them."""
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.join(timeout=JOIN_SECONDS)
+        # The pool's own thread reaps the processes too: two waits on one process race
+        # (the loser sees no exit code yet). Once it has ended, every exit code is known.
+        self.wait()
+
+
+def _ending(pool: ProcessPoolExecutor) -> Ending:
+    # Before shutdown forgets them; a broken pool has none left.
+    return Ending(list((getattr(pool, "_processes", None) or {}).values()),
+                  getattr(pool, "_executor_manager_thread", None))
+
+
+def end_pool(pool: ProcessPoolExecutor) -> Ending:
+    """Tell ``pool`` to finish the work it holds and stop, without waiting for it."""
+    ending = _ending(pool)
+    pool.shutdown(wait=False)
+    return ending
+
+
 def stop_pool(pool: ProcessPoolExecutor) -> None:
     """End ``pool``'s processes at once, dropping its queued work, and reap them (a
     build under ``mkdocs serve`` may live for hours: no zombie left until it ends)."""
-    # Before shutdown forgets them; a broken pool has none left.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    manager = getattr(pool, "_executor_manager_thread", None)
+    ending = _ending(pool)
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(timeout=JOIN_SECONDS)
-    # The pool's own thread reaps the processes too: two waits on one process race
-    # (the loser sees no exit code yet). Once it has ended, every exit code is known.
-    if manager is not None and manager.is_alive():
-        manager.join(timeout=JOIN_SECONDS)
+    ending.stop()
 
 
 #: What Python raises when the system will not start a thread (on Linux a limit on

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -37,6 +38,7 @@ def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date, met
                                           jobs_per_worker):
     """Workers render every page, in jobs handed out a few at a time (never more than
     ``JOBS_PER_WORKER`` a worker waiting to be taken), and the site is the same."""
+    monkeypatch.delenv("OCOP_RENEW_MB", raising=False)
     from generator.adapter import parallel as parallel_module
 
     monkeypatch.setattr(parallel_module, "PARALLEL_MIN_PAGES", 0)
@@ -52,8 +54,8 @@ def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date, met
     original_hand_out = parallel_module.PageRenderer._hand_out
 
     def close(self):
-        renderers.append((bool(self.lanes), self.rendered, len(self.pages),
-                          self.handed, len(self.chunks), self.limit))
+        renderers.append((len(self.lanes), self.rendered, len(self.pages),
+                          self.handed, len(self.chunks), self.limit, self.renewed))
         return original_close(self)
 
     def hand_out(self):
@@ -65,8 +67,9 @@ def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date, met
     parallel = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
     # Every generated page went through the workers, a few jobs at a time …
     assert len(renderers) == 1
-    with_workers, rendered, pages, handed, chunks, limit = renderers[0]
-    assert with_workers and rendered == pages > 100
+    lanes, rendered, pages, handed, chunks, limit, renewed = renderers[0]
+    # One pool of both workers (it forks them before it starts a thread), kept.
+    assert lanes == 1 and renewed == 0 and rendered == pages > 100
     assert handed == chunks == -(-pages // parallel_module.CHUNK)
     assert limit == 2 * parallel_module.JOBS_PER_WORKER < chunks
     assert max(handed_out) == limit and len(handed_out) > chunks - limit
@@ -305,11 +308,28 @@ def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
     assert started[0] not in [p.pid for p in multiprocessing.active_children()]
 
 
+def _fork_in_page_workers(monkeypatch: pytest.MonkeyPatch, fork: Any) -> None:
+    """``fork`` in place of ``os.fork`` only where the page renderer starts workers."""
+    from generator.adapter import parallel
+
+    def scoped(method):
+        def wrapper(*args, **kwargs):
+            with monkeypatch.context() as patch:
+                patch.setattr(os, "fork", fork)
+                return method(*args, **kwargs)
+        return wrapper
+
+    for name in ("__init__", "html"):
+        monkeypatch.setattr(parallel.PageRenderer, name,
+                            scoped(getattr(parallel.PageRenderer, name)))
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its workers")
 def test_forked_workers_that_have_grown_are_replaced(tmp_path, monkeypatch, fixed_date):
-    """A forked worker that has made more memory its own than ``RENEW_AFTER`` (here:
-    any) is replaced by a new fork after the job that showed it; the one replaced
-    finishes the jobs it holds and is reaped. The site is the same."""
+    """A forked worker that has made more memory its own than ``renew_after`` (here:
+    any) is replaced by a new fork after the job that showed it; its jobs not yet
+    begun go to the other worker, it finishes the others and is reaped. The site is
+    the same, every page rendered by a worker."""
     from generator.adapter import parallel
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
@@ -329,17 +349,19 @@ def test_forked_workers_that_have_grown_are_replaced(tmp_path, monkeypatch, fixe
     original_close = parallel.PageRenderer.close
 
     def close(self):
-        renderers.append((self.renewed, len(self.chunks)))
+        renderers.append((self.renewed, self.moved, len(self.chunks), self.rendered_here,
+                          len(self.retired)))
         return original_close(self)
 
-    monkeypatch.setattr(os, "fork", fork)
+    _fork_in_page_workers(monkeypatch, fork)
     monkeypatch.setattr(parallel.PageRenderer, "close", close)
     site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
     assert site == sequential
     # Every job's worker had grown: each taken job of a worker still given jobs
-    # replaced it (jobs of a replaced one not yet begun went to the others).
-    [(renewed, chunks)] = renderers
+    # replaced it (jobs not yet begun move: test_jobs_a_replaced_worker_...).
+    [(renewed, _moved, chunks, rendered_here, retired)] = renderers
     assert chunks > renewed > 5
+    assert rendered_here == 0 and retired == 0
     # Every fork after the first two is a replacement's, at its first job (the last
     # replacements may get none).
     assert renewed - 2 <= len(forked) - 2 <= renewed
@@ -377,16 +399,19 @@ def test_a_worker_the_system_will_not_replace_leaves_its_pages_to_the_others(
     original_close = parallel.PageRenderer.close
 
     def close(self):
-        renderers.append((self.lanes, self.renewed, self.rendered, len(self.pages)))
+        renderers.append((self.lanes, self.renewed, self.rendered, self.rendered_here,
+                          len(self.pages)))
         return original_close(self)
 
-    monkeypatch.setattr(os, "fork", fork)
+    _fork_in_page_workers(monkeypatch, fork)
     monkeypatch.setattr(parallel.PageRenderer, "close", close)
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
         site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
     assert site == sequential
-    [(lanes, renewed, rendered, pages)] = renderers
+    [(lanes, renewed, rendered, rendered_here, pages)] = renderers
     assert lanes == [] and renewed == 2 and rendered == pages > 100
+    # The two workers rendered the first jobs, this process the rest.
+    assert 0 < rendered_here < pages
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert [m for m in caplog.messages if "could not be replaced" in m] == [
         "ocop: a page worker could not be replaced ([Errno 12] Cannot allocate memory); "
@@ -438,6 +463,38 @@ def test_a_dead_loading_worker_stops_check(monkeypatch, write_catalogue, capsys)
 
 def _numbered(index: int):
     return f"page {index}", b"", b"", ()
+
+
+def _slowly_numbered(index: int):
+    time.sleep(0.02)
+    return _numbered(index)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks the patched _render")
+def test_jobs_a_replaced_worker_had_not_begun_go_to_the_others(monkeypatch):
+    """Each worker is replaced after every job taken (it has grown): the jobs it held
+    and had not begun are cancelled and handed out again, each page still gets its
+    own HTML from a worker, and no process is left."""
+    from generator.adapter import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr(parallel, "JOBS_PER_WORKER", 8)
+    monkeypatch.setattr(parallel, "renew_after", lambda: 0)
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "_render", _slowly_numbered)
+    pages = [SimpleNamespace(url=f"p{i}/") for i in range(160)]
+    renderer = parallel.PageRenderer(pages, None, None, None, [], workers=2)
+    try:
+        assert [str(renderer.html(page)) for page in pages] == [
+            f"page {i}" for i in range(160)]
+        # A worker takes up to three of its jobs out of the pool's hands (the one it
+        # does, two queued to it); with eight each, the first one replaced still held
+        # four not begun.
+        assert renderer.renewed >= 4 and renderer.moved >= 4
+        assert renderer.rendered_here == 0
+    finally:
+        renderer.close()
+    assert renderer.retired == [] and multiprocessing.active_children() == []
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks the patched _render")

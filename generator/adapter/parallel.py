@@ -47,7 +47,7 @@ from mkdocs.structure.pages import Page
 
 from .. import collector, reads
 from ..render.page_cache import PageCache, ReadIds, Stored, World, fingerprint, reads_list
-from ..workers import WorkerDied, new_pool, refused, start_method, stop_pool
+from ..workers import Ending, WorkerDied, end_pool, new_pool, refused, start_method, stop_pool
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -115,9 +115,9 @@ def _init_forked() -> None:
 
 
 def _grown() -> int:
-    """Bytes of memory a forked worker has made its own since it started, at most:
-    one page for each page fault (a page copied because it wrote into it, or a new
-    one); 0 in a spawned worker."""
+    """Bytes of memory a forked worker has made its own since it started, about: a
+    page for each page fault (a page copied because it wrote into it, or a new one);
+    0 in a spawned worker."""
     if _FAULTS_AT_START is None:
         return 0
     return (_faults() - _FAULTS_AT_START) * os.sysconf("SC_PAGE_SIZE")
@@ -223,11 +223,14 @@ def _render(index: int) -> Packed:
 
 @dataclass(eq=False)
 class _Lane:
-    """A worker process: a pool of one, so that it can be replaced alone."""
+    """Workers jobs are handed to: a pool (of one process, when forked workers are
+    replaced as they grow: each alone)."""
 
     pool: ProcessPoolExecutor
     #: Jobs handed to it and not yet taken.
     waiting: int = 0
+    #: Once replaced: its pool, told to finish the jobs it holds and stop.
+    ending: Ending | None = None
 
 
 class PageRenderer:
@@ -238,6 +241,8 @@ class PageRenderer:
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
                  keys: Sequence[str] = (), world: World | None = None) -> None:
         global _WORLD, _IDS
+        # Read first: a wrong value stops any build, with workers or not.
+        renew = renew_after()
         self.pages = pages
         self.state = (pages, env, config, nav, doc_files)
         self.cache = cache
@@ -250,15 +255,18 @@ class PageRenderer:
         todo = [i for i in range(len(pages)) if i not in self.reused]
         #: Pages rendered in this build (the rest were reused).
         self.rendered = 0
-        #: The workers jobs are handed to; and those replaced (``RENEW_AFTER``) that
+        #: Pages rendered in this process (with workers: those no worker could take).
+        self.rendered_here = 0
+        #: The workers jobs are handed to; and those replaced (``renew_after``) that
         #: still have jobs to finish.
         self.lanes: list[_Lane] = []
         self.retired: list[_Lane] = []
         self._new_lane: Callable[[], _Lane] | None = None
-        #: Bytes a forked worker may grow before it is replaced (None: spawned
+        #: Bytes a forked worker may grow before it is replaced (None: never; spawned
         #: workers, which load everything they hold themselves, are kept).
-        self.renew_after: int | None = None
-        self.renewed = 0
+        self.renew_after = renew if start_method() == "fork" else None
+        #: Workers replaced, and jobs they had not begun, handed to others.
+        self.renewed = self.moved = 0
         # Forked workers inherit the lines the check believed: not handed over again
         # (spawned ones hand over each line they meet once).
         _IDS = None if cache is None else cache.ids
@@ -306,15 +314,20 @@ class PageRenderer:
         # reference counts write into what a worker reads).
         collector.hold()
         if start_method() == "fork":
-            self._new_lane = lambda: _Lane(new_pool(1, method="fork",
+            # One pool forks all its processes before it starts a thread. Replaced
+            # one by one, each worker is a pool of its own: later ones fork while
+            # the others' threads run (as multiprocessing.Pool's maxtasksperchild
+            # does), each using only the queues made for it.
+            size = workers if self.renew_after is None else 1
+            self._new_lane = lambda: _Lane(new_pool(size, method="fork",
                                                     initializer=_init_forked))
-            self.renew_after = renew_after()
         else:
+            size = workers
             key = None if self.cache is None else self.cache.key
             initargs = (config.config_file_path, bool(config.strict), key)
-            self._new_lane = lambda: _Lane(new_pool(1, method="spawn", initializer=_replay,
+            self._new_lane = lambda: _Lane(new_pool(size, method="spawn", initializer=_replay,
                                                     initargs=initargs))
-        self.lanes = [self._new_lane() for _ in range(workers)]
+        self.lanes = [self._new_lane() for _ in range(workers // size)]
         self.chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
         self.chunk_of = {index: n for n, chunk in enumerate(self.chunks) for index in chunk}
         self.limit = JOBS_PER_WORKER * workers
@@ -339,6 +352,7 @@ class PageRenderer:
             html, page_reads, packed, lines = self.received.pop(index)
             self._keep(Stored(page.url, self._key(index), page_reads, packed, lines))
         else:
+            self.rendered_here += 1
             html, seen = render_page(page, *self.state[1:])
             if self.cache is not None:
                 self._keep(self.cache.pack(page.url, self._key(index), html,
@@ -362,25 +376,40 @@ class PageRenderer:
             self._renew(lane)
         if lane.waiting == 0 and lane in self.retired:
             self.retired.remove(lane)
-            lane.pool.shutdown(wait=True)
+            assert lane.ending is not None
+            lane.ending.wait()
 
     def _renew(self, lane: _Lane) -> None:
         """Replace the worker of ``lane`` with a new fork. Its jobs not yet begun go
-        to the workers taking jobs; it ends once it has done the others (one or two:
-        while it and its replacement both live, the build's memory peaks)."""
+        to the workers taking jobs; it stops once it has done the others (the one
+        begun and up to two queued: while it and its replacement both live, the
+        build's memory peaks)."""
         assert self._new_lane is not None
-        self.lanes[self.lanes.index(lane)] = self._new_lane()
         self.renewed += 1
+        try:
+            self.lanes[self.lanes.index(lane)] = self._new_lane()
+        except BaseException as error:
+            if not refused(error):
+                raise
+            self._drop(lane, error)
         for chunk in sorted(c for c, holder in self.lane_of.items() if holder is lane):
             if self.jobs[chunk].cancel():
                 lane.waiting -= 1
                 del self.jobs[chunk], self.lane_of[chunk]
+                self.moved += 1
                 self._hand(chunk)
+        lane.ending = end_pool(lane.pool)
         if lane.waiting:
-            lane.pool.shutdown(wait=False)
             self.retired.append(lane)
         else:
-            lane.pool.shutdown(wait=True)
+            lane.ending.wait()
+
+    def _drop(self, lane: _Lane, error: BaseException) -> None:
+        """The system would not start a new worker in place of one that had grown:
+        the others go on (with none left, this process renders the rest)."""
+        self.lanes.remove(lane)
+        log.info(f"ocop: a page worker could not be replaced ({error}); "
+                 f"{len(self.lanes)} left")
 
     def _hand_out(self) -> None:
         """Hand out the next jobs, up to ``limit`` not yet taken."""
@@ -407,12 +436,8 @@ class PageRenderer:
             except BaseException as error:
                 if not (refused(error) and self.renewed):
                     raise  # at the start: ``__init__`` falls back to this process
-                # The system would not start a new worker in place of one that had
-                # grown: the others go on.
                 stop_pool(lane.pool)
-                self.lanes.remove(lane)
-                log.info(f"ocop: a page worker could not be replaced ({error}); "
-                         f"{len(self.lanes)} left")
+                self._drop(lane, error)
                 continue
             lane.waiting += 1
             self.jobs[chunk], self.lane_of[chunk] = future, lane
@@ -435,10 +460,14 @@ class PageRenderer:
             self._batch = []
 
     def close(self) -> None:
-        """Wait for the workers; store the pages rendered in this build."""
+        """Wait for the workers (those replaced too); store the pages rendered in
+        this build."""
         global _STATE, _WORLD, _IDS
-        for lane in [*self.lanes, *self.retired]:
+        for lane in self.lanes:
             lane.pool.shutdown(wait=True)
+        for lane in self.retired:
+            assert lane.ending is not None
+            lane.ending.wait()
         if self.renewed:
             assert self.renew_after is not None
             log.info(f"ocop page workers: {self.renewed} replaced by a new one, each once "
@@ -465,8 +494,11 @@ class PageRenderer:
     def _stop_pool(self) -> None:
         """End the workers at once, dropping their jobs; pages not taken are then
         rendered in this process."""
-        for lane in [*self.lanes, *self.retired]:
+        for lane in self.lanes:
             stop_pool(lane.pool)
+        for lane in self.retired:
+            assert lane.ending is not None
+            lane.ending.stop()
         self.lanes, self.retired, self.lane_of = [], [], {}
         self.chunks, self.chunk_of, self.jobs, self.received = [], {}, {}, {}
         self.handed = self.limit = 0
