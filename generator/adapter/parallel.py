@@ -231,6 +231,8 @@ class _Lane:
     waiting: int = 0
     #: Once replaced: its pool, told to finish the jobs it holds and stop.
     ending: Ending | None = None
+    #: Set (by the pool's thread) as soon as a job of its shows it has grown too much.
+    grown: bool = False
 
 
 class PageRenderer:
@@ -363,7 +365,7 @@ class PageRenderer:
     def _take(self, chunk: int) -> None:
         """The pages of the job ``chunk``, handed out: waits for them."""
         try:
-            results, grown = self.jobs.pop(chunk).result()
+            results, _grown_by = self.jobs.pop(chunk).result()
         except BrokenProcessPool:
             self.terminate()
             raise WorkerDied("rendering pages") from None
@@ -371,13 +373,32 @@ class PageRenderer:
             self.received[index] = result
         lane = self.lane_of.pop(chunk)
         lane.waiting -= 1
-        if (self.renew_after is not None and grown > self.renew_after
-                and lane in self.lanes):
-            self._renew(lane)
+        self._renew_grown()
         if lane.waiting == 0 and lane in self.retired:
             self.retired.remove(lane)
             assert lane.ending is not None
             lane.ending.wait()
+
+    def _watch(self, lane: _Lane, future: Future[tuple[list[Packed], int]]) -> None:
+        """Mark ``lane`` grown as soon as ``future``'s job is done, not when its turn to
+        be taken comes (its worker may be eight jobs ahead by then)."""
+        limit = self.renew_after
+        if limit is None:
+            return
+
+        def done(future: Future[tuple[list[Packed], int]]) -> None:
+            # In the pool's thread: a flag only (the build's process acts on it).
+            if (not future.cancelled() and future.exception() is None
+                    and future.result()[1] > limit):
+                lane.grown = True
+
+        future.add_done_callback(done)
+
+    def _renew_grown(self) -> None:
+        """Replace every worker taking jobs that has grown too much."""
+        for lane in [lane for lane in self.lanes if lane.grown]:
+            if lane in self.lanes:
+                self._renew(lane)
 
     def _renew(self, lane: _Lane) -> None:
         """Replace the worker of ``lane`` with a new fork. Its jobs not yet begun go
@@ -413,6 +434,7 @@ class PageRenderer:
 
     def _hand_out(self) -> None:
         """Hand out the next jobs, up to ``limit`` not yet taken."""
+        self._renew_grown()
         while self.lanes and len(self.jobs) < self.limit and self.handed < len(self.chunks):
             self._submit()
 
@@ -426,7 +448,7 @@ class PageRenderer:
         """Give the job ``chunk`` to the worker with the fewest waiting; with none
         left, this process renders its pages."""
         while self.lanes:
-            lane = min(self.lanes, key=lambda lane: lane.waiting)
+            lane = min(self.lanes, key=lambda lane: (lane.grown, lane.waiting))
             try:
                 future = lane.pool.submit(_render_chunk, self.chunks[chunk])
             except BrokenProcessPool:
@@ -441,6 +463,7 @@ class PageRenderer:
                 continue
             lane.waiting += 1
             self.jobs[chunk], self.lane_of[chunk] = future, lane
+            self._watch(lane, future)
             return
 
     def identities(self) -> dict[str, bytes]:
