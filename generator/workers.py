@@ -88,7 +88,8 @@ class Ending:
     manager: Thread | None
 
     def wait(self) -> None:
-        """Wait until the pool has stopped (its work done, its processes reaped)."""
+        """Wait until the pool has stopped (its work done, its processes reaped), at
+        most ``JOIN_SECONDS``: for a pool whose work is all done."""
         # The pool's thread reaps the processes once their work is done.
         if self.manager is not None and self.manager.is_alive():
             self.manager.join(timeout=JOIN_SECONDS)

@@ -497,6 +497,33 @@ def test_jobs_a_replaced_worker_had_not_begun_go_to_the_others(monkeypatch):
     assert renderer.retired == [] and multiprocessing.active_children() == []
 
 
+def _dying_late(index: int):
+    if index >= 120:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _slowly_numbered(index)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks and SIGKILLs workers")
+def test_a_dead_worker_ends_the_replaced_ones_too(monkeypatch):
+    """Workers are replaced after every job; then one dies: the build stops with
+    ``WorkerDied`` and no worker, replaced or not, goes on rendering for it."""
+    from generator.adapter import parallel
+    from generator.workers import WorkerDied
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr(parallel, "renew_after", lambda: 0)
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "_render", _dying_late)
+    pages = [SimpleNamespace(url=f"p{i}/") for i in range(400)]
+    renderer = parallel.PageRenderer(pages, None, None, None, [], workers=2)
+    with pytest.raises(WorkerDied):
+        for page in pages:
+            renderer.html(page)
+    assert renderer.renewed > 0
+    # Jobs of 8 pages take 0.16 s: a worker left alone would still be at work.
+    assert multiprocessing.active_children() == []
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks the patched _render")
 def test_pages_asked_for_out_of_order_come_from_their_own_jobs(monkeypatch):
     """MkDocs asks for pages in order; one asked for before its turn (its job not yet

@@ -22,7 +22,9 @@ environment, catalogue):
   build up to that point from ``mkdocs.yml`` — the same MkDocs calls, in the
   same order, as ``mkdocs.commands.build.build`` — so it holds the same pages.
 
-A worker that dies stops the build with ``WorkerDied`` instead of a hang.
+A worker that dies stops the build with ``WorkerDied`` instead of a hang. With
+``OCOP_RENEW_MB`` (``renew_after``), a forked worker that has made about that much
+memory its own is replaced by a new fork at the next job handed out or taken.
 
 Part of the MkDocs adapter: it calls MkDocs' ``get_context`` exactly as MkDocs'
 ``_build_page`` does.
@@ -73,8 +75,9 @@ def renew_after() -> int | None:
     object writes into it (its reference count): rendering every page of a national
     catalogue, each of two workers had made ~500 MB its own by the end, most of it
     copies of the catalogue it read (summed PSS 1.64 GB). With 128 the build peaked
-    at 0.98 GB, for 10-28 % more CPU time (02/12/2026): a new worker copies again
-    what it reads and renders again the cards (``reads.Memo``) that the one it
+    at 0.98 GB (once 1.06 GB, before a worker's growth was seen as soon as its job
+    was done), for 10-28 % more CPU time (02/12/2026): a new worker copies
+    again what it reads and renders again the cards (``reads.Memo``) that the one it
     replaced had kept. Hence not by default."""
     raw = os.environ.get("OCOP_RENEW_MB", "").strip()
     try:
@@ -231,7 +234,8 @@ class _Lane:
     waiting: int = 0
     #: Once replaced: its pool, told to finish the jobs it holds and stop.
     ending: Ending | None = None
-    #: Set (by the pool's thread) as soon as a job of its shows it has grown too much.
+    #: Set as soon as a job of its shows it has grown too much (by the pool's thread;
+    #: here, when the job was done before it was watched).
     grown: bool = False
 
 
@@ -413,17 +417,21 @@ class PageRenderer:
             if not refused(error):
                 raise
             self._drop(lane, error)
-        for chunk in sorted(c for c, holder in self.lane_of.items() if holder is lane):
-            if self.jobs[chunk].cancel():
-                lane.waiting -= 1
-                del self.jobs[chunk], self.lane_of[chunk]
-                self.moved += 1
-                self._hand(chunk)
+        moving = [chunk for chunk in sorted(c for c, holder in self.lane_of.items()
+                                            if holder is lane)
+                  if self.jobs[chunk].cancel()]
+        for chunk in moving:
+            lane.waiting -= 1
+            del self.jobs[chunk], self.lane_of[chunk]
         lane.ending = end_pool(lane.pool)
         if lane.waiting:
+            # Before its jobs move: a build that fails while they do ends it too.
             self.retired.append(lane)
         else:
             lane.ending.wait()
+        for chunk in moving:
+            self.moved += 1
+            self._hand(chunk)
 
     def _drop(self, lane: _Lane, error: BaseException) -> None:
         """The system would not start a new worker in place of one that had grown:
