@@ -465,6 +465,21 @@ def _numbered(index: int):
     return f"page {index}", b"", b"", ()
 
 
+def _renewing_renderer(monkeypatch: pytest.MonkeyPatch, render: Any,
+                       count: int) -> tuple[list[Any], Any]:
+    """``count`` pages rendered by ``render`` in two forked workers, each replaced
+    after every job (eight jobs each handed out at a time)."""
+    from generator.adapter import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr(parallel, "JOBS_PER_WORKER", 8)
+    monkeypatch.setattr(parallel, "renew_after", lambda: 0)
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "_render", render)
+    pages = [SimpleNamespace(url=f"p{i}/") for i in range(count)]
+    return pages, parallel.PageRenderer(pages, None, None, None, [], workers=2)
+
+
 def _slowly_numbered(index: int):
     time.sleep(0.02)
     return _numbered(index)
@@ -475,15 +490,7 @@ def test_jobs_a_replaced_worker_had_not_begun_go_to_the_others(monkeypatch):
     """Each worker is replaced after every job taken (it has grown): the jobs it held
     and had not begun are cancelled and handed out again, each page still gets its
     own HTML from a worker, and no process is left."""
-    from generator.adapter import parallel
-
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
-    monkeypatch.setattr(parallel, "JOBS_PER_WORKER", 8)
-    monkeypatch.setattr(parallel, "renew_after", lambda: 0)
-    monkeypatch.setenv("OCOP_START_METHOD", "fork")
-    monkeypatch.setattr(parallel, "_render", _slowly_numbered)
-    pages = [SimpleNamespace(url=f"p{i}/") for i in range(160)]
-    renderer = parallel.PageRenderer(pages, None, None, None, [], workers=2)
+    pages, renderer = _renewing_renderer(monkeypatch, _slowly_numbered, 160)
     try:
         assert [str(renderer.html(page)) for page in pages] == [
             f"page {i}" for i in range(160)]
@@ -507,15 +514,9 @@ def _dying_late(index: int):
 def test_a_dead_worker_ends_the_replaced_ones_too(monkeypatch):
     """Workers are replaced after every job; then one dies: the build stops with
     ``WorkerDied`` and no worker, replaced or not, goes on rendering for it."""
-    from generator.adapter import parallel
     from generator.workers import WorkerDied
 
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
-    monkeypatch.setattr(parallel, "renew_after", lambda: 0)
-    monkeypatch.setenv("OCOP_START_METHOD", "fork")
-    monkeypatch.setattr(parallel, "_render", _dying_late)
-    pages = [SimpleNamespace(url=f"p{i}/") for i in range(400)]
-    renderer = parallel.PageRenderer(pages, None, None, None, [], workers=2)
+    pages, renderer = _renewing_renderer(monkeypatch, _dying_late, 400)
     with pytest.raises(WorkerDied):
         for page in pages:
             renderer.html(page)
