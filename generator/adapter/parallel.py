@@ -230,8 +230,6 @@ class _Lane:
     replaced as they grow: each alone)."""
 
     pool: ProcessPoolExecutor
-    #: Jobs handed to it and not yet taken.
-    waiting: int = 0
     #: Once replaced: its pool, told to finish the jobs it holds and stop.
     ending: Ending | None = None
     #: Set as soon as a job of its shows it has grown too much (by the pool's thread;
@@ -271,8 +269,12 @@ class PageRenderer:
         #: Bytes a forked worker may grow before it is replaced (None: never; spawned
         #: workers, which load everything they hold themselves, are kept).
         self.renew_after = renew if start_method() == "fork" else None
-        #: Workers replaced, and jobs they had not begun, handed to others.
+        #: Workers replaced (or ended, where the system refused their replacement),
+        #: and jobs they had not begun, handed to others.
         self.renewed = self.moved = 0
+        # Set once the first workers have started: a process refused after that is a
+        # replacement's.
+        self._started = False
         # Forked workers inherit the lines the check believed: not handed over again
         # (spawned ones hand over each line they meet once).
         _IDS = None if cache is None else cache.ids
@@ -338,6 +340,7 @@ class PageRenderer:
         self.chunk_of = {index: n for n, chunk in enumerate(self.chunks) for index in chunk}
         self.limit = JOBS_PER_WORKER * workers
         self._hand_out()
+        self._started = True
 
     def html(self, page: Any) -> Markup:
         """The HTML of ``page``: stored, from a worker (waits for it) or rendered now."""
@@ -376,9 +379,8 @@ class PageRenderer:
         for index, result in zip(self.chunks[chunk], results, strict=True):
             self.received[index] = result
         lane = self.lane_of.pop(chunk)
-        lane.waiting -= 1
         self._renew_grown()
-        if lane.waiting == 0 and lane in self.retired:
+        if lane in self.retired and not self._waiting(lane):
             self.retired.remove(lane)
             assert lane.ending is not None
             lane.ending.wait()
@@ -421,10 +423,9 @@ class PageRenderer:
                                             if holder is lane)
                   if self.jobs[chunk].cancel()]
         for chunk in moving:
-            lane.waiting -= 1
             del self.jobs[chunk], self.lane_of[chunk]
         lane.ending = end_pool(lane.pool)
-        if lane.waiting:
+        if self._waiting(lane):
             # Before its jobs move: a build that fails while they do ends it too.
             self.retired.append(lane)
         else:
@@ -432,6 +433,10 @@ class PageRenderer:
         for chunk in moving:
             self.moved += 1
             self._hand(chunk)
+
+    def _waiting(self, lane: _Lane) -> int:
+        """Jobs handed to ``lane`` and not yet taken (at most ``limit``)."""
+        return sum(holder is lane for holder in self.lane_of.values())
 
     def _drop(self, lane: _Lane, error: BaseException) -> None:
         """The system would not start a new worker in place of one that had grown:
@@ -456,7 +461,7 @@ class PageRenderer:
         """Give the job ``chunk`` to the worker with the fewest waiting; with none
         left, this process renders its pages."""
         while self.lanes:
-            lane = min(self.lanes, key=lambda lane: (lane.grown, lane.waiting))
+            lane = min(self.lanes, key=lambda lane: (lane.grown, self._waiting(lane)))
             try:
                 future = lane.pool.submit(_render_chunk, self.chunks[chunk])
             except BrokenProcessPool:
@@ -464,12 +469,11 @@ class PageRenderer:
                 self.terminate()
                 raise WorkerDied("rendering pages") from None
             except BaseException as error:
-                if not (refused(error) and self.renewed):
+                if not (refused(error) and self._started):
                     raise  # at the start: ``__init__`` falls back to this process
                 stop_pool(lane.pool)
                 self._drop(lane, error)
                 continue
-            lane.waiting += 1
             self.jobs[chunk], self.lane_of[chunk] = future, lane
             self._watch(lane, future)
             return
@@ -501,8 +505,8 @@ class PageRenderer:
             lane.ending.wait()
         if self.renewed:
             assert self.renew_after is not None
-            log.info(f"ocop page workers: {self.renewed} replaced by a new one, each once "
-                     f"it had made {self.renew_after >> 20} MB of memory its own "
+            log.info(f"ocop page workers: replaced {self.renewed} times, each once it had "
+                     f"made about {self.renew_after >> 20} MB of memory its own "
                      "(OCOP_RENEW_MB)")
         # Not held past the build: under ``mkdocs serve`` the next one loads first.
         _STATE, _WORLD, _IDS = None, None, None
