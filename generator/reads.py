@@ -135,6 +135,10 @@ class Memo:
     ``BASE`` where the page's base URL goes, kept by ``put_anywhere`` and printed by
     ``at``, which put the page's base URL in its place. A national site's cards
     otherwise took one entry per depth: 90,000 in each page worker, 185 MB.
+
+    A page worker that is replaced as it grows (``adapter/parallel.py``) hands the
+    fragments it made to the build (``listing``, ``made``, ``adopt``): the worker
+    forked in its place inherits them instead of rendering them again.
     """
 
     #: Stands for the page's base URL in a fragment kept for pages of any depth.
@@ -147,6 +151,8 @@ class Memo:
         # UTF-8: half the memory of a str holding Vietnamese (two bytes a character).
         self._anywhere: dict[Hashable, tuple[bytes, Reads]] = {}
         self._open: list[Reads] = []
+        # Keys put since ``listing`` or the last ``made`` (None: not listed).
+        self._made: list[tuple[bool, Hashable]] | None = None
 
     def __contains__(self, key: Hashable) -> bool:
         if key in self._items or key in self._anywhere:
@@ -164,6 +170,8 @@ class Memo:
 
     def put(self, key: Hashable, html: str) -> str:
         self._items[key] = (html, self._close())
+        if self._made is not None:
+            self._made.append((False, key))
         return html
 
     def at(self, key: Hashable, base: str) -> Markup:
@@ -179,7 +187,33 @@ class Memo:
         for a page whose base URL is ``base``."""
         reads = self._close()  # first: the recording ends even if the text cannot be kept
         self._anywhere[key] = (html.encode(), reads)
+        if self._made is not None:
+            self._made.append((True, key))
         return Markup(str(html).replace(self.BASE, base.rstrip("/")))
+
+    def listing(self) -> None:
+        """From now on, list the fragments put, for ``made``."""
+        self._made = []
+
+    def made(self) -> list[tuple[bool, Hashable, str | bytes, Reads]]:
+        """The fragments put since ``listing`` or the last call: whether each is kept
+        for pages of any depth, its key, its text (UTF-8 when kept for any depth) and
+        what it read."""
+        if not self._made:
+            return []
+        made, self._made = self._made, []
+        return [(anywhere, key, *(self._anywhere if anywhere else self._items)[key])
+                for anywhere, key in made]
+
+    def adopt(self, anywhere: bool, key: Hashable, text: str | bytes, reads: Reads) -> None:
+        """Keep a fragment ``made`` in another process by the same templates from the
+        same records (the first one kept stays)."""
+        if anywhere:
+            assert isinstance(text, bytes)
+            self._anywhere.setdefault(key, (text, reads))
+        else:
+            assert isinstance(text, str)
+            self._items.setdefault(key, (text, reads))
 
     def _close(self) -> Reads:
         reads = self._open.pop()

@@ -167,12 +167,18 @@ def test_reused_pages_equal_a_clean_build(tmp_path, monkeypatch, caplog):
         assert rendered > 0 and (days > 1 or rendered < reused / 4), (days, rendered, reused)
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn"] if sys.platform.startswith("linux")
-                         else ["spawn"])
+@pytest.mark.parametrize("method", ["fork", "fork, replaced", "spawn"]
+                         if sys.platform.startswith("linux") else ["spawn"])
 def test_pages_kept_by_workers_equal_a_clean_build(tmp_path, monkeypatch, caplog, method):
-    """Workers note what their pages read and pack them; the main process keeps them."""
+    """Workers note what their pages read and pack them; the main process keeps them.
+    Forked workers replaced after every job (``renew_after``: any growth) hand the
+    cards they render to the build, for the workers forked after them: a page that
+    shows a card rendered by an earlier worker still depends on what the card read."""
     from generator.adapter import parallel
 
+    if method == "fork, replaced":
+        method = "fork"
+        monkeypatch.setattr(parallel, "renew_after", lambda: 0)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
     monkeypatch.setenv("OCOP_WORKERS", "2")
     monkeypatch.setenv("OCOP_START_METHOD", method)
@@ -194,6 +200,46 @@ def test_pages_kept_by_workers_equal_a_clean_build(tmp_path, monkeypatch, caplog
         site, rendered, reused = builds.cached()
         assert rendered > 0 and reused > 0, what
         assert site == builds.clean(), what
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its workers")
+def test_cards_a_replaced_worker_made_are_kept_with_the_records_they_read(
+        tmp_path, monkeypatch, caplog):
+    """Forked workers replaced after every job hand the cards they render to the build,
+    which keeps each with what it read as this process holds it: a product card
+    printed later (by this process or a worker forked after) brings to its page the
+    product and the product's producer, whose name the card shows."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setattr(parallel, "renew_after", lambda: 0)
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    kept: list[tuple[reads.Memo, dict[tuple[str, str], object], int]] = []
+    original_close = parallel.PageRenderer.close
+
+    def close(self):
+        kept.append((self.memo, self.records, self.renewed))
+        return original_close(self)
+
+    monkeypatch.setattr(parallel.PageRenderer, "close", close)
+    Builds(copy_sample(tmp_path / "project"), tmp_path, monkeypatch, caplog).cached()
+    [(memo, records, renewed)] = kept
+    assert renewed > 5
+    products = {key: product for (kind, key), product in records.items() if kind == "product"}
+    shown = set()
+    for key, product in products.items():
+        for language, path in (("vi", "san-pham"), ("en", "en/san-pham")):
+            try:
+                with reads.recording() as seen:
+                    html = memo.at(("product", key, language, False), "../..")
+            except KeyError:  # not shown on a card in that language
+                continue
+            producer = product.producer
+            assert seen.records == {id(product): product, id(producer): producer}, key
+            assert f'href="../../{path}/{key}/"' in html, (key, html)
+            shown.add(key)
+    # Cards of most products, rendered by workers only, are kept.
+    assert len(shown) > len(products) / 2
 
 
 def test_a_tampered_page_is_rendered_again(tmp_path, monkeypatch, caplog):

@@ -466,6 +466,13 @@ def test_a_dead_loading_worker_stops_check(monkeypatch, write_catalogue, capsys)
         "one process\n")
 
 
+def _environment() -> Any:
+    """What the page renderer needs of a template environment: its fragment memo."""
+    from generator import reads
+
+    return SimpleNamespace(globals={"ocop_memo": reads.Memo()})
+
+
 def _numbered(index: int):
     return f"page {index}", b"", b"", ()
 
@@ -482,7 +489,7 @@ def _renewing_renderer(monkeypatch: pytest.MonkeyPatch, render: Any,
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
     monkeypatch.setattr(parallel, "_render", render)
     pages = [SimpleNamespace(url=f"p{i}/") for i in range(count)]
-    return pages, parallel.PageRenderer(pages, None, None, None, [], workers=2)
+    return pages, parallel.PageRenderer(pages, _environment(), None, None, [], workers=2)
 
 
 def _slowly_numbered(index: int):
@@ -546,7 +553,7 @@ def test_pages_asked_for_out_of_order_come_from_their_own_jobs(monkeypatch):
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
     monkeypatch.setattr(parallel, "_render", _numbered)
     pages = [SimpleNamespace(url=f"p{i}/") for i in range(100)]
-    renderer = parallel.PageRenderer(pages, None, None, None, [], workers=2)
+    renderer = parallel.PageRenderer(pages, _environment(), None, None, [], workers=2)
     try:
         assert renderer.handed == renderer.limit == 2 < len(renderer.chunks)
         order = [97, 3, 0, 50, *range(100)]

@@ -100,7 +100,9 @@ def watch_records() -> None:
     reads.watch(*RECORDS, facts=FACT_FIELDS)
 
 
-def _identity(record: Any) -> tuple[str, str]:
+def identity(record: Any) -> tuple[str, str]:
+    """How pages note a record (``RECORDS``): its kind and its key, the same in every
+    build and every process."""
     kind, field_name = RECORDS[type(record)]
     return kind, str(_get(record, field_name)) if field_name else ""
 
@@ -192,7 +194,7 @@ def _canonical(value: Any, top: bool = False, shared: Shared | None = None) -> A
         return value
     shape = _SHAPES.get(kind) or _SHAPES.setdefault(kind, _shape(kind))
     if shape == _RECORD and not top:
-        return ("@", *_identity(value))
+        return ("@", *identity(value))
     if shape == _SEQUENCE:
         if shared is not None and kind is tuple and len(value) >= _SHARED_MIN:
             found = shared.get(id(value))
@@ -235,11 +237,11 @@ def _items(values: Iterable[Any], shared: Shared | None) -> tuple[Any, ...]:
         if kind in _PLAIN:
             out.append(value)
             continue
-        identity = RECORDS.get(kind)
-        if identity is None:
+        named = RECORDS.get(kind)
+        if named is None:
             out.append(_canonical(value, False, shared))
         else:
-            name, field_name = identity  # ``_identity``, without its call
+            name, field_name = named  # ``identity``, without its call
             out.append(("@", name, str(_get(value, field_name)) if field_name else ""))
     return tuple(out)
 
@@ -311,7 +313,7 @@ class World:
                       catalogue.fairs, catalogue.places, catalogue.provinces):
             for record in table.values():
                 # The identity pages noted it by (RECORDS), not a second list of kinds.
-                self.records[_identity(record)] = record
+                self.records[identity(record)] = record
         self.facts = facts
         self._digests: dict[tuple[str, str], str | None] = {}
         # Reads found true this build, as stored (a line of JSON each). Pages and
@@ -333,9 +335,9 @@ class World:
         reuse check has made most of them by the time pages and files note theirs).
         Records are not changed once linked (nothing after ``link`` assigns to one):
         a digest made at the check is the record's all build."""
-        identity = _identity(record)
-        if self.records.get(identity) is record:
-            found = self.record_digest(*identity)
+        kind_key = identity(record)
+        if self.records.get(kind_key) is record:
+            found = self.record_digest(*kind_key)
             if found is not None:
                 return found
         return fingerprint(record)
@@ -394,7 +396,7 @@ def reads_list(reads: Reads, digest_of: Callable[[Any], str]) -> list[list[str]]
     of it, such as ``World.digest_of``)."""
     out: list[list[str]] = []
     for record in reads.records.values():
-        out.append(["@", *_identity(record), digest_of(record)])
+        out.append(["@", *identity(record), digest_of(record)])
     out.extend([*fact, answer] for fact, answer in reads.facts.items())
     out.sort()
     return out
