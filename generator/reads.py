@@ -40,6 +40,23 @@ class Reads:
         self.records.update(other.records)
         self.facts.update(other.facts)
 
+    def kept(self) -> Kept:
+        """These reads as a fragment keeps them (``Memo``)."""
+        return tuple(self.records.values()), tuple(self.facts.items())
+
+    def add(self, kept: Kept) -> None:
+        """Add the reads a fragment kept (``kept``)."""
+        records, facts = kept
+        for record in records:
+            self.records[id(record)] = record
+        self.facts.update(facts)
+
+
+#: What a fragment read, as the memo keeps it: the records, and the facts with their
+#: answers. Two tuples (empty ones are shared), not a ``Reads`` of two dicts: the
+#: build's process keeps the cards of a national site (``Memo.adopt``).
+Kept = tuple[tuple[Any, ...], tuple[tuple[tuple[str, ...], str], ...]]
+
 
 # Innermost last; empty while nothing records (the hook then costs one test).
 _stack: list[Reads] = []
@@ -147,9 +164,9 @@ class Memo:
     BASE = "\x00"
 
     def __init__(self) -> None:
-        self._items: dict[Hashable, tuple[str, Reads]] = {}
+        self._items: dict[Hashable, tuple[str, Kept]] = {}
         # UTF-8: half the memory of a str holding Vietnamese (two bytes a character).
-        self._anywhere: dict[Hashable, tuple[bytes, Reads]] = {}
+        self._anywhere: dict[Hashable, tuple[bytes, Kept]] = {}
         self._open: list[Reads] = []
         # Keys put since ``listing`` or the last ``made`` (None: not listed).
         self._made: list[tuple[bool, Hashable]] | None = None
@@ -163,9 +180,9 @@ class Memo:
         return False
 
     def __getitem__(self, key: Hashable) -> str:
-        html, reads = self._items[key]
+        html, kept = self._items[key]
         if _stack:
-            _stack[-1].merge(reads)
+            _stack[-1].add(kept)
         return html
 
     def put(self, key: Hashable, html: str) -> str:
@@ -177,16 +194,16 @@ class Memo:
     def at(self, key: Hashable, base: str) -> Markup:
         """The fragment kept by ``put_anywhere``, for a page whose base URL is
         ``base`` ('../..', '.'; on the 404 page the site's own path, such as '/')."""
-        html, reads = self._anywhere[key]
+        html, kept = self._anywhere[key]
         if _stack:
-            _stack[-1].merge(reads)
+            _stack[-1].add(kept)
         return Markup(html.decode().replace(self.BASE, base.rstrip("/")))
 
     def put_anywhere(self, key: Hashable, html: str, base: str) -> Markup:
         """Keep a fragment rendered with ``BASE`` for its links' base; returns it
         for a page whose base URL is ``base``."""
-        reads = self._close()  # first: the recording ends even if the text cannot be kept
-        self._anywhere[key] = (html.encode(), reads)
+        kept = self._close()  # first: the recording ends even if the text cannot be kept
+        self._anywhere[key] = (html.encode(), kept)
         if self._made is not None:
             self._made.append((True, key))
         return Markup(str(html).replace(self.BASE, base.rstrip("/")))
@@ -195,7 +212,7 @@ class Memo:
         """From now on, list the fragments put, for ``made``."""
         self._made = []
 
-    def made(self) -> list[tuple[bool, Hashable, str | bytes, Reads]]:
+    def made(self) -> list[tuple[bool, Hashable, str | bytes, Kept]]:
         """The fragments put since ``listing`` or the last call: whether each is kept
         for pages of any depth, its key, its text (UTF-8 when kept for any depth) and
         what it read."""
@@ -205,20 +222,20 @@ class Memo:
         return [(anywhere, key, *(self._anywhere if anywhere else self._items)[key])
                 for anywhere, key in made]
 
-    def adopt(self, anywhere: bool, key: Hashable, text: str | bytes, reads: Reads) -> None:
+    def adopt(self, anywhere: bool, key: Hashable, text: str | bytes, kept: Kept) -> None:
         """Keep a fragment ``made`` in another process by the same templates from the
         same records (the first one kept stays)."""
         if anywhere:
             assert isinstance(text, bytes)
-            self._anywhere.setdefault(key, (text, reads))
+            self._anywhere.setdefault(key, (text, kept))
         else:
             assert isinstance(text, str)
-            self._items.setdefault(key, (text, reads))
+            self._items.setdefault(key, (text, kept))
 
-    def _close(self) -> Reads:
+    def _close(self) -> Kept:
         reads = self._open.pop()
         popped = _stack.pop()
         assert popped is reads, "fragment memo used out of order"
         if _stack:
             _stack[-1].merge(reads)
-        return reads
+        return reads.kept()

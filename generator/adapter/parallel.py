@@ -1,7 +1,7 @@
 """Render generated pages: reuse the unchanged ones, render the others on every core.
 
 MkDocs renders pages one after another in one process, from scratch. Every
-generated page's template is a stand-in (``STAND_IN``) that returns what
+generated page's template is a stand-in (``pages.STAND_IN``) that returns what
 ``PageRenderer.html`` gives for it (``ocop build`` has MkDocs skip the stand-ins and
 the plugin writes that HTML itself: ``CataloguePlugin._write_pages``):
 
@@ -60,9 +60,6 @@ from ..render.page_cache import (
 from ..workers import Ending, WorkerDied, end_pool, new_pool, refused, start_method, stop_pool
 
 log = logging.getLogger("mkdocs.plugins.ocop")
-
-#: Template that returns a page rendered by ``PageRenderer``.
-STAND_IN = "ocop/prerendered.html"
 
 #: Below this many pages to render, starting workers costs more than it saves.
 PARALLEL_MIN_PAGES = 400
@@ -243,9 +240,8 @@ def _fragments() -> list[Fragment]:
     """The fragments this worker rendered since its last job, for the build to keep:
     the worker forked in this one's place inherits them (not rendering them again
     cost a replaced worker's successor 55 % more CPU time on listing pages)."""
-    return [(anywhere, key, text, tuple(identity(r) for r in seen.records.values()),
-             tuple(seen.facts.items()))
-            for anywhere, key, text, seen in _memo().made()]
+    return [(anywhere, key, text, tuple(identity(record) for record in records), facts)
+            for anywhere, key, text, (records, facts) in _memo().made()]
 
 
 def _render(index: int) -> Packed:
@@ -433,11 +429,9 @@ class PageRenderer:
         process holds them; one that read a record this process cannot name (none
         should) is left to be rendered again."""
         for anywhere, key, text, identities, facts in fragments:
-            records = [self.records.get(named) for named in identities]
-            if None in records:
-                continue
-            seen = reads.Reads({id(record): record for record in records}, dict(facts))
-            self.memo.adopt(anywhere, key, text, seen)
+            records = tuple(self.records.get(named) for named in identities)
+            if None not in records:
+                self.memo.adopt(anywhere, key, text, (records, facts))
 
     def _watch(self, lane: _Lane, future: Future[Done]) -> None:
         """Mark ``lane`` grown as soon as ``future``'s job is done, not when its turn to

@@ -54,8 +54,8 @@ from ..write.sitemap import SITEMAP, Sitemap
 from .config import CatalogueConfig, site_languages, source_layout
 from .kept_site import Entry, KeptFolder, save_manifest, sweep
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
-from .pages import CatalogueFile, CataloguePage, nav_labels
-from .parallel import STAND_IN, PageRenderer, in_worker, keeping, rendering
+from .pages import STAND_IN, CatalogueFile, CataloguePage, nav_labels
+from .parallel import PageRenderer, in_worker, keeping, rendering
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -436,9 +436,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         else rendered (in workers when it pays off)."""
         assert self.catalogue is not None and self.media is not None
         doc_files = files.documentation_pages()
+        # Their template is the stand-in (CataloguePage.meta): MkDocs renders it to what
+        # the renderer gives for the page.
         pages = [f.page for f in doc_files if isinstance(f.page, CataloguePage)]
-        for page in pages:
-            page.meta["template"] = STAND_IN
         cache, keys, world = self._page_cache(config), [], None
         self.world, self.files_settings = None, ""
         start = time.perf_counter()
