@@ -36,8 +36,9 @@ METHODS = ["fork", "spawn"] if sys.platform.startswith("linux") else ["spawn"]
 @pytest.mark.parametrize("jobs_per_worker", [1, None])
 def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date, method,
                                           jobs_per_worker):
-    """Workers render every page, in jobs handed out a few at a time (never more than
-    ``JOBS_PER_WORKER`` a worker waiting to be taken), and the site is the same."""
+    """A worker and the build's process render every page, in jobs handed out a few at a
+    time (never more than ``JOBS_PER_WORKER`` a worker waiting to be taken), and the
+    site is the same."""
     monkeypatch.delenv("OCOP_RENEW_MB", raising=False)
     from generator.adapter import parallel as parallel_module
 
@@ -55,7 +56,8 @@ def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date, met
 
     def close(self):
         renderers.append((len(self.lanes), self.rendered, len(self.pages),
-                          self.handed, len(self.chunks), self.limit, self.renewed))
+                          self.handed, len(self.chunks), self.limit, self.renewed,
+                          self.helping))
         return original_close(self)
 
     def hand_out(self):
@@ -65,14 +67,15 @@ def test_parallel_build_equals_sequential(tmp_path, monkeypatch, fixed_date, met
     monkeypatch.setattr(parallel_module.PageRenderer, "close", close)
     monkeypatch.setattr(parallel_module.PageRenderer, "_hand_out", hand_out)
     parallel = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
-    # Every generated page went through the workers, a few jobs at a time …
+    # Every generated page was rendered by the worker or by the build's process
+    # while it waited (the build writes them itself), a few jobs at a time …
     assert len(renderers) == 1
-    lanes, rendered, pages, handed, chunks, limit, renewed = renderers[0]
-    # One pool of both workers (it forks them before it starts a thread), kept.
-    assert lanes == 1 and renewed == 0 and rendered == pages > 100
+    lanes, rendered, pages, handed, chunks, limit, renewed, helping = renderers[0]
+    # One worker, never replaced on a site this small (the other is the build's process).
+    assert helping and lanes == 1 and renewed == 0 and rendered == pages > 100
     assert handed == chunks == -(-pages // parallel_module.CHUNK)
-    assert limit == 2 * parallel_module.JOBS_PER_WORKER < chunks
-    assert max(handed_out) == limit and len(handed_out) > chunks - limit
+    assert limit == parallel_module.JOBS_PER_WORKER < chunks
+    assert max(handed_out) == limit
     # … and the site is the same, file for file.
     assert parallel.keys() == sequential.keys()
     assert [k for k in parallel if parallel[k] != sequential[k]] == []
@@ -245,9 +248,9 @@ def test_a_dead_rendering_worker_stops_the_build(tmp_path, monkeypatch, fixed_da
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks")
 def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
         tmp_path, monkeypatch, fixed_date, caplog):
-    """The system refuses the second worker (out of memory, at the first job): the one
-    started is ended, this process renders every page, the site is the same and the
-    build says why, without a warning (which would stop a strict build)."""
+    """The system refuses the second worker process (out of memory, at the first job):
+    the one started is ended, this process renders every page, the site is the same
+    and the build says why, without a warning (which would stop a strict build)."""
     import errno
     import logging
     import multiprocessing
@@ -258,7 +261,8 @@ def test_page_workers_that_cannot_start_leave_every_page_to_this_process(
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
     monkeypatch.setenv("OCOP_WORKERS", "1")
     sequential = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "one"))
-    monkeypatch.setenv("OCOP_WORKERS", "2")
+    # Two worker processes; the build's process renders too.
+    monkeypatch.setenv("OCOP_WORKERS", "3")
     real_fork, started, renderers = os.fork, [], []
     original_start, original_close = parallel.PageRenderer._start, parallel.PageRenderer.close
 
@@ -327,14 +331,15 @@ def _fork_in_page_workers(monkeypatch: pytest.MonkeyPatch, fork: Any) -> None:
 def _one_process_site_then_renewing(monkeypatch: pytest.MonkeyPatch,
                                     tmp_path: Path) -> dict[str, bytes]:
     """The sample site built in one process; the builds after it have two forked page
-    workers, each replaced after every job (``renew_after``: any growth)."""
+    workers besides the build's process, each replaced after every job
+    (``renew_after``: any growth)."""
     from generator.adapter import parallel
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
     monkeypatch.setenv("OCOP_WORKERS", "1")
     sequential = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "one"))
-    monkeypatch.setenv("OCOP_WORKERS", "2")
+    monkeypatch.setenv("OCOP_WORKERS", "3")
     monkeypatch.setattr(parallel, "renew_after", lambda: 0)
     return sequential
 
@@ -344,7 +349,8 @@ def test_forked_workers_that_have_grown_are_replaced(tmp_path, monkeypatch, fixe
     """A forked worker that has made more memory its own than ``renew_after`` (here:
     any) is replaced by a new fork after the job that showed it; its jobs not yet
     begun go to the other worker, it finishes the others and is reaped. The site is
-    the same, every page rendered by a worker."""
+    the same, every page rendered by a worker (or, while it waits for one, by the
+    build's process)."""
     from generator.adapter import parallel
 
     sequential = _one_process_site_then_renewing(monkeypatch, tmp_path)
@@ -430,9 +436,9 @@ def test_how_much_a_page_worker_may_grow_is_set_in_megabytes(monkeypatch):
     from generator.adapter import parallel
 
     monkeypatch.delenv("OCOP_RENEW_MB", raising=False)
-    assert parallel.renew_after() is None
+    assert parallel.renew_after() == 128 * 2**20
     for raw, expected in [("64", 64 * 2**20), (" 200 ", 200 * 2**20), ("0", None),
-                          ("", None)]:
+                          ("", 128 * 2**20)]:
         monkeypatch.setenv("OCOP_RENEW_MB", raw)
         assert parallel.renew_after() == expected
     for raw in ["-1", "1.5", "lots"]:
@@ -519,6 +525,39 @@ def test_jobs_a_replaced_worker_had_not_begun_go_to_the_others(monkeypatch):
     finally:
         renderer.close()
     assert renderer.retired == [] and multiprocessing.active_children() == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks the patched _render")
+def test_the_build_renders_the_next_jobs_while_it_waits_for_its_worker(monkeypatch):
+    """Helping (the plugin writes the pages itself), the build's process is one of the
+    two workers: one process is started, and while a page's job is not done the build
+    renders the next jobs no worker has; each page gets its own HTML."""
+    from generator.adapter import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "_render", _slowly_numbered)
+    real_fork, forked = os.fork, []
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    pages = [SimpleNamespace(url=f"p{i}/") for i in range(160)]
+    renderer = parallel.PageRenderer(pages, _environment(), None, None, [], workers=2,
+                                     helping=True)
+    try:
+        html = [str(renderer.html(page)) for page in pages]
+        assert html == [f"page {i}" for i in range(160)]
+        # Jobs of 8 pages at 0.02 s a page: the worker and this process share them.
+        assert 0 < renderer.helped < 160 and renderer.helped % parallel.CHUNK == 0
+        assert renderer.rendered_here == 0 and renderer.limit == parallel.JOBS_PER_WORKER
+    finally:
+        renderer.close()
+    assert len(forked) == 1 and multiprocessing.active_children() == []
 
 
 def _dying_late(index: int):

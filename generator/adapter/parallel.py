@@ -22,9 +22,12 @@ environment, catalogue):
   build up to that point from ``mkdocs.yml`` — the same MkDocs calls, in the
   same order, as ``mkdocs.commands.build.build`` — so it holds the same pages.
 
-A worker that dies stops the build with ``WorkerDied`` instead of a hang. With
-``OCOP_RENEW_MB`` (``renew_after``), a forked worker that has made about that much
-memory its own is replaced by a new fork at the next job handed out or taken.
+Where the plugin writes the pages itself (``ocop build``), this process is one of
+the workers: it renders the next jobs while it waits for a worker's (``helping``),
+and one process fewer is started. A worker that dies stops the build with
+``WorkerDied`` instead of a hang. A forked worker that has made about
+``renew_after()`` of memory its own is replaced by a new fork at the next job handed
+out or taken.
 
 Part of the MkDocs adapter: it calls MkDocs' ``get_context`` exactly as MkDocs'
 ``_build_page`` does.
@@ -72,21 +75,28 @@ CHUNK = 8
 JOBS_PER_WORKER = 8
 
 
+#: Megabytes of memory a forked page worker may make its own before a new fork
+#: replaces it, unless ``OCOP_RENEW_MB`` says otherwise.
+RENEW_MB = 128
+
+
 def renew_after() -> int | None:
     """Bytes of memory a forked page worker may make its own (``_grown``) before a
-    new fork replaces it: ``OCOP_RENEW_MB`` megabytes; unset or 0, never (None).
+    new fork replaces it: ``OCOP_RENEW_MB`` megabytes (unset: ``RENEW_MB``); 0, never
+    (None).
 
     A fork shares this process' memory until it writes into it, and reading an
     object writes into it (its reference count): rendering every page of a national
     catalogue, each of two workers had made ~500 MB its own by the end, most of it
-    copies of the catalogue it read (summed PSS 1.64 GB). With 128 the build peaked
-    at 0.98 GB (once 1.06 GB, before a worker's growth was seen as soon as its job
-    was done), for 10-28 % more CPU time (02/12/2026): a new worker copies
-    again what it reads and renders again the cards (``reads.Memo``) that the one it
-    replaced had kept. Hence not by default."""
+    copies of the catalogue it read (summed PSS 1.64 GB). A new worker copies again
+    what it reads, but not the cards its predecessor rendered: it inherits them from
+    this process, which keeps what workers hand over (``_adopt``). Measured on that
+    catalogue, every page rendered (02/12/2026), with this process rendering too
+    (``helping``) and one worker: peak 981 MB replaced at 128 MB, 1,144 MB never
+    replaced, for 193.6 and 190.5 s of CPU time (one build each)."""
     raw = os.environ.get("OCOP_RENEW_MB", "").strip()
     try:
-        megabytes = int(raw) if raw else 0
+        megabytes = int(raw) if raw else RENEW_MB
         if megabytes < 0:
             raise ValueError
     except ValueError:
@@ -275,12 +285,21 @@ class PageRenderer:
 
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
-                 keys: Sequence[str] = (), world: World | None = None) -> None:
+                 keys: Sequence[str] = (), world: World | None = None,
+                 helping: bool = False) -> None:
         global _WORLD, _IDS
         # Read first: a wrong value stops any build, with workers or not.
         renew = renew_after()
         self.pages = pages
         self.state = (pages, env, config, nav, doc_files)
+        #: Whether this process renders pages too, while it waits for a worker's job:
+        #: then it is one of the ``workers`` (one process fewer is started). Only where
+        #: pages are asked for one after the other with no other page being rendered
+        #: (the plugin writes them itself): a page rendered ahead is not the one
+        #: MkDocs is rendering.
+        self.helping = helping and workers >= 2
+        #: Pages this process rendered while it waited for a worker's job.
+        self.helped = 0
         self.cache = cache
         self.keys = keys
         self.position = {id(page): i for i, page in enumerate(pages)}
@@ -350,33 +369,35 @@ class PageRenderer:
                 self._stop_pool()
 
     def _start(self, workers: int, todo: list[int], config: Any) -> None:
-        """Start ``workers`` processes and hand them the first jobs of ``todo``."""
+        """Start the worker processes (``workers``, one fewer when this process helps)
+        and hand them the first jobs of ``todo``."""
         global _STATE
         _STATE = self.state
         # What the workers inherit lives all build; held, a forked worker's
         # collections do not walk it (its memory is copied all the same:
         # reference counts write into what a worker reads).
         collector.hold()
+        processes = workers - 1 if self.helping else workers
         if start_method() == "fork":
-            # One pool forks all its processes before it starts a thread. Replaced
-            # one by one, each worker is a pool of its own: later ones fork while
-            # the others' threads run (as multiprocessing.Pool's maxtasksperchild
-            # does), each using only the queues made for it.
-            size = workers if self.renew_after is None else 1
+            # Never replaced, one pool forks all its processes before it starts a
+            # thread. Replaced one by one, each worker is a pool of its own: later
+            # ones fork while the others' threads run (as multiprocessing.Pool's
+            # maxtasksperchild does), each using only the queues made for it.
+            size = processes if self.renew_after is None else 1
             hand_over = self.renew_after is not None
             self._new_lane = lambda: _Lane(new_pool(size, method="fork",
                                                     initializer=_init_forked,
                                                     initargs=(hand_over,)))
         else:
-            size = workers
+            size = processes
             key = None if self.cache is None else self.cache.key
             initargs = (config.config_file_path, bool(config.strict), key)
             self._new_lane = lambda: _Lane(new_pool(size, method="spawn", initializer=_replay,
                                                     initargs=initargs))
-        self.lanes = [self._new_lane() for _ in range(workers // size)]
+        self.lanes = [self._new_lane() for _ in range(processes // size)]
         self.chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
         self.chunk_of = {index: n for n, chunk in enumerate(self.chunks) for index in chunk}
-        self.limit = JOBS_PER_WORKER * workers
+        self.limit = JOBS_PER_WORKER * processes
         self._hand_out()
         self._started = True
 
@@ -394,6 +415,8 @@ class PageRenderer:
             self._submit()
         if index in self.received or chunk in self.jobs:
             if index not in self.received:
+                if self.helping:
+                    self._help(chunk)
                 self._take(chunk)
                 self._hand_out()
             html, page_reads, packed, lines = self.received.pop(index)
@@ -406,6 +429,21 @@ class PageRenderer:
                                            reads_list(seen, _digest_of)))
         self.rendered += 1
         return Markup(html)
+
+    def _help(self, chunk: int) -> None:
+        """Until the job ``chunk`` is done, do here the next job not handed out (at most
+        ``limit`` jobs past ``chunk``): with a worker fewer, the build's memory holds
+        one copy fewer of what a worker makes its own (the catalogue it reads), and
+        no core waits while this process does."""
+        future = self.jobs[chunk]
+        while (not future.done() and self.handed < len(self.chunks)
+               and self.handed - chunk <= self.limit):
+            ahead = self.handed
+            self.handed += 1
+            for index in self.chunks[ahead]:
+                # As a worker does: packed with this process's ids of reads' lines.
+                self.received[index] = _render(index)
+                self.helped += 1
 
     def _take(self, chunk: int) -> None:
         """The pages of the job ``chunk``, handed out: waits for them."""
@@ -551,6 +589,9 @@ class PageRenderer:
         for lane in self.retired:
             assert lane.ending is not None
             lane.ending.wait()
+        if self.helped:
+            log.info(f"ocop page workers: this process rendered {self.helped} of the pages "
+                     "while it waited for them")
         if self.renewed:
             assert self.renew_after is not None
             log.info(f"ocop page workers: replaced {self.renewed} times, each once it had "

@@ -466,8 +466,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             })
             self.world = world
         start = time.perf_counter()
+        # Writing the pages itself, this process renders pages while it waits for the
+        # workers: one of them fewer is started.
         self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,
-                                     self._workers(), cache, keys, world)
+                                     self._workers(), cache, keys, world,
+                                     helping=self.writes_pages)
         self._left, self._to_write = set(), []
         if self.kept is not None:
             self._leave_unchanged(self.renderer)
