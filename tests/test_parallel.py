@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from conftest import ROOT
 
+from generator.adapter.parallel import _render as _RENDER
 from generator.adapter.publish import build_site
 
 
@@ -221,10 +222,14 @@ def test_photos_and_qr_codes_are_made_here_when_workers_cannot_start(tmp_path, m
         for what in ("processing photos", "making QR codes")]
 
 
-def _die(index: int) -> str:
-    """A rendering worker killed by the system (the OOM killer sends SIGKILL)."""
-    os.kill(os.getpid(), signal.SIGKILL)
-    return ""
+def _die(index: int) -> Any:
+    """A rendering worker killed by the system (the OOM killer sends SIGKILL); the
+    build's process, which renders pages while it waits for one, renders as usual."""
+    from generator.adapter import parallel
+
+    if parallel.in_worker():
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _RENDER(index)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks a worker and SIGKILLs it")
@@ -558,6 +563,39 @@ def test_the_build_renders_the_next_jobs_while_it_waits_for_its_worker(monkeypat
     finally:
         renderer.close()
     assert len(forked) == 1 and multiprocessing.active_children() == []
+
+
+def _failing_here(index: int):
+    """Pages render slowly in a worker, and fail in the build's process."""
+    from generator.adapter import parallel
+
+    if not parallel.in_worker():
+        raise ValueError(f"cannot render page {index}")
+    return _slowly_numbered(index)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks the patched _render")
+def test_a_page_the_build_could_not_render_ahead_fails_when_it_is_asked_for(monkeypatch):
+    """An error rendering a page ahead, while the build waits for its worker, stops
+    the build at that page, which its error names (MkDocs says which page failed),
+    not at the page the build was waiting for."""
+    from generator.adapter import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setattr(parallel, "_render", _failing_here)
+    pages = [SimpleNamespace(url=f"p{i}/") for i in range(160)]
+    renderer = parallel.PageRenderer(pages, _environment(), None, None, [], workers=2,
+                                     helping=True)
+    try:
+        with pytest.raises(ValueError) as error:
+            for index, page in enumerate(pages):
+                assert str(renderer.html(page)) == f"page {index}"
+        assert str(error.value) == f"cannot render page {index}"
+        assert index >= parallel.CHUNK and renderer.helped == 0
+    finally:
+        renderer.terminate()
+    assert multiprocessing.active_children() == []
 
 
 def _dying_late(index: int):

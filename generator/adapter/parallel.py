@@ -298,8 +298,10 @@ class PageRenderer:
         #: (the plugin writes them itself): a page rendered ahead is not the one
         #: MkDocs is rendering.
         self.helping = helping and workers >= 2
-        #: Pages this process rendered while it waited for a worker's job.
+        #: Pages this process rendered while it waited for a worker's job; a page it
+        #: could not render so, with the error.
         self.helped = 0
+        self.failed: dict[int, Exception] = {}
         self.cache = cache
         self.keys = keys
         self.position = {id(page): i for i, page in enumerate(pages)}
@@ -410,6 +412,8 @@ class PageRenderer:
             if stored is not None:
                 return Markup(stored)
             # A row that does not verify is rendered again.
+        if index in self.failed:
+            raise self.failed.pop(index)
         chunk = self.chunk_of.get(index)
         while chunk is not None and self.lanes and self.handed <= chunk:
             self._submit()
@@ -431,18 +435,26 @@ class PageRenderer:
         return Markup(html)
 
     def _help(self, chunk: int) -> None:
-        """Until the job ``chunk`` is done, do here the next job not handed out (at most
-        ``limit`` jobs past ``chunk``): with a worker fewer, the build's memory holds
-        one copy fewer of what a worker makes its own (the catalogue it reads), and
-        no core waits while this process does."""
+        """Until the job ``chunk`` is done, do here the next job not handed out (up to
+        ``limit`` jobs past those the workers hold): with a worker fewer, the build's
+        memory holds one copy fewer of what a worker makes its own (the catalogue it
+        reads), and no core waits while this process does. (Capped at ``limit`` jobs
+        past ``chunk``, the workers holding ``limit``, it rendered 7,808 of 70,606
+        national pages, not 33,264: one job each time it waited.)"""
         future = self.jobs[chunk]
         while (not future.done() and self.handed < len(self.chunks)
-               and self.handed - chunk <= self.limit):
+               and self.handed - chunk < 2 * self.limit and not self.failed):
             ahead = self.handed
             self.handed += 1
             for index in self.chunks[ahead]:
-                # As a worker does: packed with this process's ids of reads' lines.
-                self.received[index] = _render(index)
+                try:
+                    # As a worker does: packed with this process's ids of reads' lines.
+                    self.received[index] = _render(index)
+                except Exception as error:
+                    # Raised when the page is asked for, which the error then names
+                    # (the pages after it are rendered then, one by one).
+                    self.failed[index] = error
+                    break
                 self.helped += 1
 
     def _take(self, chunk: int) -> None:
