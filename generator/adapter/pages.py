@@ -7,7 +7,7 @@ import functools
 import os
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -95,23 +95,25 @@ class CatalogueFile(File):
         return os.path.normpath(os.path.join(self.dest_dir, self.dest_uri))
 
 
-class _Meta(Mapping[str, Any]):
+class _Meta(MutableMapping[str, Any]):
     """A generated page's metadata, made from its spec as it is read. Kept on each
     page as a dict with the escaped title and description, it was 56 MB of a national
-    build's process (tracemalloc), which reads none of it: the workers render."""
+    build's process (tracemalloc). Another plugin (Material's ``meta``) may change it:
+    then the page keeps a dict of its own, with the change (``CataloguePage.meta``)."""
 
-    __slots__ = ("_spec",)
+    __slots__ = ("_page",)
     _KEYS = ("template", "title", "description", "hide")
 
-    def __init__(self, spec: PageSpec) -> None:
-        self._spec = spec
+    def __init__(self, page: CataloguePage) -> None:
+        self._page = page
 
     def __getitem__(self, key: str) -> Any:
+        spec = self._page.spec
         if key == "template":
             return STAND_IN
         if key in ("title", "description"):
             # Titles reach Material templates that print them unescaped.
-            return escape(getattr(self._spec, key))
+            return escape(getattr(spec, key))
         if key == "hide":
             # A catalogue page, not documentation: the content takes the width.
             return _HIDE
@@ -123,6 +125,14 @@ class _Meta(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._KEYS)
 
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._page.meta = {**self, key: value}
+
+    def __delitem__(self, key: str) -> None:
+        kept = dict(self)
+        del kept[key]
+        self._page.meta = kept
+
 
 class CataloguePage(Page):
     """A generated page: its body comes from a template and a record, not Markdown.
@@ -130,6 +140,9 @@ class CataloguePage(Page):
     Skipping Markdown entirely matters at scale: MkDocs builds a new Markdown
     instance for every page it renders.
     """
+
+    #: Metadata another plugin set or changed (None: made from the spec, ``meta``).
+    _meta: dict[str, Any] | None = None
 
     def __init__(self, spec: PageSpec, file: File, config: Any) -> None:
         super().__init__(None, file, config)
@@ -149,15 +162,17 @@ class CataloguePage(Page):
         self.abs_url = joined[1] + self.url
 
     @property  # type: ignore[override]
-    def meta(self) -> Mapping[str, Any]:
-        """Its metadata, from its spec; its template the stand-in (``STAND_IN``)."""
-        return _Meta(self.spec)
+    def meta(self) -> MutableMapping[str, Any]:
+        """Its metadata, from its spec (its template the stand-in, ``STAND_IN``), or as
+        another plugin set it."""
+        return _Meta(self) if self._meta is None else self._meta
 
     @meta.setter
-    def meta(self, value: Mapping[str, Any]) -> None:
-        # MkDocs' Page starts every page with empty metadata; ours come from the spec.
-        if value:
-            raise AttributeError("a generated page's metadata comes from its spec")
+    def meta(self, value: MutableMapping[str, Any]) -> None:
+        # MkDocs' Page starts every page with empty metadata: ours come from the spec.
+        # Metadata another plugin sets (or changes: ``_Meta``) is kept as it set it.
+        if value or self._meta is not None:
+            self._meta = dict(value)
 
     def read_source(self, config: Any) -> None:
         self.markdown = ""

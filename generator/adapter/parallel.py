@@ -92,8 +92,9 @@ def renew_after() -> int | None:
     what it reads, but not the cards its predecessor rendered: it inherits them from
     this process, which keeps what workers hand over (``_adopt``). Measured on that
     catalogue, every page rendered (02/12/2026), with this process rendering too
-    (``helping``) and one worker: peak 981 MB replaced at 128 MB, 1,144 MB never
-    replaced, for 193.6 and 190.5 s of CPU time (one build each)."""
+    (``helping``) and one worker: peak 870-894 MB replaced at 128 MB, 1,143 MB never
+    replaced; against two workers never replaced (1,488-1,491 MB), 1.18-1.23 and
+    1.02-1.14 times the wall time (interleaved pairs; README, Performance)."""
     raw = os.environ.get("OCOP_RENEW_MB", "").strip()
     try:
         megabytes = int(raw) if raw else RENEW_MB
@@ -451,8 +452,7 @@ class PageRenderer:
                     # As a worker does: packed with this process's ids of reads' lines.
                     self.received[index] = _render(index)
                 except Exception as error:
-                    # Raised when the page is asked for, which the error then names
-                    # (the pages after it are rendered then, one by one).
+                    # Raised when the page is asked for: the error names that page.
                     self.failed[index] = error
                     break
                 self.helped += 1
