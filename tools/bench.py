@@ -275,6 +275,9 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
                                       f"{warm.cpu / vietnamese_only.cpu:.2f}×",
         "peak memory, build (MB)": f"{max(r.peak_mb for r in (cold, *warms)):.0f}",
         "peak PSS, build + workers (MB)": f"{max(r.pss_mb for r in (cold, *warms)):.0f}",
+        # Apart: the cold build's photo workers and the page workers peak differently.
+        "peak PSS: cold build / every page rendered (MB)":
+            f"{cold.pss_mb:.0f} / " + " / ".join(f"{w.pss_mb:.0f}" for w in warms),
         "peak memory, plain (MB)": f"{max(p.peak_mb for p in plains):.0f}",
         "largest product page (KB)": f"{largest.stat().st_size / 1024:.1f}",
         "largest English product page (KB)":

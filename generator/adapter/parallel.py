@@ -92,9 +92,10 @@ def renew_after() -> int | None:
     what it reads, but not the cards its predecessor rendered: it inherits them from
     this process, which keeps what workers hand over (``_adopt``). Measured on that
     catalogue, every page rendered (02/12/2026), with this process rendering too
-    (``helping``) and one worker: peak 870-894 MB replaced at 128 MB, 1,143 MB never
-    replaced; against two workers never replaced (1,488-1,491 MB), 1.18-1.23 and
-    1.02-1.14 times the wall time (interleaved pairs; README, Performance)."""
+    (``helping``) and one worker: peak 876-967 MB replaced at 128 MB, 1,145-1,206 MB
+    never replaced, for 1.05-1.07 times the wall time and 1.04-1.06 times the CPU time
+    (two interleaved pairs; docs/performance-history.md): each fork makes what this
+    process shares with the new worker copy-on-write again (2.5 times its page faults)."""
     raw = os.environ.get("OCOP_RENEW_MB", "").strip()
     try:
         megabytes = int(raw) if raw else RENEW_MB
