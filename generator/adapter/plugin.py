@@ -49,8 +49,8 @@ from ..workers import worker_count
 from ..write import WRITERS
 from ..write.context import OutputContext
 from ..write.kept_files import KeptFiles
-from ..write.photos import write as write_photos
 from ..write.sitemap import SITEMAP, Sitemap
+from . import write_step
 from .config import CatalogueConfig, site_languages, source_layout
 from .kept_site import Entry, KeptFolder, save_manifest, sweep
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
@@ -92,6 +92,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         #: through MkDocs' pass over their stand-ins (``_write_pages``).
         self.writes_pages = False
         self._to_write: list[CataloguePage] = []
+        #: The writers started in a child of their own at ``on_env`` (``write_step``).
+        self._apart: write_step.WritersApart | None = None
         #: What ``build_into`` gave, for the next build only: MkDocs keeps one instance
         #: of this plugin for every build of the process (its ``on_startup``), and a
         #: plain ``mkdocs build`` after ``ocop build`` must not write into a kept site.
@@ -285,7 +287,42 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_post_build(self, *, config: Any) -> None:
         assert self.catalogue is not None
         self._write_pages(config)
-        context = OutputContext(
+        apart, self._apart = self._apart, None
+        context = apart.context if apart is not None else self._output_context(config)
+        self._written = ((), {})
+        if self.renderer is not None:
+            self.renderer.close()
+            # The benchmark reads this line.
+            log.info(f"ocop pages: {self.renderer.rendered} rendered, "
+                     f"{len(self.renderer.pages) - self.renderer.rendered} reused "
+                     f"({len(self._left)} of them left in the kept site)")
+            self._written = (self.renderer.pages, self.renderer.identities())
+            self.renderer = None
+        reads.unwatch()  # the writers read every record: plain attribute access
+        self._lap("pages", self.render_start)
+        start = time.perf_counter()
+        if apart is not None:
+            written = apart.finish()
+        else:
+            written = write_step.Written()
+            write_step.run(context, WRITERS, written)
+        self.timings.update(written.timings)
+        if apart is not None:
+            # The writers' wall time: what the build waited for the child, with those
+            # run here (each writer's own time is in the line too).
+            self._lap("writers", start)
+        if context.kept_files is not None:
+            log.info(f"ocop files: {context.kept_files.left} of "
+                     f"{len(context.kept_files.entries)} left in the kept site")
+        self._finish_site(config, written.produced, context.kept_files)
+        self.world = None
+        # `make bench` reads this line: where the build's time goes.
+        log.info("ocop timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
+
+    def _output_context(self, config: Any) -> OutputContext:
+        """What the writers receive."""
+        assert self.catalogue is not None
+        return OutputContext(
             catalogue=self.catalogue,
             site_dir=Path(config.site_dir),
             site_url=_site_url(config),
@@ -309,33 +346,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             kept_files=self._kept_files(config),
             sitemap=self._sitemap(config),
         )
-        self._written = ((), {})
-        if self.renderer is not None:
-            self.renderer.close()
-            # The benchmark reads this line.
-            log.info(f"ocop pages: {self.renderer.rendered} rendered, "
-                     f"{len(self.renderer.pages) - self.renderer.rendered} reused "
-                     f"({len(self._left)} of them left in the kept site)")
-            self._written = (self.renderer.pages, self.renderer.identities())
-            self.renderer = None
-        reads.unwatch()  # the writers read every record: plain attribute access
-        self._lap("pages", self.render_start)
-        produced: set[str] = set()
-        for writer in WRITERS:
-            start = time.perf_counter()
-            paths = writer(context)
-            # Not held through the other writers (160,000 at national scale): the
-            # media library lists them again for the sweep.
-            if writer is not write_photos:
-                produced.update(paths)
-            self._lap(writer.__module__.rsplit(".", 1)[-1], start)
-        if context.kept_files is not None:
-            log.info(f"ocop files: {context.kept_files.left} of "
-                     f"{len(context.kept_files.entries)} left in the kept site")
-        self._finish_site(config, produced, context.kept_files)
-        self.world = None
-        # `make bench` reads this line: where the build's time goes.
-        log.info("ocop timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in self.timings.items()))
 
     def _sitemap(self, config: Any) -> Sitemap | None:
         """The sitemap MkDocs would have made of the theme's template: the entries of
@@ -422,6 +432,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if self.renderer is not None:
             self.renderer.terminate()
             self.renderer = None
+        if self._apart is not None:
+            self._apart.stop()
+            self._apart = None
         reads.unwatch()
 
     def _workers(self) -> int:
@@ -581,6 +594,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self._start_renderer(env, config, files)
             # The pages MkDocs read and the reuse check's answers live all build too.
             collector.hold()
+            # The writers need nothing MkDocs does from now on where no other plugin
+            # sees a page (writes_pages) but the hand-written pages the search index
+            # reads back: the others start in a child of their own (write_step).
+            if self.writes_pages and write_step.can_fork(worker_count(self.config.workers)):
+                self._apart = write_step.start(self._output_context(config), WRITERS)
         elif keeping():
             watch_records()
         return env

@@ -1,0 +1,190 @@
+"""The write step: the writers' files (``write.WRITERS``), some of them made in a
+forked process of their own while the build's process writes the pages.
+
+After one edit of a national catalogue the writers took 4.6 s of a 16.8 s build,
+one after the other, while the build's second core sat idle; they need the
+catalogue, the photos and the reuse check's answers, all in memory once the pages'
+event (``on_env``) has run. Where a child can inherit them (``fork``: Linux) and
+nothing else runs in the build's process (no thread: a fork copies none, and a
+lock held by one would stay held), a child runs every writer but those that read
+what MkDocs writes during the build (``AFTER_PAGES``: the search index reads the
+hand-written pages back), while the build's process writes the pages and then runs
+those. The child sends back what the build needs of its writers: the site paths
+they wrote, the files a kept site holds for the next build (``KeptFiles``), their
+times, their log lines (logged by the build's process, where MkDocs counts the
+warnings a strict build stops for) and their error, if any.
+
+Elsewhere (Windows, macOS, ``OCOP_START_METHOD=spawn``, ``mkdocs serve``'s threads,
+one worker) the writers run in the build's process, in the same order, after the
+pages: the site is the same byte for byte (tested).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+
+from .. import reads
+from ..workers import WorkerDied, start_method
+from ..write import OutputContext, Writer, search_files, sitemap
+from ..write import photos as write_photos
+from ..written import FileEntry
+
+log = logging.getLogger("mkdocs.plugins.ocop")
+
+#: Writers run in the build's process, after the pages: the search index reads the
+#: hand-written pages MkDocs writes meanwhile; the sitemap, to share the work evenly
+#: (after one edit of a national catalogue, the child's writers took 2.9 s and these
+#: 2.2 s, with 0.9 s of pages written before them).
+AFTER_PAGES: tuple[Writer, ...] = (search_files.write, sitemap.write)
+#: What the child's writers are called in its errors.
+_WHAT = "writing the site's files"
+
+
+@dataclass
+class Written:
+    """What writers did, for the build: kept until the site is finished."""
+
+    #: Site paths written (or left as they were), not the photos' (``photos.write``
+    #: lists 160,000 of a national site; the media library lists them again).
+    produced: set[str] = field(default_factory=set)
+    #: Seconds each writer took, by name (the module's).
+    timings: dict[str, float] = field(default_factory=dict)
+    #: The child's ``KeptFiles``: entries, files left, paths written.
+    kept: tuple[dict[str, FileEntry], int, list[str]] | None = None
+    #: The child's log lines: logger, level, message.
+    lines: list[tuple[str, int, str]] = field(default_factory=list)
+
+
+def run(context: OutputContext, writers: Sequence[Writer], written: Written) -> None:
+    """Run ``writers`` in this process, in order, noting what they wrote in ``written``."""
+    for writer in writers:
+        start = time.perf_counter()
+        paths = writer(context)
+        if writer is not write_photos.write:
+            written.produced.update(paths)
+        written.timings[writer.__module__.rsplit(".", 1)[-1]] = time.perf_counter() - start
+
+
+def can_fork(workers: int) -> bool:
+    """Whether a forked child may run writers: fork is this build's start method,
+    more than one process is allowed, and no thread runs in this one."""
+    return workers > 1 and start_method() == "fork" and not _threads_running()
+
+
+def _threads_running() -> bool:
+    """Whether a thread besides this one runs in the process (``mkdocs serve``'s)."""
+    return threading.active_count() > 1
+
+
+class WritersApart:
+    """``writers`` but ``AFTER_PAGES``, started now in a forked child (``can_fork``);
+    ``finish`` runs those of ``AFTER_PAGES`` here and waits for the child."""
+
+    def __init__(self, context: OutputContext, writers: Sequence[Writer]) -> None:
+        self.context = context
+        self.writers = list(writers)
+        fork = multiprocessing.get_context("fork")
+        self._answer, answer = fork.Pipe(duplex=False)
+        self._process = fork.Process(target=_child, args=(context, in_child(self.writers), answer),
+                                     name="ocop-writers", daemon=True)
+        try:
+            self._process.start()
+        finally:
+            answer.close()  # the child's end: once it is gone, a read ends
+
+    def stop(self) -> None:
+        """End the child at once (the build failed)."""
+        self._process.terminate()
+        self._process.join()
+        self._answer.close()
+
+    def finish(self) -> Written:
+        """Run ``AFTER_PAGES`` here, then take the child's work (its log lines logged,
+        its error raised); ``WorkerDied`` if it stopped without an answer."""
+        written = Written()
+        try:
+            run(self.context, [w for w in self.writers if w in AFTER_PAGES], written)
+            found = self._answer.recv()
+        except EOFError:
+            found = None
+        except BaseException:
+            self._process.terminate()  # an error here, or Ctrl-C: not its work
+            raise
+        finally:
+            self._answer.close()
+            self._process.join()
+        if not isinstance(found, tuple) or len(found) != 2:
+            raise WorkerDied(_WHAT)
+        theirs, error = found
+        for name, level, message in theirs.lines:
+            logging.getLogger(name).log(level, "%s", message)
+        if error is not None:
+            raise error
+        kept = self.context.kept_files
+        if kept is not None and theirs.kept is not None:
+            kept.adopt(*theirs.kept)
+        # In WRITERS' order, as a build in one process times them.
+        timings = {**theirs.timings, **written.timings}
+        names = [w.__module__.rsplit(".", 1)[-1] for w in self.writers]
+        written.timings = {name: timings[name] for name in names if name in timings}
+        written.produced |= theirs.produced
+        return written
+
+
+def in_child(writers: Sequence[Writer]) -> list[Writer]:
+    """The writers a child runs: all but ``AFTER_PAGES``, in order."""
+    return [writer for writer in writers if writer not in AFTER_PAGES]
+
+
+class _Lines(logging.Handler):
+    """Keeps every log line instead of showing it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append((record.name, record.levelno, record.getMessage()))
+
+
+def _child(context: OutputContext, writers: list[Writer], to: Connection) -> None:
+    """In the forked child: run the writers, send back what they did and any error."""
+    # Every line ends with this handler (the build's handlers, MkDocs' warning count
+    # among them, see them when the build logs them again).
+    keep = _Lines()
+    for logger in (logging.getLogger("mkdocs"), logging.getLogger("mkdocs.plugins.ocop")):
+        logger.handlers, logger.propagate = [], True
+    logging.getLogger().handlers = [keep]
+    written, error = Written(), None
+    reads.unwatch()  # the writers read every record: plain attribute access
+    try:
+        run(context, writers, written)
+    except Exception as exc:  # sent to the build, which raises it
+        error = exc
+    kept = context.kept_files
+    if kept is not None:
+        written.kept = (kept.entries, kept.left, kept.written)
+    written.lines = keep.lines
+    try:
+        to.send((written, error))
+    except Exception as exc:  # an error that does not pickle: its words
+        to.send((written, RuntimeError(f"{type(error).__name__}: {error} ({exc})")))
+    to.close()
+
+
+def start(context: OutputContext, writers: Sequence[Writer]) -> WritersApart | None:
+    """``WritersApart`` of ``context`` and ``writers``, or None when the system will
+    not start the child (the writers then run in this process)."""
+    try:
+        return WritersApart(context, writers)
+    except OSError as error:
+        log.info(f"ocop: a worker process for {_WHAT} could not start ({error}); "
+                 "working in this process")
+        return None
+

@@ -1,0 +1,119 @@
+"""The writers run apart (adapter/write_step.py): in a forked child while the build
+writes its pages, where ``ocop build`` keeps its site on Linux. The site is the one
+the writers make in the build's process; what the child's writers did reaches the
+build (the files a kept site holds, their log lines and warnings, their error)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import snapshot
+from test_kept_site import edit, files_left
+
+from generator.adapter import plugin, write_step
+from generator.adapter.publish import BuildFailed, build_site
+from generator.write import robots
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks")
+
+@pytest.fixture
+def apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds that keep their site and pages, two processes allowed, forking."""
+    monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    # An earlier test's thread may idle in this process (the browser tests'): the
+    # builds here start none.
+    monkeypatch.setattr(write_step, "_threads_running", lambda: False)
+
+
+def build(project: Path, caplog: pytest.LogCaptureFixture, **options: bool) -> str:
+    """Build ``project``; the build's "ocop timings" line."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
+        build_site(project / "mkdocs.yml", project / "site", **options)
+    return next(r.getMessage() for r in caplog.records
+                if r.getMessage().startswith("ocop timings: "))
+
+
+def test_writers_apart_make_the_site_the_build_makes_alone(mini_project, fixed_date, apart,
+                                                           monkeypatch, caplog, tmp_path):
+    project = mini_project
+    # Run apart: the build's timings say how long it waited for the child.
+    assert " writers " in build(project, caplog)
+    build(project, caplog)  # the first site becomes the spare: written into from now
+    edit(project, "Đường thốt nốt nguyên chất", "Đường thốt nốt loại một")
+    assert " writers " in build(project, caplog)
+    # The child's files were recorded for the next build: left unless edited.
+    left, files = files_left(caplog)
+    assert 0 < left < files
+    # The kept site is two folders in turn: the one this edit was built into comes next.
+    build(project, caplog)
+    assert " writers " in build(project, caplog)
+    assert files_left(caplog) == (files, files)
+    with monkeypatch.context() as patch:
+        patch.setattr(write_step, "can_fork", lambda workers: False)
+        patch.setenv("OCOP_PAGE_CACHE", "0")
+        alone = build_site(project / "mkdocs.yml", tmp_path / "alone")
+    assert snapshot(project / "site") == snapshot(alone)
+
+
+def test_a_warning_of_the_childs_writers_is_the_builds(mini_project, fixed_date, apart,
+                                                      caplog):
+    config = mini_project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("site_url: https://mini.example.vn/\n", ""),
+                      encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build(mini_project, caplog, strict=True)
+    assert "Aborted with 1 warnings in strict mode" in str(failed.value)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and warnings[0].startswith("site_url is not set in mkdocs.yml")
+
+
+def _refuse(context: object) -> list[str]:
+    raise ValueError("output path leaves the site folder: ../x")
+
+
+def _die(context: object) -> list[str]:
+    os._exit(3)
+
+
+@pytest.mark.parametrize(("writer", "message"), [
+    (_refuse, "output path leaves the site folder: ../x"),
+    (_die, "The build stopped: a worker process writing the site's files stopped "
+           "unexpectedly (the system may have ended it for lack of memory); build again "
+           "with OCOP_WORKERS=1 to use one process"),
+])
+def test_the_childs_error_stops_the_build(mini_project, fixed_date, apart, monkeypatch,
+                                          caplog, writer, message):
+    build(mini_project, caplog)
+    site = snapshot(mini_project / "site")
+    monkeypatch.setattr(plugin, "WRITERS",
+                        [writer if w is robots.write else w for w in plugin.WRITERS])
+    with pytest.raises((BuildFailed, ValueError)) as failed:
+        build(mini_project, caplog)
+    assert str(failed.value) == message
+    assert snapshot(mini_project / "site") == site  # the live site as it was
+
+
+def test_no_child_is_forked_while_a_thread_runs(monkeypatch):
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    assert write_step.can_fork(2) or threading.active_count() > 1
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not write_step.can_fork(2)
+    finally:
+        stop.set()
+        thread.join()
+    monkeypatch.setattr(write_step, "_threads_running", lambda: False)
+    assert write_step.can_fork(2) and not write_step.can_fork(1)
+    monkeypatch.setenv("OCOP_START_METHOD", "spawn")
+    assert not write_step.can_fork(2)
