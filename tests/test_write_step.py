@@ -117,3 +117,23 @@ def test_no_child_is_forked_while_a_thread_runs(monkeypatch):
     assert write_step.can_fork(2) and not write_step.can_fork(1)
     monkeypatch.setenv("OCOP_START_METHOD", "spawn")
     assert not write_step.can_fork(2)
+
+
+def test_a_writers_file_mkdocs_copies_too_is_the_writers(mini_project, fixed_date, apart,
+                                                         monkeypatch, caplog, tmp_path):
+    """A file put by hand at a writer's path: MkDocs copies it while the child writes
+    the writer's; the writer runs again after MkDocs, as in a build in one process."""
+    for _ in range(3):
+        build(mini_project, caplog)
+    by_hand = mini_project / "content/q/ruou-thot-not/qr.svg"
+    by_hand.parent.mkdir(parents=True)
+    by_hand.write_text("<svg/>", encoding="utf-8")
+    build(mini_project, caplog)
+    assert "ocop: verify_pages wrote where MkDocs writes a file too: written again after it" in [
+        r.getMessage() for r in caplog.records]
+    site = snapshot(mini_project / "site")
+    assert site["q/ruou-thot-not/qr.svg"] != b"<svg/>"
+    with monkeypatch.context() as patch:
+        patch.setattr(write_step, "can_fork", lambda workers: False)
+        patch.setenv("OCOP_PAGE_CACHE", "0")
+        assert site == snapshot(build_site(mini_project / "mkdocs.yml", tmp_path / "alone"))

@@ -598,7 +598,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             # sees a page (writes_pages) but the hand-written pages the search index
             # reads back: the others start in a child of their own (write_step).
             if self.writes_pages and write_step.can_fork(worker_count(self.config.workers)):
-                self._apart = write_step.start(self._output_context(config), WRITERS)
+                self._apart = write_step.start(self._output_context(config), WRITERS,
+                                              frozenset(self._mkdocs_outputs(config)))
         elif keeping():
             watch_records()
         return env

@@ -59,16 +59,27 @@ class Written:
     kept: tuple[dict[str, FileEntry], int, list[str]] | None = None
     #: The child's log lines: logger, level, message.
     lines: list[tuple[str, int, str]] = field(default_factory=list)
+    #: Writers (by name) that wrote a path MkDocs writes too in this build.
+    clashed: list[str] = field(default_factory=list)
 
 
-def run(context: OutputContext, writers: Sequence[Writer], written: Written) -> None:
-    """Run ``writers`` in this process, in order, noting what they wrote in ``written``."""
+def run(context: OutputContext, writers: Sequence[Writer], written: Written,
+        mkdocs_paths: frozenset[str] = frozenset()) -> None:
+    """Run ``writers`` in this process, in order, noting what they wrote in ``written``
+    (and which wrote one of ``mkdocs_paths``)."""
     for writer in writers:
         start = time.perf_counter()
         paths = writer(context)
+        name = _name(writer)
+        if mkdocs_paths and not mkdocs_paths.isdisjoint(paths):
+            written.clashed.append(name)
         if writer is not write_photos.write:
             written.produced.update(paths)
-        written.timings[writer.__module__.rsplit(".", 1)[-1]] = time.perf_counter() - start
+        written.timings[name] = time.perf_counter() - start
+
+
+def _name(writer: Writer) -> str:
+    return writer.__module__.rsplit(".", 1)[-1]
 
 
 def can_fork(workers: int) -> bool:
@@ -86,12 +97,14 @@ class WritersApart:
     """``writers`` but ``AFTER_PAGES``, started now in a forked child (``can_fork``);
     ``finish`` runs those of ``AFTER_PAGES`` here and waits for the child."""
 
-    def __init__(self, context: OutputContext, writers: Sequence[Writer]) -> None:
+    def __init__(self, context: OutputContext, writers: Sequence[Writer],
+                 mkdocs_paths: frozenset[str]) -> None:
         self.context = context
         self.writers = list(writers)
         fork = multiprocessing.get_context("fork")
         self._answer, answer = fork.Pipe(duplex=False)
-        self._process = fork.Process(target=_child, args=(context, in_child(self.writers), answer),
+        self._process = fork.Process(target=_child,
+                                     args=(context, in_child(self.writers), mkdocs_paths, answer),
                                      name="ocop-writers", daemon=True)
         try:
             self._process.start()
@@ -131,9 +144,17 @@ class WritersApart:
             kept.adopt(*theirs.kept)
         # In WRITERS' order, as a build in one process times them.
         timings = {**theirs.timings, **written.timings}
-        names = [w.__module__.rsplit(".", 1)[-1] for w in self.writers]
+        names = [_name(w) for w in self.writers]
         written.timings = {name: timings[name] for name in names if name in timings}
         written.produced |= theirs.produced
+        # MkDocs writes its files meanwhile: where one of them is a writer's too (a
+        # file put by hand at a writer's path), which of the two the site holds is a
+        # race. The writer runs again, here and last, as in a build in one process.
+        again = [w for w in self.writers if _name(w) in theirs.clashed]
+        for writer in again:
+            log.info(f"ocop: {_name(writer)} wrote where MkDocs writes a file too: "
+                     "written again after it")
+        run(self.context, again, written)
         return written
 
 
@@ -153,7 +174,8 @@ class _Lines(logging.Handler):
         self.lines.append((record.name, record.levelno, record.getMessage()))
 
 
-def _child(context: OutputContext, writers: list[Writer], to: Connection) -> None:
+def _child(context: OutputContext, writers: list[Writer], mkdocs_paths: frozenset[str],
+           to: Connection) -> None:
     """In the forked child: run the writers, send back what they did and any error."""
     # Every line ends with this handler (the build's handlers, MkDocs' warning count
     # among them, see them when the build logs them again).
@@ -164,7 +186,7 @@ def _child(context: OutputContext, writers: list[Writer], to: Connection) -> Non
     written, error = Written(), None
     reads.unwatch()  # the writers read every record: plain attribute access
     try:
-        run(context, writers, written)
+        run(context, writers, written, mkdocs_paths)
     except Exception as exc:  # sent to the build, which raises it
         error = exc
     kept = context.kept_files
@@ -178,11 +200,13 @@ def _child(context: OutputContext, writers: list[Writer], to: Connection) -> Non
     to.close()
 
 
-def start(context: OutputContext, writers: Sequence[Writer]) -> WritersApart | None:
-    """``WritersApart`` of ``context`` and ``writers``, or None when the system will
-    not start the child (the writers then run in this process)."""
+def start(context: OutputContext, writers: Sequence[Writer],
+          mkdocs_paths: frozenset[str]) -> WritersApart | None:
+    """``WritersApart`` of ``context`` and ``writers`` (``mkdocs_paths``: the site paths
+    MkDocs writes in this build), or None when the system will not start the child
+    (the writers then run in this process)."""
     try:
-        return WritersApart(context, writers)
+        return WritersApart(context, writers, mkdocs_paths)
     except OSError as error:
         log.info(f"ocop: a worker process for {_WHAT} could not start ({error}); "
                  "working in this process")
