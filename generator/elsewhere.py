@@ -1,5 +1,5 @@
 """A job run in a process of its own while the build goes on: the walk that makes a
-kept site safe.
+kept site safe, the look at a big photo cache.
 
 Spawned on every system, a plain process and a pipe: no helper thread lives in the
 build's process meanwhile (the loading may fork its workers, and a fork while
@@ -32,6 +32,14 @@ class Elsewhere:
             self._process.start()
         finally:
             answer.close()  # the child's end: once it is gone, a read ends
+
+    def close(self) -> None:
+        """End the job unless its result was taken (the build stopped before it needed
+        it): no process is left behind a long ``mkdocs serve``."""
+        if not self._answer.closed:
+            self._process.terminate()
+            self._answer.close()
+            self._process.join()
 
     def result(self) -> Any:
         try:

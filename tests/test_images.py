@@ -1187,3 +1187,72 @@ def test_check_image_writes_nothing(tmp_path: Path) -> None:
     before = sorted(tmp_path.rglob("*"))
     assert check_image(src) == (900, 700)
     assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_a_look_at_the_cache_spares_the_build_every_status(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``stamps`` (taken in a process of its own as a build begins) found the sources
+    and variant files as the indexes say: the build asks the file system nothing of
+    them, and finds what it finds without the look."""
+    srcs = make_sources(tmp_path)
+    _age(srcs)
+    cache = tmp_path / "cache"
+    results = ImageProcessor(cache, jobs=1).process_many(srcs)
+    stamps = image_cache.stamps(cache, ImageSettings())
+    assert stamps.unchanged == {str(src) for src in srcs}
+    assert set(stamps.untouched) == {r.digest for r in results.values()}  # type: ignore[union-attr]
+    looked = _record(monkeypatch, "_sized_file", 0)
+    real_stat = os.stat
+    asked: list[object] = []
+    monkeypatch.setattr(image_cache.os, "stat",
+                        lambda p, *a, **k: asked.append(p) or real_stat(p, *a, **k))
+    again = ImageProcessor(cache, jobs=1)
+    assert again.process_many(srcs, stamps) == results
+    assert (again.stats.cached, looked, [p for p in asked if Path(p) in srcs]) == (3, [], [])
+
+
+def test_a_look_at_other_indexes_is_not_taken(tmp_path: Path) -> None:
+    srcs = make_sources(tmp_path)
+    _age(srcs)
+    cache = tmp_path / "cache"
+    results = ImageProcessor(cache, jobs=1).process_many(srcs[:2])
+    stamps = image_cache.stamps(cache, ImageSettings())
+    # Another build since (the indexes rewritten), and a variant edited in place
+    # through a site's hard link: the look no longer describes the cache.
+    ImageProcessor(cache, jobs=1).process_many(srcs)
+    first = results[srcs[0]]
+    assert isinstance(first, ProcessedImage)
+    cached = cache / first.variants[0].name
+    good = cached.read_bytes()
+    os.link(cached, tmp_path / "site.webp")
+    with open(tmp_path / "site.webp", "r+b") as f:
+        f.seek(len(good) // 2)
+        f.write(b"\x00" * 16)
+    again = ImageProcessor(cache, jobs=1)
+    assert again.process_many(srcs[:2], stamps) == results
+    assert (again.stats.processed, again.stats.cached) == (1, 1)
+    assert cached.read_bytes() == good
+
+
+def test_a_build_looks_at_a_big_cache_in_a_process_of_its_own(
+        mini_project: Path, fixed_date: None, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    from conftest import snapshot
+
+    from generator.adapter.publish import build_site
+
+    monkeypatch.setenv("OCOP_PAGE_CACHE", "0")
+    first = snapshot(build_site(mini_project / "mkdocs.yml", tmp_path / "first"))
+    given: list[object] = []
+    real = ImageProcessor.process_many
+    monkeypatch.setattr(ImageProcessor, "process_many",
+                        lambda self, srcs, stamps=None: given.append(stamps) or real(
+                            self, srcs, stamps))
+    monkeypatch.setattr(image_cache, "STAMPS_FROM_BYTES", 0)
+    assert snapshot(build_site(mini_project / "mkdocs.yml", tmp_path / "again")) == first
+    assert len(given) == 1 and isinstance(given[0], image_cache.Stamps)
+    assert given[0].untouched
+    monkeypatch.setattr(image_cache, "STAMPS_FROM_BYTES", 1 << 40)
+    given.clear()
+    build_site(mini_project / "mkdocs.yml", tmp_path / "small")
+    assert given == [None]

@@ -43,6 +43,7 @@ from ..render.page_cache import (
 )
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
 from ..render.sitemap import sitemap_entries
+from ..source.layout import SourceLayout
 from ..source.preview import PreviewError
 from ..source.problems import Problems
 from ..workers import worker_count
@@ -128,6 +129,17 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         layout = source_layout(config, self.config)
         self.problems = Problems()
         self.timings = {}
+        # Photo workers are spawned, never forked: safe under `mkdocs serve` too.
+        self.media = MediaLibrary(layout.root / self.config.cache_dir, layout,
+                                  jobs=worker_count(self.config.workers))
+        self.media.begin()  # the look at the photo cache, while the catalogue loads
+        try:
+            return self._load_catalogue(files, config, layout)
+        finally:
+            self.media.end()
+
+    def _load_catalogue(self, files: Files, config: Any, layout: SourceLayout) -> Files:
+        assert self.media is not None
         start = time.perf_counter()
         selection = os.environ.get("OCOP_PREVIEW") or self.config.preview
         try:
@@ -156,9 +168,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # front matter the strict reader refuses, no link to a missing file.
         check_pages(layout, specs, self.problems)
         self._stop_on_problems()
-        # Photo workers are spawned, never forked: safe under `mkdocs serve` too.
-        self.media = MediaLibrary(layout.root / self.config.cache_dir, layout,
-                                  jobs=worker_count(self.config.workers))
         start = time.perf_counter()
         self.media.prepare(catalogue, self.problems)
         self._lap("photo cache", start)  # the writer "photos" links them later

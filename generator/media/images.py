@@ -93,7 +93,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..workers import new_pool, start_pool, worker_count
-from .image_cache import ManifestIndex, SourceIndex, lookup, source_digest, store
+from .image_cache import ManifestIndex, SourceIndex, Stamps, lookup, source_digest, store
 from .image_decode import check_shape, decode, opened, read_source
 from .image_encode import render, variant_widths
 from .image_types import (
@@ -149,16 +149,20 @@ class ImageProcessor:
         self._count(cached)
         return result
 
-    def process_many(self, srcs: Sequence[Path]) -> dict[Path, ProcessedImage | ImageError]:
+    def process_many(self, srcs: Sequence[Path], stamps: Stamps | None = None,
+                     ) -> dict[Path, ProcessedImage | ImageError]:
         """Process many images on ``jobs`` processes, collecting every error.
 
-        Cache hits are resolved here without starting workers, and identical
+        Cache hits are resolved here without starting workers (``stamps``: what a look
+        at the cache's indexes found, taken for the indexes it read), and identical
         files are processed once.
         """
         results: dict[Path, ProcessedImage | ImageError] = {}
         pending: dict[str, list[Path]] = {}  # digest -> sources with those bytes
         index = SourceIndex(self.cache_dir, self.settings)
         manifests = ManifestIndex(self.cache_dir)
+        index.trust(stamps)
+        manifests.trust(stamps)
         for src in dict.fromkeys(srcs):
             try:
                 digest = index.digest(src)

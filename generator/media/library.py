@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import marshal
 import os
 import sys
@@ -10,12 +11,16 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .. import reads
+from ..elsewhere import Elsewhere
 from ..link.catalogue import Catalogue
 from ..source.layout import SourceLayout
 from ..source.problems import Position, Problems
 from ..source.records import Photo
+from .image_cache import start_stamps
 from .image_types import ImageError, ImageSettings, ProcessedImage
 from .images import ImageProcessor
+
+log = logging.getLogger("mkdocs.plugins.ocop")
 
 #: Site folder of processed images (content-addressed names, cacheable forever).
 MEDIA_DIR = "anh"
@@ -115,12 +120,31 @@ class MediaLibrary:
         self._images: dict[Path, ProcessedImage] = {}
         self._digests: dict[Path, str] = {}
         self._by_rel: dict[str, Path] | None = None
+        self._look: Elsewhere | None = None
+
+    def begin(self) -> None:
+        """Start the look at the photo cache (``image_cache.start_stamps``: a big
+        cache's, in a process of its own) while the catalogue loads; ``prepare`` takes
+        it, ``end`` ends it if the build stops first."""
+        self._look = start_stamps(self.processor.cache_dir, self.processor.settings)
+
+    def end(self) -> None:
+        if self._look is not None:
+            self._look.close()
+            self._look = None
 
     def prepare(self, catalogue: Catalogue, problems: Problems) -> None:
         """Process all images; a bad image is reported at the field naming it."""
         wanted = wanted_images(catalogue)
         self._by_rel = None
-        results = self.processor.process_many(sorted(wanted))
+        stamps = None
+        if self._look is not None:
+            look, self._look = self._look, None
+            try:
+                stamps = look.result()
+            except OSError as error:  # an accelerator only: every file is checked here
+                log.info(f"ocop: {error}; the photo cache is checked in this process")
+        results = self.processor.process_many(sorted(wanted), stamps)
         for path, result in results.items():
             if isinstance(result, ImageError):
                 position, field_name = wanted[path]
