@@ -834,17 +834,24 @@ def test_a_rebuild_reads_the_manifests_from_their_index(
     assert (again.stats.processed, again.stats.cached, reads) == (0, 3, [])
 
 
+def _edit_through_a_site_link(cached: Path, tmp_path: Path) -> bytes:
+    """Edit ``cached`` in place through a hard link, same size (an optimiser run on a
+    site): its bytes before."""
+    good = cached.read_bytes()
+    os.link(cached, tmp_path / "site.webp")
+    with open(tmp_path / "site.webp", "r+b") as f:
+        f.seek(len(good) // 2)
+        f.write(b"\x00" * 16)
+    return good
+
+
 def test_an_index_entry_is_trusted_only_while_its_files_are_untouched(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     srcs, cache, results, first = _processed(tmp_path, 2)
     # Edited in place through a site's hard link, same size: the index's size and time
     # no longer match, the manifest file's hash does not either: processed again.
     cached = cache / first.variants[0].name
-    good = cached.read_bytes()
-    os.link(cached, tmp_path / "site.webp")
-    with open(tmp_path / "site.webp", "r+b") as f:
-        f.seek(len(good) // 2)
-        f.write(b"\x00" * 16)
+    good = _edit_through_a_site_link(cached, tmp_path)
     edited = ImageProcessor(cache, jobs=1)
     assert edited.process_many(srcs) == results
     assert (edited.stats.processed, edited.stats.cached) == (1, 1)
@@ -1223,11 +1230,7 @@ def test_a_look_at_other_indexes_is_not_taken(tmp_path: Path) -> None:
     first = results[srcs[0]]
     assert isinstance(first, ProcessedImage)
     cached = cache / first.variants[0].name
-    good = cached.read_bytes()
-    os.link(cached, tmp_path / "site.webp")
-    with open(tmp_path / "site.webp", "r+b") as f:
-        f.seek(len(good) // 2)
-        f.write(b"\x00" * 16)
+    good = _edit_through_a_site_link(cached, tmp_path)
     again = ImageProcessor(cache, jobs=1)
     assert again.process_many(srcs[:2], stamps) == results
     assert (again.stats.processed, again.stats.cached) == (1, 1)
