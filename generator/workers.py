@@ -39,9 +39,15 @@ class WorkerDied(RuntimeError):
     """A worker process ended without finishing its work."""
 
     def __init__(self, what: str) -> None:
+        self.what = what
         super().__init__(
             f"a worker process {what} stopped unexpectedly (the system may have ended it for "
             "lack of memory); build again with OCOP_WORKERS=1 to use one process")
+
+    def __reduce__(self) -> tuple[type[WorkerDied], tuple[str]]:
+        # Sent from a process to the build (adapter/write_step.py): made again of what
+        # it names, not of its message.
+        return (WorkerDied, (self.what,))
 
 
 def cpu_count() -> int:

@@ -1245,6 +1245,7 @@ def test_a_build_looks_at_a_big_cache_in_a_process_of_its_own(
     from generator.adapter.publish import build_site
 
     monkeypatch.setenv("OCOP_PAGE_CACHE", "0")
+    monkeypatch.setenv("OCOP_WORKERS", "2")  # one process asked for: no look
     first = snapshot(build_site(mini_project / "mkdocs.yml", tmp_path / "first"))
     given: list[object] = []
     real = ImageProcessor.process_many
@@ -1252,9 +1253,10 @@ def test_a_build_looks_at_a_big_cache_in_a_process_of_its_own(
                         lambda self, srcs, stamps=None: given.append(stamps) or real(
                             self, srcs, stamps))
     monkeypatch.setattr(image_cache, "STAMPS_FROM_BYTES", 0)
+    looked = _record(monkeypatch, "_sized_file", 0)  # in this process, not the look's
     assert snapshot(build_site(mini_project / "mkdocs.yml", tmp_path / "again")) == first
     assert len(given) == 1 and isinstance(given[0], image_cache.Stamps)
-    assert given[0].untouched
+    assert given[0].untouched and looked == []  # taken: no variant file looked at again
     monkeypatch.setattr(image_cache, "STAMPS_FROM_BYTES", 1 << 40)
     given.clear()
     build_site(mini_project / "mkdocs.yml", tmp_path / "small")

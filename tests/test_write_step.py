@@ -9,10 +9,12 @@ import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from conftest import snapshot
+from mkdocs.structure.files import File
 from test_kept_site import edit, files_left
 
 from generator.adapter import plugin, write_step
@@ -80,6 +82,9 @@ def test_a_warning_of_the_childs_writers_is_the_builds(mini_project, fixed_date,
     with pytest.raises(BuildFailed) as failed:
         build(mini_project, caplog, strict=True)
     assert "Aborted with 1 warnings in strict mode" in str(failed.value)
+    timings = [r.getMessage() for r in caplog.records
+               if r.getMessage().startswith("ocop timings: ")]
+    assert len(timings) == 1 and " writers " in timings[0]  # the child's warning
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and warnings[0].startswith("site_url is not set in mkdocs.yml")
 
@@ -112,7 +117,6 @@ def test_the_childs_error_stops_the_build(mini_project, fixed_date, apart, monke
 
 def test_no_child_is_forked_while_a_thread_runs(monkeypatch):
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
-    assert write_step.can_fork(2) or threading.active_count() > 1
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -136,7 +140,22 @@ def test_a_writers_file_mkdocs_copies_too_is_the_writers(mini_project, fixed_dat
     by_hand = mini_project / "content/q/ruou-thot-not/qr.svg"
     by_hand.parent.mkdir(parents=True)
     by_hand.write_text("<svg/>", encoding="utf-8")
+    # The worse order, made sure of: MkDocs copies the file once the child has
+    # written the writer's (else it copies it first, and the child writes over it).
+    real_copy = File.copy_file
+
+    def copy_after_the_child(self: File, dirty: bool = False) -> None:
+        if self.dest_uri == "q/ruou-thot-not/qr.svg":
+            target = Path(self.abs_dest_path)
+            deadline = time.monotonic() + 30
+            while not (target.exists() and target.read_bytes() != b"<svg/>"):
+                assert time.monotonic() < deadline, "the child never wrote the QR code"
+                time.sleep(0.01)
+        real_copy(self, dirty)
+
+    monkeypatch.setattr(File, "copy_file", copy_after_the_child)
     build(mini_project, caplog)
+    monkeypatch.setattr(File, "copy_file", real_copy)
     assert "ocop: verify_pages wrote where MkDocs writes a file too: written again after it" in [
         r.getMessage() for r in caplog.records]
     site = snapshot(mini_project / "site")
@@ -145,3 +164,40 @@ def test_a_writers_file_mkdocs_copies_too_is_the_writers(mini_project, fixed_dat
         patch.setattr(write_step, "can_fork", lambda workers: False)
         patch.setenv("OCOP_PAGE_CACHE", "0")
         assert site == snapshot(build_site(mini_project / "mkdocs.yml", tmp_path / "alone"))
+
+
+def test_the_child_makes_its_qr_codes_itself(mini_project, fixed_date, apart, monkeypatch,
+                                              caplog, tmp_path):
+    """A daemon process may not start workers: the child is given one process (its
+    QR codes were refused a pool, and the build stopped, when 256 or more were new)."""
+    from generator.media import qr_codes
+
+    monkeypatch.setattr(qr_codes, "PARALLEL_FROM", 2)
+    assert " writers " in build(mini_project, caplog)
+    with monkeypatch.context() as patch:
+        patch.setattr(write_step, "can_fork", lambda workers: False)
+        patch.setenv("OCOP_PAGE_CACHE", "0")
+        alone = build_site(mini_project / "mkdocs.yml", tmp_path / "alone")
+    assert snapshot(mini_project / "site") == snapshot(alone)
+
+
+class _Unsent(Exception):
+    """An error that does not come back as itself through a pipe."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+
+
+def _refuse_oddly(context: object) -> list[str]:
+    raise _Unsent("du-lieu/x.json", "cannot be written")
+
+
+def test_an_error_that_does_not_travel_is_said_in_words(mini_project, fixed_date, apart,
+                                                         monkeypatch, caplog):
+    monkeypatch.setattr(plugin, "WRITERS",
+                        [_refuse_oddly if w is robots.write else w for w in plugin.WRITERS])
+    with pytest.raises(RuntimeError) as failed:
+        build(mini_project, caplog)
+    assert str(failed.value) == "_Unsent: du-lieu/x.json: cannot be written"
+    # Where it was raised, in the child.
+    assert "in _refuse_oddly" in "\n".join(getattr(failed.value, "__notes__", []))

@@ -296,7 +296,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_post_build(self, *, config: Any) -> None:
         assert self.catalogue is not None
         self._write_pages(config)
-        apart, self._apart = self._apart, None
+        apart = self._apart  # let go once it has finished: a failure before ends it
         context = apart.context if apart is not None else self._output_context(config)
         self._written = ((), {})
         if self.renderer is not None:
@@ -311,6 +311,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self._lap("pages", self.render_start)
         start = time.perf_counter()
         if apart is not None:
+            self._apart = None
             written = apart.finish()
         else:
             written = write_step.Written()
@@ -438,6 +439,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return written | _theme_outputs(config)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.abandon()
+
+    def abandon(self) -> None:
+        """End the build's processes (page workers, the writers' child) at once: the
+        build failed (``ocop build`` calls it too for what MkDocs does not see, such as
+        Ctrl-C, before it removes the folder they write into)."""
         if self.renderer is not None:
             self.renderer.terminate()
             self.renderer = None

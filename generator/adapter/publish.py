@@ -113,6 +113,7 @@ def _build(config: Any, target: Path, use_spare: bool, fail_on_warnings: bool, v
             staging = _new_folder(target)  # a new name: a failed take may leave the old
 
     def discard() -> None:
+        plugin.abandon()  # no process of the build left writing into the folder
         if kept is not None:
             # Its safety walk ends before the folder goes; whatever it raises (a
             # Ctrl-C reaches the walk's process too), the build's own error is raised.

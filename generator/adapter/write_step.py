@@ -4,27 +4,35 @@ forked process of their own while the build's process writes the pages.
 After one edit of a national catalogue the writers took 4.6 s of a 16.8 s build,
 one after the other, while the build's second core sat idle; they need the
 catalogue, the photos and the reuse check's answers, all in memory once the pages'
-event (``on_env``) has run. Where a child can inherit them (``fork``: Linux) and
-nothing else runs in the build's process (no thread: a fork copies none, and a
-lock held by one would stay held), a child runs every writer but those that read
-what MkDocs writes during the build (``AFTER_PAGES``: the search index reads the
-hand-written pages back), while the build's process writes the pages and then runs
-those. The child sends back what the build needs of its writers: the site paths
-they wrote, the files a kept site holds for the next build (``KeptFiles``), their
-times, their log lines (logged by the build's process, where MkDocs counts the
-warnings a strict build stops for) and their error, if any.
+event (``on_env``) has run. Where ``ocop build`` writes the pages itself (it keeps
+its site: the first build into an empty folder too), a child can inherit them (the
+start method is ``fork``: Linux by default), more than one process is allowed and
+nothing else runs in the build's process (no thread: a fork copies none, and a lock
+held by one would stay held; so no page workers, whose pool has one), a child runs
+every writer but ``AFTER_PAGES`` (the search index reads the hand-written pages
+MkDocs writes meanwhile; the sitemap shares the work), one process itself (the QR
+codes' workers are not started from it), while the build's process writes the pages
+and then runs those. The child sends back what the build needs of its writers: the
+site paths they wrote, the files a kept site holds for the next build
+(``KeptFiles``), their times, their log lines (logged by the build's process, where
+MkDocs counts the warnings a strict build stops for), which wrote a path MkDocs
+writes too (run again here, after MkDocs) and their error, if any. What else a
+child's writer leaves in memory is lost; its files in the cache folder stay.
 
 Elsewhere (Windows, macOS, ``OCOP_START_METHOD=spawn``, ``mkdocs serve``'s threads,
-one worker) the writers run in the build's process, in the same order, after the
-pages: the site is the same byte for byte (tested).
+one worker, page workers running) the writers run in the build's process, in the
+same order, after the pages: the site is the same byte for byte (tested).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
+import pickle
 import threading
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -103,17 +111,24 @@ class WritersApart:
         self.writers = list(writers)
         fork = multiprocessing.get_context("fork")
         self._answer, answer = fork.Pipe(duplex=False)
+        # One process: the child runs beside this one, and a daemon (ended with the
+        # build, whatever ends it) may not start workers of its own.
+        alone = dataclasses.replace(context, workers=1)
         self._process = fork.Process(target=_child,
-                                     args=(context, in_child(self.writers), mkdocs_paths, answer),
+                                     args=(alone, in_child(self.writers), mkdocs_paths, answer),
                                      name="ocop-writers", daemon=True)
         try:
             self._process.start()
+        except BaseException:
+            self._answer.close()
+            raise
         finally:
             answer.close()  # the child's end: once it is gone, a read ends
 
     def stop(self) -> None:
         """End the child at once (the build failed)."""
-        self._process.terminate()
+        if self._process.exitcode is None:
+            self._process.terminate()
         self._process.join()
         self._answer.close()
 
@@ -188,16 +203,28 @@ def _child(context: OutputContext, writers: list[Writer], mkdocs_paths: frozense
     try:
         run(context, writers, written, mkdocs_paths)
     except Exception as exc:  # sent to the build, which raises it
-        error = exc
+        where = traceback.format_exc().rstrip()  # where, in this process
+        error = exc if _travels(exc) else RuntimeError(f"{type(exc).__name__}: {exc}")
+        error.add_note(where)
     kept = context.kept_files
     if kept is not None:
         written.kept = (kept.entries, kept.left, kept.written)
     written.lines = keep.lines
     try:
         to.send((written, error))
-    except Exception as exc:  # an error that does not pickle: its words
-        to.send((written, RuntimeError(f"{type(error).__name__}: {error} ({exc})")))
+    except Exception as exc:  # what it did does not pickle: a bug, said as one
+        to.send((Written(lines=keep.lines), RuntimeError(
+            f"the writers' process could not send back what they did ({exc!r})")))
     to.close()
+
+
+def _travels(error: Exception) -> bool:
+    """Whether ``error`` is itself again once sent through a pipe (pickled)."""
+    try:
+        again = pickle.loads(pickle.dumps(error))
+    except Exception:
+        return False
+    return type(again) is type(error) and str(again) == str(error)
 
 
 def start(context: OutputContext, writers: Sequence[Writer],

@@ -126,7 +126,8 @@ class MediaLibrary:
         """Start the look at the photo cache (``image_cache.start_stamps``: a big
         cache's, in a process of its own) while the catalogue loads; ``prepare`` takes
         it, ``end`` ends it if the build stops first."""
-        self._look = start_stamps(self.processor.cache_dir, self.processor.settings)
+        if self.processor.jobs > 1:  # one process asked for: none of its own
+            self._look = start_stamps(self.processor.cache_dir, self.processor.settings)
 
     def end(self) -> None:
         if self._look is not None:
