@@ -127,6 +127,9 @@ def test_no_child_is_forked_while_a_thread_runs(monkeypatch):
         thread.join()
     monkeypatch.setattr(write_step, "_threads_running", lambda: False)
     assert write_step.can_fork(2) and not write_step.can_fork(1)
+    monkeypatch.setenv("OCOP_WRITERS_APART", "0")  # the memory it costs, saved
+    assert not write_step.can_fork(2)
+    monkeypatch.delenv("OCOP_WRITERS_APART")
     monkeypatch.setenv("OCOP_START_METHOD", "spawn")
     assert not write_step.can_fork(2)
 
