@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import math
 import os
 import pickle
@@ -1261,3 +1262,23 @@ def test_a_build_looks_at_a_big_cache_in_a_process_of_its_own(
     given.clear()
     build_site(mini_project / "mkdocs.yml", tmp_path / "small")
     assert given == [None]
+
+
+def test_index_files_nested_too_deep_for_json_are_indexes_not_read(tmp_path: Path) -> None:
+    """The cache folder is in a checkout a pull request can add files to: JSON nested
+    deeper than the parser goes is a damaged index (every photo checked or made
+    again), and a look at it says nothing, never a crash."""
+    srcs, cache, results, first = _processed(tmp_path, 2)
+    deep = "[" * 200_000 + "]" * 200_000
+    manifests = json.loads((cache / "photo-manifests.json").read_text(encoding="utf-8"))
+    manifests["manifests"][first.digest] = deep  # one line of the index
+    (cache / "photo-manifests.json").write_text(json.dumps(manifests), encoding="utf-8")
+    assert first.digest not in image_cache.stamps(cache, ImageSettings()).untouched
+    again = ImageProcessor(cache, jobs=1)
+    assert again.process_many(srcs) == results
+    assert (again.stats.processed, again.stats.cached) == (0, 2)  # its manifest file read
+    (cache / "photo-index.json").write_text(deep, encoding="utf-8")
+    (cache / "photo-manifests.json").write_text(deep, encoding="utf-8")
+    look = image_cache.stamps(cache, ImageSettings())
+    assert (look.sources, look.unchanged, look.manifests, look.untouched) == ("", set(), "", {})
+    assert ImageProcessor(cache, jobs=1).process_many(srcs) == results

@@ -55,6 +55,8 @@ _INDEX = "photo-index.json"
 _MANIFEST_INDEX = "photo-manifests.json"
 #: Sources modified less than this long ago are not trusted by their timestamp.
 RACY_NS = 3_000_000_000
+#: What reading a missing or damaged manifest raises (JSON nested too deep: RecursionError).
+_DAMAGED = (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError)
 #: A photo index this big (about 2,000 photos) is checked in a process of its own.
 STAMPS_FROM_BYTES = 256 << 10
 
@@ -84,6 +86,12 @@ def _read_index(path: Path) -> tuple[Any, str]:
         return json.loads(data), hashlib.blake2b(data, digest_size=16).hexdigest()
     except (OSError, ValueError, RecursionError):
         return None, ""
+
+
+def _settled(info: os.stat_result) -> bool:
+    """Git's "racy" rule: a file modified within the last seconds may change again
+    within the same timestamp tick (2 s on FAT), unseen: not trusted by its time."""
+    return time.time_ns() - info.st_mtime_ns > RACY_NS
 
 
 def source_digest(data: bytes, settings: ImageSettings) -> str:
@@ -119,16 +127,19 @@ class SourceIndex:
             self.trusted = stamps.unchanged
 
     def unchanged(self, path: str) -> bool:
-        """Whether ``path`` has its indexed size and time, as a regular file the build
-        may read, modified long enough ago to trust them."""
-        known = self.known.get(path)
+        """Whether ``path`` is as indexed (``_as_indexed``), modified long enough ago
+        to trust its time."""
         try:
             info = os.stat(path)
         except OSError:
             return False
-        return bool(known and known[:2] == [info.st_size, info.st_mtime_ns]
-                    and stat.S_ISREG(info.st_mode) and 0 < info.st_size <= self.settings.max_bytes
-                    and time.time_ns() - info.st_mtime_ns > RACY_NS)
+        return self._as_indexed(info, self.known.get(path)) and _settled(info)
+
+    def _as_indexed(self, info: os.stat_result | None, known: list[Any] | None) -> bool:
+        """Whether a file of status ``info`` has the size and time of its entry
+        ``known``, as a regular file the build may read."""
+        return bool(info and known and known[:2] == [info.st_size, info.st_mtime_ns]
+                    and stat.S_ISREG(info.st_mode) and 0 < info.st_size <= self.settings.max_bytes)
 
     def digest(self, path: Path) -> str:
         """The digest of ``path``'s bytes (``source_digest``); raises ``ImageError``
@@ -143,14 +154,11 @@ class SourceIndex:
         except OSError:
             info = None  # read_source says why
         known = self.known.get(str(path))
-        if (info and known and known[:2] == [info.st_size, info.st_mtime_ns]
-                and stat.S_ISREG(info.st_mode) and 0 < info.st_size <= self.settings.max_bytes):
-            digest = str(known[2])
+        if self._as_indexed(info, known):
+            digest = str(known[2])  # type: ignore[index]
         else:
             digest = source_digest(read_source(path, self.settings), self.settings)
-        # Git's "racy" rule: a file modified within the last seconds may change again
-        # within the same timestamp tick (2 s on FAT), unseen; hash it again next time.
-        if info and time.time_ns() - info.st_mtime_ns > RACY_NS:
+        if info and _settled(info):
             self.seen[str(path)] = [info.st_size, info.st_mtime_ns, digest]
         return digest
 
@@ -238,7 +246,7 @@ class ManifestIndex:
         """The indexed photos whose every file has its recorded size and time now."""
         found: dict[str, Plain] = {}
         for digest, line in self.known.items():
-            with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
+            with contextlib.suppress(*_DAMAGED):
                 described = _described(json.loads(line), digest)
                 if described is not None and self._files_untouched(described[0]):
                     _, variants, fallback, size = described
@@ -257,7 +265,7 @@ class ManifestIndex:
 
     def add(self, digest: str) -> None:
         """Index a photo processed in this run, from the manifest its worker wrote."""
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        with contextlib.suppress(*_DAMAGED):
             self.keep(_read_manifest(self.cache_dir, digest))
 
     def save(self) -> None:
@@ -367,7 +375,7 @@ def lookup(
     if manifests is not None:
         found = manifests.trusted_hit(digest)
     if manifests is not None and found is None:
-        with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
+        with contextlib.suppress(*_DAMAGED):
             manifest = manifests.indexed(digest)
             described = None if manifest is None else _described(manifest, digest)
             # Touched since (or gone): the manifest file and its hashes decide.
@@ -386,7 +394,7 @@ def lookup(
                 _write_manifest(cache_dir, manifest)
             if manifests is not None:
                 manifests.keep(manifest)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except _DAMAGED:
             return None  # missing or damaged: just process again
     _, variants, fallback, (width, height) = found
     # The pixel limit is not part of the key, so re-apply it to cached sources.
