@@ -1,10 +1,11 @@
 """A job run in a process of its own while the build goes on: the walk that makes a
-kept site safe, the look at a big photo cache.
+kept site safe, the look at a big photo cache (spawned), the digests of a loaded
+catalogue's records (forked: it inherits the catalogue).
 
-Spawned on every system, a plain process and a pipe: no helper thread lives in the
-build's process meanwhile (the loading may fork its workers, and a fork while
-threads run is unsafe). Such jobs mostly wait on the disk; in a thread their Python
-code waited on the interpreter lock the loading holds.
+A plain process and a pipe: no helper thread lives in the build's process meanwhile
+(the loading may fork its workers, and a fork while threads run is unsafe). Such
+jobs mostly wait on the disk, or work on what this process does not need yet; in a
+thread their Python code waited on the interpreter lock the build holds.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from typing import Any
 
 
 class Elsewhere:
-    """``job(*args)`` in a spawned process (``run`` is a module-level function that
-    calls ``answer`` with it, so that a test can replace the job); ``result`` waits
-    for its answer, or raises its OSError. ``what`` names the job in errors."""
+    """``job(*args)`` in a process started by ``method`` (spawned: ``args`` are
+    pickled; forked: inherited, on Linux only; ``run`` is a module-level function
+    that calls ``answer`` with it, so that a test can replace the job); ``result``
+    waits for its answer, or raises its OSError. ``what`` names the job in errors."""
 
     def __init__(self, run: Callable[..., None], args: tuple[Any, ...], what: str,
-                 valid: Callable[[Any], bool]) -> None:
+                 valid: Callable[[Any], bool], method: str = "spawn") -> None:
         self.what = what
         self._valid = valid
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context(method)
         self._answer, answer = context.Pipe(duplex=False)
         self._process = context.Process(target=run, args=(*args, answer),
                                         name="ocop-" + what.replace(" ", "-"), daemon=True)

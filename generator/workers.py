@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -72,6 +73,18 @@ def start_method() -> str:
                              f"found {forced!r}")
         return forced
     return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def can_fork(workers: int) -> bool:
+    """Whether a job may run in a forked child of this process beside it: ``fork`` is
+    this build's start method, more than one process is allowed and no thread runs
+    here (a fork copies none, and a lock one holds would stay held in the child)."""
+    return workers > 1 and start_method() == "fork" and not threads_running()
+
+
+def threads_running() -> bool:
+    """Whether a thread besides this one runs in the process (``mkdocs serve``'s)."""
+    return threading.active_count() > 1
 
 
 def new_pool(workers: int, *, method: str | None = None,

@@ -17,6 +17,7 @@ from conftest import snapshot
 from mkdocs.structure.files import File
 from test_kept_site import edit, files_left
 
+from generator import workers
 from generator.adapter import plugin, write_step
 from generator.adapter.publish import BuildFailed, build_site
 from generator.write import robots
@@ -31,7 +32,7 @@ def apart(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
     # An earlier test's thread may idle in this process (the browser tests'): the
     # builds here start none.
-    monkeypatch.setattr(write_step, "_threads_running", lambda: False)
+    monkeypatch.setattr(workers, "threads_running", lambda: False)
 
 
 def build(project: Path, caplog: pytest.LogCaptureFixture, **options: bool) -> str:
@@ -125,7 +126,7 @@ def test_no_child_is_forked_while_a_thread_runs(monkeypatch):
     finally:
         stop.set()
         thread.join()
-    monkeypatch.setattr(write_step, "_threads_running", lambda: False)
+    monkeypatch.setattr(workers, "threads_running", lambda: False)
     assert write_step.can_fork(2) and not write_step.can_fork(1)
     monkeypatch.setenv("OCOP_WRITERS_APART", "0")  # the memory it costs, saved
     assert not write_step.can_fork(2)

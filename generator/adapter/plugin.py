@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_timestamp, write_file
 
 from .. import collector, reads
+from ..elsewhere import Elsewhere
 from ..language import BY_CODE, LANGUAGES, VIETNAMESE, Language, language_of
 from ..link.catalogue import Catalogue
 from ..link.clock import build_date
@@ -39,6 +40,7 @@ from ..render.page_cache import (
     code_key,
     page_keys,
     settings_key,
+    start_record_digests,
     watch_records,
 )
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
@@ -95,6 +97,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self._to_write: list[CataloguePage] = []
         #: The writers started in a child of their own at ``on_env`` (``write_step``).
         self._apart: write_step.WritersApart | None = None
+        #: The records' digests, made in a child of their own while the pages are
+        #: planned (``start_record_digests``); taken by the reuse check.
+        self._digesting: Elsewhere | None = None
         #: What ``build_into`` gave, for the next build only: MkDocs keeps one instance
         #: of this plugin for every build of the process (its ``on_startup``), and a
         #: plain ``mkdocs build`` after ``ocop build`` must not write into a kept site.
@@ -117,6 +122,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # first.
         self.catalogue = self.media = self.nav = self.files = None
         self.navs, self._written = {}, ((), {})
+        self._close_digests()  # a build before that failed early
         collector.release()
         with collector.paused():
             files = self._add_catalogue(files, config)
@@ -158,6 +164,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 log.info(line)
         self.catalogue = catalogue
         self.build_date = catalogue.build_date
+        if self._reusing() and not in_worker():
+            # Linked, the records no longer change: their digests, which the reuse
+            # check compares, are made beside the planning and the photos.
+            self._digesting = start_record_digests(catalogue, self._workers())
         start = time.perf_counter()
         languages = site_languages(self.config)
         for file in _switched_off(files, languages):
@@ -451,7 +461,27 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if self._apart is not None:
             self._apart.stop()
             self._apart = None
+        self._close_digests()
         reads.unwatch()
+
+    def _take_digests(self, world: World) -> None:
+        """The records' digests made in their child, if any, into ``world``."""
+        digesting, self._digesting = self._digesting, None
+        if digesting is None:
+            return
+        try:
+            taken = world.take_digests(digesting.result())
+        except OSError as error:  # an accelerator only: the reuse check makes them
+            log.info(f"ocop: {error}; the records' digests are made in this process")
+            return
+        if not taken:
+            log.info("ocop: the records' digests made apart were not this catalogue's; "
+                     "made in this process")
+
+    def _close_digests(self) -> None:
+        if self._digesting is not None:
+            self._digesting.close()
+            self._digesting = None
 
     def _workers(self) -> int:
         """Processes for loading and rendering; 1 under `mkdocs serve`, whose
@@ -493,7 +523,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 if code in BY_CODE else None,
                 **clock.facts(self.catalogue, self.build_date),
             })
+            self._take_digests(world)
             self.world = world
+        else:
+            self._close_digests()
         start = time.perf_counter()
         # Writing the pages itself, this process renders pages while it waits for the
         # workers: one of them fewer is started.

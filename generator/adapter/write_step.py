@@ -31,7 +31,6 @@ import logging
 import multiprocessing
 import os
 import pickle
-import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -39,7 +38,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from .. import reads
-from ..workers import WorkerDied, start_method
+from ..workers import WorkerDied
+from ..workers import can_fork as workers_can_fork
 from ..write import OutputContext, Writer, search_files, sitemap
 from ..write import photos as write_photos
 from ..written import FileEntry
@@ -92,17 +92,10 @@ def _name(writer: Writer) -> str:
 
 
 def can_fork(workers: int) -> bool:
-    """Whether a forked child may run writers: fork is this build's start method,
-    more than one process is allowed, no thread runs in this one, and
-    ``OCOP_WRITERS_APART`` is not 0 (the child costs memory: a national one-edit
-    build peaked at 1,314 MB with it, 851 MB without)."""
-    return (workers > 1 and os.environ.get("OCOP_WRITERS_APART", "1") != "0"
-            and start_method() == "fork" and not _threads_running())
-
-
-def _threads_running() -> bool:
-    """Whether a thread besides this one runs in the process (``mkdocs serve``'s)."""
-    return threading.active_count() > 1
+    """Whether a forked child may run writers (``workers.can_fork``), unless
+    ``OCOP_WRITERS_APART`` is 0 (the child costs memory: a national one-edit build
+    peaked at 1,314 MB with it, 851 MB without)."""
+    return os.environ.get("OCOP_WRITERS_APART", "1") != "0" and workers_can_fork(workers)
 
 
 class WritersApart:

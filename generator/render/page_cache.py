@@ -47,16 +47,19 @@ import types
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from multiprocessing.connection import Connection
 from pathlib import Path, PurePath
 from typing import Any
 
 from .. import reads
+from ..elsewhere import Elsewhere, answer
 from ..link.catalogue import Catalogue
 from ..link.places import Place, Province
 from ..reads import Reads
 from ..source.admin_units import OfficialProvince
 from ..source.record_cache import signing_key
 from ..source.records import Fair, PointOfSale, Producer, Product
+from ..workers import can_fork
 from .clock import DATE
 
 CACHE_FILE = "pages.sqlite3"
@@ -301,6 +304,43 @@ def file_key(settings: str, site_path: str, inputs: tuple[Any, ...]) -> str:
                            digest_size=20).hexdigest()
 
 
+def _records_of(catalogue: Catalogue) -> dict[tuple[str, str], Any]:
+    """The catalogue and its records by the identity pages note them by (RECORDS)."""
+    records: dict[tuple[str, str], Any] = {("catalogue", ""): catalogue}
+    for table in (catalogue.products, catalogue.producers, catalogue.points_of_sale,
+                  catalogue.fairs, catalogue.places, catalogue.provinces):
+        for record in table.values():
+            records[identity(record)] = record
+    return records
+
+
+def record_digests(catalogue: Catalogue) -> list[str]:
+    """``fingerprint`` of every record of ``World(catalogue)``, in its order."""
+    return [fingerprint(record) for record in _records_of(catalogue).values()]
+
+
+#: What the job below is called in its errors.
+_DIGESTS = "the digests of the records"
+
+
+def start_record_digests(catalogue: Catalogue, workers: int) -> Elsewhere | None:
+    """``record_digests`` in a forked child (``can_fork``), made while this process
+    plans the pages and looks at the photos; None where no child can be forked or it
+    will not start. A national catalogue's 124,000 records take about a second, which
+    the reuse check waited for (``World.take_digests``)."""
+    if not can_fork(workers):
+        return None
+    try:
+        return Elsewhere(_digests_answer, (catalogue,), _DIGESTS,
+                         lambda found: isinstance(found, list), method="fork")
+    except OSError:
+        return None
+
+
+def _digests_answer(catalogue: Catalogue, to: Connection) -> None:
+    answer(record_digests, (catalogue,), _DIGESTS, to)
+
+
 class World:
     """Today's answers to what cached pages read: records by identity (``catalogue``)
     and facts (``facts``: kind -> function of the fact's arguments giving the
@@ -308,12 +348,7 @@ class World:
 
     def __init__(self, catalogue: Catalogue,
                  facts: Mapping[str, Callable[..., str | None]]) -> None:
-        self.records: dict[tuple[str, str], Any] = {("catalogue", ""): catalogue}
-        for table in (catalogue.products, catalogue.producers, catalogue.points_of_sale,
-                      catalogue.fairs, catalogue.places, catalogue.provinces):
-            for record in table.values():
-                # The identity pages noted it by (RECORDS), not a second list of kinds.
-                self.records[identity(record)] = record
+        self.records = _records_of(catalogue)
         self.facts = facts
         self._digests: dict[tuple[str, str], str | None] = {}
         # Reads found true this build, as stored (a line of JSON each). Pages and
@@ -321,6 +356,15 @@ class World:
         # products): each is parsed and checked once (a national rebuild's pages
         # list 2.69 million reads, about 164,000 of them distinct).
         self._true: set[str] = set()
+
+    def take_digests(self, digests: list[str]) -> bool:
+        """Take ``record_digests`` of this world's catalogue, made elsewhere (in the
+        same order: the same catalogue, as linked); False, and nothing taken, when they
+        cannot be its records' (not as many)."""
+        if len(digests) != len(self.records):
+            return False
+        self._digests.update(zip(self.records, digests, strict=True))
+        return True
 
     def record_digest(self, kind: str, key: str) -> str | None:
         found = self._digests.get((kind, key), "")
