@@ -1,22 +1,28 @@
-"""The records' digests made in a forked child while the build plans its pages
-(``render/page_cache.start_record_digests``): the same digests, taken only when they
-are the catalogue's, and a build that does without them when the child fails."""
+"""The records' and pages' digests made in a forked child while the build plans its
+pages (``render/digests_apart.py``): the same digests, taken only when they are this
+build's, and a build that does without them when the child fails."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import pytest
 from test_write_step import build
 
 from generator import workers
-from generator.render import page_cache
+from generator.language import ENGLISH, VIETNAMESE
+from generator.plan import plan_pages
+from generator.render import digests_apart
 from generator.render.page_cache import (
     World,
     fingerprint,
+    page_keys,
     record_digests,
-    start_record_digests,
+    spec_digests,
 )
+
+LANGUAGES = (VIETNAMESE, ENGLISH)
 
 
 @pytest.fixture
@@ -26,31 +32,43 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "threads_running", lambda: False)
 
 
-def test_the_childs_digests_are_each_records_own(sample_catalogue, forking):
-    job = start_record_digests(sample_catalogue, 2)
+def test_the_childs_digests_are_each_records_and_pages_own(sample_catalogue, forking):
+    job = digests_apart.start(sample_catalogue, LANGUAGES, 2)
     assert job is not None
-    digests = job.result()
+    made = job.result()
     world = World(sample_catalogue, {})
     assert len(world.records) > 100
-    assert digests == [fingerprint(record) for record in world.records.values()]
-    assert world.take_digests(digests)
+    assert made.records == [fingerprint(record) for record in world.records.values()]
+    assert world.take_digests(made.records)
     # Taken by identity: the reuse check asks by kind and key.
     for (kind, key), record in world.records.items():
         assert world.record_digest(kind, key) == fingerprint(record)
+    # The pages as this process plans them: the keys they make are the same.
+    specs = plan_pages(sample_catalogue, LANGUAGES)
+    assert len(specs) > 100
+    settings = {"vi": "v", "en": "e"}
+    assert page_keys(settings, specs, made.of_pages(specs)) == page_keys(settings, specs)
+    reordered = [*specs[1:], specs[0]]
+    assert made.of_pages(reordered) == spec_digests(reordered)
 
 
-def test_digests_not_as_many_as_the_records_are_not_taken(sample_catalogue):
+def test_digests_not_of_this_build_are_not_taken(sample_catalogue):
     world = World(sample_catalogue, {})
     digests = record_digests(sample_catalogue)
     assert not world.take_digests(digests[:-1])
     assert not world.take_digests([*digests, "0" * 32])
     assert world._digests == {}
+    specs = plan_pages(sample_catalogue, LANGUAGES)
+    made = digests_apart.make(sample_catalogue, LANGUAGES)
+    assert made.of_pages(specs[:-1]) is None  # fewer pages
+    other = dataclasses.replace(specs[0], url="no-such-page/")
+    assert made.of_pages([other, *specs[1:]]) is None  # another page
 
 
 def test_no_child_where_none_may_be_forked(sample_catalogue, forking, monkeypatch):
-    assert start_record_digests(sample_catalogue, 1) is None
+    assert digests_apart.start(sample_catalogue, LANGUAGES, 1) is None
     monkeypatch.setenv("OCOP_START_METHOD", "spawn")
-    assert start_record_digests(sample_catalogue, 2) is None
+    assert digests_apart.start(sample_catalogue, LANGUAGES, 2) is None
 
 
 def test_a_build_takes_the_childs_digests_or_makes_its_own(mini_project, fixed_date,
@@ -60,33 +78,39 @@ def test_a_build_takes_the_childs_digests_or_makes_its_own(mini_project, fixed_d
     the same pages."""
     monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
     monkeypatch.setenv("OCOP_WORKERS", "2")
-    taken: list[bool] = []
-    take = World.take_digests
+    taken: list[tuple[bool, bool]] = []
+    take, of_pages = World.take_digests, digests_apart.Digests.of_pages
 
     def noted(world: World, digests: list[str]) -> bool:
-        taken.append(take(world, digests))
-        return taken[-1]
+        taken.append((take(world, digests), True))
+        return taken[-1][0]
+
+    def pages_noted(made: digests_apart.Digests, specs: list) -> list[str] | None:
+        found = of_pages(made, specs)
+        taken.append((found is not None, False))
+        return found
 
     monkeypatch.setattr(World, "take_digests", noted)
+    monkeypatch.setattr(digests_apart.Digests, "of_pages", pages_noted)
     build(mini_project, caplog)
-    assert taken == [True]
+    assert taken == [(True, False), (True, True)]
 
     def pages_line() -> str:  # rendered and reused (not how many the kept site held)
         return next(r.getMessage() for r in caplog.records
                     if r.getMessage().startswith("ocop pages: ")).partition(" (")[0]
 
     build(mini_project, caplog)
-    assert taken == [True, True]
+    assert taken == [(True, False), (True, True)] * 2
     reused = pages_line()
     assert reused == "ocop pages: 0 rendered, 70 reused"
 
-    def broken(catalogue: object) -> list[str]:
+    def broken(*args: object) -> digests_apart.Digests:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(page_cache, "record_digests", broken)  # the child inherits it
+    monkeypatch.setattr(digests_apart, "make", broken)  # the child inherits it
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
         build(mini_project, caplog)
-    assert taken == [True, True]
-    assert ("ocop: the digests of the records failed: RuntimeError('a bug'); "
-            "the records' digests are made in this process") in caplog.messages
+    assert len(taken) == 4
+    assert ("ocop: the digests of the records and pages failed: RuntimeError('a bug'); "
+            "they are made in this process") in caplog.messages
     assert pages_line() == reused

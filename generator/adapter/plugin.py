@@ -33,14 +33,13 @@ from ..pipeline import build_catalogue, check_pages
 from ..plan import plan_pages
 from ..plan.home import home
 from ..plan.urls import Urls
-from ..render import clock, environment
+from ..render import clock, digests_apart, environment
 from ..render.page_cache import (
     PageCache,
     World,
     code_key,
     page_keys,
     settings_key,
-    start_record_digests,
     watch_records,
 )
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
@@ -97,8 +96,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self._to_write: list[CataloguePage] = []
         #: The writers started in a child of their own at ``on_env`` (``write_step``).
         self._apart: write_step.WritersApart | None = None
-        #: The records' digests, made in a child of their own while the pages are
-        #: planned (``start_record_digests``); taken by the reuse check.
+        #: The records' and the pages' digests, made in a child of their own while the
+        #: pages are planned (``render/digests_apart.py``); taken by the reuse check.
         self._digesting: Elsewhere | None = None
         #: What ``build_into`` gave, for the next build only: MkDocs keeps one instance
         #: of this plugin for every build of the process (its ``on_startup``), and a
@@ -164,12 +163,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 log.info(line)
         self.catalogue = catalogue
         self.build_date = catalogue.build_date
-        if self._reusing() and not in_worker():
-            # Linked, the records no longer change: their digests, which the reuse
-            # check compares, are made beside the planning and the photos.
-            self._digesting = start_record_digests(catalogue, self._workers())
-        start = time.perf_counter()
         languages = site_languages(self.config)
+        if self._reusing() and not in_worker():
+            # Linked, the records no longer change: the digests the reuse check
+            # compares are made beside the planning and the photos.
+            self._digesting = digests_apart.start(catalogue, languages, self._workers())
+        start = time.perf_counter()
         for file in _switched_off(files, languages):
             files.remove(file)  # a language switched off: its hand-written pages too
         specs = plan_pages(catalogue, languages)
@@ -464,19 +463,16 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self._close_digests()
         reads.unwatch()
 
-    def _take_digests(self, world: World) -> None:
-        """The records' digests made in their child, if any, into ``world``."""
+    def _made_digests(self) -> digests_apart.Digests | None:
+        """The digests made in their child, if any (``render/digests_apart.py``)."""
         digesting, self._digesting = self._digesting, None
         if digesting is None:
-            return
+            return None
         try:
-            taken = world.take_digests(digesting.result())
+            return digesting.result()
         except OSError as error:  # an accelerator only: the reuse check makes them
-            log.info(f"ocop: {error}; the records' digests are made in this process")
-            return
-        if not taken:
-            log.info("ocop: the records' digests made apart were not this catalogue's; "
-                     "made in this process")
+            log.info(f"ocop: {error}; they are made in this process")
+            return None
 
     def _close_digests(self) -> None:
         if self._digesting is not None:
@@ -512,7 +508,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             code = code_key(folders)  # once: it reads every file of the generator
             settings = {language.code: self._settings_key(config, language, code)
                         for language in site_languages(self.config)}
-            keys = page_keys(settings, [page.spec for page in pages])
+            made = self._made_digests()
+            specs = [page.spec for page in pages]
+            made_pages = None if made is None else made.of_pages(specs)
+            if made is not None and made_pages is None:
+                log.info("ocop: the pages' digests made apart were not this build's "
+                         "pages'; made in this process")
+            keys = page_keys(settings, specs, made_pages)
             self.files_settings = self._files_settings_key(config, code)
             self._lap("page keys", start)
             pages_of = self.pages
@@ -523,7 +525,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 if code in BY_CODE else None,
                 **clock.facts(self.catalogue, self.build_date),
             })
-            self._take_digests(world)
+            if made is not None and not world.take_digests(made.records):
+                log.info("ocop: the records' digests made apart were not this "
+                         "catalogue's; made in this process")
             self.world = world
         else:
             self._close_digests()

@@ -45,21 +45,18 @@ import sqlite3
 import sys
 import types
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from multiprocessing.connection import Connection
 from pathlib import Path, PurePath
 from typing import Any
 
 from .. import reads
-from ..elsewhere import Elsewhere, answer
 from ..link.catalogue import Catalogue
 from ..link.places import Place, Province
 from ..reads import Reads
 from ..source.admin_units import OfficialProvince
 from ..source.record_cache import signing_key
 from ..source.records import Fair, PointOfSale, Producer, Product
-from ..workers import can_fork
 from .clock import DATE
 
 CACHE_FILE = "pages.sqlite3"
@@ -286,14 +283,22 @@ def settings_key(code: str, parts: Iterable[bytes | str]) -> str:
     return h.hexdigest()
 
 
-def page_keys(settings: Mapping[str, str], specs: Iterable[Any]) -> list[str]:
-    """Each page's key: the settings of its language (``spec.language``) and its
-    spec, whose long tuples count by content (made once however many specs share
-    them)."""
+def spec_digests(specs: Iterable[Any]) -> list[str]:
+    """The digest of each page's spec, whose long tuples count by content (made once
+    however many specs share them)."""
     shared: Shared = {}
-    return [hashlib.blake2b(
-        f"{settings[spec.language]}\0{_digest(_canonical(spec, True, shared))}".encode(),
-        digest_size=20).hexdigest() for spec in specs]
+    return [_digest(_canonical(spec, True, shared)) for spec in specs]
+
+
+def page_keys(settings: Mapping[str, str], specs: Sequence[Any],
+              digests: Sequence[str] | None = None) -> list[str]:
+    """Each page's key: the settings of its language (``spec.language``) and its
+    spec's digest (``digests``: ``spec_digests(specs)``, made here when not given)."""
+    if digests is None:
+        digests = spec_digests(specs)
+    return [hashlib.blake2b(f"{settings[spec.language]}\0{digest}".encode(),
+                            digest_size=20).hexdigest()
+            for spec, digest in zip(specs, digests, strict=True)]
 
 
 def file_key(settings: str, site_path: str, inputs: tuple[Any, ...]) -> str:
@@ -317,28 +322,6 @@ def _records_of(catalogue: Catalogue) -> dict[tuple[str, str], Any]:
 def record_digests(catalogue: Catalogue) -> list[str]:
     """``fingerprint`` of every record of ``World(catalogue)``, in its order."""
     return [fingerprint(record) for record in _records_of(catalogue).values()]
-
-
-#: What the job below is called in its errors.
-_DIGESTS = "the digests of the records"
-
-
-def start_record_digests(catalogue: Catalogue, workers: int) -> Elsewhere | None:
-    """``record_digests`` in a forked child (``can_fork``), made while this process
-    plans the pages and looks at the photos; None where no child can be forked or it
-    will not start. A national catalogue's 124,000 records take about a second, which
-    the reuse check waited for (``World.take_digests``)."""
-    if not can_fork(workers):
-        return None
-    try:
-        return Elsewhere(_digests_answer, (catalogue,), _DIGESTS,
-                         lambda found: isinstance(found, list), method="fork")
-    except OSError:
-        return None
-
-
-def _digests_answer(catalogue: Catalogue, to: Connection) -> None:
-    answer(record_digests, (catalogue,), _DIGESTS, to)
 
 
 class World:

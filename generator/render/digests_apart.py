@@ -1,0 +1,71 @@
+"""The digests a build's reuse check compares, made in a forked child: every
+record's (``World.take_digests``) and every planned page's spec (``page_keys``).
+
+Once linked, a catalogue's records no longer change. After one edit of a national
+catalogue the build's process made these digests one after the other (about a
+second for 124,000 records, half a second for 70,600 specs) while its second core
+sat idle through the planning and the photo step. A child forked right after
+linking plans the pages again (planning is a function of the catalogue and the
+languages) and makes both meanwhile; the build takes them where they are this
+build's, and makes them itself otherwise (a child that failed or could not start).
+Only where a child may fork (``workers.can_fork``: Linux, two processes or more,
+no thread running).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from ..elsewhere import Elsewhere, answer
+from ..language import Language
+from ..link.catalogue import Catalogue
+from ..plan import plan_pages
+from ..workers import can_fork
+from .page_cache import record_digests, spec_digests
+
+#: What the child's job is called in its errors.
+WHAT = "the digests of the records and pages"
+
+
+@dataclass(frozen=True)
+class Digests:
+    """What the child made."""
+
+    #: ``record_digests`` of the catalogue: in ``World``'s order.
+    records: list[str]
+    #: Each planned page's URL -> its spec's digest (``spec_digests``).
+    pages: dict[str, str]
+
+    def of_pages(self, specs: Sequence[Any]) -> list[str] | None:
+        """The digests of ``specs``, in their order; None unless the child planned
+        exactly these pages."""
+        if len(specs) != len(self.pages):
+            return None
+        found = [self.pages.get(spec.url) for spec in specs]
+        return None if None in found else found  # type: ignore[return-value]
+
+
+def make(catalogue: Catalogue, languages: tuple[Language, ...]) -> Digests:
+    """The digests of ``catalogue``'s records and of the pages planned from it."""
+    specs = plan_pages(catalogue, languages)
+    return Digests(record_digests(catalogue),
+                   dict(zip((spec.url for spec in specs), spec_digests(specs), strict=True)))
+
+
+def start(catalogue: Catalogue, languages: tuple[Language, ...],
+          workers: int) -> Elsewhere | None:
+    """``make`` in a forked child; None where none can be forked or it will not start."""
+    if not can_fork(workers):
+        return None
+    try:
+        return Elsewhere(_answer, (catalogue, languages), WHAT,
+                         lambda found: isinstance(found, Digests), method="fork")
+    except OSError:
+        return None
+
+
+def _answer(catalogue: Catalogue, languages: tuple[Language, ...], to: Connection) -> None:
+    answer(make, (catalogue, languages), WHAT, to)
