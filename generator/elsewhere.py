@@ -43,17 +43,25 @@ class Elsewhere:
             self._answer.close()
             self._process.join()
 
-    def result(self) -> Any:
+    def result(self, timeout: float | None = None) -> Any:
+        """The job's answer; an OSError if it gives none within ``timeout`` seconds
+        (None: however long it takes), and then the job is ended."""
+        answered = True
         try:
-            found = self._answer.recv()
+            answered = timeout is None or self._answer.poll(timeout)
+            found = self._answer.recv() if answered else None
         except Exception:  # ended, or an answer that does not unpickle
             found = None
         except BaseException:
-            self._process.terminate()  # Ctrl-C here only: do not wait for the job
+            answered = False  # Ctrl-C here only: do not wait for the job
             raise
         finally:
+            if not answered:
+                self._process.terminate()
             self._answer.close()
             self._process.join()
+        if not answered:
+            raise OSError(f"{self.what} gave no answer in {timeout:g} s")
         if isinstance(found, BaseException):
             raise found
         if not self._valid(found):

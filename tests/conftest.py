@@ -28,6 +28,31 @@ def record_cache_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
         yield
 
 
+@pytest.fixture(autouse=True)
+def digests_apart_are_this_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wherever a build takes the digests its forked child made (``render/
+    digests_apart.py``), they are those this process makes of its catalogue and
+    pages: every test whose build forks that child checks that planning and the
+    records stayed pure (ARCHITECTURE.md)."""
+    from generator.adapter import plugin
+    from generator.adapter.config import site_languages
+    from generator.plan import plan_pages
+    from generator.render.page_cache import record_digests, spec_digests
+
+    made_digests = plugin.CataloguePlugin._made_digests
+
+    def checked(self: plugin.CataloguePlugin) -> object:
+        made = made_digests(self)
+        if made is not None:
+            specs = plan_pages(self.catalogue, site_languages(self.config))
+            assert made.records == record_digests(self.catalogue)
+            assert made.pages == dict(zip((spec.url for spec in specs), spec_digests(specs),
+                                          strict=True))
+        return made
+
+    monkeypatch.setattr(plugin.CataloguePlugin, "_made_digests", checked)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/* from the current output")

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import multiprocessing
+import time
 
 import pytest
 from test_write_step import build
 
 from generator import workers
+from generator.adapter import plugin
+from generator.adapter.publish import BuildFailed, build_site
 from generator.language import ENGLISH, VIETNAMESE
 from generator.plan import plan_pages
 from generator.render import digests_apart
@@ -63,6 +67,7 @@ def test_digests_not_of_this_build_are_not_taken(sample_catalogue):
     assert made.of_pages(specs[:-1]) is None  # fewer pages
     other = dataclasses.replace(specs[0], url="no-such-page/")
     assert made.of_pages([other, *specs[1:]]) is None  # another page
+    assert made.of_pages([specs[0], *specs[:-1]]) is None  # one page twice, one missing
 
 
 def test_no_child_where_none_may_be_forked(sample_catalogue, forking, monkeypatch):
@@ -114,3 +119,51 @@ def test_a_build_takes_the_childs_digests_or_makes_its_own(mini_project, fixed_d
     assert ("ocop: the digests of the records and pages failed: RuntimeError('a bug'); "
             "they are made in this process") in caplog.messages
     assert pages_line() == reused
+
+
+def _digests_children() -> list[str]:
+    return [child.name for child in multiprocessing.active_children()
+            if child.name.startswith("ocop-the-digests")]
+
+
+def test_a_child_that_gives_no_answer_is_not_waited_for(mini_project, fixed_date, forking,
+                                                        monkeypatch, caplog):
+    monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+
+    def stuck(*args: object) -> digests_apart.Digests:
+        time.sleep(60)
+        raise AssertionError("not ended")
+
+    monkeypatch.setattr(digests_apart, "make", stuck)
+    monkeypatch.setattr(digests_apart, "WAIT", 0.5)
+    started = time.perf_counter()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
+        build(mini_project, caplog)
+    assert time.perf_counter() - started < 30
+    assert ("ocop: the digests of the records and pages gave no answer in 0.5 s; "
+            "they are made in this process") in caplog.messages
+    assert _digests_children() == []
+
+
+def test_a_build_that_fails_ends_the_child(mini_project, fixed_date, forking, monkeypatch):
+    """A build stopped after the fork (here: while its pages are checked) leaves no
+    child behind, working or waiting to be read."""
+    monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    forked: list[object] = []
+    start = digests_apart.start
+
+    def noted(*args: object) -> object:
+        forked.append(start(*args))  # type: ignore[arg-type]
+        return forked[-1]
+
+    def refused(*args: object) -> None:
+        raise plugin.PluginError("a page refused")
+
+    monkeypatch.setattr(digests_apart, "start", noted)
+    monkeypatch.setattr(plugin, "check_pages", refused)
+    with pytest.raises(BuildFailed):
+        build_site(mini_project / "mkdocs.yml", mini_project / "site")
+    assert forked and forked[0] is not None
+    assert _digests_children() == []

@@ -451,9 +451,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.abandon()
 
     def abandon(self) -> None:
-        """End the build's processes (page workers, the writers' child) at once: the
-        build failed (``ocop build`` calls it too for what MkDocs does not see, such as
-        Ctrl-C, before it removes the folder they write into)."""
+        """End the build's processes (page workers, the writers' child, the digests'
+        child) at once: the build failed (``ocop build`` calls it too for what MkDocs
+        does not see, such as Ctrl-C, before it removes the folder they write into)."""
         if self.renderer is not None:
             self.renderer.terminate()
             self.renderer = None
@@ -469,12 +469,14 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if digesting is None:
             return None
         try:
-            return digesting.result()
+            return digesting.result(digests_apart.WAIT)
         except OSError as error:  # an accelerator only: the reuse check makes them
             log.info(f"ocop: {error}; they are made in this process")
             return None
 
     def _close_digests(self) -> None:
+        """End the digests' child unless its answer was taken: the build stopped, or
+        it has no page cache to use them."""
         if self._digesting is not None:
             self._digesting.close()
             self._digesting = None

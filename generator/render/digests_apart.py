@@ -14,6 +14,7 @@ no thread running).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -28,6 +29,9 @@ from .page_cache import record_digests, spec_digests
 
 #: What the child's job is called in its errors.
 WHAT = "the digests of the records and pages"
+#: Seconds the build waits for them past the planning (a national catalogue's take
+#: about 2 s): a child that hangs must not hold the build up.
+WAIT = 120.0
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Digests:
     def of_pages(self, specs: Sequence[Any]) -> list[str] | None:
         """The digests of ``specs``, in their order; None unless the child planned
         exactly these pages."""
-        if len(specs) != len(self.pages):
+        if len(specs) != len(self.pages) or len({spec.url for spec in specs}) != len(specs):
             return None
         found = [self.pages.get(spec.url) for spec in specs]
         return None if None in found else found  # type: ignore[return-value]
@@ -68,4 +72,7 @@ def start(catalogue: Catalogue, languages: tuple[Language, ...],
 
 
 def _answer(catalogue: Catalogue, languages: tuple[Language, ...], to: Connection) -> None:
+    # The build's log handlers were inherited: its warnings are the build's to give
+    # (MkDocs counts them for --strict), not a copy from the child.
+    logging.disable(logging.CRITICAL)
     answer(make, (catalogue, languages), WHAT, to)
