@@ -74,6 +74,25 @@ def test_no_child_where_none_may_be_forked(sample_catalogue, forking, monkeypatc
     assert digests_apart.start(sample_catalogue, LANGUAGES, 1) is None
     monkeypatch.setenv("OCOP_START_METHOD", "spawn")
     assert digests_apart.start(sample_catalogue, LANGUAGES, 2) is None
+    monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setenv("OCOP_DIGESTS_APART", "0")  # switched off alone
+    assert digests_apart.start(sample_catalogue, LANGUAGES, 2) is None
+
+
+def test_no_child_where_no_page_cache_can_open(mini_project, fixed_date, forking,
+                                               monkeypatch):
+    """Without a signing key the page cache does not open and nothing would take the
+    digests: no child is forked for them."""
+    monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
+    monkeypatch.setenv("OCOP_WORKERS", "2")
+    monkeypatch.setenv("OCOP_CACHE_KEY", "not hex")  # a key given, and unusable
+    started: list[object] = []
+    monkeypatch.setattr(digests_apart, "start", lambda *args: started.append(args))
+    build_site(mini_project / "mkdocs.yml", mini_project / "site")
+    assert started == []
+    monkeypatch.delenv("OCOP_CACHE_KEY")
+    build_site(mini_project / "mkdocs.yml", mini_project / "site")
+    assert len(started) == 1
 
 
 def test_a_build_takes_the_childs_digests_or_makes_its_own(mini_project, fixed_date,

@@ -47,6 +47,7 @@ from ..render.sitemap import sitemap_entries
 from ..source.layout import SourceLayout
 from ..source.preview import PreviewError
 from ..source.problems import Problems
+from ..source.record_cache import signing_key
 from ..workers import worker_count
 from ..write import WRITERS
 from ..write.context import OutputContext
@@ -164,9 +165,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.catalogue = catalogue
         self.build_date = catalogue.build_date
         languages = site_languages(self.config)
-        if self._reusing() and not in_worker():
+        if self._reusing() and not in_worker() and signing_key(layout.root) is not None:
             # Linked, the records no longer change: the digests the reuse check
-            # compares are made beside the planning and the photos.
+            # compares are made beside the planning and the photos (only where a page
+            # cache can open: it signs with that key).
             self._digesting = digests_apart.start(catalogue, languages, self._workers())
         start = time.perf_counter()
         for file in _switched_off(files, languages):

@@ -9,12 +9,13 @@ linking plans the pages again (planning is a function of the catalogue and the
 languages) and makes both meanwhile; the build takes them where they are this
 build's, and makes them itself otherwise (a child that failed or could not start).
 Only where a child may fork (``workers.can_fork``: Linux, two processes or more,
-no thread running).
+no thread running), unless ``OCOP_DIGESTS_APART`` is 0.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -61,8 +62,9 @@ def make(catalogue: Catalogue, languages: tuple[Language, ...]) -> Digests:
 
 def start(catalogue: Catalogue, languages: tuple[Language, ...],
           workers: int) -> Elsewhere | None:
-    """``make`` in a forked child; None where none can be forked or it will not start."""
-    if not can_fork(workers):
+    """``make`` in a forked child; None where none can be forked, it will not start
+    or ``OCOP_DIGESTS_APART`` is 0 (to measure a build without it)."""
+    if os.environ.get("OCOP_DIGESTS_APART", "1") == "0" or not can_fork(workers):
         return None
     try:
         return Elsewhere(_answer, (catalogue, languages), WHAT,
