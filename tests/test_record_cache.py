@@ -273,3 +273,126 @@ def test_an_edit_rewrites_only_the_shard_of_its_folder(
                if p.stat().st_mtime_ns != shards[p.name]]
     assert changed == [cache_file(mini_project).name]
 
+
+
+def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The producer folders' files read one by one (``read_record``), by relative path."""
+    from generator.source import load as source_load
+
+    read: list[str] = []
+    real = source_load.read_record
+
+    def counted(cls: type, path: Path, layout: object, *args: object) -> object:
+        rel = layout.rel(path)  # type: ignore[attr-defined]
+        if rel.startswith("products/"):
+            read.append(rel)
+        return real(cls, path, layout, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(source_load, "read_record", counted)
+    return read
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows reads every file (its st_ctime is "
+                    "the creation time)")
+def test_an_unchanged_producer_folder_is_taken_whole(
+        mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None,
+        monkeypatch: pytest.MonkeyPatch):
+    """No file of a folder whose listing and files are as they were is looked at; an
+    edit, a photo removed, a file added or a file made a link is seen, in that folder
+    only, and reported as a first reading reports it."""
+    monkeypatch.setattr(record_cache, "RACY_NS", -1)  # as if written long ago
+    read = _counting_reads(monkeypatch)
+    folder = mini_project / "products/htx-thot-not-mau"
+    path = folder / "ruou-thot-not.yaml"
+    first = check(mini_project, capsys)
+    assert first[0] == 0 and len(read) == 5  # 2 producers, 3 products
+    read.clear()
+    assert check(mini_project, capsys) == first and read == []
+
+    def fresh() -> tuple[int, str]:
+        """What a check with no cache says."""
+        blocked = mini_project.parent / "no-key-here"
+        blocked.write_text("not a folder", encoding="utf-8")
+        with monkeypatch.context() as patch:
+            patch.setenv("OCOP_KEY_DIR", str(blocked))
+            said = check(mini_project, capsys)
+        read.clear()
+        return said
+
+    folder_files = sorted(f"products/htx-thot-not-mau/{name}" for name in
+                          ("producer.yaml", "duong-thot-not.yaml", "ruou-thot-not.yaml"))
+    path.write_text(path.read_text(encoding="utf-8").replace("stars: 3", "stars: 9", 1),
+                    encoding="utf-8")
+    edited = check(mini_project, capsys)
+    assert sorted(read) == folder_files and edited[0] == 1 and edited == fresh()
+    assert "certificates[0].stars: must be between 3 and 5" in edited[1]
+    assert check(mini_project, capsys) == edited and read == []
+    path.write_text(path.read_text(encoding="utf-8").replace("stars: 9", "stars: 3", 1),
+                    encoding="utf-8")
+    assert check(mini_project, capsys) == first and sorted(read) == folder_files
+    read.clear()
+
+    (folder / "ruou.png").unlink()  # a photo's name is all the loading reads of it
+    gone = check(mini_project, capsys)
+    assert sorted(read) == folder_files and gone == fresh()
+    assert ("products/htx-thot-not-mau/ruou-thot-not.yaml:12:11: photos[0].file: file "
+            "'ruou.png' not found in the producer's folder") in gone[1]
+    assert check(mini_project, capsys) == gone and read == []
+
+    (folder / "notes.txt").write_text("a note", encoding="utf-8")
+    added = check(mini_project, capsys)
+    assert "products/htx-thot-not-mau/notes.txt: -: unexpected file" in added[1]
+    assert added == fresh()
+    (folder / "notes.txt").unlink()
+    try:
+        (folder / "ruou.png").symlink_to(mini_project / "products/co-so-mam-mau/mam.png")
+    except OSError as exc:
+        pytest.skip(f"no symbolic links here: {exc}")
+    linked = check(mini_project, capsys)
+    assert "file 'ruou.png' is a symbolic link, which is not allowed" in linked[1]
+    assert linked == fresh()
+
+
+def test_a_folder_is_read_file_by_file_while_a_file_of_it_is_too_recent(
+        mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None,
+        monkeypatch: pytest.MonkeyPatch):
+    """Within the clock's tick a second change keeps the times: a folder with a file
+    changed just now is not known by its listing (nor anywhere on Windows)."""
+    read = _counting_reads(monkeypatch)
+    monkeypatch.setattr(record_cache, "RACY_NS", 1 << 62)  # every file just written
+    first = check(mini_project, capsys)
+    read.clear()
+    assert check(mini_project, capsys) == first and len(read) == 5
+    assert record_cache.folder_stamp(str(mini_project / "products/co-so-mam-mau"),
+                                     (".png",)) is None
+    monkeypatch.setattr(record_cache, "RACY_NS", -1)
+    stamp = record_cache.folder_stamp(str(mini_project / "products/co-so-mam-mau"), (".png",))
+    assert stamp is not None and [entry[:2] for entry in stamp[1]] == [
+        ("mam-ca-linh.yaml", "f"), ("mam.png", "f"), ("producer.yaml", "f")]
+    assert len(stamp[1][1]) == 2  # a photo: its name alone
+    monkeypatch.setattr(record_cache.os, "name", "nt")
+    assert record_cache.folder_stamp(str(mini_project / "products/co-so-mam-mau"),
+                                     (".png",)) is None
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows reads every file (its st_ctime is "
+                    "the creation time)")
+def test_a_moved_project_finds_its_photos_where_they_are_now(
+        mini_project: Path, fixed_date: None, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path):
+    """A folder's load holds its photos' paths: the project moved (its cache with it),
+    they are the new place's."""
+    from generator.source.layout import SourceLayout
+    from generator.source.load import load_records
+    from generator.source.problems import Problems
+
+    monkeypatch.setattr(record_cache, "RACY_NS", -1)
+    load_records(SourceLayout.default(mini_project), Problems(), 1,
+                 mini_project / ".cache/ocop")
+    moved = tmp_path / "moved"
+    os.rename(mini_project, moved)  # every file keeps its times and inode
+    loaded = load_records(SourceLayout.default(moved), Problems(), 1, moved / ".cache/ocop")
+    photos = [photo.abs_path for product in loaded.products.values()
+              for photo in product.photos]
+    assert photos and all(path is not None and path.is_file() and path.is_relative_to(moved)
+                          for path in photos)

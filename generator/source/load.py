@@ -8,15 +8,16 @@ checked later, by the link stage.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..workers import map_in_pool
 from .groups import ProductGroups, load_groups
 from .layout import SourceLayout
-from .problems import Position, Problems
+from .problems import Position, Problem, Problems
 from .read import read_record
-from .record_cache import RecordCache
+from .record_cache import RecordCache, folder_stamp
 from .records import Fair, PointOfSale, Producer, Product
 from .walk import (
     IMAGE_SUFFIXES,
@@ -106,6 +107,47 @@ def _load_producer_folder(entry: Entry, layout: SourceLayout, problems: Problems
             out.products[product_id] = product
 
 
+#: A producer folder as loaded: its producer (none if unreadable), products, the ids
+#: of its unreadable files, and its problems (before the check of ids across folders).
+FolderLoad = tuple[dict[str, Producer], dict[str, Product], set[str], list[Problem]]
+
+
+def _load_folder(entry: Entry, layout: SourceLayout, problems: Problems, out: LoadedRecords,
+                 cache: RecordCache | None) -> None:
+    """One producer folder into ``out``: taken whole from ``cache`` while its listing
+    and the files it reads are as they were (``folder_stamp``), else read (and kept)."""
+    if cache is None:
+        _load_producer_folder(entry, layout, problems, out)
+        return
+    rel = layout.rel(entry.path) + "/"
+    stamp = folder_stamp(os.fspath(entry.path), tuple(IMAGE_SUFFIXES))
+    loaded: FolderLoad | None = cache.unchanged_folder(rel, stamp)
+    if loaded is None:
+        part, found = LoadedRecords(groups=ProductGroups(decision="")), Problems()
+        _load_producer_folder(entry, layout, found, part, cache)
+        loaded = (part.producers, part.products, part.unreadable, found.items)
+        if stamp is not None:
+            cache.put_folder(rel, stamp, loaded)
+    producers, products, unreadable, items = loaded
+    problems.items.extend(items)
+    _merge(LoadedRecords(ProductGroups(decision=""), producers, products, unreadable=unreadable),
+           out, problems)
+
+
+def _merge(part: LoadedRecords, out: LoadedRecords, problems: Problems) -> None:
+    """Producer folders read apart (``part``) into ``out``: a product id taken already
+    by another folder is reported, and the product left out."""
+    out.producers.update(part.producers)
+    out.unreadable |= part.unreadable
+    for product_id, product in part.products.items():
+        if product_id in out.products:  # the same id in another folder
+            other = out.products[product_id].source.path
+            problems.error(Position(product.source.path), "-",
+                           f"product id '{product_id}' is already used by {other}")
+            continue
+        out.products[product_id] = product
+
+
 #: Below this many producer folders, reading in one process is quicker than starting
 #: worker processes.
 PARALLEL_MIN_FOLDERS = 1000
@@ -136,7 +178,7 @@ def _load_folders(folders: list[Entry], layout: SourceLayout, problems: Problems
     warm = cache is not None and len(cache.old) >= len(folders)
     if workers < 2 or len(folders) < PARALLEL_MIN_FOLDERS or warm:
         for entry in folders:
-            _load_producer_folder(entry, layout, problems, out, cache)
+            _load_folder(entry, layout, problems, out, cache)
         return
     size = max(1, len(folders) // (workers * 8))
     jobs = []
@@ -150,15 +192,7 @@ def _load_folders(folders: list[Entry], layout: SourceLayout, problems: Problems
         problems.extend(part_problems)
         if cache is not None and part_cache is not None:
             cache.merge(part_cache)
-        out.producers.update(part.producers)
-        out.unreadable |= part.unreadable
-        for product_id, product in part.products.items():
-            if product_id in out.products:  # the same id in two chunks
-                other = out.products[product_id].source.path
-                problems.error(Position(product.source.path), "-",
-                               f"product id '{product_id}' is already used by {other}")
-                continue
-            out.products[product_id] = product
+        _merge(part, out, problems)
 
 
 def load_records(layout: SourceLayout, problems: Problems, workers: int = 1,
