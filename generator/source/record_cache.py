@@ -135,7 +135,7 @@ def code_digest() -> str:
 
 
 KEY_BYTES = 32
-#: Larger cache files are not read (a national catalogue's is about 60 MB).
+#: Larger cache files are not read (a national catalogue's 32 are about 128 MB together).
 MAX_CACHE_BYTES = 1 << 30
 
 
