@@ -24,6 +24,14 @@ def cache_file(project: Path, rel: str = PRODUCT) -> Path:
     return shard_path(project / ".cache/ocop", shard_of(rel))
 
 
+def read_cache(project: Path) -> RecordCache:
+    """The project's record cache, every shard of its files read."""
+    cache = RecordCache.open(project / ".cache/ocop", project)
+    assert cache is not None
+    cache.load_all()
+    return cache
+
+
 def check(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     status = main(["-f", str(project / "mkdocs.yml"), "check"])
     captured = capsys.readouterr()
@@ -39,8 +47,8 @@ def test_a_second_check_reads_from_the_cache_and_says_the_same(
     assert first == (1, f"{PRODUCT}:5:12: certificates[0].stars: must be between 3 and 5; "
                         "found 9\n1 error(s), 0 warning(s)\n")
     assert cache_file(mini_project).is_file()
-    cache = RecordCache.open(mini_project / ".cache/ocop", mini_project)
-    assert cache is not None and PRODUCT in cache.old
+    cache = read_cache(mini_project)
+    assert PRODUCT in cache.old
     assert check(mini_project, capsys) == first
     # An edit is read, not served from the cache.
     path.write_text(path.read_text(encoding="utf-8").replace("stars: 9", "stars: 4", 1),
@@ -73,8 +81,8 @@ def test_cache_of_other_reading_code_is_ignored(mini_project: Path,
                                                 fixed_date: None):
     expected = check(mini_project, capsys)
     monkeypatch.setattr("generator.source.record_cache.code_digest", lambda: "other code")
-    cache = RecordCache.open(mini_project / ".cache/ocop", mini_project)
-    assert cache is not None and cache.old == {}
+    cache = read_cache(mini_project)
+    assert cache.old == {}
     assert check(mini_project, capsys) == expected
 
 
@@ -157,8 +165,8 @@ def test_a_record_from_the_cache_points_at_the_same_lines(
     assert f"{PRODUCT}:2:11: category: 'do-uong' is a group" in first[1]
     assert (f"{PRODUCT}:10:13: certificates[1].issued: issue date 10/01/2099 is after "
             "the build date") in first[1]
-    cache = RecordCache.open(mini_project / ".cache/ocop", mini_project)
-    assert cache is not None and PRODUCT in cache.old  # the second check reads it
+    cache = read_cache(mini_project)
+    assert PRODUCT in cache.old  # the second check reads it
     assert check(mini_project, capsys) == first
 
 
@@ -396,3 +404,60 @@ def test_a_moved_project_finds_its_photos_where_they_are_now(
               for photo in product.photos]
     assert photos and all(path is not None and path.is_file() and path.is_relative_to(moved)
                           for path in photos)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows reads every file (its st_ctime is "
+                    "the creation time)")
+def test_the_files_entries_are_read_only_for_a_folder_that_changed(
+        mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None,
+        monkeypatch: pytest.MonkeyPatch):
+    """The folders' entries are read at once; a shard of the files' entries only where
+    a file is read one by one (an edited folder, the points of sale and fairs)."""
+    monkeypatch.setattr(record_cache, "RACY_NS", -1)
+    first = check(mini_project, capsys)
+    assert check(mini_project, capsys) == first
+    read: list[str] = []
+    real = RecordCache._read
+
+    def reading(self: RecordCache, path: Path) -> object:
+        read.append(path.name)
+        return real(self, path)
+
+    monkeypatch.setattr(RecordCache, "_read", reading)
+    others = {shard_path(Path(), shard_of(rel)).name for rel in (
+        "content/points-of-sale/x.yaml", "content/fairs/x.yaml")}
+    assert check(mini_project, capsys) == first
+    assert {name for name in read if name.startswith("records-")} == others
+    assert len([name for name in read if name.startswith("folders-")]) == record_cache.SHARDS
+    if cache_file(mini_project).name not in others:
+        assert cache_file(mini_project).name not in read
+    read.clear()
+    path = mini_project / PRODUCT
+    path.write_text(path.read_text(encoding="utf-8").replace("stars: 3", "stars: 4", 1),
+                    encoding="utf-8")
+    assert check(mini_project, capsys)[0] == 0
+    assert cache_file(mini_project).name in read
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows reads every file (its st_ctime is "
+                    "the creation time)")
+def test_a_folder_taken_whole_keeps_its_files_entries(
+        mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None,
+        monkeypatch: pytest.MonkeyPatch):
+    """A shard of the files' entries written again (a file of another folder in it
+    changed) keeps the entries of the folders taken whole: the build after one of their
+    files changes reads that file alone."""
+    monkeypatch.setattr(record_cache, "RACY_NS", -1)
+    monkeypatch.setattr(record_cache, "SHARDS", 1)  # every folder's files in one shard
+    first = check(mini_project, capsys)
+    assert check(mini_project, capsys) == first
+    other = "products/co-so-mam-mau/mam-ca-linh.yaml"
+    assert other in read_cache(mini_project).old
+    path = mini_project / PRODUCT
+    path.write_text(path.read_text(encoding="utf-8").replace("stars: 3", "stars: 4", 1),
+                    encoding="utf-8")
+    edited = check(mini_project, capsys)
+    assert edited[0] == 0
+    cache = read_cache(mini_project)
+    assert other in cache.old and "products/co-so-mam-mau/producer.yaml" in cache.old
+    assert PRODUCT in cache.old

@@ -160,9 +160,9 @@ def _load_chunk(job: tuple[list[Entry], SourceLayout, RecordCache | None]
     folders, layout, cache = job
     part, problems = LoadedRecords(groups=ProductGroups(decision="")), Problems()
     for entry in folders:
-        _load_producer_folder(entry, layout, problems, part, cache)
+        _load_folder(entry, layout, problems, part, cache)
     if cache is not None:
-        cache.old = {}  # only this run's entries travel back
+        cache.travel_back()
     return part, problems, cache
 
 
@@ -175,7 +175,7 @@ def _load_folders(folders: list[Entry], layout: SourceLayout, problems: Problems
     loaded and reported is what one process would load and report.
     """
     # Records taken from the cache cost less than sending them between processes.
-    warm = cache is not None and len(cache.old) >= len(folders)
+    warm = cache is not None and len(cache.folders_old) >= len(folders)
     if workers < 2 or len(folders) < PARALLEL_MIN_FOLDERS or warm:
         for entry in folders:
             _load_folder(entry, layout, problems, out, cache)

@@ -22,8 +22,10 @@ A producer folder is kept whole too, as loaded (its records, photo paths resolve
 and problems), known by its listing (``folder_stamp``): while no entry of it was
 added, removed or renamed and no file it reads changed its stamp, none of its files
 is looked at one by one (that walk took about 3 of a national one-edit build's 5 s of
-loading). Its files' entries stay besides, for the build after one of them changed
-and for a fresh checkout, which gives every file new times.
+loading). The folders' entries are kept in files of their own
+(``folders-NN.pickle``), all read as a build begins; the files' entries stay besides, for
+the build after one of them changed and for a fresh checkout, which gives every file new
+times, and a shard of them is read only when one of its files is (one edit: one of 32).
 
 Pickle runs code when it loads, and the cache folder sits inside a checkout
 that anyone's pull request can add files to. So the file is signed with HMAC
@@ -51,6 +53,7 @@ import sys
 import tempfile
 import time
 import zlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -249,45 +252,92 @@ def _by_shard(entries: dict[str, Entry]) -> dict[int, dict[str, Entry]]:
     return out
 
 
+def folder_shard_path(cache_dir: Path, shard: int) -> Path:
+    return cache_dir / f"folders-{shard:02d}.pickle"
+
+
+def _folder_of(rel: str) -> str:
+    return rel.rpartition("/")[0] + "/"
+
+
 class RecordCache:
-    """Entries read from the cache files (``old``) and the entries of this run (``new``),
-    by relative path."""
+    """Entries read from the cache files (``old``: the files', read shard by shard as
+    they are asked for; ``folders_old``: the producer folders', all read at once) and
+    the entries of this run (``new``, ``folders_new``), by relative path."""
 
     def __init__(self, old: dict[str, Entry] | None = None,
-                 key: bytes | None = None, kept: frozenset[int] = frozenset()) -> None:
+                 key: bytes | None = None, cache_dir: Path | None = None,
+                 folders: dict[str, Entry] | None = None) -> None:
         self.old = old or {}
         self.new: dict[str, Entry] = {}
         self.key = key
-        #: The shards read from their files, signed, of this reading code.
-        self.kept = kept
+        #: Where the files' shards not yet read are (None: ``old`` holds all there is).
+        self.cache_dir = cache_dir
+        #: The files' shards looked for, and those read from their files, signed, of
+        #: this reading code.
+        self.loaded: set[int] = set() if cache_dir is not None else set(range(SHARDS))
+        self.kept: set[int] = set()
+        self.folders_old = folders or {}
+        self.folders_new: dict[str, Entry] = {}
+        self.folders_kept: set[int] = set()
+        #: The folders taken whole this run: their files' entries stay as they were.
+        self.whole: set[str] = set()
 
     @classmethod
     def open(cls, cache_dir: Path | None, project: Path) -> RecordCache | None:
         """The cache of ``cache_dir`` (empty when missing, unsigned or stale); None when
-        caching is off (no folder, no key outside ``project``)."""
+        caching is off (no folder, no key outside ``project``). The folders' entries are
+        read now; a shard of the files' only when one of its files is asked for (one
+        edit: one shard; the others' bytes, 66 MB nationally, are not read)."""
         key = signing_key(project) if cache_dir is not None else None
         if cache_dir is None or key is None:
             return None
-        old: dict[str, Entry] = {}
-        kept = set()
+        cache = cls(key=key, cache_dir=cache_dir)
         for shard in range(SHARDS):
-            with contextlib.suppress(OSError, ValueError):
-                blob = read_cache_file(shard_path(cache_dir, shard))
-                if blob is None:
-                    continue
-                signature, payload = blob[:32], blob[32:]
-                if hmac.compare_digest(signature, hmac.digest(key, payload, "sha256")):
-                    code, entries = pickle.loads(payload)
-                    if code == code_digest():
-                        old.update(entries)
-                        kept.add(shard)
-        return cls(old, key, frozenset(kept))
+            entries = cache._read(folder_shard_path(cache_dir, shard))
+            if entries is not None:
+                cache.folders_old.update(entries)
+                cache.folders_kept.add(shard)
+        return cache
+
+    def _read(self, path: Path) -> dict[str, Entry] | None:
+        """The entries of a cache file, if signed with our key by this reading code."""
+        assert self.key is not None
+        with contextlib.suppress(OSError, ValueError):
+            blob = read_cache_file(path)
+            if blob is None:
+                return None
+            signature, payload = blob[:32], blob[32:]
+            if hmac.compare_digest(signature, hmac.digest(self.key, payload, "sha256")):
+                code, entries = pickle.loads(payload)
+                if code == code_digest():
+                    return dict(entries)
+        return None
+
+    def _need(self, shard: int) -> None:
+        """Read the files' shard ``shard`` if not yet looked for."""
+        if shard in self.loaded:
+            return
+        self.loaded.add(shard)
+        assert self.cache_dir is not None
+        entries = self._read(shard_path(self.cache_dir, shard))
+        if entries is not None:
+            self.old.update(entries)
+            self.kept.add(shard)
+
+    def load_all(self) -> None:
+        """Read every files' shard (before entries are handed to workers)."""
+        for shard in range(SHARDS):
+            self._need(shard)
 
     def unchanged(self, rel: str, stamp: Stamp | None) -> tuple[Any, list[Problem]] | None:
         """The record and problems of ``rel`` when it has the stamp it was last read
         with (``stamp_of``; None never matches): it need not be read."""
+        if stamp is None:
+            return None
+        self._need(shard_of(rel))
         entry = self.old.get(rel)
-        if stamp is None or entry is None or entry[2] != stamp:
+        if entry is None or entry[2] != stamp:
             return None
         self.new[rel] = entry
         record, problems = pickle.loads(entry[1])
@@ -295,25 +345,23 @@ class RecordCache:
 
     def unchanged_folder(self, rel: str, stamp: FolderStamp | None) -> Any:
         """What the folder ``rel`` (ending in "/") loaded to (``put_folder``) when it has
-        the stamp it was loaded with, else None; its files' entries are kept too."""
-        entry = self.old.get(rel)
+        the stamp it was loaded with, else None; its files' entries stay as they are."""
+        entry = self.folders_old.get(rel)
         if stamp is None or entry is None or entry[2] != stamp:
             return None
-        self.new[rel] = entry
-        for name, *_ in stamp[1]:
-            kept = self.old.get(rel + name)
-            if kept is not None:
-                self.new[rel + name] = kept
+        self.folders_new[rel] = entry
+        self.whole.add(rel)
         return pickle.loads(entry[1])
 
     def put_folder(self, rel: str, stamp: FolderStamp, loaded: Any) -> None:
         # Pickled now, as ``put``: linking changes the records later.
-        self.new[rel] = (b"", pickle.dumps(loaded, pickle.HIGHEST_PROTOCOL), stamp)
+        self.folders_new[rel] = (b"", pickle.dumps(loaded, pickle.HIGHEST_PROTOCOL), stamp)
 
     def get(self, rel: str, digest: bytes,
             stamp: Stamp | None = None) -> tuple[Any, list[Problem]] | None:
         """The record and problems of ``rel`` when its bytes (``digest``) were read
         before; ``stamp``: the file's now, kept with the entry."""
+        self._need(shard_of(rel))
         entry = self.old.get(rel)
         if entry is None or entry[0] != digest:
             return None
@@ -324,41 +372,62 @@ class RecordCache:
     def put(self, rel: str, digest: bytes, record: Any, problems: list[Problem],
             stamp: Stamp | None = None) -> None:
         # Pickled now: the record is changed later (ids, links) and must be kept as read.
+        self._need(shard_of(rel))
         self.new[rel] = (digest, pickle.dumps((record, problems), pickle.HIGHEST_PROTOCOL),
                          stamp)
 
     def part(self, prefixes: list[str]) -> RecordCache:
         """The entries under some folders, for a worker process."""
+        self.load_all()
         chosen = tuple(prefixes)
         return RecordCache({rel: e for rel, e in self.old.items() if rel.startswith(chosen)},
-                           self.key)
+                           self.key, folders={rel: e for rel, e in self.folders_old.items()
+                                              if rel.startswith(chosen)})
+
+    def travel_back(self) -> None:
+        """Only this run's entries go back from a worker."""
+        self.old, self.folders_old = {}, {}
 
     def merge(self, other: RecordCache) -> None:
         self.new.update(other.new)
+        self.folders_new.update(other.folders_new)
+        self.whole |= other.whole
 
     def save(self, cache_dir: Path) -> None:
         """Write this run's entries (files gone since are dropped), signed, each shard
         whose entries changed whole. A fresh checkout gives every file new times: its
         first build writes the cache again (its records are taken from it all the
-        same)."""
+        same). Of the files' shards only those read can have changed: in each, the
+        entries of a folder taken whole stay as they were."""
+        if self.key is None:
+            return
         # Entries come only from the shards read (``kept``): the same entries are the
         # same files.
-        if self.key is None or self.new == self.old:
-            return
-        new, old = _by_shard(self.new), _by_shard(self.old)
-        for shard in range(SHARDS):
-            entries = new.get(shard, {})
-            if shard in self.kept and entries == old.get(shard, {}):
-                continue
-            if entries:
-                self._write(cache_dir, shard, entries)
-            else:
-                with contextlib.suppress(OSError):
-                    shard_path(cache_dir, shard).unlink()
+        self._save(cache_dir, folder_shard_path, range(SHARDS), self.folders_old,
+                   self.folders_new, self.folders_kept)
+        new = dict(self.new)
+        for rel, entry in self.old.items():
+            if rel not in new and _folder_of(rel) in self.whole:
+                new[rel] = entry
+        self._save(cache_dir, shard_path, sorted(self.loaded), self.old, new, self.kept)
         with contextlib.suppress(OSError):
             (cache_dir / OLD_CACHE_FILE).unlink()
 
-    def _write(self, cache_dir: Path, shard: int, entries: dict[str, Entry]) -> None:
+    def _save(self, cache_dir: Path, path_of: Callable[[Path, int], Path],
+              shards: Iterable[int], old_entries: dict[str, Entry],
+              new_entries: dict[str, Entry], kept: set[int]) -> None:
+        new, old = _by_shard(new_entries), _by_shard(old_entries)
+        for shard in shards:
+            entries = new.get(shard, {})
+            if shard in kept and entries == old.get(shard, {}):
+                continue
+            if entries:
+                self._write(cache_dir, path_of(cache_dir, shard), entries)
+            else:
+                with contextlib.suppress(OSError):
+                    path_of(cache_dir, shard).unlink()
+
+    def _write(self, cache_dir: Path, path: Path, entries: dict[str, Entry]) -> None:
         assert self.key is not None
         payload = pickle.dumps((code_digest(), entries), pickle.HIGHEST_PROTOCOL)
         temporary = None
@@ -367,7 +436,7 @@ class RecordCache:
             fd, temporary = tempfile.mkstemp(prefix=".records.", dir=cache_dir)
             with os.fdopen(fd, "wb") as out:
                 out.write(hmac.digest(self.key, payload, "sha256") + payload)
-            os.replace(temporary, shard_path(cache_dir, shard))
+            os.replace(temporary, path)
             temporary = None
         except OSError:
             pass  # a cache that cannot be written is only a slower next run
