@@ -461,3 +461,37 @@ def test_a_folder_taken_whole_keeps_its_files_entries(
     cache = read_cache(mini_project)
     assert other in cache.old and "products/co-so-mam-mau/producer.yaml" in cache.old
     assert PRODUCT in cache.old
+
+
+def test_a_few_folders_without_an_entry_are_read_in_one_process(
+        mini_project: Path, monkeypatch: pytest.MonkeyPatch):
+    """Workers read a catalogue whose cache lacks many folders (a cold one), not one
+    that lacks a few: a folder whose file was just edited has none (too recent to be
+    known by its times), and every build after such an edit read every folder again."""
+    from generator.source import load as source_load
+    from generator.source.layout import SourceLayout
+    from generator.source.problems import Problems
+
+    pools: list[int] = []
+    real = source_load.map_in_pool
+
+    def pool(function: object, jobs: list[object], *args: object) -> object:
+        pools.append(len(jobs))
+        return real(function, jobs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(source_load, "map_in_pool", pool)
+    monkeypatch.setattr(source_load, "PARALLEL_MIN_FOLDERS", 2)  # the mini catalogue's
+    monkeypatch.setattr(record_cache, "RACY_NS", -1)
+    folder = mini_project / ".cache/ocop"
+    layout = SourceLayout.default(mini_project)
+    first = source_load.load_records(layout, Problems(), 2, folder)
+    assert len(pools) == 1  # cold: in workers
+    cache = RecordCache.open(folder, mini_project)
+    assert cache is not None and len(cache.folders_old) == 2
+    cache.folders_new = dict(cache.folders_old)
+    del cache.folders_new["products/co-so-mam-mau/"]  # as after an edit just now
+    cache.save(folder)
+    again = source_load.load_records(layout, Problems(), 2, folder)
+    assert len(pools) == 1 and again.products == first.products
+    cache = RecordCache.open(folder, mini_project)
+    assert cache is not None and len(cache.folders_old) == 2

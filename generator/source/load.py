@@ -174,8 +174,10 @@ def _load_folders(folders: list[Entry], layout: SourceLayout, problems: Problems
     splits cleanly by folder; results are merged in folder order, so what is
     loaded and reported is what one process would load and report.
     """
-    # Records taken from the cache cost less than sending them between processes.
-    warm = cache is not None and len(cache.folders_old) >= len(folders)
+    # Records taken from the cache cost less than sending them between processes: in
+    # workers only when many folders have no entry (a cold cache; not one folder
+    # whose file changed too recently to be kept by its times).
+    warm = cache is not None and len(cache.folders_old) + PARALLEL_MIN_FOLDERS > len(folders)
     if workers < 2 or len(folders) < PARALLEL_MIN_FOLDERS or warm:
         for entry in folders:
             _load_folder(entry, layout, problems, out, cache)
