@@ -117,6 +117,18 @@ def mini_project(tmp_path: Path) -> Path:
 FIXED_DATE = dt.date(2026, 11, 18)
 
 
+def mini_catalogue(date: dt.date = FIXED_DATE):
+    """The mini fixture's catalogue, loaded afresh (for tests that change its records)."""
+    from generator.pipeline import build_catalogue
+    from generator.source.layout import SourceLayout
+    from generator.source.problems import Problems
+
+    problems = Problems()
+    catalogue = build_catalogue(SourceLayout.default(FIXTURES / "mini"), date, problems)
+    assert not problems.errors, problems.report()
+    return catalogue
+
+
 @pytest.fixture(scope="session")
 def sample_catalogue():
     """The sample catalogue, loaded and linked on FIXED_DATE (read-only for tests)."""

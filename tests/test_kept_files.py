@@ -10,17 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_DATE, FIXTURES
+from conftest import FIXED_DATE, mini_catalogue
 
 from generator import written
 from generator.adapter import kept_site
 from generator.language import ENGLISH, VIETNAMESE
 from generator.link.catalogue import Catalogue
-from generator.pipeline import build_catalogue
 from generator.render import clock
 from generator.render.page_cache import World
-from generator.source.layout import SourceLayout
-from generator.source.problems import Problems
 from generator.write import vcards, verify_pages
 from generator.write.context import OutputContext
 from generator.write.files import write_bytes
@@ -28,14 +25,6 @@ from generator.write.kept_files import FileEntry, KeptFiles, watched, write_made
 from generator.written import Seen
 
 SITE_URL = "https://ocop.example.vn/"
-
-
-def catalogue(date: dt.date = FIXED_DATE) -> Catalogue:
-    """The mini fixture's catalogue, loaded afresh (tests here change its records)."""
-    problems = Problems()
-    found = build_catalogue(SourceLayout.default(FIXTURES / "mini"), date, problems)
-    assert not problems.errors
-    return found
 
 
 def write(cat: Catalogue, site: Path, before: dict[str, FileEntry], settings: str = "s",
@@ -59,7 +48,7 @@ def made_again(kept: KeptFiles, before: dict[str, FileEntry]) -> set[str]:
 
 
 def test_files_nothing_changed_for_are_left(tmp_path):
-    cat, site = catalogue(), tmp_path / "site"
+    cat, site = mini_catalogue(), tmp_path / "site"
     first = write(cat, site, {})
     assert first.left == 0
     files = set(first.entries)
@@ -71,7 +60,7 @@ def test_files_nothing_changed_for_are_left(tmp_path):
 
 
 def test_a_record_read_makes_its_files_again(tmp_path):
-    cat, site = catalogue(), tmp_path / "site"
+    cat, site = mini_catalogue(), tmp_path / "site"
     first = write(cat, site, {})
     product = cat.products["duong-thot-not"]
     product.name = "Đường thốt nốt loại một"
@@ -93,16 +82,16 @@ def test_a_record_read_makes_its_files_again(tmp_path):
 
 def test_the_date_makes_the_verification_pages_again(tmp_path):
     """They say the date of their data; the QR codes and cards do not."""
-    cat, site = catalogue(), tmp_path / "site"
+    cat, site = mini_catalogue(), tmp_path / "site"
     first = write(cat, site, {})
     next_day = FIXED_DATE + dt.timedelta(days=1)
-    again = write(catalogue(next_day), site, first.entries, date=next_day)
+    again = write(mini_catalogue(next_day), site, first.entries, date=next_day)
     assert made_again(again, first.entries) == {
         path for path in first.entries if path.endswith("/index.html")}
 
 
 def test_other_settings_or_inputs_make_files_again(tmp_path):
-    cat, site = catalogue(), tmp_path / "site"
+    cat, site = mini_catalogue(), tmp_path / "site"
     first = write(cat, site, {})
     assert made_again(write(cat, site, first.entries, settings="t"),
                       first.entries) == set(first.entries)
@@ -117,7 +106,7 @@ def test_other_settings_or_inputs_make_files_again(tmp_path):
 
 
 def test_a_file_changed_in_the_folder_is_made_again(tmp_path):
-    cat, site = catalogue(), tmp_path / "site"
+    cat, site = mini_catalogue(), tmp_path / "site"
     first = write(cat, site, {})
     page = site / "q/duong-thot-not/index.html"
     text = page.read_bytes()
@@ -135,7 +124,7 @@ def test_the_walks_view_of_the_folder_stands_for_it_until_a_file_is_written(
     """With the safety walk's sizes and times (``Seen``) no file is asked about again;
     a file written in this build before the check (by another writer) is, and is
     made again."""
-    cat, site = catalogue(), tmp_path / "site"
+    cat, site = mini_catalogue(), tmp_path / "site"
     first = write(cat, site, {})
     _, listing, stats = kept_site._make_safe(site)
     asked: list[str] = []
@@ -158,7 +147,7 @@ def test_the_walks_view_of_the_folder_stands_for_it_until_a_file_is_written(
 
 def test_a_file_is_not_made_outside_the_watched_block(tmp_path):
     """Outside it no record read is noted, and an edit would leave a stale file."""
-    cat = catalogue()
+    cat = mini_catalogue()
     kept = KeptFiles(tmp_path, "s", {}, World(cat, clock.facts(cat, FIXED_DATE)))
     context = OutputContext(catalogue=cat, site_dir=tmp_path, site_url=SITE_URL,
                             page_urls=(), kept_files=kept)
@@ -172,14 +161,14 @@ def test_a_file_is_not_made_outside_the_watched_block(tmp_path):
 def test_the_rest_of_the_catalogue_makes_no_file_again(tmp_path):
     """A verification page notes the date, not the catalogue it is read from (whose
     digest changes with any product added, certified or renamed)."""
-    cat, site = catalogue(), tmp_path / "site"
+    cat, site = mini_catalogue(), tmp_path / "site"
     first = write(cat, site, {})
     cat.by_stars = {}
     assert made_again(write(cat, site, first.entries), first.entries) == set()
 
 
 def test_a_new_way_of_drawing_qr_codes_makes_them_again(tmp_path, monkeypatch):
-    cat, site = catalogue(), tmp_path / "site"
+    cat, site = mini_catalogue(), tmp_path / "site"
     first = write(cat, site, {})
     monkeypatch.setattr(verify_pages, "QR_FORMAT", "segno 0; another drawing")
     assert made_again(write(cat, site, first.entries), first.entries) == {
@@ -187,7 +176,7 @@ def test_a_new_way_of_drawing_qr_codes_makes_them_again(tmp_path, monkeypatch):
 
 
 def test_a_damaged_manifest_makes_its_files_again(tmp_path):
-    cat, site = catalogue(), tmp_path / "site"
+    cat, site = mini_catalogue(), tmp_path / "site"
     first = write(cat, site, {})
     page = "q/duong-thot-not/index.html"
     damaged = {**first.entries}

@@ -5,7 +5,6 @@ that does not verify. The files are the bytes a build without the store writes."
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import re
@@ -14,17 +13,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import FIXED_DATE, FIXTURES
+from conftest import FIXED_DATE, FIXTURES, mini_catalogue
 
 from generator import reads
 from generator.link.catalogue import Catalogue
 from generator.media.library import Picture
-from generator.pipeline import build_catalogue
 from generator.plan.urls import EXPORT_FILES
 from generator.render import clock
 from generator.render.page_cache import World
 from generator.source.layout import SourceLayout
-from generator.source.problems import Problems
 from generator.source.records import Photo
 from generator.write import exports, pieces
 from generator.write.context import OutputContext
@@ -33,20 +30,12 @@ from generator.write.pieces import Pieces
 
 SITE_URL = "https://ocop.example.vn/"
 KEY = "ab" * 32
-STORE = "pieces-exports.bin"
+STORE = "exports.bin"
 
 
 @pytest.fixture(autouse=True)
 def signing_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OCOP_CACHE_KEY", KEY)
-
-
-def catalogue(date: dt.date = FIXED_DATE) -> Catalogue:
-    """The mini fixture's catalogue, loaded afresh (tests here change its records)."""
-    problems = Problems()
-    found = build_catalogue(SourceLayout.default(FIXTURES / "mini"), date, problems)
-    assert not problems.errors
-    return found
 
 
 class Photos:
@@ -67,7 +56,7 @@ class Photos:
 def context_of(cat: Catalogue, folder: Path, keep: bool = True, settings: str = "s",
                photos: Photos | None = None) -> OutputContext:
     """What a build keeping its work (``keep``) hands the writers, writing into
-    ``folder/site`` with the stores in ``folder/cache``."""
+    ``folder/site`` with the stores in ``folder/cache/pieces``."""
     site = folder / "site"
     facts = {**clock.facts(cat, FIXED_DATE),
              "picture": lambda rel: (photos.digests.get(rel, "1") if photos else None)}
@@ -107,7 +96,7 @@ def pieces_of(cat: Catalogue) -> int:
 
 
 def test_pieces_nothing_changed_for_are_kept_and_write_the_same_bytes(tmp_path, caplog):
-    cat = catalogue()
+    cat = mini_catalogue()
     plain, counts = write(cat, tmp_path / "plain", caplog, keep=False)
     assert counts is None and not (tmp_path / "plain/cache").exists()
     first, counts = write(cat, tmp_path / "kept", caplog)
@@ -117,14 +106,14 @@ def test_pieces_nothing_changed_for_are_kept_and_write_the_same_bytes(tmp_path, 
     assert counts == (pieces_of(cat), 0)
     assert again == plain
     # Only the store is left in the cache folder (the new one took the old one's name).
-    assert sorted(p.name for p in (tmp_path / "kept/cache").iterdir()) == [STORE]
+    assert sorted(p.name for p in (tmp_path / "kept/cache/pieces").iterdir()) == [STORE]
 
 
 @pytest.mark.parametrize("run", [pieces.RUN, 1])
 def test_a_record_edited_makes_the_pieces_that_read_it_again(tmp_path, caplog, monkeypatch,
                                                               run):
     monkeypatch.setattr(pieces, "RUN", run)  # 1: a piece per record
-    cat = catalogue()
+    cat = mini_catalogue()
     write(cat, tmp_path, caplog)
     product = cat.products["duong-thot-not"]
     product.name = "Đường thốt nốt loại một"
@@ -158,17 +147,17 @@ def test_a_record_added_or_removed_changes_its_own_run_only():
 
 
 def test_other_settings_make_every_piece_again(tmp_path, caplog):
-    cat = catalogue()
+    cat = mini_catalogue()
     write(cat, tmp_path, caplog)
     _, counts = write(cat, tmp_path, caplog, settings="another site URL")
     assert counts == (0, pieces_of(cat))
 
 
 def test_a_piece_changed_in_the_store_is_made_again(tmp_path, caplog):
-    cat = catalogue()
+    cat = mini_catalogue()
     plain, _ = write(cat, tmp_path / "plain", caplog, keep=False)
     write(cat, tmp_path, caplog)
-    store = tmp_path / "cache" / STORE
+    store = tmp_path / "cache/pieces" / STORE
     data = bytearray(store.read_bytes())
     at = data.index("Đường thốt nốt nguyên chất".encode())
     data[at:at + 1] = b"X"
@@ -180,10 +169,10 @@ def test_a_piece_changed_in_the_store_is_made_again(tmp_path, caplog):
 
 @pytest.mark.parametrize("damage", ["another key", "index", "truncated", "not a store"])
 def test_a_store_that_does_not_verify_is_not_read(tmp_path, caplog, monkeypatch, damage):
-    cat = catalogue()
+    cat = mini_catalogue()
     plain, _ = write(cat, tmp_path / "plain", caplog, keep=False)
     write(cat, tmp_path, caplog)
-    store = tmp_path / "cache" / STORE
+    store = tmp_path / "cache/pieces" / STORE
     data = store.read_bytes()
     if damage == "another key":
         monkeypatch.setenv("OCOP_CACHE_KEY", "cd" * 32)
@@ -202,9 +191,9 @@ def test_a_store_that_does_not_verify_is_not_read(tmp_path, caplog, monkeypatch,
 
 
 def test_a_writer_that_fails_leaves_the_store_as_it_was(tmp_path, caplog):
-    cat = catalogue()
+    cat = mini_catalogue()
     write(cat, tmp_path, caplog)
-    store = tmp_path / "cache" / STORE
+    store = tmp_path / "cache/pieces" / STORE
     before = store.read_bytes()
     run = runs_of(cat)["products"][0]
 
@@ -213,16 +202,16 @@ def test_a_writer_that_fails_leaves_the_store_as_it_was(tmp_path, caplog):
 
     with pytest.raises(RuntimeError), Pieces.open(context_of(cat, tmp_path), "exports") as kept:
         assert kept.get(("products", *run), fails)  # kept: the new store is begun
-        assert len(list((tmp_path / "cache").iterdir())) == 2
+        assert len(list((tmp_path / "cache/pieces").iterdir())) == 2
         kept.get(("another", *run), fails)
     assert store.read_bytes() == before
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [STORE]
+    assert sorted(p.name for p in (tmp_path / "cache/pieces").iterdir()) == [STORE]
     assert not reads.watching()
 
 
 def test_a_photo_changed_makes_the_pieces_that_show_it_again(tmp_path, caplog, monkeypatch):
     monkeypatch.setattr(pieces, "RUN", 1)  # a piece per record
-    cat, photos = catalogue(), Photos()
+    cat, photos = mini_catalogue(), Photos()
     product = cat.products["duong-thot-not"]
     assert product.photos
     write(cat, tmp_path, caplog, photos=photos)
@@ -233,23 +222,24 @@ def test_a_photo_changed_makes_the_pieces_that_show_it_again(tmp_path, caplog, m
 
 
 def test_pieces_are_not_kept_inside_another_watched_block(tmp_path):
-    cat = catalogue()
+    cat = mini_catalogue()
     with watched(context_of(cat, tmp_path)), pytest.raises(RuntimeError, match="inside"):
         Pieces.open(context_of(cat, tmp_path), "exports").__enter__()
 
 
 
 def test_new_stores_left_by_builds_that_ended_half_way_are_removed(tmp_path, caplog):
-    cat = catalogue()
+    cat = mini_catalogue()
     write(cat, tmp_path, caplog)
-    old, recent = tmp_path / "cache" / f".{STORE}.abc", tmp_path / "cache" / f".{STORE}.def"
+    stores = tmp_path / "cache/pieces"
+    old, recent = stores / f".{STORE}.abc", stores / f".{STORE}.def"
     for path in (old, recent):
         path.write_bytes(b"half a store")
     hours_ago = time.time() - 2 * pieces.LEFTOVER_S
     os.utime(old, (hours_ago, hours_ago))
     write(cat, tmp_path, caplog)
     # The recent one may be another build's, still being written.
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [recent.name, STORE]
+    assert sorted(p.name for p in stores.iterdir()) == [recent.name, STORE]
 
 
 def test_a_csv_is_not_written_from_a_json_written_in_part(tmp_path, caplog, monkeypatch):
@@ -259,5 +249,15 @@ def test_a_csv_is_not_written_from_a_json_written_in_part(tmp_path, caplog, monk
 
     monkeypatch.setattr(exports, "write_chunks", first_chunk_only)
     with pytest.raises(RuntimeError, match="JSON of products was not written whole"):
-        write(catalogue(), tmp_path, caplog)
+        write(mini_catalogue(), tmp_path, caplog)
     assert not (tmp_path / "site/du-lieu/products.csv").exists()
+
+
+def test_a_store_where_stores_were_kept_before_is_removed(tmp_path, caplog):
+    # Until 04/12/2026 stores sat in the cache folder itself, beside the photos.
+    cat = mini_catalogue()
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "pieces-exports.bin").write_bytes(b"an old store")
+    (tmp_path / "cache" / "pieces-other.bin").write_bytes(b"not this writer's")
+    write(cat, tmp_path, caplog)
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["pieces", "pieces-other.bin"]
