@@ -387,6 +387,36 @@ def test_sweep_never_removes_a_listed_name_the_folder_no_longer_has(tmp_path, mo
     assert snapshot(site) == {"img/logo.png": b"new"}
 
 
+def test_a_listing_of_what_was_produced_and_nothing_else_needs_no_sweep(tmp_path):
+    """``_lists_exactly``: the sweep's shortcut when the folder held, before the build,
+    the paths the build produced, spelt the same (the usual case after one edit)."""
+    site = tmp_path / "site"
+    produced = {"index.html", "a/index.html", "a/b/c/index.html", "a/b/c/x.json", "d/e.svg"}
+    for path in produced:
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text("x", encoding="utf-8")
+    listing = kept_site._make_safe(site)[1]
+    assert kept_site._lists_exactly(listing, produced)
+    assert sweep(site, produced, listing) == 0
+    assert set(snapshot(site)) == produced
+
+    def variant(change) -> dict[str, str]:
+        other = dict(listing)
+        change(other)
+        return other
+
+    for other in (
+        variant(lambda o: o.update({"d/": "e.svg\0old.svg"})),  # a stale file
+        variant(lambda o: o.update({"": o[""] + "\0f/", "f/": ""})),  # an empty folder
+        variant(lambda o: o.update({"a/b/c/": "index.html"})),  # a file missing
+        variant(lambda o: o.update({"d/": "E.svg"})),  # another spelling
+        variant(lambda o: o.update({"a/b/c/": "index.html\0x.json/", "a/b/c/x.json/": ""})),
+    ):
+        assert not kept_site._lists_exactly(other, produced), other
+    assert not kept_site._lists_exactly(listing, produced | {"g/index.html"})
+    assert not kept_site._lists_exactly(listing, produced - {"d/e.svg"})
+
+
 def test_recover_removes_a_spare_left_half_removed(tmp_path):
     (tmp_path / ".site.spare.trash-4242-abcd/x").mkdir(parents=True)
     recover(tmp_path / "site")

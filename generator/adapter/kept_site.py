@@ -282,6 +282,8 @@ def sweep(folder: Path, produced: set[str], listing: Listing | None = None) -> i
     On a file system that ignores case or Unicode normalisation (Windows, macOS) a
     folder renamed only so (``FAQ/`` → ``faq/``) kept its old name when MkDocs wrote
     into it: it is renamed to the name this build gave it."""
+    if listing is not None and _lists_exactly(listing, produced):
+        return 0
     # The folders of the produced files, by parent: files are looked up in
     # ``produced`` itself (a national site has 300,000 of them, 75,000 folders).
     subfolders: dict[str, set[str]] = {}
@@ -367,6 +369,39 @@ def sweep(folder: Path, produced: set[str], listing: Listing | None = None) -> i
         return removed, empty
 
     return walk(os.fspath(folder), "", "" if listing is not None else None)[0]
+
+
+def _lists_exactly(listing: Listing, produced: set[str]) -> bool:
+    """Whether ``listing`` names the files of ``produced`` and their folders, and
+    nothing else, spelt as they are: then a sweep from it has nothing to remove or
+    rename. So it is after most edits (the build writes the paths the build before
+    last did); a sweep that walked a national site's 300,000 names to learn it took
+    1.4-2 s, comparing the names folder by folder takes a fraction of that."""
+    expected: dict[str, list[str]] = {}
+    for path in produced:
+        parent, _, name = path.rpartition("/")
+        key = parent + "/" if parent else ""
+        names = expected.get(key)
+        if names is not None:
+            names.append(name)
+            continue
+        expected[key] = [name]
+        # A folder met for the first time: its name in its parent's, and so up to the
+        # first folder met before.
+        while parent:
+            parent, _, folder = parent.rpartition("/")
+            key = parent + "/" if parent else ""
+            names = expected.get(key)
+            if names is not None:
+                names.append(folder + "/")
+                break
+            expected[key] = [folder + "/"]
+    # A folder listed but not produced is named in its parent's listing: caught there.
+    for key, names in expected.items():
+        text = listing.get(key)
+        if text is None or set(text.split("\0")) != set(names):
+            return False
+    return True
 
 
 def _file_variant(prefix: str, name: str, produced: set[str],
