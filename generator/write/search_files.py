@@ -165,8 +165,14 @@ def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
     return product_thumb, producer_thumb
 
 
-#: A document's fields, in order: what a piece holds of it.
+#: A document's fields, in order, its indexed texts last: what a piece holds of it.
 _DOC_FIELDS = tuple(f.name for f in dataclasses.fields(SearchDoc))
+assert _DOC_FIELDS[-1] == "fields"
+#: Fields of a record a document indexes as they are: a piece names the field rather
+#: than holding a copy of its text. A description is most of a document's bytes, and
+#: the documents made from copies held 100 MB more at a national build's peak than
+#: those made from the records, which share the records' strings.
+_SHARED = ("description", "description_en", "story", "story_en")
 
 
 def _docs_in_pieces(context: OutputContext, lang: Language) -> DocsOf:
@@ -183,17 +189,38 @@ def _docs_in_pieces(context: OutputContext, lang: Language) -> DocsOf:
             docs: list[SearchDoc] = []
             for run in pieces_runs(records, lambda record: record.id):
                 (data,) = pieces.get((kind, *run), partial(_piece, run, make))
-                docs += [SearchDoc(*values) for values in marshal.loads(data)]
+                docs += map(_doc, run, marshal.loads(data))
         return docs
 
     return docs_of
 
 
 def _piece(run: list[Any], make: Callable[[Any], SearchDoc]) -> tuple[bytes]:
-    """The documents of ``run``: their fields' values (strings, numbers, tuples), as
-    marshal writes them (read back only from a store whose signature verified)."""
-    return (marshal.dumps([tuple(getattr(doc, name) for name in _DOC_FIELDS)
-                           for doc in map(make, run)], 4),)
+    """The documents of ``run``: their fields' values (strings, numbers, tuples), each
+    indexed text as (weight, text, "") or, where it is one of the record's ``_SHARED``
+    fields, (weight, "", field); as marshal writes them (read back only from a store
+    whose signature verified)."""
+    docs = []
+    for record in run:
+        doc = make(record)
+        *head, fields = (getattr(doc, name) for name in _DOC_FIELDS)
+        docs.append((*head, tuple(_indexed(record, weight, text) for weight, text in fields)))
+    return (marshal.dumps(docs, 4),)
+
+
+def _indexed(record: Any, weight: int, text: str) -> tuple[int, str, str]:
+    for name in _SHARED:
+        if getattr(record, name, None) is text:
+            return weight, "", name
+    return weight, text, ""
+
+
+def _doc(record: Any, values: tuple[Any, ...]) -> SearchDoc:
+    """The document of ``record`` a piece holds (``_piece``), its shared texts the
+    record's own strings."""
+    *head, fields = values
+    return SearchDoc(*head, tuple((weight, getattr(record, name) if name else text)
+                                  for weight, text, name in fields))
 
 
 def write(context: OutputContext) -> list[str]:
