@@ -7,31 +7,21 @@ the writer sees only the finished site.
 
 from __future__ import annotations
 
-import dataclasses
-import marshal
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
-from .. import reads
 from ..language import VIETNAMESE, Language
 from ..media.library import MediaLibrary
 from ..source.records import Photo, Producer, Product
 from .context import OutputContext
 from .files import write_bytes
-from .pieces import Pieces
-from .pieces import runs as pieces_runs
 from .search_cache import SearchCache
 from .search_index import (
     INDEX_DIR,
-    DocsOf,
     ExtraPage,
-    SearchDoc,
     build_search_index,
     catalogue_docs,
-    each_doc,
     token_files,
 )
 
@@ -148,8 +138,6 @@ def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
         found = made.get((kind, record_id))
         if found is None:
             found = made[(kind, record_id)] = srcset(path)
-        elif reads.recording_now():
-            media.picture(path)  # type: ignore[union-attr]  # notes the read: a piece's
         return found
 
     def product_thumb(product: Product) -> str:
@@ -165,64 +153,6 @@ def _thumbs(media: MediaLibrary | None) -> tuple[Callable[[Product], str],
     return product_thumb, producer_thumb
 
 
-#: A document's fields, in order, its indexed texts last: what a piece holds of it.
-_DOC_FIELDS = tuple(f.name for f in dataclasses.fields(SearchDoc))
-assert _DOC_FIELDS[-1] == "fields"
-#: Fields of a record a document indexes as they are: a piece names the field rather
-#: than holding a copy of its text. A description is most of a document's bytes, and
-#: the documents made from copies held 100 MB more at a national build's peak than
-#: those made from the records, which share the records' strings.
-_SHARED = ("description", "description_en", "story", "story_en")
-
-
-def _docs_in_pieces(context: OutputContext, lang: Language) -> DocsOf:
-    """``DocsOf`` taking the documents of a run of records (``pieces.runs``) from the
-    last build's (``Pieces``: a store for each language and kind) while nothing they
-    read changed. After one edit of a national catalogue, making every product's and
-    producer's document again was 2.1 s of the search index's 3.5 s."""
-
-    def docs_of(kind: str, records: Sequence[Any], make: Callable[[Any], SearchDoc]
-                ) -> list[SearchDoc]:
-        with Pieces.open(context, f"search-{lang.code}-{kind}") as pieces:
-            if pieces.path is None:
-                return each_doc(kind, records, make)
-            docs: list[SearchDoc] = []
-            for run in pieces_runs(records, lambda record: record.id):
-                (data,) = pieces.get((kind, *run), partial(_piece, run, make))
-                docs += map(_doc, run, marshal.loads(data))
-        return docs
-
-    return docs_of
-
-
-def _piece(run: list[Any], make: Callable[[Any], SearchDoc]) -> tuple[bytes]:
-    """The documents of ``run``: their fields' values (strings, numbers, tuples), each
-    indexed text as (weight, text, "") or, where it is one of the record's ``_SHARED``
-    fields, (weight, "", field); as marshal writes them (read back only from a store
-    whose signature verified)."""
-    docs = []
-    for record in run:
-        doc = make(record)
-        *head, fields = (getattr(doc, name) for name in _DOC_FIELDS)
-        docs.append((*head, tuple(_indexed(record, weight, text) for weight, text in fields)))
-    return (marshal.dumps(docs, 4),)
-
-
-def _indexed(record: Any, weight: int, text: str) -> tuple[int, str, str]:
-    for name in _SHARED:
-        if getattr(record, name, None) is text:
-            return weight, "", name
-    return weight, text, ""
-
-
-def _doc(record: Any, values: tuple[Any, ...]) -> SearchDoc:
-    """The document of ``record`` a piece holds (``_piece``), its shared texts the
-    record's own strings."""
-    *head, fields = values
-    return SearchDoc(*head, tuple((weight, getattr(record, name) if name else text)
-                                  for weight, text, name in fields))
-
-
 def write(context: OutputContext) -> list[str]:
     """One index per language: ``assets/ocop-search/``, ``en/assets/ocop-search/`` …"""
     product_thumb, producer_thumb = _thumbs(context.media)
@@ -235,7 +165,7 @@ def write(context: OutputContext) -> list[str]:
         pages = hand_written_pages(context.site_dir, context.page_urls, lang, context.languages,
                                    context.hand_written_files)
         docs = catalogue_docs(context.catalogue, context.page_urls, product_thumb,
-                              producer_thumb, pages, lang, _docs_in_pieces(context, lang))
+                              producer_thumb, pages, lang)
         tokens = cache.tokens(lang.code, docs) if cache is not None else token_files(docs)
         index = build_search_index(context.catalogue, docs, lang, tokens)
         written += [write_bytes(context, f"{lang.prefix}{INDEX_DIR}/{rel}", data)

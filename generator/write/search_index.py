@@ -43,7 +43,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from ..language import VIETNAMESE, Language
 from ..link.catalogue import Catalogue
@@ -274,34 +273,19 @@ def fair_doc(fair: Fair, lang: Language = VIETNAMESE) -> SearchDoc:
     )
 
 
-#: Makes the documents of many records of one kind ("products", "producers"), one
-#: record at a time with the function given, in order.
-DocsOf = Callable[[str, Sequence[Any], Callable[[Any], SearchDoc]], list[SearchDoc]]
-
-
-def each_doc(kind: str, records: Sequence[Any], make: Callable[[Any], SearchDoc]
-             ) -> list[SearchDoc]:
-    """``DocsOf`` that makes every document."""
-    return [make(record) for record in records]
-
-
 def catalogue_docs(catalogue: Catalogue, page_urls: Iterable[str], product_thumb: Thumb,
                    producer_thumb: Callable[[Producer], str],
                    extra_pages: Sequence[ExtraPage] = (),
-                   lang: Language = VIETNAMESE, docs_of: DocsOf = each_doc) -> list[SearchDoc]:
+                   lang: Language = VIETNAMESE) -> list[SearchDoc]:
     """Every searchable document, products first in name order.
 
     Points of sale, fairs and listings are indexed only when the site has a page
-    for them (``page_urls``): a result must never lead to a missing page. The
-    documents of products and producers come from ``docs_of`` (the writer's takes
-    those of the last build whose records did not change).
+    for them (``page_urls``): a result must never lead to a missing page.
     """
     _, prefix = lang.gettext, lang.prefix
     have = set(page_urls)
-    docs = docs_of("products", catalogue.products_sorted,
-                   lambda p: product_doc(p, product_thumb(p), lang))
-    docs += docs_of("producers", catalogue.producers_sorted,
-                    lambda p: producer_doc(p, producer_thumb(p), lang))
+    docs = [product_doc(p, product_thumb(p), lang) for p in catalogue.products_sorted]
+    docs += [producer_doc(p, producer_thumb(p), lang) for p in catalogue.producers_sorted]
     docs += [point_of_sale_doc(pos, lang) for pos in _by_name(catalogue.points_of_sale.values())
              if prefix + Urls.point_of_sale(pos) in have]
     docs += [fair_doc(f, lang) for f in catalogue.fairs.values()
