@@ -3,6 +3,7 @@ template and a record (``PageSpec``), not from Markdown."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import posixpath
@@ -12,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from markupsafe import escape
+from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -132,6 +134,20 @@ class _Meta(MutableMapping[str, Any]):
         kept = dict(self)
         del kept[key]
         self._page.meta = kept
+
+
+@contextlib.contextmanager
+def one_build_date() -> Iterator[None]:
+    """Pages made inside get the build date the first asked for: MkDocs' ``Page`` asks
+    it for every page (the clock or ``SOURCE_DATE_EPOCH``, read and formatted), which
+    for a national site's 70,600 generated pages cost 0.4-0.8 s of every build."""
+    ask = mkdocs_pages.get_build_date
+    date = ask()
+    mkdocs_pages.get_build_date = lambda: date
+    try:
+        yield
+    finally:
+        mkdocs_pages.get_build_date = ask
 
 
 class CataloguePage(Page):

@@ -57,7 +57,7 @@ from . import write_step
 from .config import CatalogueConfig, site_languages, source_layout
 from .kept_site import Entry, KeptFolder, save_manifest, sweep
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
-from .pages import STAND_IN, CatalogueFile, CataloguePage, nav_labels
+from .pages import STAND_IN, CatalogueFile, CataloguePage, nav_labels, one_build_date
 from .parallel import PageRenderer, in_worker, keeping, rendering
 
 log = logging.getLogger("mkdocs.plugins.ocop")
@@ -188,11 +188,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self._stop_on_problems()
         # Image files reach the site in the write step (write/photos.py).
         self.page_urls = []
-        for spec in specs:
-            self.page_urls.append(spec.url)
-            file = CatalogueFile.of_page(config, spec.src_uri, InclusionLevel.NOT_IN_NAV)
-            CataloguePage(spec, file, config)
-            files.append(file)
+        with one_build_date():
+            for spec in specs:
+                self.page_urls.append(spec.url)
+                file = CatalogueFile.of_page(config, spec.src_uri, InclusionLevel.NOT_IN_NAV)
+                CataloguePage(spec, file, config)
+                files.append(file)
         # Pages, and the verification pages the writers add (linked from product pages).
         verify = [lang.prefix + Urls.verify(p) for lang in languages
                   for p in catalogue.products.values()]
