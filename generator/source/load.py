@@ -107,6 +107,8 @@ def _load_producer_folder(entry: Entry, layout: SourceLayout, problems: Problems
             out.products[product_id] = product
 
 
+#: Files a folder's load reads by name only (``folder_stamp``): the photos.
+_PHOTO_SUFFIXES = tuple(sorted(IMAGE_SUFFIXES))
 #: A producer folder as loaded: its producer (none if unreadable), products, the ids
 #: of its unreadable files, and its problems (before the check of ids across folders).
 FolderLoad = tuple[dict[str, Producer], dict[str, Product], set[str], list[Problem]]
@@ -120,7 +122,7 @@ def _load_folder(entry: Entry, layout: SourceLayout, problems: Problems, out: Lo
         _load_producer_folder(entry, layout, problems, out)
         return
     rel = layout.rel(entry.path) + "/"
-    stamp = folder_stamp(os.fspath(entry.path), tuple(IMAGE_SUFFIXES))
+    stamp = folder_stamp(os.fspath(entry.path), _PHOTO_SUFFIXES)
     loaded: FolderLoad | None = cache.unchanged_folder(rel, stamp)
     if loaded is None:
         part, found = LoadedRecords(groups=ProductGroups(decision="")), Problems()
@@ -130,16 +132,16 @@ def _load_folder(entry: Entry, layout: SourceLayout, problems: Problems, out: Lo
             cache.put_folder(rel, stamp, loaded)
     producers, products, unreadable, items = loaded
     problems.items.extend(items)
-    _merge(LoadedRecords(ProductGroups(decision=""), producers, products, unreadable=unreadable),
-           out, problems)
+    _merge(producers, products, unreadable, out, problems)
 
 
-def _merge(part: LoadedRecords, out: LoadedRecords, problems: Problems) -> None:
-    """Producer folders read apart (``part``) into ``out``: a product id taken already
-    by another folder is reported, and the product left out."""
-    out.producers.update(part.producers)
-    out.unreadable |= part.unreadable
-    for product_id, product in part.products.items():
+def _merge(producers: dict[str, Producer], products: dict[str, Product], unreadable: set[str],
+           out: LoadedRecords, problems: Problems) -> None:
+    """Producer folders read apart into ``out``: a product id taken already by another
+    folder is reported, and the product left out."""
+    out.producers.update(producers)
+    out.unreadable |= unreadable
+    for product_id, product in products.items():
         if product_id in out.products:  # the same id in another folder
             other = out.products[product_id].source.path
             problems.error(Position(product.source.path), "-",
@@ -194,7 +196,7 @@ def _load_folders(folders: list[Entry], layout: SourceLayout, problems: Problems
         problems.extend(part_problems)
         if cache is not None and part_cache is not None:
             cache.merge(part_cache)
-        _merge(part, out, problems)
+        _merge(part.producers, part.products, part.unreadable, out, problems)
 
 
 def load_records(layout: SourceLayout, problems: Problems, workers: int = 1,
