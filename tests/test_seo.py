@@ -128,7 +128,7 @@ def test_a_generated_pages_file_is_the_file_mkdocs_makes(use_directory_urls):
 
 
 def test_pages_made_in_one_build_ask_the_build_date_once(monkeypatch):
-    """MkDocs' Page asks it for each page (0.4-0.8 s of a national site's 70,600)."""
+    """MkDocs' Page asks it for each page (0.3-0.8 s of a national site's 70,600)."""
     from mkdocs import utils
 
 

@@ -139,8 +139,9 @@ class _Meta(MutableMapping[str, Any]):
 @contextlib.contextmanager
 def one_build_date() -> Iterator[None]:
     """Pages made inside get the build date the first asked for: MkDocs' ``Page`` asks
-    it for every page (the clock or ``SOURCE_DATE_EPOCH``, read and formatted), which
-    for a national site's 70,600 generated pages cost 0.4-0.8 s of every build."""
+    it for every page (the clock or ``SOURCE_DATE_EPOCH``, read and formatted): for a
+    national site's 70,600 generated pages 0.3 s of every build on an idle machine,
+    0.8 s on a busy one (timed alone)."""
     ask = mkdocs_pages.get_build_date
     date = ask()
     mkdocs_pages.get_build_date = lambda: date
