@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -300,6 +301,16 @@ def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return read
 
 
+def check_without_cache(project: Path, capsys: pytest.CaptureFixture[str],
+                        monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    """What a check with no record cache says (its key cannot be made)."""
+    blocked = project.parent / "no-key-here"
+    blocked.write_text("not a folder", encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setenv("OCOP_KEY_DIR", str(blocked))
+        return check(project, capsys)
+
+
 @pytest.mark.skipif(os.name == "nt", reason="Windows reads every file (its st_ctime is "
                     "the creation time)")
 def test_an_unchanged_producer_folder_is_taken_whole(
@@ -318,12 +329,7 @@ def test_an_unchanged_producer_folder_is_taken_whole(
     assert check(mini_project, capsys) == first and read == []
 
     def fresh() -> tuple[int, str]:
-        """What a check with no cache says."""
-        blocked = mini_project.parent / "no-key-here"
-        blocked.write_text("not a folder", encoding="utf-8")
-        with monkeypatch.context() as patch:
-            patch.setenv("OCOP_KEY_DIR", str(blocked))
-            said = check(mini_project, capsys)
+        said = check_without_cache(mini_project, capsys, monkeypatch)
         read.clear()
         return said
 
@@ -496,3 +502,71 @@ def test_a_few_folders_without_an_entry_are_read_in_one_process(
     assert len(pools) == 1 and again.products == first.products
     cache = RecordCache.open(folder, mini_project)
     assert cache is not None and len(cache.folders_old) == 2
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows reads every file (its st_ctime is "
+                    "the creation time)")
+def test_a_folder_renamed_swapped_or_linked_is_read_as_a_first_reading_would(
+        mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """A folder is taken whole by its path and its listing, never by its files alone:
+    renamed (to another id, to a name in capitals or with accents, composed or not),
+    swapped with another, or moved out of the project and linked back (its files keep
+    their times and inodes), a check says what a check without a cache says, and no
+    file is read through a link."""
+    monkeypatch.setattr(record_cache, "RACY_NS", -1)
+    read = _counting_reads(monkeypatch)
+    products = mini_project / "products"
+    first = check(mini_project, capsys)
+    assert first[0] == 0 and check(mini_project, capsys) == first
+
+    def moved(old: str, new: str) -> tuple[int, str]:
+        """Rename a folder of products/, check twice; both checks as one without a
+        cache, the first reading every file of the renamed folder."""
+        os.rename(products / old, products / new)
+        read.clear()
+        said = check(mini_project, capsys)
+        names = sorted(path.name for path in (products / new).iterdir()
+                       if path.suffix == ".yaml")
+        if said[1].count("is not a valid producer id") == 0:
+            assert sorted(rel.rsplit("/", 1)[-1] for rel in read
+                          if rel.startswith(f"products/{new}/")) == names
+        assert check(mini_project, capsys) == said
+        assert said == check_without_cache(mini_project, capsys, monkeypatch)
+        return said
+
+    other = moved("htx-thot-not-mau", "htx-thot-not-moi")
+    assert "unknown producer 'htx-thot-not-mau'" in other[1]
+    assert moved("htx-thot-not-moi", "htx-thot-not-mau") == first
+    # Swapped: each path holds the other's files, as they were.
+    os.rename(products / "htx-thot-not-mau", products / "swap")
+    moved("co-so-mam-mau", "htx-thot-not-mau")
+    swapped = moved("swap", "co-so-mam-mau")
+    assert swapped != first
+    moved("co-so-mam-mau", "swap")
+    moved("htx-thot-not-mau", "co-so-mam-mau")
+    assert moved("swap", "htx-thot-not-mau") == first
+    composed = unicodedata.normalize("NFC", "htx-thốt-nốt")
+    for name in ("HTX-thot-not-mau", composed, unicodedata.normalize("NFD", composed)):
+        said = moved("htx-thot-not-mau", name)
+        shown = unicodedata.normalize("NFC", name)  # the place: as the disk spells it
+        assert (f"products/{name}: -: folder name '{shown}' is not a valid producer id"
+                in said[1])
+        os.rename(products / name, products / "htx-thot-not-mau")
+    assert check(mini_project, capsys) == first
+
+    outside = tmp_path / "outside"
+    os.rename(products / "htx-thot-not-mau", outside)
+    try:
+        (products / "htx-thot-not-mau").symlink_to(outside, target_is_directory=True)
+    except OSError as exc:
+        pytest.skip(f"no symbolic links here: {exc}")
+    read.clear()
+    linked = check(mini_project, capsys)
+    assert read == []
+    assert ("products/htx-thot-not-mau: -: symbolic links are not allowed; commit the "
+            "file itself") in linked[1]
+    assert linked == check_without_cache(mini_project, capsys, monkeypatch)
+    (products / "htx-thot-not-mau").unlink()
+    os.rename(outside, products / "htx-thot-not-mau")
+    assert check(mini_project, capsys) == first
