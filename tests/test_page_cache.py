@@ -14,6 +14,7 @@ import copy
 import dataclasses
 import enum
 import importlib.metadata
+import json
 import logging
 import re
 import shutil
@@ -362,6 +363,65 @@ def test_a_page_whose_line_is_missing_is_rendered_once(tmp_path):
     cache.close()
 
 
+def test_a_read_the_world_lists_is_believed_without_its_stored_line(tmp_path):
+    """A read whose line the world lists (``World.listed``) holds: its stored line is
+    not read, nor needed. A read it does not list is read from the table, by id, and
+    asked as before: a stored answer that is not today's is no page reused."""
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    reads = {"a/": [["page", "en", "a/", "1"]], "b/": [["page", "en", "b/", "0"]],
+             "c/": [["page", "en", "a/", "1"], ["page", "en", "c/", "0"]]}
+    cache.add([cache.pack(url, "k", url, read) for url, read in reads.items()])
+    cache.commit(set(reads))
+    cache.close()
+    with sqlite3.connect(tmp_path / "cache/pages.sqlite3") as db:
+        db.execute("""DELETE FROM reads WHERE line = '["page","en","a/","1"]'""")
+    asked: list[str] = []
+    world = World(_world().records[("catalogue", "")],
+                  {"page": lambda code, url: asked.append(url) or ("1" if url < "c/" else "0")},
+                  {"page": lambda: [(("en", "a/"), "1"), (("en", "b/"), "1")]})
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    # a/: listed (its line is gone from the table); b/ read "0", and the world lists
+    # "1"; c/: a/ listed, its own line read and asked.
+    assert cache.reusable(dict.fromkeys(reads, "k"), world) == {"a/", "c/"}
+    assert sorted(asked) == ["b/", "c/"]
+    assert cache._lines_read == 2
+    cache.close()
+
+
+def test_what_the_world_lists_is_what_it_answers(tmp_path, monkeypatch, caplog):
+    """Every line a build's world lists (every record's digest, every photo's, every
+    page of each language) is one a world that lists nothing finds true when asked:
+    a listing that told an answer of yesterday would reuse a page it should not."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    worlds: list[tuple[World, list[str]]] = []
+    real = World.listed
+
+    def listed(self: World) -> list[str]:
+        lines = real(self)
+        worlds.append((self, lines))
+        return lines
+
+    monkeypatch.setattr(World, "listed", listed)
+    project = copy_sample(tmp_path / "project")
+    builds = Builds(project, tmp_path, monkeypatch, caplog)
+    builds.cached()  # nothing stored yet: nothing listed
+    assert worlds == []
+    builds.cached()
+    _replace(project / PRODUCT, "amount: 30000", "amount: 32000")
+    photo = project / "products" / PRODUCER / "banh-bo-thot-not-tinh-bien-2.jpg"
+    shutil.copyfile(sorted((project / "products/banh-phong-nep-sau-lan").glob("*.jpg"))[0],
+                    photo)
+    builds.cached()
+    assert len(worlds) == 2 and worlds[0][1] != worlds[1][1]
+    for world, lines in worlds:
+        kinds = {json.loads(line)[0] for line in lines}
+        assert kinds == {"@", "picture", "page"}
+        asking = World(world.records[("catalogue", "")], world.facts)
+        assert [line for line in lines if not asking.holds(line)] == []
+
+
 def test_a_cache_file_with_a_trigger_is_replaced(tmp_path):
     """A trigger planted in the file (one that drops every line stored, say) would
     have every build render every page: the file is not ours, and is started again."""
@@ -495,6 +555,16 @@ def test_a_read_is_one_json_value_exactly(sample_catalogue):
                     f"{true[1]} ", f" {true[1]}", f"{true[1]},{true[1]}"):
         with pytest.raises(ValueError):
             world().holds(damaged)
+
+
+def test_a_read_line_is_what_json_writes():
+    """Reads' lines are written by JSON's string function, not ``json.dumps``: the same
+    text for any string (escapes, Vietnamese, a line separator), and a value that is no
+    string as ``json.dumps`` writes it."""
+    items = [["page", "en", 'en/a\nb "c" Đồng Tháp\u2028/', "1"],
+             ["@", "product", "x\\y\t\x00\x7f</script>", "é"], ["date", 1, None]]
+    assert read_lines(items) == [json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+                                 for item in items]
 
 
 def test_the_world_gives_its_records_digests_and_others_their_own(sample_catalogue):

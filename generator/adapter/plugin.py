@@ -529,6 +529,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 "page": lambda code, url: ("1" if pages_of.has(url, BY_CODE[code]) else "0")
                 if code in BY_CODE else None,
                 **clock.facts(self.catalogue, self.build_date),
+            }, listings={
+                # Their every answer at once (what the two above give for each).
+                "picture": lambda: (((rel,), digest) for rel, digest in media.picture_digests()),
+                "page": lambda: (((code, url), "1") for code, urls in pages_of.urls.items()
+                                 if code in BY_CODE for url in urls),
             })
             if made is not None and not world.take_digests(made.records):
                 log.info("ocop: the records' digests made apart were not this "

@@ -181,10 +181,18 @@ class MediaLibrary:
         """``picture_digest`` of the photo at ``rel`` (relative to the project, as
         ``picture`` notes it): what the page cache's check asks for each photo noted
         (by string: a Path for each of a national catalogue's 37,000 cost 0.5 s)."""
+        path = self._paths_by_rel().get(rel)
+        return None if path is None else self.picture_digest(path)
+
+    def picture_digests(self) -> list[tuple[str, str]]:
+        """(``rel``, ``picture_digest_of(rel)``) of every photo the catalogue has."""
+        return [(rel, self.picture_digest(path) or "")
+                for rel, path in self._paths_by_rel().items()]
+
+    def _paths_by_rel(self) -> dict[str, Path]:
         if self._by_rel is None:
             self._by_rel = {self.layout.rel(path): path for path in self._pictures}
-        path = self._by_rel.get(rel)
-        return None if path is None else self.picture_digest(path)
+        return self._by_rel
 
     def site_paths(self) -> set[str]:
         """The site path of every variant (what ``files`` lists, without the files)."""
