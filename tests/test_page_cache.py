@@ -23,6 +23,7 @@ import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXED_DATE, FIXED_EPOCH, copy_sample, snapshot
@@ -388,6 +389,40 @@ def test_a_read_the_world_lists_is_believed_without_its_stored_line(tmp_path):
     assert sorted(asked) == ["b/", "c/"]
     assert cache._lines_read == 2
     cache.close()
+
+
+def test_listed_reads_stored_are_neither_forgotten_nor_stored_again(
+        tmp_path, monkeypatch, caplog):
+    """Lines no page lists are forgotten once they outnumber twice those the build
+    looked at (``SPARE_LINES`` aside): reads believed because the world listed them
+    count as looked at, so a build that reused every page forgets nothing; and a page
+    rendered again stores only the lines the table did not hold."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    monkeypatch.setattr(page_cache, "SPARE_LINES", 0)
+    forgot: list[int] = []
+    caches: list[tuple[PageCache, set[int]]] = []
+    real_forget, real_reusable = PageCache._forget_lines, PageCache.reusable
+
+    def forget(self: PageCache) -> None:
+        forgot.append(self._line_count)
+        real_forget(self)
+
+    def reusable(self: PageCache, keys: Any, world: World) -> set[str]:
+        found = real_reusable(self, keys, world)
+        caches.append((self, {i for (i,) in self.db.execute("SELECT id FROM reads")}))
+        return found
+
+    monkeypatch.setattr(PageCache, "_forget_lines", forget)
+    monkeypatch.setattr(PageCache, "reusable", reusable)
+    project = copy_sample(tmp_path / "project")
+    builds = Builds(project, tmp_path, monkeypatch, caplog)
+    builds.cached()
+    assert builds.cached()[1] == 0 and forgot == []
+    _replace(project / PRODUCT, "amount: 30000", "amount: 32000")
+    _site, rendered, _reused = builds.cached()
+    cache, stored = caches[-1]
+    assert rendered > 0 and forgot == []
+    assert cache._inserted and not cache._inserted & stored
 
 
 def test_what_the_world_lists_is_what_it_answers(tmp_path, monkeypatch, caplog):

@@ -532,8 +532,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             }, listings={
                 # Their every answer at once (what the two above give for each).
                 "picture": lambda: (((rel,), digest) for rel, digest in media.picture_digests()),
-                "page": lambda: (((code, url), "1") for code, urls in pages_of.urls.items()
-                                 if code in BY_CODE for url in urls),
+                "page": lambda: pages_of.listed(BY_CODE),
             })
             if made is not None and not world.take_digests(made.records):
                 log.info("ocop: the records' digests made apart were not this "

@@ -186,8 +186,8 @@ class MediaLibrary:
 
     def picture_digests(self) -> list[tuple[str, str]]:
         """(``rel``, ``picture_digest_of(rel)``) of every photo the catalogue has."""
-        return [(rel, self.picture_digest(path) or "")
-                for rel, path in self._paths_by_rel().items()]
+        return [(rel, digest) for rel, path in self._paths_by_rel().items()
+                if (digest := self.picture_digest(path)) is not None]
 
     def _paths_by_rel(self) -> dict[str, Path]:
         if self._by_rel is None:

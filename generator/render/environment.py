@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 from collections import ChainMap
-from collections.abc import Iterator, KeysView, MutableMapping
+from collections.abc import Iterable, Iterator, KeysView, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +101,13 @@ class Pages:
         found = url in self.urls.get(language.code, ())
         reads.note(("page", language.code, url), "1" if found else "0")
         return found
+
+    def listed(self, codes: Iterable[str]) -> Iterator[tuple[tuple[str, str], str]]:
+        """What ``has`` notes for every page of the languages of ``codes``: ((code,
+        URL), "1") each (the page cache's check lists them: ``World``)."""
+        for code in codes:
+            for url in self.urls.get(code, ()):
+                yield (code, url), "1"
 
 
 @pass_context

@@ -631,6 +631,10 @@ class PageCache:
         #: more (``_line``).
         self._lines_read = 0
         self._lines: dict[int, Any] = {}
+        #: The ids the reads table holds, while the check runs; how many of them the
+        #: world listed (counted as looked at, for ``commit``).
+        self._stored_ids: set[int] = set()
+        self._listed_stored = 0
         #: How many lines the reads table holds, about (as counted, plus those added).
         self._line_count = 0
         #: Ids the pages added in this build list; ids of the lines it stored.
@@ -679,12 +683,16 @@ class PageCache:
         """The pages (URL -> key of this build) whose stored copy can be reused: same
         key, every read unchanged (the HTML and its signature are checked when read).
         A read whose id is that of a line the world lists (``World.listed``) holds:
-        the id is a keyed digest of its line, which no other line gives. Only the
-        other reads' stored lines are read (by id), checked and asked one by one. Pages
-        are read one at a time (a national catalogue's rows are tens of MB)."""
+        the id is a keyed 64-bit digest of its line (another line's id is the same by
+        a chance of 2^-64: about 1e-11 a national build). Only the other reads'
+        stored lines are read (by id), checked and asked one by one. Pages are read
+        one at a time (a national catalogue's rows are tens of MB)."""
         found = set()
         try:
-            self._line_count = self.db.execute("SELECT count(*) FROM reads").fetchone()[0]
+            # The ids alone (one pass over the table, as counting them is): which
+            # listed reads are stored already.
+            self._stored_ids = {i for (i,) in self.db.execute("SELECT id FROM reads")}
+            self._line_count = len(self._stored_ids)
             for url, key, blob, mac in self.db.execute(
                     "SELECT url, key, reads, mac FROM pages"):
                 self.stored.add(url)
@@ -705,7 +713,7 @@ class PageCache:
                 self._empty()
             return set()
         finally:
-            self._lines = {}
+            self._lines, self._stored_ids = {}, set()
         # Lines believed need not be handed over again (forked workers inherit this).
         self.ids = ReadIds(self.key, self._believed.items())
         self._believed = {}
@@ -716,7 +724,13 @@ class PageCache:
         by the world, or its stored line checked. Each stored line is looked at once
         a build: a page whose ids are all known true is one or two set tests."""
         if self._listed is None:
-            self._listed = {self.ids.line_id(line) for line in world.listed()}
+            self._listed = set()
+            for line in world.listed():
+                i = self.ids.line_id(line)
+                self._listed.add(i)
+                if i in self._stored_ids:  # stored: never handed over again
+                    self._believed[i] = line
+                    self._listed_stored += 1
         if self._listed.issuperset(ids):
             return True
         rest = set(ids).difference(self._listed)
@@ -834,12 +848,9 @@ class PageCache:
             # Most ids this build's pages list were looked at or added in it (not all:
             # a page's check stops at its first changed read); an undercount only
             # makes the exact pass below run sooner.
-            looked_at = self._true | self._false | self._added
-            if self._line_count > 2 * len(looked_at) + SPARE_LINES and self._listed is not None:
-                # Reads the world listed were not looked up: those stored count too.
-                looked_at |= self._listed.intersection(
-                    i for (i,) in self.db.execute("SELECT id FROM reads"))
-            if self._line_count > 2 * len(looked_at) + SPARE_LINES:
+            # (Listed reads that were stored are among the believed: ``ids.given``.)
+            looked_at = len(self._true | self._false | self._added) + self._listed_stored
+            if self._line_count > 2 * looked_at + SPARE_LINES:
                 self._forget_lines()
             self.db.commit()
         except sqlite3.Error:
