@@ -364,10 +364,14 @@ def test_a_page_whose_line_is_missing_is_rendered_once(tmp_path):
     cache.close()
 
 
-def test_a_read_the_world_lists_is_believed_without_its_stored_line(tmp_path):
+@pytest.mark.parametrize("one_by_one", [page_cache.LINES_ONE_BY_ONE, 1])
+def test_a_read_the_world_lists_is_believed_without_its_stored_line(
+        tmp_path, monkeypatch, one_by_one):
     """A read whose line the world lists (``World.listed``) holds: its stored line is
-    not read, nor needed. A read it does not list is read from the table, by id, and
-    asked as before: a stored answer that is not today's is no page reused."""
+    not read, nor needed. A read it does not list is read from the table (by id, or
+    past ``LINES_ONE_BY_ONE`` the whole table at once) and asked as before: a stored
+    answer that is not today's is no page reused."""
+    monkeypatch.setattr(page_cache, "LINES_ONE_BY_ONE", one_by_one)
     cache = PageCache.open(tmp_path / "cache", tmp_path)
     assert cache is not None
     reads = {"a/": [["page", "en", "a/", "1"]], "b/": [["page", "en", "b/", "0"]],
