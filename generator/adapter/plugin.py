@@ -531,7 +531,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 **clock.facts(self.catalogue, self.build_date),
             }, listings={
                 # Their every answer at once (what the two above give for each).
-                "picture": lambda: (((rel,), digest) for rel, digest in media.picture_digests()),
+                "picture": media.listed,
                 "page": lambda: pages_of.listed(BY_CODE),
             })
             if made is not None and not world.take_digests(made.records):

@@ -7,6 +7,7 @@ import logging
 import marshal
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -184,10 +185,13 @@ class MediaLibrary:
         path = self._paths_by_rel().get(rel)
         return None if path is None else self.picture_digest(path)
 
-    def picture_digests(self) -> list[tuple[str, str]]:
-        """(``rel``, ``picture_digest_of(rel)``) of every photo the catalogue has."""
-        return [(rel, digest) for rel, path in self._paths_by_rel().items()
-                if (digest := self.picture_digest(path)) is not None]
+    def listed(self) -> Iterator[tuple[tuple[str], str]]:
+        """What ``picture`` notes for every photo: ((rel,), ``picture_digest_of(rel)``)
+        each (the page cache's check lists them: ``World``)."""
+        for rel, path in self._paths_by_rel().items():
+            digest = self.picture_digest(path)
+            if digest is not None:
+                yield (rel,), digest
 
     def _paths_by_rel(self) -> dict[str, Path]:
         if self._by_rel is None:
