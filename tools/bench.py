@@ -264,7 +264,7 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "pages reused: plain + search (s)": " / ".join(f"{p.seconds:.1f}" for p in reuse_plains),
         "pages reused: ratio to plain, wall": f"{reuse_wall[0]:.2f}–{reuse_wall[1]:.2f}",
         "pages reused: ratio to plain, CPU": f"{reuse_cpu[0]:.2f}–{reuse_cpu[1]:.2f}",
-        "pages reused: peak PSS (MB)": f"{max(r.pss_mb for r in reuses):.0f}",
+        "pages reused: peak PSS (MiB)": f"{max(r.pss_mb for r in reuses):.0f}",
         "one price edited: rebuild (s)": f"{one_edit.seconds:.1f}",
         "one price edited: CPU (s)": f"{one_edit.cpu:.1f}",
         "one price edited: pages rendered / reused / left": _pages_line(one_edit),
@@ -273,12 +273,12 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "warm rebuild, Vietnamese only, CPU (s)": f"{vietnamese_only.cpu:.1f}",
         "English's cost, wall / CPU": f"{warm.seconds / vietnamese_only.seconds:.2f}× / "
                                       f"{warm.cpu / vietnamese_only.cpu:.2f}×",
-        "peak memory, build (MB)": f"{max(r.peak_mb for r in (cold, *warms)):.0f}",
-        "peak PSS, build + workers (MB)": f"{max(r.pss_mb for r in (cold, *warms)):.0f}",
+        "peak memory, build (MiB)": f"{max(r.peak_mb for r in (cold, *warms)):.0f}",
+        "peak PSS, build + workers (MiB)": f"{max(r.pss_mb for r in (cold, *warms)):.0f}",
         # Apart: the cold build's photo workers and the page workers peak differently.
-        "peak PSS: cold build / every page rendered (MB)":
+        "peak PSS: cold build / every page rendered (MiB)":
             f"{cold.pss_mb:.0f} / " + " / ".join(f"{w.pss_mb:.0f}" for w in warms),
-        "peak memory, plain (MB)": f"{max(p.peak_mb for p in plains):.0f}",
+        "peak memory, plain (MiB)": f"{max(p.peak_mb for p in plains):.0f}",
         "largest product page (KB)": f"{largest.stat().st_size / 1024:.1f}",
         "largest English product page (KB)":
             f"{largest_en.stat().st_size / 1024:.1f}" if largest_en else "-",
