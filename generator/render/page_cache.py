@@ -475,8 +475,8 @@ _JSON_STRING = json.encoder.encode_basestring
 
 def _read_line(item: list[str]) -> str:
     """``item`` as ``json.dumps`` writes it, by the function it writes a string with:
-    a list of strings in a quarter of ``json.dumps``'s time (143,000 lines listed by a
-    national build's world: 0.10 s against 0.41 s by ``timeit``)."""
+    a list of strings in a quarter of ``json.dumps``'s time (143,000 lines by
+    ``timeit``: 0.10 s against 0.41 s; a national build's world lists 183,500)."""
     try:
         return "[" + ",".join(map(_JSON_STRING, item)) + "]"
     except TypeError:  # not a string: a read that never holds, written as it is
