@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import jinja2
 import pytest
-from conftest import FIXED_DATE
+from conftest import FIXED_DATE, copy_sample, run_ocop
 from markupsafe import Markup
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.pages import Page
@@ -66,6 +66,10 @@ def test_every_product_page_offers_what_it_claims(sample_site: Path):
             assert products[0]["offers"]["priceCurrency"] == "VND", page
 
 
+#: A page's spec, where what it says does not matter.
+SPEC = PageSpec(url="san-pham/gao/", template="ocop/product.html", title="Gạo", kind="product")
+
+
 @pytest.mark.parametrize("site_url", ["https://ocop.example.vn/", "https://ocop.example.vn/an-giang",
                                       "https://h.vn", "ocop.example.vn",
                                       "https://h.vn/sub/?q=1", "https://h.vn/a#x", "https://h.vn//",
@@ -80,7 +84,7 @@ def test_a_generated_page_has_the_canonical_url_mkdocs_gives(site_url):
         file.url = url
         config = {"site_url": site_url}
         theirs = Page(None, file, config)
-        ours = CataloguePage(None, file, config)  # type: ignore[arg-type]
+        ours = CataloguePage(SPEC, file, config)  # type: ignore[arg-type]
         assert (ours.canonical_url, ours.abs_url) == (theirs.canonical_url, theirs.abs_url), url
 
 
@@ -175,6 +179,34 @@ def test_a_generated_pages_metadata_is_made_from_its_spec():
     assert page.meta == {"template": STAND_IN, "title": "Gạo",
                          "description": "Gạo thơm &amp; dẻo",
                          "hide": ("navigation", "toc"), "tags": ["gạo"]}
+
+
+def test_a_built_pages_attributes_are_all_there_when_it_is_made(tmp_path, capsys,
+                                                               monkeypatch):
+    """Nothing a build sets on a generated page or its file (MkDocs, Material, this
+    plugin) is new to it: CPython keeps an object's attributes in a small array while
+    none is added after its class's objects had theirs; one added later (MkDocs'
+    ``parent`` on a nav page, ``present_anchor_ids``, ``modified``) gave each page and
+    file a dict of its own, 106 MiB of a national build's process (tracemalloc)."""
+    made: list[tuple[CataloguePage, set[str], set[str]]] = []
+    init = CataloguePage.__init__
+
+    def noted(page: CataloguePage, *args, **kwargs) -> None:
+        init(page, *args, **kwargs)
+        made.append((page, set(vars(page)), set(vars(page.file))))
+
+    monkeypatch.setattr(CataloguePage, "__init__", noted)
+    project = copy_sample(tmp_path / "sample")
+    status, _, err = run_ocop(project, capsys, "build")
+    assert status == 0, err
+    slugs = [(page, names, file_names) for page, names, file_names in made
+             if "dest_uri" in file_names]  # ``of_page``'s own (others: ``File.generated``)
+    assert len(slugs) > 200
+    assert any(page.parent is not None for page, _, _ in made)  # a nav page among them
+    for page, names, _ in made:
+        assert set(vars(page)) == names, page.url
+    for page, _, file_names in slugs:
+        assert set(vars(page.file)) == file_names, page.url
 
 
 #: theme/sitemap.xml before generator/render/sitemap.py wrote its entries (and before

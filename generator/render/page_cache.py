@@ -713,7 +713,8 @@ class PageCache:
                 self._empty()
             return set()
         finally:
-            self._lines, self._stored_ids = {}, set()
+            # The listed ids' set (8 MiB nationally) too: it only served this check.
+            self._lines, self._stored_ids, self._listed = {}, set(), None
         # Lines believed need not be handed over again (forked workers inherit this).
         self.ids = ReadIds(self.key, self._believed.items())
         self._believed = {}
