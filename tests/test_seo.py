@@ -164,6 +164,7 @@ def test_a_generated_pages_metadata_is_made_from_its_spec():
                     kind="product", description="Gạo thơm & dẻo")
     page = CataloguePage(spec, CatalogueFile.of_page(Config(), "san-pham/gao.md",
                                                      InclusionLevel.NOT_IN_NAV), Config())
+    assert page.title is None  # as MkDocs' own page before it is read
     page.read_source(Config())
     assert dict(page.meta) == {"template": STAND_IN, "title": "Gạo &lt;ST25&gt;",
                                "description": "Gạo thơm &amp; dẻo",

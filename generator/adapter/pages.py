@@ -171,16 +171,16 @@ class CataloguePage(Page):
         self.spec = spec
         #: The label given in mkdocs.yml's nav, if the page is listed there.
         self.nav_title: str | None = None
-        # Every attribute a page gets later, set now (each the value it would have
-        # read till then): CPython keeps an object's attributes in a small array
-        # while their names are among those its class's objects had when it was
-        # made; a new name later (MkDocs' ``parent`` on a nav page, ``title`` when
-        # read, ``present_anchor_ids`` when rendered) turns them into a dict of the
-        # page's own, about 830 bytes more a page: 56 MiB of a national build's
-        # process (tracemalloc), which MkDocs' pass walks again after the writers'
-        # child is forked.
+        # Every attribute a page gets later, set now to the value it would have read
+        # till then: CPython 3.11 keeps an object's attributes in a small array while
+        # their names are among those its class's objects had when it was made;
+        # names added later (MkDocs' ``parent`` on a nav page, ``title`` set by
+        # ``read_source``, ``present_anchor_ids`` by ``render``) turn them into a dict
+        # of the page's own, about 830 bytes more a page: 56 MiB of a national
+        # build's process (tracemalloc), which MkDocs' pass walks again after the
+        # writers' child is forked.
         self.parent = None
-        self.title = escape(spec.title)  # as ``meta`` gives it
+        self.title = None  # MkDocs' ``title`` before the page is read
         self.present_anchor_ids = None
 
     def _set_canonical_url(self, base: str | None) -> None:
