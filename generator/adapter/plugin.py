@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_timestamp, write_file
 
 from .. import collector, reads
-from ..elsewhere import Elsewhere, take_finished
+from ..elsewhere import Elsewhere
 from ..language import BY_CODE, LANGUAGES, VIETNAMESE, Language, language_of
 from ..link.catalogue import Catalogue
 from ..link.clock import build_date
@@ -223,11 +223,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                               + self.problems.report(self.config.verbose))
 
     def _lap(self, name: str, start: float) -> None:
-        """A stage has ended: its time noted, and the answers of the jobs running
-        elsewhere that have finished taken, so that their processes end now rather
-        than when the build needs them (``elsewhere.take_finished``)."""
         self.timings[name] = time.perf_counter() - start
-        take_finished()
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         # Records outside docs_dir (products/ and their photos) must trigger a rebuild too.
