@@ -14,8 +14,10 @@ Material's search plugin on (issue 17's reference), and once more plain Material
 without search. Then the page cache (render/page_cache.py): two interleaved pairs
 of a rebuild with nothing changed (every page reused) and plain Material (after
 two builds that are reported apart: the first two with the cache after builds
-without it write every page into the kept site), and a
-rebuild after one product's price was edited. Wall time and CPU time (user + system of the
+without it write every page into the kept site), and two alternated pairs of a
+rebuild after one product's price was edited: as by default, and in one process
+(``OCOP_WORKERS=1``: no forked child, whose copies of the build's memory count
+apart). Wall time and CPU time (user + system of the
 process and every worker it waited for) are both reported, so that two worker
 processes cannot hide work. Then the search transfer in Chromium
 (tools/bench_search.py): a first header query, the same query typed letter by
@@ -222,8 +224,16 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
     for _ in range(2):
         reuses.append(run(build, project, cached))
         reuse_plains.append(run(plain_build, plain, env))
-    edited = _edit_a_price(project)
-    one_edit = run(build, project, cached)
+    # One edit, then another in one process: ``OCOP_WORKERS=1`` forks no child (no
+    # writers', no digests' child), the build's memory counted once; two alternated
+    # pairs, each build after an edit of its own.
+    one_edits, lean_edits = [], []
+    for _ in range(2):
+        edited = _edit_a_price(project)
+        one_edits.append(run(build, project, cached))
+        _edit_a_price(project)
+        lean_edits.append(run(build, project, {**cached, "OCOP_WORKERS": "1"}))
+    one_edit = one_edits[-1]
     product_pages = list((site / "san-pham").glob("*/index.html"))
     product_pages = [p for p in product_pages if not p.parent.name.startswith("trang-")]
     largest = max(product_pages, key=lambda p: p.stat().st_size)
@@ -265,10 +275,17 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "pages reused: ratio to plain, wall": f"{reuse_wall[0]:.2f}–{reuse_wall[1]:.2f}",
         "pages reused: ratio to plain, CPU": f"{reuse_cpu[0]:.2f}–{reuse_cpu[1]:.2f}",
         "pages reused: peak PSS (MiB)": f"{max(r.pss_mb for r in reuses):.0f}",
-        "one price edited: rebuild (s)": f"{one_edit.seconds:.1f}",
-        "one price edited: CPU (s)": f"{one_edit.cpu:.1f}",
+        "one price edited: rebuild (s), two runs":
+            " / ".join(f"{r.seconds:.1f}" for r in one_edits),
+        "one price edited: CPU (s)": " / ".join(f"{r.cpu:.1f}" for r in one_edits),
+        "one price edited: peak PSS (MiB)": " / ".join(f"{r.pss_mb:.0f}" for r in one_edits),
         "one price edited: pages rendered / reused / left": _pages_line(one_edit),
         "one price edited: file": edited,
+        "same, one process (OCOP_WORKERS=1): rebuild (s)":
+            " / ".join(f"{r.seconds:.1f}" for r in lean_edits),
+        "same, one process: CPU (s)": " / ".join(f"{r.cpu:.1f}" for r in lean_edits),
+        "same, one process: peak PSS (MiB)": " / ".join(f"{r.pss_mb:.0f}" for r in lean_edits),
+        "same, one process: pages rendered / reused / left": _pages_line(lean_edits[-1]),
         "warm rebuild, Vietnamese only (s)": f"{vietnamese_only.seconds:.1f}",
         "warm rebuild, Vietnamese only, CPU (s)": f"{vietnamese_only.cpu:.1f}",
         "English's cost, wall / CPU": f"{warm.seconds / vietnamese_only.seconds:.2f}× / "
