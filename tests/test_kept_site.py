@@ -24,6 +24,9 @@ from generator import written
 from generator.adapter import kept_site
 from generator.adapter.kept_site import sweep
 from generator.adapter.publish import build_site, recover
+from generator.media.image_types import ImageVariant, ProcessedImage
+from generator.media.library import MediaLibrary
+from generator.source.layout import SourceLayout
 from generator.write import photos
 from generator.write.context import OutputContext
 from generator.write.files import write_bytes
@@ -461,13 +464,16 @@ def test_a_writer_leaves_a_file_that_already_holds_its_bytes(tmp_path, sample_ca
 
 
 class _Photos:
-    """A media library's list of variants: (site path, cached file)."""
+    """A media library's variants: their names, in its cache folder."""
 
     def __init__(self, cache: Path, names: list[str]) -> None:
-        self._files = [(f"anh/{name}", os.fspath(cache / name)) for name in names]
+        self._cache, self._names = cache, names
 
-    def files(self) -> list[tuple[str, str]]:
-        return self._files
+    def cache_folder(self) -> str:
+        return os.fspath(self._cache)
+
+    def variant_names(self) -> list[str]:
+        return self._names
 
 
 def test_photos_a_kept_site_links_already_are_left_the_others_linked(tmp_path,
@@ -482,13 +488,32 @@ def test_photos_a_kept_site_links_already_are_left_the_others_linked(tmp_path,
     (site / "anh/b.webp").write_bytes(b"b.webp")  # a copy: same bytes, not the file
     os.symlink(cache / "d.webp", site / "anh/d.webp")  # a link to it, not the file
     media = _Photos(cache, names)
-    assert photos._linked(os.fspath(site), media.files()) == {"anh/a.webp"}
+    assert photos._linked(os.fspath(site / "anh"), os.fspath(cache), names) == {"a.webp"}
     context = OutputContext(catalogue=sample_catalogue, site_dir=site, site_url="/",
                             page_urls=(), kept_site=True, media=media)  # type: ignore[arg-type]
     assert photos.write(context) == [f"anh/{name}" for name in names]
     for name in names:
         assert os.path.samefile(site / "anh" / name, cache / name)
         assert not (site / "anh" / name).is_symlink()
+
+
+def test_a_librarys_variants_are_named_once_in_order_and_plain(tmp_path):
+    """What ``photos.write`` links: each variant file once (two photos with the same
+    bytes share theirs), sorted; a name that is not a plain file name is refused."""
+    def image(digest: str, *names: str) -> ProcessedImage:
+        variants = tuple(ImageVariant(1, 1, "webp", name) for name in names)
+        return ProcessedImage(digest, 1, 1, variants, ImageVariant(1, 1, "jpeg", digest + ".jpg"))
+
+    media = MediaLibrary(tmp_path / "cache", SourceLayout.default(tmp_path), jobs=1)
+    media._images = {tmp_path / "b.jpg": image("b", "b-1.webp", "b-2.webp"),
+                     tmp_path / "a.jpg": image("a", "a-1.webp"),
+                     tmp_path / "a-again.jpg": image("a", "a-1.webp")}
+    assert media.variant_names() == ["a-1.webp", "a.jpg", "b-1.webp", "b-2.webp", "b.jpg"]
+    assert media.cache_folder() == os.fspath(tmp_path / "cache")
+    for name in ("..", "", "x/y.webp", "x\\y.webp", "c:y.webp"):
+        media._images = {tmp_path / "c.jpg": image("c", name)}
+        with pytest.raises(ValueError, match=re.escape(f"not a variant file name: {name!r}")):
+            media.variant_names()
 
 
 def test_the_walk_sees_each_file_as_the_file_system_does(tmp_path, monkeypatch):
