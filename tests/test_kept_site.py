@@ -9,6 +9,7 @@ build into an empty folder makes, and nothing outside the folder is written.
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing
 import os
@@ -481,12 +482,13 @@ def test_photos_a_kept_site_links_already_are_left_the_others_linked(tmp_path,
     cache, site = tmp_path / "cache", tmp_path / "site"
     cache.mkdir()
     (site / "anh").mkdir(parents=True)
-    names = ["a.webp", "b.webp", "c.webp", "d.webp"]
+    names = ["a.webp", "b.webp", "c.webp", "d.webp", "e.webp"]
     for name in names:
         (cache / name).write_bytes(name.encode())
     os.link(cache / "a.webp", site / "anh/a.webp")  # as the last build left it
     (site / "anh/b.webp").write_bytes(b"b.webp")  # a copy: same bytes, not the file
     os.symlink(cache / "d.webp", site / "anh/d.webp")  # a link to it, not the file
+    os.link(cache / "a.webp", site / "anh/e.webp")  # a cached file, but another one
     media = _Photos(cache, names)
     assert photos._linked(os.fspath(site / "anh"), os.fspath(cache), names) == {"a.webp"}
     context = OutputContext(catalogue=sample_catalogue, site_dir=site, site_url="/",
@@ -495,6 +497,61 @@ def test_photos_a_kept_site_links_already_are_left_the_others_linked(tmp_path,
     for name in names:
         assert os.path.samefile(site / "anh" / name, cache / name)
         assert not (site / "anh" / name).is_symlink()
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_photos_into_a_site_without_their_folder(tmp_path, sample_catalogue, kept):
+    """The first build into a kept folder, or a site built afresh: the folder is made
+    and every variant linked; with no variant, no folder."""
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    cache.mkdir()
+    site.mkdir()
+    names = ["a.webp", "b.jpg"]
+    for name in names:
+        (cache / name).write_bytes(name.encode())
+
+    def write(names: list[str]) -> list[str]:
+        return photos.write(OutputContext(
+            catalogue=sample_catalogue, site_dir=site, site_url="/", page_urls=(),
+            kept_site=kept, media=_Photos(cache, names)))  # type: ignore[arg-type]
+
+    assert write([]) == []
+    assert not (site / "anh").exists()
+    assert write(names) == ["anh/a.webp", "anh/b.jpg"]
+    for name in names:
+        assert os.path.samefile(site / "anh" / name, cache / name)
+
+
+def test_photos_on_another_device_are_copied(tmp_path, sample_catalogue, monkeypatch):
+    """Where the cache is on another file system than the site, no file is taken as
+    linked and each is copied (a hard link cannot cross devices)."""
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    cache.mkdir()
+    (site / "anh").mkdir(parents=True)
+    (cache / "a.webp").write_bytes(b"a")
+    os.link(cache / "a.webp", site / "anh/a.webp")
+    real_stat = os.stat
+
+    class Other:
+        def __init__(self, st: os.stat_result) -> None:
+            self.st_dev = st.st_dev + 1
+
+    def stat(path: str, *args: object, **kwargs: object) -> object:
+        st = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+        return Other(st) if os.fspath(path) == os.fspath(cache) else st
+
+    def no_link(source: str, target: str) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(photos.os, "stat", stat)
+    assert photos._linked(os.fspath(site / "anh"), os.fspath(cache), ["a.webp"]) == set()
+    monkeypatch.setattr(photos.os, "link", no_link)
+    (site / "anh/a.webp").unlink()
+    assert photos.write(OutputContext(
+        catalogue=sample_catalogue, site_dir=site, site_url="/", page_urls=(), kept_site=True,
+        media=_Photos(cache, ["a.webp"]))) == ["anh/a.webp"]  # type: ignore[arg-type]
+    assert (site / "anh/a.webp").read_bytes() == b"a"
+    assert not os.path.samefile(site / "anh/a.webp", cache / "a.webp")
 
 
 def test_a_librarys_variants_are_named_once_in_order_and_plain(tmp_path):
@@ -510,7 +567,7 @@ def test_a_librarys_variants_are_named_once_in_order_and_plain(tmp_path):
                      tmp_path / "a-again.jpg": image("a", "a-1.webp")}
     assert media.variant_names() == ["a-1.webp", "a.jpg", "b-1.webp", "b-2.webp", "b.jpg"]
     assert media.cache_folder() == os.fspath(tmp_path / "cache")
-    for name in ("..", "", "x/y.webp", "x\\y.webp", "c:y.webp"):
+    for name in (".", "..", "", "x/y.webp", "x\\y.webp", "c:y.webp", "x\0y.webp"):
         media._images = {tmp_path / "c.jpg": image("c", name)}
         with pytest.raises(ValueError, match=re.escape(f"not a variant file name: {name!r}")):
             media.variant_names()

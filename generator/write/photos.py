@@ -21,7 +21,7 @@ def write(context: OutputContext) -> list[str]:
     names = context.media.variant_names()
     cache = context.media.cache_folder()
     folder = os.path.join(os.fspath(context.site_dir), MEDIA_DIR)
-    linked = _linked(folder, cache, names) if context.kept_site else set()
+    linked = _linked(folder, cache, names) if context.kept_site and names else set()
     if len(linked) < len(names):
         os.makedirs(folder, exist_ok=True)
     # Strings, not Paths, and no exists() before each link: 200,000 variants of a
@@ -43,9 +43,10 @@ def write(context: OutputContext) -> list[str]:
 
 def _linked(folder: str, cache: str, names: list[str]) -> set[str]:
     """The ``names`` a kept site's ``folder`` already holds as links to their file in
-    ``cache``: one listing of each folder instead of a failed link and two stats per
-    file (160,000 photos of a national site: 3.5 s). A regular file in the listing
-    with the cached file's inode on the same device is that file."""
+    ``cache``: one listing of each of the two folders instead of a failed link and two
+    stats per file (160,000 photos of a national site: 3.5 s). A regular file in the
+    listing with the cached file's inode on the same device is that file (an inode
+    of 0, which some Windows file systems give, is never taken as one)."""
     try:
         if os.stat(folder).st_dev != os.stat(cache).st_dev:
             return set()  # copies, not links: compared one by one
@@ -53,7 +54,7 @@ def _linked(folder: str, cache: str, names: list[str]) -> set[str]:
     except OSError:
         return set()
     return {name for name in names
-            if (inode := present.get(name)) is not None and inode == kept.get(name)}
+            if (inode := present.get(name)) and inode == kept.get(name)}
 
 
 def _inodes(folder: str) -> dict[str, int]:
