@@ -625,7 +625,8 @@ class PageCache:
         self._false: set[int] = set()
         self._believed: dict[int, str] = {}
         #: Ids of the lines the world listed (``World.listed``): reads that hold.
-        #: Listed when the first stored page's key is this build's.
+        #: Listed when the first stored page's key is this build's; dropped when
+        #: the check ends (``reusable``: 8 MiB nationally, of no use after it).
         self._listed: set[int] | None = None
         #: How many stored lines the check asked for one by one; all of them, when
         #: more (``_line``).
