@@ -20,6 +20,14 @@ PIPELINE_VERSION = 2
 WEBP_MAX_SIDE = 16383
 
 
+def plain_name(name: object) -> bool:
+    """Whether ``name`` can only name a file inside a folder, on every system: a
+    variant's file name, which the cache's manifests give and the site's photos
+    folder holds (string tests, not ``Path``: 160,000 names nationally)."""
+    return (isinstance(name, str) and name not in ("", ".", "..") and "/" not in name
+            and "\\" not in name and ":" not in name and "\0" not in name)
+
+
 class ImageError(Exception):
     """A source image that cannot be published; ``str()`` is ``path: message``."""
 

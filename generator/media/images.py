@@ -103,6 +103,7 @@ from .image_types import (
     ImageStats,
     ImageVariant,
     ProcessedImage,
+    plain_name,
 )
 
 __all__ = [
@@ -135,7 +136,7 @@ class ImageProcessor:
 
     def output_path(self, name: str) -> Path:
         """Absolute path of a variant file in the cache."""
-        if not name or Path(name).name != name:
+        if not plain_name(name):
             raise ValueError(f"not a variant file name: {name!r}")
         return self.cache_dir / name
 

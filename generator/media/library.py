@@ -18,7 +18,7 @@ from ..source.layout import SourceLayout
 from ..source.problems import Position, Problems
 from ..source.records import Photo
 from .image_cache import start_stamps
-from .image_types import ImageError, ImageSettings, ProcessedImage
+from .image_types import ImageError, ImageSettings, ProcessedImage, plain_name
 from .images import ImageProcessor
 
 log = logging.getLogger("mkdocs.plugins.ocop")
@@ -199,9 +199,9 @@ class MediaLibrary:
         return self._by_rel
 
     def site_paths(self) -> set[str]:
-        """``anh/<name>`` for each of ``variant_names`` (the names unchecked here)."""
-        return {f"{MEDIA_DIR}/{variant.name}" for image in self._images.values()
-                for variant in (*image.variants, image.fallback)}
+        """``anh/<name>`` for each of ``variant_names`` (unchecked and unsorted: the
+        sweep only looks them up)."""
+        return {f"{MEDIA_DIR}/{name}" for name in self._names()}
 
     def cache_folder(self) -> str:
         """The folder of the processed photos' files (``variant_names``)."""
@@ -212,16 +212,14 @@ class MediaLibrary:
         ``cache_folder``, and in the site at ``anh/<name>``. Names, not paths (a
         national site has 160,000 variants: a Path for each cost 3 s, a pair of
         joined strings 0.6 s in a profile)."""
-        names = {variant.name for image in self._images.values()
-                 for variant in (*image.variants, image.fallback)}
-        return sorted(_file_name(name) for name in names)
+        names = sorted(self._names())
+        # Made here, never written by staff: checked all the same, as the cache's
+        # manifests are read.
+        for name in names:
+            if not plain_name(name):
+                raise ValueError(f"not a variant file name: {name!r}")
+        return names
 
-
-def _file_name(name: str) -> str:
-    """``name`` when it names a file in a folder, on every system (variant names are
-    made here, never written by staff: checked all the same, as the cache's
-    manifests are read, ``image_cache._variant_from_json``)."""
-    if (name in ("", ".", "..") or "/" in name or "\\" in name or ":" in name
-            or "\0" in name):
-        raise ValueError(f"not a variant file name: {name!r}")
-    return name
+    def _names(self) -> set[str]:
+        return {variant.name for image in self._images.values()
+                for variant in (*image.variants, image.fallback)}
