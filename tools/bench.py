@@ -17,8 +17,8 @@ two builds that are reported apart: the first two with the cache after builds
 without it write every page into the kept site), and two alternated pairs of a
 rebuild after one product's price was edited: as by default, and in one process
 (``OCOP_WORKERS=1``: no forked child, whose copies of the build's memory count
-apart). Wall time and CPU time (user + system of the
-process and every worker it waited for) are both reported, so that two worker
+apart; each one's laps are printed after the table). Wall time and CPU time (user +
+system of the process and every worker it waited for) are both reported, so that two worker
 processes cannot hide work. Then the search transfer in Chromium
 (tools/bench_search.py): a first header query, the same query typed letter by
 letter, a first finder query. It prints a table of figures; nothing here passes or
@@ -245,7 +245,12 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
     cpu = sorted(w.cpu / p.cpu for w, p in zip(warms, plains, strict=True))
     reuse_wall = sorted(w.seconds / p.seconds for w, p in zip(reuses, reuse_plains, strict=True))
     reuse_cpu = sorted(w.cpu / p.cpu for w, p in zip(reuses, reuse_plains, strict=True))
-    timings = re.findall(r"ocop timings: (.*)", warm.output)
+    # Each one-edit build's laps: one build can wait seconds for what the others do not
+    # (the kept site's walk, when the system no longer holds its folders' entries).
+    laps = "".join(f"\n{name}, {label} {i}: {_laps(build)}"
+                   for label, builds in (("one edit", one_edits),
+                                         ("one edit, one process", lean_edits))
+                   for i, build in enumerate(builds, 1))
     photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", warm.output)
     cold_photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", cold.output)
     return {
@@ -305,7 +310,7 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "search typed: photos (KB)": f"{search['typed photos'] / 1024:.1f}",
         "finder: first query (KB gz)": f"{search['finder'] / 1024:.1f}",
         "load average, before/after": f"{load_before:.1f}/{os.getloadavg()[0]:.1f}",
-    }, (timings[-1] if timings else "")
+    }, _laps(warm) + laps
 
 
 def _edit_a_price(project: Path) -> str:
@@ -318,6 +323,12 @@ def _edit_a_price(project: Path) -> str:
                                          1), encoding="utf-8")
             return path.relative_to(project).as_posix()
     raise SystemExit("no product with a price in the synthetic catalogue")
+
+
+def _laps(build: Run) -> str:
+    """The build's own line of where its time went (``ocop timings``)."""
+    found = re.findall(r"ocop timings: (.*)", build.output)
+    return found[-1] if found else "?"
 
 
 def _pages_line(build: Run) -> str:
