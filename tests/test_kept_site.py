@@ -489,6 +489,8 @@ def test_photos_a_kept_site_links_already_are_left_the_others_linked(tmp_path,
     (site / "anh/b.webp").write_bytes(b"b.webp")  # a copy: same bytes, not the file
     os.symlink(cache / "d.webp", site / "anh/d.webp")  # a link to it, not the file
     os.link(cache / "a.webp", site / "anh/e.webp")  # a cached file, but another one
+    (cache / "old.webp").write_bytes(b"old")
+    os.link(cache / "old.webp", site / "anh/old.webp")  # linked, no longer a variant
     media = _Photos(cache, names)
     assert photos._linked(os.fspath(site / "anh"), os.fspath(cache), names) == {"a.webp"}
     context = OutputContext(catalogue=sample_catalogue, site_dir=site, site_url="/",
@@ -561,16 +563,22 @@ def test_a_librarys_variants_are_named_once_in_order_and_plain(tmp_path):
         variants = tuple(ImageVariant(1, 1, "webp", name) for name in names)
         return ProcessedImage(digest, 1, 1, variants, ImageVariant(1, 1, "jpeg", digest + ".jpg"))
 
-    media = MediaLibrary(tmp_path / "cache", SourceLayout.default(tmp_path), jobs=1)
-    media._images = {tmp_path / "b.jpg": image("b", "b-1.webp", "b-2.webp"),
+    def library(images: dict[Path, ProcessedImage]) -> MediaLibrary:
+        media = MediaLibrary(tmp_path / "cache", SourceLayout.default(tmp_path), jobs=1)
+        media._images = images
+        return media
+
+    media = library({tmp_path / "b.jpg": image("b", "b-1.webp", "b-2.webp"),
                      tmp_path / "a.jpg": image("a", "a-1.webp"),
-                     tmp_path / "a-again.jpg": image("a", "a-1.webp")}
-    assert media.variant_names() == ["a-1.webp", "a.jpg", "b-1.webp", "b-2.webp", "b.jpg"]
+                     tmp_path / "a-again.jpg": image("a", "a-1.webp")})
+    names = ["a-1.webp", "a.jpg", "b-1.webp", "b-2.webp", "b.jpg"]
+    assert media.variant_names() == names
+    assert media.site_paths() == {f"anh/{name}" for name in names}
     assert media.cache_folder() == os.fspath(tmp_path / "cache")
+    assert library({}).variant_names() == []
     for name in (".", "..", "", "x/y.webp", "x\\y.webp", "c:y.webp", "x\0y.webp"):
-        media._images = {tmp_path / "c.jpg": image("c", name)}
         with pytest.raises(ValueError, match=re.escape(f"not a variant file name: {name!r}")):
-            media.variant_names()
+            library({tmp_path / "c.jpg": image("c", name)}).variant_names()
 
 
 def test_the_walk_sees_each_file_as_the_file_system_does(tmp_path, monkeypatch):
