@@ -18,8 +18,8 @@ without it write every page into the kept site), and two alternated pairs of a
 rebuild after one product's price was edited: as by default, and in one process
 (``OCOP_WORKERS=1``: no forked child, whose copies of the build's memory count
 apart; each one's laps are printed after the table). Wall time and CPU time (user +
-system of the process and every worker it waited for) are both reported, so that two worker
-processes cannot hide work. Then the search transfer in Chromium
+system of the process and every worker it waited for) are both reported, so that two
+worker processes cannot hide work. Then the search transfer in Chromium
 (tools/bench_search.py): a first header query, the same query typed letter by
 letter, a first finder query. It prints a table of figures; nothing here passes or
 fails (machines are noisy).
@@ -245,8 +245,8 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
     cpu = sorted(w.cpu / p.cpu for w, p in zip(warms, plains, strict=True))
     reuse_wall = sorted(w.seconds / p.seconds for w, p in zip(reuses, reuse_plains, strict=True))
     reuse_cpu = sorted(w.cpu / p.cpu for w, p in zip(reuses, reuse_plains, strict=True))
-    # Each one-edit build's laps: one build can wait seconds for what the others do not
-    # (the kept site's walk, 4.4-6.9 s against 0.1 s in two builds, for a reason not known).
+    # Each one-edit build's laps: one build of a pair can take seconds more than the
+    # other (the history has such builds); the laps show where.
     laps = "".join(f"\n{name}, {label} {i}: {_laps(build)}"
                    for label, builds in (("one edit", one_edits),
                                          ("one edit, one process", lean_edits))
