@@ -203,14 +203,14 @@ def test_photos_and_qr_codes_are_made_here_when_workers_cannot_start(tmp_path, m
     srcs = make_sources(tmp_path)
     inline = ImageProcessor(tmp_path / "a", jobs=1).process_many(srcs)
     requests = [qr.QrRequest(f"https://example.org/q/{n}/", f"t{n}", "d") for n in range(4)]
-    codes = qr.QrCodes(tmp_path / "qa", jobs=1)
+    codes = qr.QrCodes(tmp_path / "qa", jobs=1, secret=bytes(32))
     codes.prepare(requests)
     monkeypatch.setattr(qr, "PARALLEL_FROM", 2)
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"), \
             _refused_after(monkeypatch, 0):
         pooled = ImageProcessor(tmp_path / "b", jobs=2)
         assert pooled.process_many(srcs) == inline
-        refused = qr.QrCodes(tmp_path / "qb", jobs=2)
+        refused = qr.QrCodes(tmp_path / "qb", jobs=2, secret=bytes(32))
         refused.prepare(requests)
     assert pooled.stats.processed == 3
     assert cache_files(tmp_path / "a") == cache_files(tmp_path / "b")

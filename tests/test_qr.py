@@ -18,6 +18,8 @@ from generator.media.qr_codes import QUIET_ZONE, qr_code
 
 SITE_URL = "https://ocop.example.vn/"
 SVG = "{http://www.w3.org/2000/svg}"
+#: A signing key for the QR cache (``record_cache.signing_key`` gives a build its own).
+SECRET = bytes(range(32))
 
 
 def decode(image: Image.Image) -> list[str]:
@@ -111,36 +113,71 @@ def test_cached_codes_are_the_codes(tmp_path, monkeypatch):
     from generator.media import qr_codes as qr
 
     requests = [qr.QrRequest(f"{SITE_URL}q/san-pham-{i}/", f"Mã QR {i}", "Quét") for i in range(6)]
-    codes = qr.QrCodes(tmp_path, jobs=1)
+    codes = qr.QrCodes(tmp_path, jobs=1, secret=SECRET)
     codes.prepare(requests)
     assert (codes.reused, codes.made) == (0, 6)
     fresh = [qr.qr_svg(r.url, r.title, r.description) for r in requests]
     assert [codes.svg(r) for r in requests] == fresh
-    again = qr.QrCodes(tmp_path, jobs=1)
+    again = qr.QrCodes(tmp_path, jobs=1, secret=SECRET)
     again.prepare(requests[:4])
     assert (again.reused, again.made) == (4, 0)
     # Codes no longer in the catalogue leave the cache.
-    assert sorted(p.stem for p in (tmp_path / "qr").iterdir()) == sorted(
-        r.key for r in requests[:4])
+    assert sorted(p.name for p in (tmp_path / "qr").iterdir()) == sorted(
+        f"{r.key}.qr" for r in requests[:4])
     # Codes wanted but not needed now (their files are left in a kept site) stay in
     # the cache; only the needed ones missing from it are made.
-    needed = qr.QrCodes(tmp_path, jobs=1)
+    needed = qr.QrCodes(tmp_path, jobs=1, secret=SECRET)
     needed.prepare(requests, needed=requests[4:5])
     assert (needed.reused, needed.made) == (0, 1)
-    assert sorted(p.stem for p in (tmp_path / "qr").iterdir()) == sorted(
-        r.key for r in requests[:5])
+    assert sorted(p.name for p in (tmp_path / "qr").iterdir()) == sorted(
+        f"{r.key}.qr" for r in requests[:5])
     needed.prepare(requests[:5], needed=[])
     assert len(list((tmp_path / "qr").iterdir())) == 5
     # A damaged cache file is made again, not served.
-    (tmp_path / "qr" / f"{requests[0].key}.svg").write_bytes(b"<?xml trunc")
+    (tmp_path / "qr" / f"{requests[0].key}.qr").write_bytes(b"<?xml trunc")
     assert again.svg(requests[0]) == fresh[0]
     # Codes made by worker processes are the ones made here.
     monkeypatch.setattr(qr, "PARALLEL_FROM", 2)
-    parallel = qr.QrCodes(tmp_path / "p", jobs=2)
+    parallel = qr.QrCodes(tmp_path / "p", jobs=2, secret=SECRET)
     parallel.prepare(requests)
     assert parallel.made == 6
     assert [parallel.svg(r) for r in requests] == fresh
     assert [qr.QrCodes(None).svg(r) for r in requests[:2]] == fresh[:2]
+
+
+def test_only_codes_this_machine_signed_are_served(tmp_path):
+    """The cache folder is in a checkout a pull request can add files to, and an SVG
+    runs its scripts when opened: a cached file is served only with its signature."""
+    from generator.media import qr_codes as qr
+
+    first, second = (qr.QrRequest(f"{SITE_URL}q/san-pham-{i}/", f"Mã QR {i}", "Quét")
+                     for i in range(2))
+    codes = qr.QrCodes(tmp_path, jobs=1, secret=SECRET)
+    codes.prepare([first, second])
+    fresh = qr.qr_svg(first.url, first.title, first.description)
+    folder = tmp_path / "qr"
+    evil = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
+            b"<script>alert(1)</script></svg>\n")
+    signed = (folder / f"{first.key}.qr").read_bytes()
+    assert signed.endswith(fresh) and len(signed) == len(fresh) + qr.MAC_SIZE
+    forgeries = {
+        "unsigned": evil,
+        "signature of the real code": signed[:qr.MAC_SIZE] + evil,
+        "signed with another key": qr._mac(bytes(32), first.key, evil) + evil,
+        "signed for another code": (folder / f"{second.key}.qr").read_bytes(),
+    }
+    for why, forged in forgeries.items():
+        (folder / f"{first.key}.qr").write_bytes(forged)
+        assert codes.svg(first) == fresh, why
+        # ... and the file is made again, signed.
+        assert (folder / f"{first.key}.qr").read_bytes() == signed, why
+    # A code cached before files were signed is not served either: it is removed.
+    (folder / f"{first.key}.svg").write_bytes(evil)
+    codes.prepare([first, second])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{r.key}.qr" for r in (first, second))
+    # Without a signing key nothing is cached.
+    assert qr.QrCodes(tmp_path / "keyless", jobs=1).folder is None
 
 
 def test_cache_key_covers_what_shapes_the_file():
@@ -149,3 +186,25 @@ def test_cache_key_covers_what_shapes_the_file():
     base = QrRequest(f"{SITE_URL}q/a/", "t", "d")
     assert len({base.key, QrRequest(f"{SITE_URL}q/b/", "t", "d").key,
                 QrRequest(base.url, "t2", "d").key, QrRequest(base.url, "t", "d2").key}) == 4
+
+
+def test_a_build_publishes_no_forged_code(mini_project: Path, fixed_date, tmp_path):
+    """A pull request can add files under ``.cache/``: codes written there by hand
+    (scripts in an SVG) are not published, though their names are the cache's."""
+    from generator.adapter.publish import build_site
+    from generator.media.qr_codes import MAC_SIZE
+
+    build_site(mini_project / "mkdocs.yml", tmp_path / "first")
+    cached = sorted((mini_project / ".cache" / "ocop" / "qr").glob("*.qr"))
+    assert cached
+    evil = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
+            b"<script>alert(1)</script></svg>\n")
+    for path in cached:
+        # In the cache's shape, with the real code's signature.
+        path.write_bytes(path.read_bytes()[:MAC_SIZE] + evil)
+    build_site(mini_project / "mkdocs.yml", tmp_path / "second")
+    codes = sorted((tmp_path / "second" / "q").glob("*/qr.svg"))
+    assert len(codes) == len(cached)
+    assert [p.read_bytes() for p in codes] == [
+        (tmp_path / "first" / p.relative_to(tmp_path / "second")).read_bytes()
+        for p in codes]

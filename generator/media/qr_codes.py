@@ -9,12 +9,19 @@ segno is pure Python: a code costs a few milliseconds, minutes at national
 scale (20,000 products). Codes are therefore kept in a content-addressed cache
 between builds (the key covers everything that shapes the file), and the codes
 missing from it are made on all cores.
+
+The cache folder sits in a checkout anyone's pull request can add files to, and an
+SVG is a document that runs its scripts when opened: a cached code published as it
+is must be one this machine made. So each file is signed (HMAC-SHA256 over its key
+and its SVG, under the key ``record_cache`` keeps outside the repository); a file
+that does not verify is made again, and without a key nothing is cached.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import io
 import os
 from collections.abc import Iterable
@@ -69,23 +76,45 @@ def qr_svg(url: str, title: str, description: str) -> bytes:
 
 
 def _complete(data: bytes) -> bool:
-    # Cache files are written atomically; this only guards against foreign files.
+    # Cache files are written atomically; this only guards against damaged files.
     return data.startswith(b"<?xml") and data.endswith(b"</svg>\n")
 
 
-def _make_into(folder: Path, request: QrRequest) -> None:
-    """Worker: make one code and store it in the cache folder under its key."""
-    path = folder / f"{request.key}.svg"
+#: A cache file's name ends so (``<key>.svg`` before files were signed: removed).
+SUFFIX = ".qr"
+#: Bytes of the signature a cache file begins with.
+MAC_SIZE = 32
+
+
+def _mac(secret: bytes, key: str, svg: bytes) -> bytes:
+    # The key is signed too: a signed code copied to another product's name fails.
+    return hmac.digest(secret, key.encode("ascii") + b"\0" + svg, "sha256")
+
+
+def _made(folder: Path, secret: bytes, request: QrRequest) -> bytes:
+    """Make one code, store it signed in the cache folder under its key; its SVG."""
+    svg = qr_svg(request.url, request.title, request.description)
+    path = folder / f"{request.key}{SUFFIX}"
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(qr_svg(request.url, request.title, request.description))
+    tmp.write_bytes(_mac(secret, request.key, svg) + svg)
     tmp.replace(path)
+    return svg
+
+
+def _make_into(folder: Path, secret: bytes, request: QrRequest) -> None:
+    """Worker: ``_made``, the SVG left in the file (not sent back through a pipe)."""
+    _made(folder, secret, request)
 
 
 class QrCodes:
     """Makes QR codes, through the cache folder when there is one."""
 
-    def __init__(self, cache_dir: Path | None, jobs: int | None = None) -> None:
-        self.folder = cache_dir / "qr" if cache_dir is not None else None
+    def __init__(self, cache_dir: Path | None, jobs: int | None = None,
+                 secret: bytes | None = None) -> None:
+        #: The cache's folder; None (no cache folder or no signing key): codes are made
+        #: each time they are asked for.
+        self.folder = cache_dir / "qr" if cache_dir is not None and secret else None
+        self.secret = secret or b""
         self.jobs = jobs or worker_count()
         #: Codes taken from the cache and made, in the last ``prepare``.
         self.reused = 0
@@ -100,32 +129,36 @@ class QrCodes:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         wanted = {r.key: r for r in requests}
-        present = {p.stem for p in self.folder.glob("*.svg")}
+        present = {p.name.removesuffix(SUFFIX) for p in self.folder.glob(f"*{SUFFIX}")}
         to_make = wanted if needed is None else {r.key: r for r in needed}
         missing = [r for key, r in to_make.items() if key not in present]
         self.reused, self.made = len(to_make) - len(missing), len(missing)
         if len(missing) >= PARALLEL_FROM and self.jobs > 1:
             # spawn, not fork: MkDocs serve runs threads (see images.ImageProcessor).
-            map_in_pool(functools.partial(_make_into, self.folder), missing, self.jobs,
-                        "making QR codes", method="spawn", chunksize=64)
+            map_in_pool(functools.partial(_make_into, self.folder, self.secret), missing,
+                        self.jobs, "making QR codes", method="spawn", chunksize=64)
         else:
             for request in missing:
-                _make_into(self.folder, request)
+                _made(self.folder, self.secret, request)
         # The cache holds this catalogue's codes only: it does not grow forever.
         for stale in present - set(wanted):
-            (self.folder / f"{stale}.svg").unlink(missing_ok=True)
+            (self.folder / f"{stale}{SUFFIX}").unlink(missing_ok=True)
+        for unsigned in self.folder.glob("*.svg"):  # kept before files were signed
+            unsigned.unlink(missing_ok=True)
         for leftover in self.folder.glob("*.tmp"):  # from a worker that was killed
             leftover.unlink(missing_ok=True)
 
     def svg(self, request: QrRequest) -> bytes:
-        if self.folder is not None:
-            path = self.folder / f"{request.key}.svg"
-            try:
-                data = path.read_bytes()
-                if _complete(data):
-                    return data
-            except FileNotFoundError:
-                pass
-            _make_into(self.folder, request)
-            return path.read_bytes()
-        return qr_svg(request.url, request.title, request.description)
+        """The code's SVG: the cached file's if this machine signed it, else made now
+        (and cached)."""
+        if self.folder is None:
+            return qr_svg(request.url, request.title, request.description)
+        try:
+            data = (self.folder / f"{request.key}{SUFFIX}").read_bytes()
+        except FileNotFoundError:
+            data = b""
+        svg = data[MAC_SIZE:]
+        if _complete(svg) and hmac.compare_digest(data[:MAC_SIZE],
+                                                  _mac(self.secret, request.key, svg)):
+            return svg
+        return _made(self.folder, self.secret, request)

@@ -19,6 +19,7 @@ from ..media.qr_codes import FORMAT as QR_FORMAT
 from ..media.qr_codes import QrCodes, QrRequest
 from ..plan.urls import Urls
 from ..render.clock import Clock
+from ..source.record_cache import signing_key
 from ..source.records import Product
 from .context import OutputContext
 from .kept_files import holds, watched, write_made
@@ -137,7 +138,8 @@ def write(context: OutputContext) -> list[str]:
         log.warning("site_url is not set in mkdocs.yml: QR codes need an absolute address "
                     "and were not written")
     written = []
-    codes = QrCodes(context.cache_dir, jobs=context.workers)
+    codes = QrCodes(context.cache_dir, jobs=context.workers, secret=(
+        signing_key(context.layout.root) if context.cache_dir and context.layout else None))
     requests = {p.id: qr_request(p, context.site_url) for p in catalogue.products_sorted}
     # The pages note the date, not the catalogue they would read it from (whose digest
     # changes with any product added, certified or renamed).
