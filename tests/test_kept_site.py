@@ -131,7 +131,7 @@ def test_the_next_site_is_built_in_the_previous_one(mini_project, fixed_date, mo
     # The QR codes of files left in the folder stay in the cache all the same: those
     # of the two products not edited (the edited one's code under its first name left
     # the cache while it had another; the folder holds its file).
-    assert len(list((project / ".cache/ocop/qr").glob("*.svg"))) == 2
+    assert len(list((project / ".cache/ocop/qr").glob("*.qr"))) == 2
     assert snapshot(site) == snapshot(clean_build(project, tmp_path / "clean-2", monkeypatch))
 
 
