@@ -626,3 +626,27 @@ def test_the_walk_sees_each_file_as_the_file_system_does(tmp_path, monkeypatch):
     seen.mark("B/One.TXT")
     assert seen.as_written("b/one.txt", *entry("b/one.txt"))
     assert asked == [os.path.join(site, "b/one.txt")]
+
+
+def test_pages_rendered_again_are_written_over_in_place(mini_project, fixed_date, caplog,
+                                                        monkeypatch, tmp_path):
+    """Every page rendered (no page cache), into the kept folder: a page whose file
+    holds its bytes already is left as it is (its time unchanged), another written
+    over, one whose folder is gone written in a new folder; the site is the clean
+    build's."""
+    project = mini_project
+    build(project, caplog)
+    build(project, caplog)
+    spare = project / ".site.spare"
+    same = spare / PAGE
+    os.utime(same, ns=(1, 1))
+    changed = spare / "nhom/index.html"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("<title>", "<title>X"),
+                       encoding="utf-8")
+    gone = spare / "san-pham/mam-ca-linh"
+    shutil.rmtree(gone)
+    assert build(project, caplog) == (0, 0)
+    site = project / "site"
+    assert (site / PAGE).stat().st_mtime_ns == 1
+    assert (site / "san-pham/mam-ca-linh/index.html").is_file()
+    assert snapshot(site) == snapshot(clean_build(project, tmp_path / "clean", monkeypatch))
