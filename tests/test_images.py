@@ -9,6 +9,7 @@ import math
 import os
 import pickle
 import re
+import shutil
 import struct
 import time
 import zlib
@@ -943,6 +944,30 @@ def test_a_manifest_without_hashes_does_not_vouch_for_touched_files(tmp_path: Pa
     assert again.process(src) == first
     assert (again.stats.processed, again.stats.cached) == (1, 0)
     assert fallback.read_bytes()[:2] == b"\xff\xd8"  # a JPEG again
+
+
+@pytest.mark.parametrize("name", ["evil.html", "{stem}-640.svg", "{stem}-640.html",
+                                  "{stem}-x.webp", "0000000000000000-128.webp"])
+def test_a_manifest_names_only_the_files_the_pipeline_names(tmp_path: Path, name: str) -> None:
+    """The photos folder of the site links the variants by the names their manifest
+    gives: a manifest a pull request adds (with the hash of a file it adds as well)
+    naming "evil.html" would publish a script on the site's origin. Only
+    ``<digest's first 16>-<width>.<webp|jpg|png>`` is taken; the photo is processed
+    again."""
+    src = save(tmp_path / "a.jpg", noise((700, 500)), "JPEG")
+    cache = tmp_path / "cache"
+    first = ImageProcessor(cache, jobs=1).process(src)
+    (cache / "photo-manifests.json").unlink(missing_ok=True)  # the manifest file answers
+    manifest = cache / "manifests" / f"{first.digest}.json"
+    forged = name.format(stem=first.digest[:16])
+    real = first.variants[0].name
+    shutil.copy2(cache / real, cache / forged)
+    manifest.write_text(manifest.read_text().replace(f'"{real}"', f'"{forged}"'))
+    assert forged in manifest.read_text()
+    again = ImageProcessor(cache, jobs=1)
+    assert again.process(src) == first
+    assert (again.stats.processed, again.stats.cached) == (1, 0)
+    assert forged not in manifest.read_text()
 
 
 def test_output_is_deterministic_across_runs_and_processes(tmp_path: Path) -> None:

@@ -631,9 +631,9 @@ def test_the_walk_sees_each_file_as_the_file_system_does(tmp_path, monkeypatch):
 def test_pages_rendered_again_are_written_over_in_place(mini_project, fixed_date, caplog,
                                                         monkeypatch, tmp_path):
     """Every page rendered (no page cache), into the kept folder: a page whose file
-    holds its bytes already is left as it is (its time unchanged), another written
-    over, one whose folder is gone written in a new folder; the site is the clean
-    build's."""
+    holds its bytes already is left as it is (its time unchanged), others written over
+    (longer or of the same size), one whose folder is gone written in a new folder;
+    the site is the clean build's."""
     project = mini_project
     build(project, caplog)
     build(project, caplog)
@@ -643,6 +643,12 @@ def test_pages_rendered_again_are_written_over_in_place(mini_project, fixed_date
     changed = spare / "nhom/index.html"
     changed.write_text(changed.read_text(encoding="utf-8").replace("<title>", "<title>X"),
                        encoding="utf-8")
+    # Changed, of the same size: read, then written over.
+    producer = spare / "chu-the/htx-thot-not-mau/index.html"
+    size = producer.stat().st_size
+    producer.write_text(producer.read_text(encoding="utf-8").replace("<title>", "<TITLE>"),
+                        encoding="utf-8")
+    assert producer.stat().st_size == size
     gone = spare / "san-pham/mam-ca-linh"
     shutil.rmtree(gone)
     assert build(project, caplog) == (0, 0)

@@ -208,3 +208,52 @@ def test_a_build_publishes_no_forged_code(mini_project: Path, fixed_date, tmp_pa
     assert [p.read_bytes() for p in codes] == [
         (tmp_path / "first" / p.relative_to(tmp_path / "second")).read_bytes()
         for p in codes]
+
+
+def test_the_cache_folder_is_written_and_cleaned_without_following_links(tmp_path):
+    """What a pull request may place in the cache folder: a link where a code's file
+    goes (to a file signed for that code, even), a folder of a code's name, the folder
+    itself a link. No file outside the folder is read, written or removed, every code
+    is the right one, and the build does not fail."""
+    import os
+    import time
+
+    from generator.media import qr_codes as qr
+
+    first, second = (qr.QrRequest(f"{SITE_URL}q/san-pham-{i}/", f"Mã QR {i}", "Quét")
+                     for i in range(2))
+    fresh = [qr.qr_svg(r.url, r.title, r.description) for r in (first, second)]
+    qr.QrCodes(tmp_path / "other", jobs=1, secret=SECRET).prepare([first])
+    outside = tmp_path / "outside.qr"
+    signed = (tmp_path / "other" / "qr" / f"{first.key}.qr").read_bytes()
+    outside.write_bytes(signed)
+    folder = tmp_path / "cache" / "qr"
+    folder.mkdir(parents=True)
+    (folder / f"{first.key}.qr").symlink_to(outside)
+    (folder / f"{second.key}.qr").mkdir()
+    codes = qr.QrCodes(tmp_path / "cache", jobs=1, secret=SECRET)
+    codes.prepare([first, second])
+    assert [codes.svg(r) for r in (first, second)] == fresh
+    assert outside.read_bytes() == signed
+    # The link was not read but replaced by a signed file; the folder stays (the code
+    # is made).
+    assert not (folder / f"{first.key}.qr").is_symlink()
+    assert (folder / f"{first.key}.qr").read_bytes().endswith(fresh[0])
+    assert (folder / f"{second.key}.qr").is_dir()
+    # A temporary file is removed once it is old, not while a build may write it.
+    young, old = folder / "a.qr.1.tmp", folder / "b.qr.2.tmp"
+    young.write_bytes(b"")
+    old.write_bytes(b"")
+    os.utime(old, (time.time() - qr.LEFTOVER_S - 60,) * 2)
+    codes.prepare([first, second])
+    assert young.exists() and not old.exists()
+    # The folder itself a link: no cache (cleaning it would remove files elsewhere).
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.svg").write_bytes(b"<svg/>")
+    (tmp_path / "linked").mkdir()
+    (tmp_path / "linked" / "qr").symlink_to(elsewhere, target_is_directory=True)
+    linked = qr.QrCodes(tmp_path / "linked", jobs=1, secret=SECRET)
+    linked.prepare([first])
+    assert linked.folder is None and linked.svg(first) == fresh[0]
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.svg"]

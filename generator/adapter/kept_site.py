@@ -16,9 +16,9 @@ beside the new one (``.site.spare``) and builds the next site in it:
   (same size and modification time as recorded in the folder's manifest); nor is a
   file a writer makes one per record while the manifest's entry for it (its key and
   reads) still holds (``write/kept_files.py``); every other page and file is written
-  as in a clean build, except that writers leave a file that already holds their
-  bytes and write over the others in place (``write/files.py``: the safety walk
-  below leaves no file a write could go through);
+  as in a clean build, except that a file that already holds its bytes is left and
+  the others are written over in place (``write/files.py``: the safety walk below
+  leaves no file a write could go through);
 * files this build did not produce are then removed, and folders or files left
   under another spelling by a case-insensitive file system renamed (``sweep``, from
   the listing the walk that made the folder safe sent back).

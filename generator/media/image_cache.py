@@ -420,12 +420,34 @@ def _described(manifest: Any, digest: str) -> tuple[
     fallback = _variant_from_json(manifest["fallback"])
     if not variants:
         return None
+    # Only the names the pipeline gives (image_encode): the site's photos folder links
+    # them as they are, and a manifest a pull request adds could otherwise publish
+    # "x.html" or "x.svg" (a script on the site's origin) among them.
+    stem = digest[:16]
+    if not (all(_named_as_made(v, stem, ("webp",)) for v in variants)
+            and _named_as_made(fallback, stem, ("jpeg", "png"))):
+        raise ValueError(digest)
     size = int(manifest["source"]["width"]), int(manifest["source"]["height"])
     return [*manifest["variants"], manifest["fallback"]], variants, fallback, size
 
 
 def _plain(v: ImageVariant) -> tuple[int, int, str, str]:
     return (v.width, v.height, v.format, v.name)
+
+
+#: A variant file's extension by its format.
+_EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
+
+
+def _named_as_made(variant: ImageVariant, stem: str, formats: tuple[str, ...]) -> bool:
+    """Whether ``variant`` is named as ``image_encode`` names one of ``formats`` of the
+    photo whose digest begins with ``stem``: ``<stem>-<width>.<extension>``."""
+    if variant.format not in formats:
+        return False
+    name, suffix = variant.name, "." + _EXTENSIONS[variant.format]
+    width = name[len(stem) + 1:-len(suffix)]
+    return (name.startswith(stem + "-") and name.endswith(suffix)
+            and width.isascii() and width.isdigit())
 
 
 def _variant_from_json(entry: dict[str, Any]) -> ImageVariant:

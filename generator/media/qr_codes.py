@@ -19,18 +19,21 @@ that does not verify is made again, and without a key nothing is cached.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
 import io
-import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import segno
 
+from ..source.record_cache import read_cache_file
 from ..workers import map_in_pool, worker_count
+from .image_cache import write_atomic
 
 #: Size of one module when printed.
 MODULE_MM = 0.5
@@ -39,6 +42,8 @@ QUIET_ZONE = 4
 ERROR_LEVEL = "m"
 #: Below this many new codes, starting worker processes costs more than it saves.
 PARALLEL_FROM = 256
+#: A temporary file older than this is a killed worker's (a code takes milliseconds).
+LEFTOVER_S = 3600
 #: Changes whenever the SVG this module writes changes for the same input.
 FORMAT = f"segno {segno.__version__}; error {ERROR_LEVEL}; {MODULE_MM} mm; border {QUIET_ZONE}"
 
@@ -86,24 +91,45 @@ SUFFIX = ".qr"
 MAC_SIZE = 32
 
 
+#: Tells this cache's signatures from those of the other caches signed with the key.
+_TAG = b"ocop qr\0"
+
+
 def _mac(secret: bytes, key: str, svg: bytes) -> bytes:
     # The key is signed too: a signed code copied to another product's name fails.
-    return hmac.digest(secret, key.encode("ascii") + b"\0" + svg, "sha256")
+    return hmac.digest(secret, _TAG + key.encode("ascii") + b"\0" + svg, "sha256")
 
 
 def _made(folder: Path, secret: bytes, request: QrRequest) -> bytes:
-    """Make one code, store it signed in the cache folder under its key; its SVG."""
+    """Make one code, store it signed in the cache folder under its key; its SVG.
+    Where it cannot be stored (a folder of that name), it is made, not cached."""
     svg = qr_svg(request.url, request.title, request.description)
-    path = folder / f"{request.key}{SUFFIX}"
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(_mac(secret, request.key, svg) + svg)
-    tmp.replace(path)
+    # A new file of a name no one can guess, renamed into place: never a write
+    # through a link a pull request placed in the folder.
+    with contextlib.suppress(OSError):
+        write_atomic(folder / f"{request.key}{SUFFIX}", _mac(secret, request.key, svg) + svg)
     return svg
 
 
 def _make_into(folder: Path, secret: bytes, request: QrRequest) -> None:
     """Worker: ``_made``, the SVG left in the file (not sent back through a pipe)."""
     _made(folder, secret, request)
+
+
+def _signed(folder: Path, secret: bytes, request: QrRequest) -> bytes | None:
+    """The cached code's SVG if its file is a regular one (not reached through a
+    link) that this machine signed for this code; else None."""
+    try:
+        data = read_cache_file(folder / f"{request.key}{SUFFIX}")
+    except OSError:
+        return None
+    if data is None:
+        return None
+    svg = data[MAC_SIZE:]
+    if _complete(svg) and hmac.compare_digest(data[:MAC_SIZE],
+                                              _mac(secret, request.key, svg)):
+        return svg
+    return None
 
 
 class QrCodes:
@@ -128,9 +154,15 @@ class QrCodes:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
+        if self.folder.is_symlink():
+            # Cleaning it would remove files wherever it leads.
+            self.folder = None
+            return
         wanted = {r.key: r for r in requests}
         present = {p.name.removesuffix(SUFFIX) for p in self.folder.glob(f"*{SUFFIX}")}
         to_make = wanted if needed is None else {r.key: r for r in needed}
+        # Present files are verified as they are read (``svg``): one that does not
+        # verify is made then, in this process.
         missing = [r for key, r in to_make.items() if key not in present]
         self.reused, self.made = len(to_make) - len(missing), len(missing)
         if len(missing) >= PARALLEL_FROM and self.jobs > 1:
@@ -141,24 +173,23 @@ class QrCodes:
             for request in missing:
                 _made(self.folder, self.secret, request)
         # The cache holds this catalogue's codes only: it does not grow forever.
-        for stale in present - set(wanted):
-            (self.folder / f"{stale}{SUFFIX}").unlink(missing_ok=True)
-        for unsigned in self.folder.glob("*.svg"):  # kept before files were signed
-            unsigned.unlink(missing_ok=True)
-        for leftover in self.folder.glob("*.tmp"):  # from a worker that was killed
-            leftover.unlink(missing_ok=True)
+        gone = [self.folder / f"{key}{SUFFIX}" for key in present - set(wanted)]
+        # Codes kept before files were signed, and leftovers of a worker that was
+        # killed (not another build's, still being written).
+        gone += self.folder.glob("*.svg")
+        cutoff = time.time() - LEFTOVER_S
+        for leftover in self.folder.glob("*.tmp"):
+            with contextlib.suppress(OSError):
+                if leftover.lstat().st_mtime < cutoff:
+                    gone.append(leftover)
+        for path in gone:
+            with contextlib.suppress(OSError):  # a folder of such a name stays
+                path.unlink()
 
     def svg(self, request: QrRequest) -> bytes:
         """The code's SVG: the cached file's if this machine signed it, else made now
         (and cached)."""
         if self.folder is None:
             return qr_svg(request.url, request.title, request.description)
-        try:
-            data = (self.folder / f"{request.key}{SUFFIX}").read_bytes()
-        except FileNotFoundError:
-            data = b""
-        svg = data[MAC_SIZE:]
-        if _complete(svg) and hmac.compare_digest(data[:MAC_SIZE],
-                                                  _mac(self.secret, request.key, svg)):
-            return svg
-        return _made(self.folder, self.secret, request)
+        svg = _signed(self.folder, self.secret, request)
+        return svg if svg is not None else _made(self.folder, self.secret, request)
