@@ -135,3 +135,43 @@ def test_actionlint_finds_script_injection(actionlint: list[str], tmp_path: Path
     result = subprocess.run([*actionlint, str(bad)], capture_output=True, text=True)
     assert result.returncode == 1
     assert "potentially untrusted" in result.stdout
+
+
+def test_a_pull_request_may_commit_no_cache_file(tmp_path: Path):
+    """Files under .cache/ are a build's own work kept for the next build (git ignores
+    the folder): one committed with ``git add -f`` (a processed photo, a QR code) would
+    be taken as such. The pull request check names each and fails; the deploy removes
+    the folder of the checkout before restoring its own cache."""
+    check = next(s["run"] for s in steps(load(WORKFLOWS / "check.yml"))
+                 if ".cache" in s.get("name", ""))
+    repo = tmp_path / "repo"
+    (repo / "products").mkdir(parents=True)
+    (repo / ".gitignore").write_text(".cache/\n", encoding="utf-8")
+    (repo / "products" / "a.yaml").write_text("id: a\n", encoding="utf-8")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                       cwd=repo, check=True, capture_output=True)
+
+    def run_check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["bash", "-e", "-c", check], cwd=repo, capture_output=True,
+                              text=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "data")
+    (repo / ".cache" / "ocop" / "qr").mkdir(parents=True)
+    (repo / ".cache" / "ocop" / "qr" / "mã 1.qr").write_bytes(b"<svg/>")
+    assert (run_check().returncode, run_check().stdout) == (0, "")  # not committed
+    git("add", "-f", ".cache")
+    git("commit", "-q", "-m", "cache")
+    result = run_check()
+    assert result.returncode == 1
+    assert result.stdout == (
+        "::error file=.cache/ocop/qr/mã 1.qr::Tệp trong .cache/ là bộ nhớ đệm của máy dựng "
+        "trang, không thuộc kho dữ liệu: xoá khỏi pull request (git rm -r --cached .cache)\n")
+    deploy = steps(load(WORKFLOWS / "deploy.yml"))
+    removed = next(i for i, s in enumerate(deploy) if s.get("run") == "rm -rf .cache")
+    restored = next(i for i, s in enumerate(deploy)
+                    if s.get("uses", "").startswith("actions/cache@"))
+    assert removed < restored
