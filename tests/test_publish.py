@@ -185,14 +185,19 @@ def test_ocop_build_writes_the_generated_pages_and_the_site_is_mkdocs_own(
         return real(page, config, doc_files, nav, env, dirty, excluded)
 
     written_by_plugin: list[str] = []
-    real_write = plugin_module.write_file
+    real_write, real_write_over = plugin_module.write_file, plugin_module.write_over
 
     def write(content: bytes, path: str) -> None:
         written_by_plugin.append(Path(path).as_posix())
         real_write(content, path)
 
+    def write_over(path: str, content: bytes) -> None:  # into the kept site
+        written_by_plugin.append(Path(path).as_posix())
+        real_write_over(path, content)
+
     monkeypatch.setattr(mkdocs_build, "_build_page", spy)
     monkeypatch.setattr(plugin_module, "write_file", write)
+    monkeypatch.setattr(plugin_module, "write_over", write_over)
 
     def mkdocs_site(folder: Path) -> dict[str, bytes]:
         mkdocs_build.build(load_config(str(mini_project / "mkdocs.yml"), site_dir=str(folder)))
