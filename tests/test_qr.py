@@ -123,18 +123,18 @@ def test_cached_codes_are_the_codes(tmp_path, monkeypatch):
     assert (again.reused, again.made) == (4, 0)
     # Codes no longer in the catalogue leave the cache.
     assert sorted(p.name for p in (tmp_path / "qr").iterdir()) == sorted(
-        f"{r.key}.qr" for r in requests[:4])
+        qr.file_name(SECRET, r) for r in requests[:4])
     # Codes wanted but not needed now (their files are left in a kept site) stay in
     # the cache; only the needed ones missing from it are made.
     needed = qr.QrCodes(tmp_path, jobs=1, secret=SECRET)
     needed.prepare(requests, needed=requests[4:5])
     assert (needed.reused, needed.made) == (0, 1)
     assert sorted(p.name for p in (tmp_path / "qr").iterdir()) == sorted(
-        f"{r.key}.qr" for r in requests[:5])
+        qr.file_name(SECRET, r) for r in requests[:5])
     needed.prepare(requests[:5], needed=[])
     assert len(list((tmp_path / "qr").iterdir())) == 5
     # A damaged cache file is made again, not served.
-    (tmp_path / "qr" / f"{requests[0].key}.qr").write_bytes(b"<?xml trunc")
+    (tmp_path / "qr" / qr.file_name(SECRET, requests[0])).write_bytes(b"<?xml trunc")
     assert again.svg(requests[0]) == fresh[0]
     # Codes made by worker processes are the ones made here.
     monkeypatch.setattr(qr, "PARALLEL_FROM", 2)
@@ -158,26 +158,44 @@ def test_only_codes_this_machine_signed_are_served(tmp_path):
     folder = tmp_path / "qr"
     evil = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
             b"<script>alert(1)</script></svg>\n")
-    signed = (folder / f"{first.key}.qr").read_bytes()
+    signed = (folder / qr.file_name(SECRET, first)).read_bytes()
     assert signed.endswith(fresh) and len(signed) == len(fresh) + qr.MAC_SIZE
     forgeries = {
         "unsigned": evil,
         "signature of the real code": signed[:qr.MAC_SIZE] + evil,
         "signed with another key": qr._mac(bytes(32), first.key, evil) + evil,
-        "signed for another code": (folder / f"{second.key}.qr").read_bytes(),
+        "signed for another code": (folder / qr.file_name(SECRET, second)).read_bytes(),
     }
     for why, forged in forgeries.items():
-        (folder / f"{first.key}.qr").write_bytes(forged)
+        (folder / qr.file_name(SECRET, first)).write_bytes(forged)
         assert codes.svg(first) == fresh, why
         # ... and the file is made again, signed.
-        assert (folder / f"{first.key}.qr").read_bytes() == signed, why
+        assert (folder / qr.file_name(SECRET, first)).read_bytes() == signed, why
     # A code cached before files were signed is not served either: it is removed.
     (folder / f"{first.key}.svg").write_bytes(evil)
     codes.prepare([first, second])
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        f"{r.key}.qr" for r in (first, second))
+        qr.file_name(SECRET, r) for r in (first, second))
     # Without a signing key nothing is cached.
     assert qr.QrCodes(tmp_path / "keyless", jobs=1).folder is None
+
+
+def test_codes_cached_under_another_key_are_made_again_together(tmp_path):
+    """A CI run without a fixed key has a key of its own and restores the cache of the
+    run before: those files are not this key's, so they count as missing (made with the
+    others, on all cores, not found bad one by one while the pages are written) and
+    leave the cache."""
+    from generator.media import qr_codes as qr
+
+    requests = [qr.QrRequest(f"{SITE_URL}q/san-pham-{i}/", f"Mã QR {i}", "Quét")
+                for i in range(3)]
+    qr.QrCodes(tmp_path, jobs=1, secret=SECRET).prepare(requests)
+    other = bytes(reversed(SECRET))
+    codes = qr.QrCodes(tmp_path, jobs=1, secret=other)
+    codes.prepare(requests)
+    assert (codes.reused, codes.made) == (0, 3)
+    assert sorted(p.name for p in (tmp_path / "qr").iterdir()) == sorted(
+        qr.file_name(other, r) for r in requests)
 
 
 def test_cache_key_covers_what_shapes_the_file():
@@ -225,21 +243,21 @@ def test_the_cache_folder_is_written_and_cleaned_without_following_links(tmp_pat
     fresh = [qr.qr_svg(r.url, r.title, r.description) for r in (first, second)]
     qr.QrCodes(tmp_path / "other", jobs=1, secret=SECRET).prepare([first])
     outside = tmp_path / "outside.qr"
-    signed = (tmp_path / "other" / "qr" / f"{first.key}.qr").read_bytes()
+    signed = (tmp_path / "other" / "qr" / qr.file_name(SECRET, first)).read_bytes()
     outside.write_bytes(signed)
     folder = tmp_path / "cache" / "qr"
     folder.mkdir(parents=True)
-    (folder / f"{first.key}.qr").symlink_to(outside)
-    (folder / f"{second.key}.qr").mkdir()
+    (folder / qr.file_name(SECRET, first)).symlink_to(outside)
+    (folder / qr.file_name(SECRET, second)).mkdir()
     codes = qr.QrCodes(tmp_path / "cache", jobs=1, secret=SECRET)
     codes.prepare([first, second])
     assert [codes.svg(r) for r in (first, second)] == fresh
     assert outside.read_bytes() == signed
     # The link was not read but replaced by a signed file; the folder stays (the code
     # is made).
-    assert not (folder / f"{first.key}.qr").is_symlink()
-    assert (folder / f"{first.key}.qr").read_bytes().endswith(fresh[0])
-    assert (folder / f"{second.key}.qr").is_dir()
+    assert not (folder / qr.file_name(SECRET, first)).is_symlink()
+    assert (folder / qr.file_name(SECRET, first)).read_bytes().endswith(fresh[0])
+    assert (folder / qr.file_name(SECRET, second)).is_dir()
     # A temporary file is removed once it is old, not while a build may write it.
     young, old = folder / "a.qr.1.tmp", folder / "b.qr.2.tmp"
     young.write_bytes(b"")

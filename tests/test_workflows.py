@@ -154,8 +154,9 @@ def test_a_pull_request_may_commit_no_cache_file(tmp_path: Path):
                        cwd=repo, check=True, capture_output=True)
 
     def run_check() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["bash", "-e", "-c", check], cwd=repo, capture_output=True,
-                              text=True)
+        # As GitHub runs a step: bash --noprofile --norc -eo pipefail.
+        return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", check],
+                              cwd=repo, capture_output=True, text=True)
 
     git("init", "-q")
     git("add", "-A")

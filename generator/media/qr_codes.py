@@ -14,7 +14,10 @@ The cache folder sits in a checkout anyone's pull request can add files to, and 
 SVG is a document that runs its scripts when opened: a cached code published as it
 is must be one this machine made. So each file is signed (HMAC-SHA256 over its key
 and its SVG, under the key ``record_cache`` keeps outside the repository); a file
-that does not verify is made again, and without a key nothing is cached.
+that does not verify is made again, and without a key nothing is cached. Files are
+named by the signing key too, so that the cache another key filled (a CI run without
+a fixed key restores the last run's) counts as missing and is made on all cores,
+not verified and remade one by one.
 """
 
 from __future__ import annotations
@@ -80,17 +83,10 @@ def qr_svg(url: str, title: str, description: str) -> bytes:
     return out.getvalue()
 
 
-def _complete(data: bytes) -> bool:
-    # Cache files are written atomically; this only guards against damaged files.
-    return data.startswith(b"<?xml") and data.endswith(b"</svg>\n")
-
-
 #: A cache file's name ends so (``<key>.svg`` before files were signed: removed).
 SUFFIX = ".qr"
 #: Bytes of the signature a cache file begins with.
 MAC_SIZE = 32
-
-
 #: Tells this cache's signatures from those of the other caches signed with the key.
 _TAG = b"ocop qr\0"
 
@@ -100,14 +96,20 @@ def _mac(secret: bytes, key: str, svg: bytes) -> bytes:
     return hmac.digest(secret, _TAG + key.encode("ascii") + b"\0" + svg, "sha256")
 
 
+def file_name(secret: bytes, request: QrRequest) -> str:
+    """The cache file of ``request``'s code under the signing key ``secret``."""
+    name = hmac.digest(secret, _TAG + b"name\0" + request.key.encode("ascii"), "sha256")
+    return name[:16].hex() + SUFFIX
+
+
 def _made(folder: Path, secret: bytes, request: QrRequest) -> bytes:
-    """Make one code, store it signed in the cache folder under its key; its SVG.
-    Where it cannot be stored (a folder of that name), it is made, not cached."""
+    """Make one code, store it signed in the cache folder; its SVG. Where it cannot be
+    stored (a folder of that name), it is made, not cached."""
     svg = qr_svg(request.url, request.title, request.description)
     # A new file of a name no one can guess, renamed into place: never a write
     # through a link a pull request placed in the folder.
     with contextlib.suppress(OSError):
-        write_atomic(folder / f"{request.key}{SUFFIX}", _mac(secret, request.key, svg) + svg)
+        write_atomic(folder / file_name(secret, request), _mac(secret, request.key, svg) + svg)
     return svg
 
 
@@ -120,16 +122,13 @@ def _signed(folder: Path, secret: bytes, request: QrRequest) -> bytes | None:
     """The cached code's SVG if its file is a regular one (not reached through a
     link) that this machine signed for this code; else None."""
     try:
-        data = read_cache_file(folder / f"{request.key}{SUFFIX}")
+        data = read_cache_file(folder / file_name(secret, request))
     except OSError:
         return None
     if data is None:
         return None
     svg = data[MAC_SIZE:]
-    if _complete(svg) and hmac.compare_digest(data[:MAC_SIZE],
-                                              _mac(secret, request.key, svg)):
-        return svg
-    return None
+    return svg if hmac.compare_digest(data[:MAC_SIZE], _mac(secret, request.key, svg)) else None
 
 
 class QrCodes:
@@ -158,12 +157,15 @@ class QrCodes:
             # Cleaning it would remove files wherever it leads.
             self.folder = None
             return
-        wanted = {r.key: r for r in requests}
-        present = {p.name.removesuffix(SUFFIX) for p in self.folder.glob(f"*{SUFFIX}")}
-        to_make = wanted if needed is None else {r.key: r for r in needed}
+        def named(of: Iterable[QrRequest]) -> dict[str, QrRequest]:
+            return {file_name(self.secret, r): r for r in of}
+
+        wanted = named(requests)
+        present = {p.name for p in self.folder.glob(f"*{SUFFIX}")}
+        to_make = wanted if needed is None else named(needed)
         # Present files are verified as they are read (``svg``): one that does not
-        # verify is made then, in this process.
-        missing = [r for key, r in to_make.items() if key not in present]
+        # verify (damaged; its name is this key's) is made then, in this process.
+        missing = [r for name, r in to_make.items() if name not in present]
         self.reused, self.made = len(to_make) - len(missing), len(missing)
         if len(missing) >= PARALLEL_FROM and self.jobs > 1:
             # spawn, not fork: MkDocs serve runs threads (see images.ImageProcessor).
@@ -173,7 +175,7 @@ class QrCodes:
             for request in missing:
                 _made(self.folder, self.secret, request)
         # The cache holds this catalogue's codes only: it does not grow forever.
-        gone = [self.folder / f"{key}{SUFFIX}" for key in present - set(wanted)]
+        gone = [self.folder / name for name in present - set(wanted)]
         # Codes kept before files were signed, and leftovers of a worker that was
         # killed (not another build's, still being written).
         gone += self.folder.glob("*.svg")
