@@ -333,6 +333,33 @@ def _fork_in_page_workers(monkeypatch: pytest.MonkeyPatch, fork: Any) -> None:
                             scoped(getattr(parallel.PageRenderer, name)))
 
 
+def _living(pids: list[int]) -> int:
+    """How many of the processes ``pids`` still run (neither reaped nor a zombie)."""
+    count = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        count += stat.rsplit(")", 1)[1].split()[0] != "Z"
+    return count
+
+
+def _noting_fork(forked: list[int], living: list[int]) -> Any:
+    """``os.fork`` that notes each child's pid in ``forked`` and, before each fork, how
+    many of those forked before still run in ``living``."""
+    real_fork = os.fork
+
+    def fork() -> int:
+        living.append(_living(forked))
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    return fork
+
+
 def _one_process_site_then_renewing(monkeypatch: pytest.MonkeyPatch,
                                     tmp_path: Path) -> dict[str, bytes]:
     """The sample site built in one process; the builds after it have two forked page
@@ -353,20 +380,16 @@ def _one_process_site_then_renewing(monkeypatch: pytest.MonkeyPatch,
 def test_forked_workers_that_have_grown_are_replaced(tmp_path, monkeypatch, fixed_date):
     """A forked worker that has made more memory its own than ``renew_after`` (here:
     any) is replaced by a new fork after the job that showed it; its jobs not yet
-    begun go to the other worker, it finishes the others and is reaped. The site is
-    the same, every page rendered by a worker (or, while it waits for one, by the
-    build's process)."""
+    begun go to the other worker, it finishes the others and is reaped, and only then
+    is its successor forked (both alive, the build's memory peaked). The site is the
+    same, every page rendered by a worker (or, while it waits for one, by the build's
+    process)."""
     from generator.adapter import parallel
 
     sequential = _one_process_site_then_renewing(monkeypatch, tmp_path)
-    real_fork, forked, renderers = os.fork, [], []
-
-    def fork():
-        pid = real_fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
+    forked: list[int] = []
+    living: list[int] = []
+    renderers = []
     original_close = parallel.PageRenderer.close
 
     def close(self):
@@ -374,18 +397,19 @@ def test_forked_workers_that_have_grown_are_replaced(tmp_path, monkeypatch, fixe
                           len(self.retired)))
         return original_close(self)
 
-    _fork_in_page_workers(monkeypatch, fork)
+    _fork_in_page_workers(monkeypatch, _noting_fork(forked, living))
     monkeypatch.setattr(parallel.PageRenderer, "close", close)
     site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
     assert site == sequential
     # Every job's worker had grown: each taken job of a worker still given jobs
     # replaced it (jobs not yet begun move: test_jobs_a_replaced_worker_...).
     [(renewed, chunks, rendered_here, retired)] = renderers
-    assert chunks > renewed > 5
+    assert chunks > renewed > 2
     assert rendered_here == 0 and retired == 0
     # Every fork after the first two is a replacement's, at its first job (the last
-    # replacements may get none).
+    # replacements may get none), when at most the other worker still runs.
     assert renewed - 2 <= len(forked) - 2 <= renewed
+    assert living[:2] == [0, 1] and max(living[2:]) == 1
     assert multiprocessing.active_children() == []
     for pid in forked:
         with pytest.raises(ChildProcessError):
@@ -512,7 +536,11 @@ def _slowly_numbered(index: int):
 def test_jobs_a_replaced_worker_had_not_begun_go_to_the_others(monkeypatch):
     """Each worker is replaced after every job taken (it has grown): the jobs it held
     and had not begun are cancelled and handed out again, each page still gets its
-    own HTML from a worker, and no process is left."""
+    own HTML from a worker, a successor is forked only once the worker it replaces
+    has ended, and no process is left."""
+    forked: list[int] = []
+    living: list[int] = []
+    monkeypatch.setattr(os, "fork", _noting_fork(forked, living))
     pages, renderer = _renewing_renderer(monkeypatch, _slowly_numbered, 160)
     try:
         html, replaced_at_work = [], 0
@@ -524,12 +552,14 @@ def test_jobs_a_replaced_worker_had_not_begun_go_to_the_others(monkeypatch):
         assert replaced_at_work > 0
         # A worker takes up to three of its jobs out of the pool's hands (the one it
         # does, two queued to it); with eight each, the first one replaced still held
-        # four not begun.
-        assert renderer.renewed >= 4 and renderer.moved >= 4
+        # four not begun, which went to the other worker.
+        assert renderer.renewed >= 3 and renderer.moved >= 4
         assert renderer.rendered_here == 0
     finally:
         renderer.close()
     assert renderer.retired == [] and multiprocessing.active_children() == []
+    # Two workers: at each successor's fork, only the other one ran.
+    assert len(forked) >= 3 and living[:2] == [0, 1] and max(living[2:]) == 1
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks the patched _render")
