@@ -363,12 +363,14 @@ def main(argv: list[str] | None = None) -> int:
     synth.add_argument("--out", required=True, help="an empty or missing folder")
     synth.set_defaults(func=cmd_synth)
     args = parser.parse_args(argv)
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
     try:
         code = int(args.func(args))
     except ConfigurationError as exc:  # no mkdocs.yml, or one MkDocs refuses
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Abort:  # an option MkDocs refused: it has said which, and why
         return 2
     if argv is None:  # the command itself, which exits now (not a test calling it)
         collector.leave_to_exit()

@@ -3,6 +3,7 @@ source layout they describe."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,29 @@ from mkdocs.config import config_options as c
 
 from ..language import ENGLISH, VIETNAMESE, Language
 from ..source.layout import DEFAULT_GROUPS_FILE, SourceLayout
+
+
+class ProjectFolder(c.Type):
+    """A folder given relative to mkdocs.yml, refused when it leads out of the
+    project (mkdocs.yml's folder), by '..', an absolute path or a link on the way.
+    Checked as the options are read, before anything is written or removed there."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def post_validation(self, config: base.Config, key_name: str) -> None:
+        if not config.config_file_path:  # options made in code, not read from a project
+            return
+        root = Path(config.config_file_path).parent.resolve()
+        folder = (root / config[key_name]).resolve()
+        if folder == root or root in folder.parents:
+            return
+        try:
+            shown = Path(os.path.relpath(folder, root)).as_posix()
+        except ValueError:  # another drive (Windows)
+            shown = folder.as_posix()
+        raise base.ValidationError(f"the folder '{shown}' is outside the project; keep it "
+                                   "inside")
 
 
 class CatalogueConfig(base.Config):
@@ -35,8 +59,8 @@ class CatalogueConfig(base.Config):
     #: The OCOP_WORKERS variable overrides it.
     workers = c.Type(int, default=0)
     #: Folder for processed photos and rendered pages kept between builds
-    #: (relative to mkdocs.yml).
-    cache_dir = c.Type(str, default=".cache/ocop")
+    #: (relative to mkdocs.yml, inside the project: the build removes files there).
+    cache_dir = ProjectFolder(default=".cache/ocop")
     #: Reuse the pages of the previous build that nothing changed (see
     #: render/page_cache.py). The OCOP_PAGE_CACHE variable (0 or 1) overrides it.
     page_cache = c.Type(bool, default=True)
