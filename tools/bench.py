@@ -17,9 +17,12 @@ two builds that are reported apart: the first two with the cache after builds
 without it write every page into the kept site), and two alternated pairs of a
 rebuild after one product's price was edited: as by default, and in one process
 (``OCOP_WORKERS=1``: no forked child, whose copies of the build's memory count
-apart; each one's laps are printed after the table). Wall time and CPU time (user +
-system of the process and every worker it waited for) are both reported, so that two
-worker processes cannot hide work. Then the search transfer in Chromium
+apart; each one's laps are printed after the table), and two interleaved pairs of a
+rebuild after mkdocs.yml's description was edited (every page and every writer's file
+made again and the page cache filled again, the search words and export pieces
+reused: a warm rebuild in which every page changed) and plain Material. Wall time
+and CPU time (user + system of the process and every worker it waited for) are both
+reported, so that two worker processes cannot hide work. Then the search transfer in Chromium
 (tools/bench_search.py): a first header query, the same query typed letter by
 letter, a first finder query. It prints a table of figures; nothing here passes or
 fails (machines are noisy).
@@ -234,6 +237,17 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         _edit_a_price(project)
         lean_edits.append(run(build, project, {**cached, "OCOP_WORKERS": "1"}))
     one_edit = one_edits[-1]
+    # A site-wide edit (mkdocs.yml's description, as staff change it): every page and
+    # every writer's file made again, the page cache filled again; the search words
+    # and export pieces, which do not depend on it, reused. What a warm rebuild costs
+    # when every page changes. Two pairs interleaved with plain Material + search.
+    wides, wide_plains = [], []
+    for i in range(2):
+        config.write_text(re.sub(r"(?m)^(site_description: .*)$", rf"\1 ({i + 1})", text,
+                                 count=1), encoding="utf-8")
+        wides.append(run(build, project, cached))
+        wide_plains.append(run(plain_build, plain, env))
+    config.write_text(text, encoding="utf-8")
     product_pages = list((site / "san-pham").glob("*/index.html"))
     product_pages = [p for p in product_pages if not p.parent.name.startswith("trang-")]
     largest = max(product_pages, key=lambda p: p.stat().st_size)
@@ -245,11 +259,14 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
     cpu = sorted(w.cpu / p.cpu for w, p in zip(warms, plains, strict=True))
     reuse_wall = sorted(w.seconds / p.seconds for w, p in zip(reuses, reuse_plains, strict=True))
     reuse_cpu = sorted(w.cpu / p.cpu for w, p in zip(reuses, reuse_plains, strict=True))
+    wide_wall = sorted(w.seconds / p.seconds for w, p in zip(wides, wide_plains, strict=True))
+    wide_cpu = sorted(w.cpu / p.cpu for w, p in zip(wides, wide_plains, strict=True))
     # Each one-edit build's laps: one build of a pair can take seconds more than the
     # other (the history has such builds); the laps show where.
     laps = "".join(f"\n{name}, {label} {i}: {_laps(build)}"
                    for label, builds in (("one edit", one_edits),
-                                         ("one edit, one process", lean_edits))
+                                         ("one edit, one process", lean_edits),
+                                         ("mkdocs.yml edited", wides))
                    for i, build in enumerate(builds, 1))
     photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", warm.output)
     cold_photos = re.findall(r"ocop photos: (\d+) processed, (\d+) from cache", cold.output)
@@ -291,6 +308,14 @@ def bench_scale(name: str, sizes: dict[str, int], epoch: str,
         "same, one process: CPU (s)": " / ".join(f"{r.cpu:.1f}" for r in lean_edits),
         "same, one process: peak PSS (MiB)": " / ".join(f"{r.pss_mb:.0f}" for r in lean_edits),
         "same, one process: pages rendered / reused / left": _pages_line(lean_edits[-1]),
+        "mkdocs.yml edited: rebuild (s), two runs": " / ".join(f"{w.seconds:.1f}" for w in wides),
+        "mkdocs.yml edited: CPU (s)": " / ".join(f"{w.cpu:.1f}" for w in wides),
+        "mkdocs.yml edited: pages rendered / reused / left": _pages_line(wides[-1]),
+        "mkdocs.yml edited: plain + search (s)": " / ".join(
+            f"{p.seconds:.1f} ({p.cpu:.1f} CPU)" for p in wide_plains),
+        "mkdocs.yml edited: ratio to plain, wall": f"{wide_wall[0]:.2f}–{wide_wall[1]:.2f}",
+        "mkdocs.yml edited: ratio to plain, CPU": f"{wide_cpu[0]:.2f}–{wide_cpu[1]:.2f}",
+        "mkdocs.yml edited: peak PSS (MiB)": " / ".join(f"{w.pss_mb:.0f}" for w in wides),
         "warm rebuild, Vietnamese only (s)": f"{vietnamese_only.seconds:.1f}",
         "warm rebuild, Vietnamese only, CPU (s)": f"{vietnamese_only.cpu:.1f}",
         "English's cost, wall / CPU": f"{warm.seconds / vietnamese_only.seconds:.2f}× / "
