@@ -20,12 +20,12 @@ import re
 import shutil
 import sqlite3
 import sys
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import zstandard
 from conftest import FIXED_DATE, FIXED_EPOCH, copy_sample, snapshot
 from markupsafe import Markup
 
@@ -267,7 +267,7 @@ def test_a_tampered_page_is_rendered_again(tmp_path, monkeypatch, caplog):
     url = "san-pham/banh-bo-thot-not-tinh-bien/"
     with sqlite3.connect(project / ".cache/ocop/pages.sqlite3") as db:
         db.execute("UPDATE html SET html = ? WHERE url = ?",
-                   (zlib.compress(b"<script>alert(1)</script>"), url))
+                   (zstandard.compress(b"<script>alert(1)</script>"), url))
         # Damaged lists of reads: rendered again, no error.
         for other, reads in (("en/" + url, b"[1]"), ("chu-the/", b"\0" * 8),
                              ("sao/", "text")):
@@ -279,6 +279,20 @@ def test_a_tampered_page_is_rendered_again(tmp_path, monkeypatch, caplog):
     assert b"alert(1)" not in site[url + "index.html"]
     assert rendered == 5
     assert site == builds.clean()
+
+
+def test_stored_html_is_unpacked_only_within_its_limit():
+    """A page's HTML is stored as a Zstandard frame; one that says it holds more than
+    the limit is not unpacked, nor is anything else."""
+    from generator.render import page_cache
+
+    html = "<p>Bánh bò thốt nốt</p>".encode() * 100
+    stored = page_cache.ReadIds(b"k" * 32).pack("a/", "k", html.decode(), []).html
+    assert page_cache._unzip(stored, len(html)) == html
+    assert page_cache._unzip(stored, len(html) - 1) is None
+    assert page_cache._unzip(zstandard.compress(b"x" * 1000), 999) is None
+    for blob in (html, b"", stored[:-3], "text"):
+        assert page_cache._unzip(blob, 1 << 20) is None
 
 
 def test_a_forged_read_is_not_believed(tmp_path):

@@ -34,6 +34,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import hmac
 import importlib.metadata
@@ -44,11 +45,12 @@ import operator
 import sqlite3
 import sys
 import types
-import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any
+
+import zstandard
 
 from .. import reads
 from ..link.catalogue import Catalogue
@@ -61,7 +63,7 @@ from .clock import DATE
 
 CACHE_FILE = "pages.sqlite3"
 #: Changes when what is stored, or how keys are made, changes.
-FORMAT = 5
+FORMAT = 6
 #: Libraries whose version changes what a page looks like.
 LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "markupsafe", "markdown", "nh3", "babel",
              "pyyaml", "pyicu-wheels", "vietnam-provinces")
@@ -458,7 +460,7 @@ class Stored:
     url: str
     key: str
     reads: bytes  # the ids of its reads' lines (``ReadIds``)
-    html: bytes  # zlib
+    html: bytes  # Zstandard
     #: (id, line) of the reads this process had not handed over with a page before.
     lines: tuple[tuple[int, str], ...] = ()
 
@@ -529,7 +531,7 @@ class ReadIds:
                 new.append((found, line))
             ids.append(found)
         return Stored(url, key, _ids_bytes(sorted(set(ids))),
-                      zlib.compress(html.encode(), 1), tuple(new))
+                      _compressor().compress(html.encode()), tuple(new))
 
 
 #: Stored lines the check reads one query each (``PageCache._line``), before it
@@ -587,16 +589,27 @@ def _damaged(error: sqlite3.Error) -> bool:
                                                              sqlite3.SQLITE_LOCKED)
 
 
+@functools.cache
+def _compressor() -> zstandard.ZstdCompressor:
+    """One per process (a forked worker makes its own): Zstandard at level 1 packs a
+    national page (18.7 KB) in 35 µs where zlib at level 1 took 147 µs, to the same
+    size (a third); 10 s of CPU over the 70,606 pages of a build that stores them all."""
+    return zstandard.ZstdCompressor(level=1)
+
+
 def _unzip(blob: Any, limit: int) -> bytes | None:
-    """``blob`` decompressed, None when it is not a zlib stream of at most ``limit``."""
+    """``blob`` decompressed, None when it is not a Zstandard frame of at most
+    ``limit`` bytes (its size, written in the frame, is read before anything is)."""
     if not isinstance(blob, bytes):
         return None
     try:
-        inflater = zlib.decompressobj()
-        data = inflater.decompress(blob, limit)
-    except zlib.error:
+        size = zstandard.frame_content_size(blob)
+        if not 0 <= size <= limit:
+            return None
+        data = zstandard.ZstdDecompressor().decompress(blob, max_output_size=limit)
+    except zstandard.ZstdError:
         return None
-    return data if inflater.eof and not inflater.unconsumed_tail else None
+    return data if len(data) == size else None
 
 
 class PageCache:
