@@ -41,6 +41,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -51,6 +52,8 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from .. import collector, reads
+from ..render import sanitize
+from ..render.markdown_cache import Handed, MarkdownCache
 from ..render.page_cache import (
     PageCache,
     ReadIds,
@@ -137,6 +140,9 @@ def _init_forked(hand_over: bool = False) -> None:
     _HANDING_OVER = hand_over
     if hand_over:
         _memo().listing()
+    kept = sanitize.kept_converted()
+    if kept is not None:
+        kept.forked()
 
 
 def _memo() -> reads.Memo:
@@ -155,9 +161,11 @@ def _grown() -> int:
     return (_faults() - _FAULTS_AT_START) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _replay(config_file: str, strict: bool, key: bytes | None) -> None:
+def _replay(config_file: str, strict: bool, key: bytes | None,
+            markdown: tuple[str, bytes] | None = None) -> None:
     """Spawned worker: build the site's pages, navigation and environment again
-    (``key``: the page cache's, when pages are kept)."""
+    (``key``: the page cache's, when pages are kept; ``markdown``: the Markdown
+    cache's file and key, when conversions are kept)."""
     global _IN_WORKER, _STATE, _IDS
     _IN_WORKER = True
     _IDS = None if key is None else ReadIds(key)
@@ -184,6 +192,8 @@ def _replay(config_file: str, strict: bool, key: bytes | None) -> None:
 
     pages = [f.page for f in doc_files if isinstance(f.page, CataloguePage)]
     _STATE = (pages, env, config, nav, doc_files)
+    if markdown is not None:
+        sanitize.keep_converted(MarkdownCache(Path(markdown[0]), markdown[1]))
 
 
 def in_worker() -> bool:
@@ -237,15 +247,18 @@ Packed = tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]
 #: kept for pages of any depth, key, text, records read, facts read.
 Fragment = tuple[bool, Any, str | bytes, tuple[tuple[str, str], ...],
                  tuple[tuple[tuple[str, ...], str], ...]]
-#: A worker's job done: its pages, what the worker has grown, the fragments it made.
-Done = tuple[list[Packed], int, list[Fragment]]
+#: A worker's job done: its pages, what the worker has grown, the fragments it made,
+#: the Markdown it read from the cache and converted.
+Done = tuple[list[Packed], int, list[Fragment], Handed]
 
 
 def _render_chunk(indexes: list[int]) -> Done:
     """A worker's job: ``_render`` of each page, what the worker has grown and, when it
     may be replaced, the fragments it rendered for them."""
     packed = [_render(index) for index in indexes]
-    return packed, _grown(), _fragments() if _HANDING_OVER else []
+    kept = sanitize.kept_converted()
+    return (packed, _grown(), _fragments() if _HANDING_OVER else [],
+            kept.handed() if kept is not None else ([], []))
 
 
 def _fragments() -> list[Fragment]:
@@ -288,7 +301,7 @@ class PageRenderer:
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
                  keys: Sequence[str] = (), world: World | None = None,
-                 helping: bool = False) -> None:
+                 helping: bool = False, markdown: MarkdownCache | None = None) -> None:
         global _WORLD, _IDS
         # Read first: a wrong value stops any build, with workers or not.
         renew = renew_after()
@@ -305,6 +318,9 @@ class PageRenderer:
         self.helped = 0
         self.failed: dict[int, Exception] = {}
         self.cache = cache
+        #: Record Markdown converted by earlier builds (workers read it too).
+        self.markdown = markdown
+        sanitize.keep_converted(markdown)
         self.keys = keys
         self.position = {id(page): i for i, page in enumerate(pages)}
         self.reused: set[int] = set()
@@ -395,7 +411,9 @@ class PageRenderer:
         else:
             size = processes
             key = None if self.cache is None else self.cache.key
-            initargs = (config.config_file_path, bool(config.strict), key)
+            markdown = (None if self.markdown is None
+                        else (str(self.markdown.path), self.markdown.key))
+            initargs = (config.config_file_path, bool(config.strict), key, markdown)
             self._new_lane = lambda: _Lane(new_pool(size, method="spawn", initializer=_replay,
                                                     initargs=initargs))
         self.lanes = [self._new_lane() for _ in range(processes // size)]
@@ -461,13 +479,15 @@ class PageRenderer:
     def _take(self, chunk: int) -> None:
         """The pages of the job ``chunk``, handed out: waits for them."""
         try:
-            results, _grown_by, fragments = self.jobs.pop(chunk).result()
+            results, _grown_by, fragments, converted = self.jobs.pop(chunk).result()
         except BrokenProcessPool:
             self.terminate()
             raise WorkerDied("rendering pages") from None
         for index, result in zip(self.chunks[chunk], results, strict=True):
             self.received[index] = result
         self._adopt(fragments)
+        if self.markdown is not None:
+            self.markdown.adopt(converted)  # and this process's, stored in batches
         lane = self.lane_of.pop(chunk)
         self._renew_grown()
         if lane in self.retired and not self._waiting(lane):
@@ -621,6 +641,12 @@ class PageRenderer:
                      "(OCOP_RENEW_MB)")
         # Not held past the build: under ``mkdocs serve`` the next one loads first.
         _STATE, _WORLD, _IDS = None, None, None
+        sanitize.keep_converted(None)
+        if self.markdown is not None:
+            read, converted = self.markdown.commit(every_text=self.rendered == len(self.pages))
+            self.markdown.close()
+            log.info(f"ocop markdown: {read} texts read from the cache, {converted} "
+                     "converted")
         if self.cache is not None:
             self.cache.add(self._batch)
             self._batch = []
@@ -633,6 +659,9 @@ class PageRenderer:
         global _STATE, _WORLD, _IDS
         self._stop_pool()
         _STATE, _WORLD, _IDS = None, None, None
+        sanitize.keep_converted(None)
+        if self.markdown is not None:
+            self.markdown.close()
         if self.cache is not None:
             self.cache.rollback()
             self.cache.close()

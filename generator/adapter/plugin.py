@@ -34,6 +34,7 @@ from ..plan import plan_pages
 from ..plan.home import home
 from ..plan.urls import Urls
 from ..render import clock, digests_apart, environment
+from ..render.markdown_cache import MarkdownCache
 from ..render.page_cache import (
     PageCache,
     World,
@@ -546,7 +547,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # workers: one of them fewer is started.
         self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,
                                      self._workers(), cache, keys, world,
-                                     helping=self.writes_pages)
+                                     helping=self.writes_pages,
+                                     markdown=self._markdown_cache(config))
         self._left, self._to_write = set(), []
         if self.kept is not None:
             self._leave_unchanged(self.renderer)
@@ -623,6 +625,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             return None
         layout = source_layout(config, self.config)
         return PageCache.open(layout.root / self.config.cache_dir, layout.root)
+
+    def _markdown_cache(self, config: Any) -> MarkdownCache | None:
+        """Record Markdown converted by earlier builds, where work is kept."""
+        if not self._reusing():
+            return None
+        layout = source_layout(config, self.config)
+        return MarkdownCache.open(layout.root / self.config.cache_dir, layout.root)
 
     def _settings_key(self, config: Any, language: Language, code: str) -> str:
         """What every page of ``language`` depends on besides its own data (not the

@@ -564,13 +564,43 @@ def _schema_of(db: sqlite3.Connection) -> list[tuple[Any, ...]]:
                   key=repr)
 
 
-def _schema() -> list[tuple[Any, ...]]:
-    """Everything ``SCHEMA`` makes (its tables and the index SQLite adds for a
-    primary key), as ``_schema_of`` lists it."""
+def _schema(tables: Mapping[str, str]) -> list[tuple[Any, ...]]:
+    """Everything ``tables`` make (the tables and the index SQLite adds for a primary
+    key), as ``_schema_of`` lists it."""
     with contextlib.closing(sqlite3.connect(":memory:")) as db:
-        for sql in SCHEMA.values():
+        for sql in tables.values():
             db.execute(sql)
         return _schema_of(db)
+
+
+def open_own(path: Path, tables: Mapping[str, str]) -> sqlite3.Connection | None:
+    """A connection to the cache file ``path``, made with ``tables`` if missing; a
+    file that is not ours (another table, an index, a trigger that drops what is
+    stored; damaged; an older format) is started again; None for a link, or when it
+    cannot be made."""
+    for attempt in range(2):
+        if path.is_symlink():
+            return None
+        db = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=30)
+            found = _schema_of(db)
+            if not found:
+                for sql in tables.values():
+                    db.execute(sql)
+                db.commit()
+            elif found != _schema(tables):
+                raise sqlite3.DatabaseError("not a cache file of ours")
+            return db
+        except (sqlite3.Error, OSError):
+            if db is not None:
+                db.close()
+            if attempt:
+                return None
+            with contextlib.suppress(OSError):
+                path.unlink()
+    return None
 
 
 def _row_identity(key: str, page_reads: bytes, mac: bytes) -> bytes:
@@ -666,32 +696,8 @@ class PageCache:
         key = signing_key(project)
         if key is None:
             return None
-        path = cache_dir / CACHE_FILE
-        for attempt in range(2):
-            if path.is_symlink():
-                return None
-            db = None
-            try:
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(path, timeout=30)
-                found = _schema_of(db)
-                if not found:
-                    for sql in SCHEMA.values():
-                        db.execute(sql)
-                    db.commit()
-                elif found != _schema():
-                    # Another table, an index, a trigger that drops what is stored …
-                    raise sqlite3.DatabaseError("not the page cache's tables")
-                return cls(db, key)
-            except (sqlite3.Error, OSError):
-                if db is not None:
-                    db.close()
-                if attempt:
-                    return None
-                # Damaged, or not ours (or an older format): start it again.
-                with contextlib.suppress(OSError):
-                    path.unlink()
-        return None
+        db = open_own(cache_dir / CACHE_FILE, SCHEMA)
+        return None if db is None else cls(db, key)
 
     def reusable(self, keys: Mapping[str, str], world: World) -> set[str]:
         """The pages (URL -> key of this build) whose stored copy can be reused: same

@@ -33,6 +33,8 @@ import markdown
 import nh3
 from markupsafe import Markup, escape
 
+from .markdown_cache import MarkdownCache
+
 #: Link schemes allowed in both kinds of text.
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
@@ -66,18 +68,48 @@ def render_markdown(text: str | None) -> Markup:
     return _converted(text)
 
 
+#: Conversions kept between builds, while a build that keeps them renders pages.
+_kept: MarkdownCache | None = None
+
+
+def kept_converted() -> MarkdownCache | None:
+    """The cache ``keep_converted`` gave, if any."""
+    return _kept
+
+
+def keep_converted(cache: MarkdownCache | None) -> None:
+    """Read conversions from ``cache`` and note new ones in it (None: neither)."""
+    global _kept
+    _kept = cache
+    # Texts converted before are used again without asking: the cache would not
+    # count them as used.
+    _converted.cache_clear()
+
+
 # A page's versions follow one another (``plan_pages``): in a full render the
 # description an English page shows untranslated is converted once, for the
 # Vietnamese page before it (a worker's chunk holds both). Per process, and small:
 # the versions are rendered next to each other. The result depends on the text alone.
 @functools.lru_cache(maxsize=64)
 def _converted(text: str) -> Markup:
+    kept = _kept
+    if kept is not None:
+        found = kept.get(text)
+        if found is not None:
+            return Markup(found)
+    html = _convert(text)
+    if kept is not None:
+        kept.note(text, html)
+    return Markup(html)
+
+
+def _convert(text: str) -> str:
     md = _converter()
     html = md.reset().convert(text)
     # Headings inside a record sit under the page's own h1/h2.
     for level in ("1", "2"):
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
-    return Markup(_record_cleaner().clean(html))
+    return str(_record_cleaner().clean(html))
 
 
 def _record_cleaner() -> nh3.Cleaner:
