@@ -89,30 +89,28 @@ def test_template_globals_are_the_environments_live_with_their_own_over_them():
     assert list(child.parents) == list(plain) and "late" in child.parents
 
 
-def test_every_template_importing_trade_imports_the_page_macros_before():
-    """``trade.html``'s macros call the page's ``m`` (``macros.html``), which it no
-    longer imports itself: each template importing it must import ``macros.html`` as
-    ``m``, with context, before (else an ``UndefinedError`` on the pages whose data
-    reach that macro, not on the others)."""
+def test_trade_needs_only_the_page_context():
+    """``trade.html`` prints data with the page's ``text`` and ``vi`` (functions of the
+    page's language context) and calls no macro of ``macros.html``, which it does not
+    import (importing it there again made a second module of it for every page); so
+    every template imports it with context (its url filter needs the page). Were it
+    to call the page's ``m``, each importer would have to import ``macros.html`` as
+    ``m`` before it, or pages whose data reach that macro would fail."""
     from jinja2 import Environment, nodes
 
     trade = "partials/ocop/trade.html"
-    assert re.search(r"\bm\.\w+\(", (ROOT / "theme" / trade).read_text(encoding="utf-8"))
+    source = (ROOT / "theme" / trade).read_text(encoding="utf-8")
+    assert re.findall(r"\bm\.\w+\(", source) == []
+    assert re.search(r"\btext\(", source) and re.search(r"\bvi\(", source)
     env = Environment()
-    importers = {}
+    importers = []
     for path in sorted((ROOT / "theme").rglob("*.html")):
         tree = env.parse(path.read_text(encoding="utf-8"))
-        imports = [(i.lineno, i.template.value, i.target, i.with_context)
-                   for i in tree.find_all(nodes.Import) if isinstance(i.template, nodes.Const)]
-        lines = [line for line, name, _, _ in imports if name == trade]
-        # With context: its url filter needs the page.
-        assert all(context for _, name, _, context in imports if name == trade), path
-        if lines:
-            importers[path.relative_to(ROOT / "theme").as_posix()] = [
-                line for line, name, target, context in imports
-                if name == "partials/ocop/macros.html" and target == "m" and context
-                and line <= min(lines)]
-    assert sorted(importers) == ["ocop/fair.html", "ocop/fairs-year.html", "ocop/home.html",
-                                 "ocop/index-fairs.html", "ocop/point-of-sale.html",
-                                 "ocop/producer.html", "ocop/product.html"]
-    assert [name for name, before in importers.items() if not before] == []
+        imports = [i for i in tree.find_all(nodes.Import)
+                   if isinstance(i.template, nodes.Const) and i.template.value == trade]
+        assert all(i.with_context for i in imports), path
+        if imports:
+            importers.append(path.relative_to(ROOT / "theme").as_posix())
+    assert importers == ["ocop/fair.html", "ocop/fairs-year.html", "ocop/home.html",
+                         "ocop/index-fairs.html", "ocop/point-of-sale.html",
+                         "ocop/producer.html", "ocop/product.html"]
