@@ -86,3 +86,48 @@ def test_a_cache_folder_inside_the_project_is_used(mini_project: Path,
     status, out = _run(mini_project, "check", capsys)
     assert status == 0, out
     assert any(path.name.startswith("records-") for path in (mini_project / "kept/ocop").iterdir())
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("content/.ocop-cache", "the folder 'content/.ocop-cache' is inside docs_dir ('content'): "
+                            "MkDocs would publish the cache with the site"),
+    ("site/cache", "the folder 'site/cache' is inside site_dir ('site'): each build replaces "
+                   "that folder"),
+    ("products", "the folder 'products' is products_dir ('products'): the catalogue is read "
+                 "from there"),
+    (".", "the folder '.' holds docs_dir ('content'): MkDocs would publish the cache with "
+          "the site"),
+])
+def test_a_cache_folder_among_the_sites_folders_stops_check_and_build_untouched(
+        value: str, expected: str, mini_project: Path, capsys: pytest.CaptureFixture[str],
+        fixed_date: None):
+    """Inside the project but where MkDocs would publish it (its signing key with it),
+    where each build replaces the folder, or among the records: refused before anything
+    is read or written, by ``ocop check`` and ``ocop build`` alike."""
+    _with_cache_dir(mini_project, value)
+    before = _contents(mini_project)
+    message = (f"error: Plugin 'ocop' option 'cache_dir': {expected}; keep the cache apart "
+               "from it (the default is .cache/ocop)\n")
+    for command in ("check", "build"):
+        assert _run(mini_project, command, capsys) == (2, message), command
+    assert _contents(mini_project) == before
+    assert not (mini_project / "site").exists()
+
+
+def test_mkdocs_itself_refuses_a_cache_folder_in_docs_dir(mini_project: Path,
+                                                          caplog: pytest.LogCaptureFixture):
+    """`mkdocs build` and `mkdocs serve` run the plugin's on_config: the same check,
+    as MkDocs reports a plugin's error."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    _with_cache_dir(mini_project, "content/cache")
+    config = load_config(str(mini_project / "mkdocs.yml"))
+    with pytest.raises(Abort):
+        build(config)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        "Plugin 'ocop' option 'cache_dir': the folder 'content/cache' is inside docs_dir "
+        "('content'): MkDocs would publish the cache with the site; keep the cache apart "
+        "from it (the default is .cache/ocop)"]
+    assert not (mini_project / "content/cache").exists()

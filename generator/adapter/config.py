@@ -9,6 +9,7 @@ from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.exceptions import ConfigurationError
 
 from ..language import ENGLISH, VIETNAMESE, Language
 from ..source.layout import DEFAULT_GROUPS_FILE, SourceLayout
@@ -29,12 +30,8 @@ class ProjectFolder(c.Type):
         folder = (root / config[key_name]).resolve()
         if folder == root or root in folder.parents:
             return
-        try:
-            shown = Path(os.path.relpath(folder, root)).as_posix()
-        except ValueError:  # another drive (Windows)
-            shown = folder.as_posix()
-        raise base.ValidationError(f"the folder '{shown}' is outside the project; keep it "
-                                   "inside")
+        raise base.ValidationError(f"the folder '{_shown(folder, root)}' is outside the "
+                                   "project; keep it inside")
 
 
 class CatalogueConfig(base.Config):
@@ -100,6 +97,57 @@ def source_layout(config: Any, options: CatalogueConfig) -> SourceLayout:
     )
 
 
+#: Why the cache folder must stay apart from each folder it is checked against.
+_APART = {
+    "docs_dir": "MkDocs would publish the cache with the site",
+    "site_dir": "each build replaces that folder",
+    "products_dir": "the catalogue is read from there",
+    "points_of_sale_dir": "the catalogue is read from there",
+    "fairs_dir": "the catalogue is read from there",
+}
+
+
+def check_cache_folder(config: Any, options: CatalogueConfig,
+                       site_dir: Path | None = None) -> None:
+    """Refuse a cache folder (``cache_dir``) that is, lies inside or holds a folder
+    MkDocs publishes (docs_dir), one a build replaces (the site folder: ``site_dir``
+    when given, else mkdocs.yml's) or one the catalogue is read from. ``ProjectFolder``
+    only keeps it inside the project; there, MkDocs would copy the cache into the
+    site (its signing key with it), a build would remove it while it ran, or the
+    loader would read its files as records and photos."""
+    root = Path(config.config_file_path).parent.resolve()
+    cache = (root / options.cache_dir).resolve()
+    folders = {
+        "docs_dir": Path(config.docs_dir),
+        "site_dir": site_dir if site_dir is not None else Path(config.site_dir),
+        "products_dir": root / options.products_dir,
+        "points_of_sale_dir": root / options.points_of_sale_dir,
+        "fairs_dir": root / options.fairs_dir,
+    }
+    for option, folder in folders.items():
+        folder = folder.resolve()
+        if cache == folder:
+            where = "is"
+        elif folder in cache.parents:
+            where = "is inside"
+        elif cache in folder.parents:
+            where = "holds"
+        else:
+            continue
+        raise ConfigurationError(
+            f"Plugin 'ocop' option 'cache_dir': the folder '{_shown(cache, root)}' {where} "
+            f"{option} ('{_shown(folder, root)}'): {_APART[option]}; keep the cache apart "
+            "from it (the default is .cache/ocop)")
+
+
+def _shown(folder: Path, root: Path) -> str:
+    """``folder`` as staff wrote it: relative to the project, '/'-separated."""
+    try:
+        return Path(os.path.relpath(folder, root)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return folder.as_posix()
+
+
 def site_languages(options: CatalogueConfig) -> tuple[Language, ...]:
     """The languages the site is published in, the default first."""
     return (VIETNAMESE, ENGLISH) if options.english else (VIETNAMESE,)
@@ -111,4 +159,5 @@ def project_settings(config_file: Path) -> tuple[SourceLayout, CatalogueConfig]:
 
     config = load_config(str(config_file))
     options = config.plugins["ocop"].config
+    check_cache_folder(config, options)
     return source_layout(config, options), options

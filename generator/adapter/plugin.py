@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mkdocs.exceptions import BuildError, PluginError
+from mkdocs.exceptions import BuildError, ConfigurationError, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import get_navigation
@@ -56,7 +56,7 @@ from ..write.files import write_over
 from ..write.kept_files import KeptFiles
 from ..write.sitemap import SITEMAP, Sitemap
 from . import write_step
-from .config import CatalogueConfig, site_languages, source_layout
+from .config import CatalogueConfig, check_cache_folder, site_languages, source_layout
 from .kept_site import Entry, KeptFolder, save_manifest, sweep
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
 from .pages import STAND_IN, CatalogueFile, CataloguePage, nav_labels, one_build_date
@@ -239,6 +239,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.command = command
 
     def on_config(self, config: Any) -> Any:
+        try:  # `mkdocs build` and `mkdocs serve` too (`ocop` commands check it first)
+            check_cache_folder(config, self.config)
+        except ConfigurationError as exc:
+            raise PluginError(str(exc)) from None
         # The first event of each build: what ``build_into`` said is for this one.
         (self.kept, self.manifest_dir, self.writes_pages), self._next_build = (
             self._next_build, (None, None, False))

@@ -35,6 +35,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from ..workers import WorkerDied
+from .config import check_cache_folder
 from .kept_site import (
     KNOWN_PLUGINS,
     KeptFolder,
@@ -64,9 +65,10 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
         overrides["strict"] = strict
     config = load_config(str(config_file), **overrides)
     target = Path(site_dir or config.site_dir).resolve()
+    options = config.plugins["ocop"].config
+    check_cache_folder(config, options, target)  # before anything is written
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
-    options = config.plugins["ocop"].config
     manifests = manifest_dir(
         Path(config.config_file_path).parent.resolve() / options.cache_dir, target)
     # Another plugin may need every page to pass through it: no page is skipped then.
