@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -88,30 +89,91 @@ def test_a_cache_folder_inside_the_project_is_used(mini_project: Path,
     assert any(path.name.startswith("records-") for path in (mini_project / "kept/ocop").iterdir())
 
 
+SET = ("leave cache_dir out of the ocop plugin's options in mkdocs.yml: the cache is then "
+       "in .cache/ocop")
+
+
 @pytest.mark.parametrize(("value", "expected"), [
-    ("content/.ocop-cache", "the folder 'content/.ocop-cache' is inside docs_dir ('content'): "
-                            "MkDocs would publish the cache with the site"),
-    ("site/cache", "the folder 'site/cache' is inside site_dir ('site'): each build replaces "
-                   "that folder"),
-    ("products", "the folder 'products' is products_dir ('products'): the catalogue is read "
-                 "from there"),
-    (".", "the folder '.' holds docs_dir ('content'): MkDocs would publish the cache with "
-          "the site"),
+    ("content/cache", "the cache folder 'content/cache' is inside docs_dir's folder ('content'): "
+                      "MkDocs publishes that folder's files with the site"),
+    ("site/cache", "the cache folder 'site/cache' is inside site_dir's folder ('site'): each "
+                   "build replaces that folder"),
+    ("products", "the cache folder 'products' is products_dir's folder ('products'): the "
+                 "catalogue is read from there"),
+    ("content/fairs/x", "the cache folder 'content/fairs/x' is inside docs_dir's folder "
+                        "('content'): MkDocs publishes that folder's files with the site"),
+    ("theme/cache", "the cache folder 'theme/cache' is inside the theme folder (theme: "
+                    "custom_dir) ('theme'): MkDocs publishes that folder's files with the site"),
+    (".site.spare", "the cache folder '.site.spare' is a folder the build keeps beside the "
+                    "site, swaps with it or removes ('.site.spare'): each build replaces that "
+                    "folder"),
+    (".", "the cache folder '.' holds docs_dir's folder ('content'): MkDocs publishes that "
+          "folder's files with the site"),
 ])
 def test_a_cache_folder_among_the_sites_folders_stops_check_and_build_untouched(
         value: str, expected: str, mini_project: Path, capsys: pytest.CaptureFixture[str],
         fixed_date: None):
-    """Inside the project but where MkDocs would publish it (its signing key with it),
-    where each build replaces the folder, or among the records: refused before anything
-    is read or written, by ``ocop check`` and ``ocop build`` alike."""
+    """Inside the project but where MkDocs would publish it, where each build replaces
+    the folder, or among the records: refused before anything is read or written, by
+    ``ocop check`` and ``ocop build`` alike."""
+    if value.startswith("theme"):
+        (mini_project / "theme").mkdir()
+        config = mini_project / "mkdocs.yml"
+        config.write_text(re.sub(r"(?m)^  custom_dir: .*$", "  custom_dir: theme",
+                                 config.read_text(encoding="utf-8"), count=1), encoding="utf-8")
     _with_cache_dir(mini_project, value)
-    before = _contents(mini_project)
-    message = (f"error: Plugin 'ocop' option 'cache_dir': {expected}; keep the cache apart "
-               "from it (the default is .cache/ocop)\n")
+    before = _tree(mini_project)
+    message = f"error: Plugin 'ocop' option 'cache_dir': {expected}; keep them apart ({SET})\n"
     for command in ("check", "build"):
+        if value == ".site.spare" and command == "check":
+            continue  # only a build has a site folder, and folders beside it
         assert _run(mini_project, command, capsys) == (2, message), command
-    assert _contents(mini_project) == before
-    assert not (mini_project / "site").exists()
+    assert _tree(mini_project) == before
+
+
+def test_a_site_folder_given_on_the_command_line_is_named_so(
+        mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    """The default cache folder, and a site folder given with --site-dir that holds it:
+    the message names the flag and what to do, not cache_dir."""
+    before = _tree(mini_project)
+    assert main(["-f", str(mini_project / "mkdocs.yml"), "build", "--site-dir",
+                 str(mini_project / ".cache")]) == 2
+    out = capsys.readouterr()
+    assert out.out + out.err == (
+        "error: Plugin 'ocop' option 'cache_dir': the cache folder '.cache/ocop' is inside the "
+        "site folder given with --site-dir ('.cache'): each build replaces that folder; keep "
+        "them apart (the cache is in .cache/ocop by default: give --site-dir another folder)\n")
+    assert _tree(mini_project) == before
+
+
+def test_a_cache_folder_named_in_other_letters_is_the_same_folder(
+        mini_project: Path, capsys: pytest.CaptureFixture[str], fixed_date: None):
+    """On a case-insensitive disk (macOS, Windows) 'Content/cache' is inside 'content'."""
+    if not (mini_project / "CONTENT").exists():
+        pytest.skip("needs a case-insensitive disk (macOS, Windows)")
+    _with_cache_dir(mini_project, "Content/cache")
+    status, out = _run(mini_project, "check", capsys)
+    assert status == 2 and "is inside docs_dir's folder" in out
+
+
+def test_folders_are_compared_by_identity(tmp_path: Path):
+    """What makes 'Content/cache' inside 'content' on a case-insensitive disk: two names of
+    one folder are the same folder (here, a link and its target)."""
+    from generator.adapter.config import _same
+
+    if sys.platform == "win32":
+        pytest.skip("making a link needs a privilege on Windows")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "Content").symlink_to(tmp_path / "content", target_is_directory=True)
+    assert _same(tmp_path / "Content", tmp_path / "content")
+    assert not _same(tmp_path / "Content" / "cache", tmp_path / "content")
+    assert not _same(tmp_path / "missing", tmp_path / "content")
+
+
+def _tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every folder (None) under ``folder``."""
+    return {path.relative_to(folder).as_posix(): None if path.is_dir() else path.read_bytes()
+            for path in sorted(folder.rglob("*"))}
 
 
 def test_mkdocs_itself_refuses_a_cache_folder_in_docs_dir(mini_project: Path,
@@ -127,7 +189,7 @@ def test_mkdocs_itself_refuses_a_cache_folder_in_docs_dir(mini_project: Path,
     with pytest.raises(Abort):
         build(config)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
-        "Plugin 'ocop' option 'cache_dir': the folder 'content/cache' is inside docs_dir "
-        "('content'): MkDocs would publish the cache with the site; keep the cache apart "
-        "from it (the default is .cache/ocop)"]
+        "Plugin 'ocop' option 'cache_dir': the cache folder 'content/cache' is inside "
+        "docs_dir's folder ('content'): MkDocs publishes that folder's files with the site; "
+        f"keep them apart ({SET})"]
     assert not (mini_project / "content/cache").exists()

@@ -4,6 +4,7 @@ source layout they describe."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,9 @@ from mkdocs.exceptions import ConfigurationError
 
 from ..language import ENGLISH, VIETNAMESE, Language
 from ..source.layout import DEFAULT_GROUPS_FILE, SourceLayout
+
+#: The cache folder when mkdocs.yml does not set ``cache_dir``.
+DEFAULT_CACHE_DIR = ".cache/ocop"
 
 
 class ProjectFolder(c.Type):
@@ -57,7 +61,7 @@ class CatalogueConfig(base.Config):
     workers = c.Type(int, default=0)
     #: Folder for processed photos and rendered pages kept between builds
     #: (relative to mkdocs.yml, inside the project: the build removes files there).
-    cache_dir = ProjectFolder(default=".cache/ocop")
+    cache_dir = ProjectFolder(default=DEFAULT_CACHE_DIR)
     #: Reuse the pages of the previous build that nothing changed (see
     #: render/page_cache.py). The OCOP_PAGE_CACHE variable (0 or 1) overrides it.
     page_cache = c.Type(bool, default=True)
@@ -97,47 +101,89 @@ def source_layout(config: Any, options: CatalogueConfig) -> SourceLayout:
     )
 
 
-#: Why the cache folder must stay apart from each folder it is checked against.
-_APART = {
-    "docs_dir": "MkDocs would publish the cache with the site",
-    "site_dir": "each build replaces that folder",
-    "products_dir": "the catalogue is read from there",
-    "points_of_sale_dir": "the catalogue is read from there",
-    "fairs_dir": "the catalogue is read from there",
-}
+@dataclass(frozen=True)
+class _Apart:
+    """A folder the cache folder must keep apart from, as a refusal names it."""
+
+    #: The folder, as staff know it (an option of mkdocs.yml, a command's flag).
+    name: str
+    #: Why they must be apart.
+    why: str
+    #: What to do when the cache folder is the default one.
+    remedy: str
 
 
-def check_cache_folder(config: Any, options: CatalogueConfig,
-                       site_dir: Path | None = None) -> None:
+def check_cache_folder(config: Any, options: CatalogueConfig, site_dir: Path | None = None,
+                       from_command_line: bool = False) -> None:
     """Refuse a cache folder (``cache_dir``) that is, lies inside or holds a folder
-    MkDocs publishes (docs_dir), one a build replaces (the site folder: ``site_dir``
-    when given, else mkdocs.yml's) or one the catalogue is read from. ``ProjectFolder``
-    only keeps it inside the project; there, MkDocs would copy the cache into the
-    site (its signing key with it), a build would remove it while it ran, or the
-    loader would read its files as records and photos."""
+    MkDocs publishes (docs_dir, the theme's ``custom_dir``), one a build replaces (the
+    site folder: ``site_dir`` when given, ``from_command_line`` or not, else mkdocs.yml's;
+    and the folders a build keeps beside it: ``.site.spare`` …) or one the catalogue is
+    read from. ``ProjectFolder`` only keeps it inside the project; there, MkDocs would
+    publish the cached records, pages and photos, a build would remove them while it
+    ran, or the loader would read them as records and photos. Folders are compared
+    by identity too: on a case-insensitive disk (macOS, Windows) 'Content/cache' is
+    inside 'content'."""
     root = Path(config.config_file_path).parent.resolve()
     cache = (root / options.cache_dir).resolve()
+    site = (site_dir if site_dir is not None else Path(config.site_dir)).resolve()
+    read = "the catalogue is read from there"
     folders = {
-        "docs_dir": Path(config.docs_dir),
-        "site_dir": site_dir if site_dir is not None else Path(config.site_dir),
-        "products_dir": root / options.products_dir,
-        "points_of_sale_dir": root / options.points_of_sale_dir,
-        "fairs_dir": root / options.fairs_dir,
+        Path(config.docs_dir): _Apart("docs_dir's folder",
+                                      "MkDocs publishes that folder's files with the site",
+                                      "set docs_dir to another folder"),
+        site: (_Apart("the site folder given with --site-dir", "each build replaces that folder",
+                      "give --site-dir another folder") if from_command_line else
+               _Apart("site_dir's folder", "each build replaces that folder",
+                      "set site_dir to another folder")),
+        root / options.products_dir: _Apart("products_dir's folder", read,
+                                            "keep the records elsewhere"),
+        root / options.points_of_sale_dir: _Apart("points_of_sale_dir's folder", read,
+                                                  "keep the records elsewhere"),
+        root / options.fairs_dir: _Apart("fairs_dir's folder", read,
+                                         "keep the records elsewhere"),
     }
-    for option, folder in folders.items():
+    if config.theme.custom_dir:
+        folders[Path(config.theme.custom_dir)] = _Apart(
+            "the theme folder (theme: custom_dir)",
+            "MkDocs publishes that folder's files with the site",
+            "keep the theme elsewhere")
+    # The folders a build swaps with the site or removes (publish.py: .site.spare,
+    # .site.new-…, .site.old-…): any folder beside the site named ".<site>.…".
+    beside = f".{site.name}.".casefold()
+    for folder in (cache, *cache.parents):
+        if _same(folder.parent, site.parent) and folder.name.casefold().startswith(beside):
+            folders[folder] = _Apart(
+                "a folder the build keeps beside the site, swaps with it or removes",
+                "each build replaces that folder", "choose another folder")
+    for folder, apart in folders.items():
         folder = folder.resolve()
-        if cache == folder:
+        if _same(cache, folder):
             where = "is"
-        elif folder in cache.parents:
+        elif any(_same(above, folder) for above in cache.parents):
             where = "is inside"
-        elif cache in folder.parents:
+        elif any(_same(above, cache) for above in folder.parents):
             where = "holds"
         else:
             continue
+        remedy = (f"the cache is in {DEFAULT_CACHE_DIR} by default: {apart.remedy}"
+                  if options.cache_dir == DEFAULT_CACHE_DIR else
+                  "leave cache_dir out of the ocop plugin's options in mkdocs.yml: the "
+                  f"cache is then in {DEFAULT_CACHE_DIR}")
         raise ConfigurationError(
-            f"Plugin 'ocop' option 'cache_dir': the folder '{_shown(cache, root)}' {where} "
-            f"{option} ('{_shown(folder, root)}'): {_APART[option]}; keep the cache apart "
-            "from it (the default is .cache/ocop)")
+            f"Plugin 'ocop' option 'cache_dir': the cache folder '{_shown(cache, root)}' "
+            f"{where} {apart.name} ('{_shown(folder, root)}'): {apart.why}; keep them "
+            f"apart ({remedy})")
+
+
+def _same(one: Path, other: Path) -> bool:
+    """The same folder: by name, or by identity where both exist."""
+    if one == other:
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # either does not exist (yet)
+        return False
 
 
 def _shown(folder: Path, root: Path) -> str:

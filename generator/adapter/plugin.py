@@ -239,10 +239,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.command = command
 
     def on_config(self, config: Any) -> Any:
-        try:  # `mkdocs build` and `mkdocs serve` too (`ocop` commands check it first)
-            check_cache_folder(config, self.config)
-        except ConfigurationError as exc:
-            raise PluginError(str(exc)) from None
+        # `mkdocs build` and `mkdocs serve` too (`ocop` commands check it first). Not in
+        # a spawned page worker: it reads mkdocs.yml's site_dir, not --site-dir's.
+        if not in_worker():
+            try:
+                check_cache_folder(config, self.config)
+            except ConfigurationError as exc:
+                raise PluginError(str(exc)) from None
         # The first event of each build: what ``build_into`` said is for this one.
         (self.kept, self.manifest_dir, self.writes_pages), self._next_build = (
             self._next_build, (None, None, False))

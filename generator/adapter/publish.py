@@ -66,7 +66,8 @@ def build_site(config_file: Path, site_dir: Path | None = None, strict: bool | N
     config = load_config(str(config_file), **overrides)
     target = Path(site_dir or config.site_dir).resolve()
     options = config.plugins["ocop"].config
-    check_cache_folder(config, options, target)  # before anything is written
+    # Before anything is written; a worker's replay of mkdocs.yml checks no more.
+    check_cache_folder(config, options, target, from_command_line=site_dir is not None)
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
     manifests = manifest_dir(
