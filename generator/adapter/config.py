@@ -14,6 +14,7 @@ from mkdocs.exceptions import ConfigurationError
 
 from ..language import ENGLISH, VIETNAMESE, Language
 from ..source.layout import DEFAULT_GROUPS_FILE, SourceLayout
+from .kept_site import beside_prefix
 
 #: The cache folder when mkdocs.yml does not set ``cache_dir``.
 DEFAULT_CACHE_DIR = ".cache/ocop"
@@ -148,9 +149,8 @@ def check_cache_folder(config: Any, options: CatalogueConfig, site_dir: Path | N
             "the theme folder (theme: custom_dir)",
             "MkDocs publishes that folder's files with the site",
             "keep the theme elsewhere")
-    # The folders a build swaps with the site or removes (publish.py: .site.spare,
-    # .site.new-…, .site.old-…): any folder beside the site named ".<site>.…".
-    beside = f".{site.name}.".casefold()
+    # The folders a build swaps with the site or removes (kept_site.beside_prefix).
+    beside = beside_prefix(site).casefold()
     for folder in (cache, *cache.parents):
         if _same(folder.parent, site.parent) and folder.name.casefold().startswith(beside):
             folders[folder] = _Apart(

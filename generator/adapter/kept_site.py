@@ -116,9 +116,16 @@ class KeptFolder:
         return entry if self.seen.as_written(site_path, *entry[1:]) else None
 
 
+def beside_prefix(target: Path) -> str:
+    """How the names of the folders a build keeps beside the site ``target``, swaps
+    with it or removes begin: ``.site.`` (``.site.spare``, ``.site.new-…``,
+    ``.site.old-…``, ``.site.spare.trash-…``)."""
+    return f".{target.name}."
+
+
 def spare_path(target: Path) -> Path:
     """Where the previous site of ``target`` is kept: ``.site.spare`` beside it."""
-    return target.with_name(f".{target.name}.spare")
+    return target.with_name(f"{beside_prefix(target)}spare")
 
 
 def manifest_dir(cache_dir: Path, target: Path) -> Path:

@@ -39,6 +39,7 @@ from .config import check_cache_folder
 from .kept_site import (
     KNOWN_PLUGINS,
     KeptFolder,
+    beside_prefix,
     manifest_dir,
     prune_manifests,
     spare_path,
@@ -188,7 +189,7 @@ def _reason(config: Any, exc: MkDocsException) -> str:
 
 
 def _prefix(target: Path, kind: str) -> str:
-    return f".{target.name}.{kind}-"
+    return f"{beside_prefix(target)}{kind}-"
 
 
 def publish(staging: Path, target: Path, spare: Path | None = None) -> None:
