@@ -118,3 +118,41 @@ def test_trade_needs_only_the_page_context():
     assert importers == ["ocop/fair.html", "ocop/fairs-year.html", "ocop/home.html",
                          "ocop/index-fairs.html", "ocop/point-of-sale.html",
                          "ocop/producer.html", "ocop/product.html"]
+
+
+def test_interface_text_is_materials_for_every_key_and_language():
+    """Our ``partials/language.html`` gives, for every key of Material's language files
+    (and one none has), what Material's own gives, in each of the site's languages
+    and as the theme's language where a page has none; and again once kept. Its
+    ``t`` is a function keeping each answer, not Material's macro."""
+    from datetime import date
+
+    from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
+
+    from generator.language import LANGUAGES
+    from generator.render.environment import SiteOptions, configure
+
+    keys = sorted(set(re.findall(r'^\s*"([^"]+)":', (UPSTREAM / "partials" / "languages"
+                                                        / "en.html").read_text("utf-8"),
+                                 re.M)) | {"no.such.key"})
+    assert len(keys) > 40
+    probe = ("{% import 'partials/language.html' as lang with context %}"
+             "{% for key in keys %}{{ lang.t(key) }}\n{% endfor %}")
+    ours = Environment(loader=ChoiceLoader([DictLoader({"probe.html": probe}),
+                                            FileSystemLoader([ROOT / "theme", UPSTREAM])]))
+    configure(ours, SiteOptions(), date(2026, 12, 1))
+    theirs = Environment(loader=ChoiceLoader([DictLoader({"probe.html": probe}),
+                                              FileSystemLoader(UPSTREAM)]))
+    assert type(ours.cache) is dict  # every template kept: no LRU's lock per lookup
+    config = {"theme": {"language": "vi"}}
+    for language in (None, *LANGUAGES):
+        code = language.code if language else "vi"
+        page = {"keys": keys, "ocop_lang": language, "config": config}
+        expected = theirs.get_template("probe.html").render(
+            keys=keys, config={"theme": {"language": code}})
+        for _ in range(2):
+            assert ours.get_template("probe.html").render(page) == expected, code
+        assert "Tìm kiếm" in expected if code == "vi" else "Search" in expected
+        assert "\nno.such.key\n" in expected
+    source = (ROOT / "theme" / "partials" / "language.html").read_text("utf-8")
+    assert "{% macro" not in source

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, pass_context, pass_eval_context
+from jinja2.utils import LRUCache
 from markupsafe import Markup, escape
 
 from .. import reads
@@ -314,6 +315,28 @@ class TemplateGlobals(ChainMap[str, Any]):
         return super().keys() if shared is None else shared.keys()
 
 
+def _interface_text(known: dict[tuple[str, str, str], str]) -> Callable[[Any, Any], Any]:
+    """Material's ``t(key)`` (partials/language.html) for a page whose interface
+    language is the template module ``lang`` (``fallback``: English): its text for
+    ``key``, else English's, else the key, as Material's macro prints it. Each
+    language's macro builds a dict of every text to look one up (Material's
+    ``partials/languages/*.html``), and a page calls ``t`` about seven times: each
+    answer is kept in ``known`` (per build) once made."""
+
+    def bind(lang: Any, fallback: Any) -> Callable[[str], str]:
+        def t(key: str) -> str:
+            found = (lang.__name__, fallback.__name__, key)
+            text = known.get(found)
+            if text is None:
+                # Macros of Material's templates (not autoescaped) give str.
+                text = known[found] = str(lang.t(key) or fallback.t(key) or key)
+            return text
+
+        return t
+
+    return bind
+
+
 def _make_globals(env: Environment,
                   d: MutableMapping[str, Any] | None = None) -> ChainMap[str, Any]:
     """``Environment.make_globals``, made of ``TemplateGlobals``."""
@@ -325,6 +348,12 @@ def configure(env: Environment, options: SiteOptions, today: dt.date) -> reads.M
     build's fragment memo."""
     # Before any template is loaded (this is MkDocs' on_env): each keeps what it got.
     env.make_globals = types.MethodType(_make_globals, env)  # type: ignore[method-assign]
+    # Jinja's default cache of loaded templates is an LRU whose every lookup (each
+    # extends, include and import of each page) takes a lock and moves its key in a
+    # deque, comparing weak references: 1.7 % of a province build in one process. A
+    # site has a few dozen templates: a dict (Jinja's ``cache_size=-1``) holds them.
+    if isinstance(env.cache, LRUCache):
+        env.cache = dict(env.cache.items())
     env.autoescape = autoescape
     env.add_extension("jinja2.ext.i18n")
     # Pages without a language of their own (none so far) read Vietnamese.
@@ -361,6 +390,7 @@ def configure(env: Environment, options: SiteOptions, today: dt.date) -> reads.M
         "ocop_clock": clock,
         "ocop_trade": TradeHelpers(clock),
         "ocop_sections": sections,
+        "ocop_interface_text": _interface_text({}),
         "ocop_data_licence": {"name": options.data_licence, "url": options.data_licence_url},
         # Pages MkDocs renders without a page context (404.html) are Vietnamese.
         **language_context(VIETNAMESE.code),
