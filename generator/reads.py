@@ -208,6 +208,25 @@ class Memo:
             self._made.append((True, key))
         return Markup(str(html).replace(self.BASE, base.rstrip("/")))
 
+    def cards(self, kind: str, render: Callable[..., str], language: str, base: str,
+              *defaults: Hashable) -> Callable[..., Markup]:
+        """A function printing a record's card on a page of ``language`` whose base URL
+        is ``base``: the kept one, else ``render(record, *arguments)`` (its links made
+        with ``BASE``) kept by ``put_anywhere``. The card's key is ``(kind, record.id,
+        language, *arguments)``, ``arguments`` being ``defaults`` where none are given.
+        A template sets it per page (``partials/ocop/macros.html``): a Jinja macro
+        checking the memo cost a macro call per card, most of them kept (8,800 in a
+        province's pages)."""
+
+        def card(record: Any, *arguments: Hashable) -> Markup:
+            arguments = arguments or defaults
+            key = (kind, record.id, language, *arguments)
+            if key in self:
+                return self.at(key, base)
+            return self.put_anywhere(key, render(record, *arguments), base)
+
+        return card
+
     def listing(self) -> None:
         """From now on, list the fragments put, for ``made``."""
         self._made = []

@@ -910,6 +910,41 @@ def test_a_card_kept_for_every_depth_links_from_each_page_and_brings_its_reads()
     assert memo.at(("producer", "p2", "vi"), "..") == "Bánh bò thốt nốt"
 
 
+def test_a_card_function_renders_each_card_once_and_prints_the_kept_one():
+    """``Memo.cards``: a record's card, rendered once per key (kind, id, language and
+    the arguments, ``defaults`` where none are given) with ``BASE`` for its links'
+    base, then printed from the memo with each page's base and bringing its reads;
+    the same keys as before, so cards kept by ``put_anywhere`` are found."""
+    from types import SimpleNamespace
+
+    memo = reads.Memo()
+    rendered: list[tuple[str, tuple[Any, ...]]] = []
+
+    def render(record: Any, *arguments: Any) -> Markup:
+        rendered.append((record.id, arguments))
+        reads.note(("photo", f"{record.id}.jpg"), "d1")
+        return Markup(f'<a href="{memo.BASE}/san-pham/{record.id}/">{arguments}</a>')
+
+    one, two = SimpleNamespace(id="p1"), SimpleNamespace(id="p2")
+    deep = memo.cards("product", render, "vi", "../..", False)
+    with reads.recording() as first:
+        assert deep(one) == Markup('<a href="../../san-pham/p1/">(False,)</a>')
+    assert first.facts == {("photo", "p1.jpg"): "d1"}
+    assert ("product", "p1", "vi", False) in memo
+    shallow = memo.cards("product", render, "vi", ".", False)
+    with reads.recording() as second:
+        assert shallow(one) == Markup('<a href="./san-pham/p1/">(False,)</a>')
+        assert shallow(one, True) == Markup('<a href="./san-pham/p1/">(True,)</a>')
+    assert second.facts == {("photo", "p1.jpg"): "d1"}
+    assert rendered == [("p1", (False,)), ("p1", (True,))]
+    english = memo.cards("product", render, "en", ".", False)
+    english(one)
+    memo.cards("producer", render, "vi", ".")(two)
+    assert rendered[2:] == [("p1", (False,)), ("p2", ())]
+    assert memo.at(("product", "p1", "en", False), "..") == '<a href="../san-pham/p1/">(False,)</a>'
+    assert memo.at(("producer", "p2", "vi"), "/") == '<a href="/san-pham/p2/">()</a>'
+
+
 _CARD = re.compile(r'<li class="ocop-card[^"]*">.*?</li>', re.S)
 _CARD_URLS = re.compile(r'(?:href|src)="([^"]+)"|srcset="([^"]+)"')
 
