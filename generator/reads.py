@@ -191,6 +191,15 @@ class Memo:
             self._made.append((False, key))
         return html
 
+    def fragment(self, key: Hashable, caller: Callable[[], str]) -> str:
+        """The fragment kept under ``key``, else ``caller()`` kept: for a template's
+        call block (``{% call ocop_memo_fragment(key) %}…{% endcall %}``), whose body
+        is rendered only when missing. A Python function, not a macro: five such
+        blocks on every generated page, nearly all kept."""
+        if key in self:
+            return self[key]
+        return self.put(key, caller())
+
     def at(self, key: Hashable, base: str) -> Markup:
         """The fragment kept by ``put_anywhere``, for a page whose base URL is
         ``base`` ('../..', '.'; on the 404 page the site's own path, such as '/')."""

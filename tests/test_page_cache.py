@@ -945,6 +945,34 @@ def test_a_card_function_renders_each_card_once_and_prints_the_kept_one():
     assert memo.at(("producer", "p2", "vi"), "/") == '<a href="/san-pham/p2/">()</a>'
 
 
+def test_a_call_block_fragment_is_rendered_once_and_brings_its_reads():
+    """``Memo.fragment`` (a template's call block): the body is rendered when the
+    memo has no such fragment and kept; later pages get the kept one, with what it
+    read, without rendering it. Through Jinja, as main.html calls it."""
+    from jinja2 import Environment
+
+    memo = reads.Memo()
+    bodies: list[str] = []
+
+    def body(name: str) -> str:
+        bodies.append(name)
+        reads.note(("page", name), "1")
+        return f"<footer>{name}</footer>"
+
+    env = Environment()
+    env.globals.update(ocop_memo_fragment=memo.fragment, body=body)
+    page = env.from_string("{% call ocop_memo_fragment(('footer', lang)) %}"
+                           "{{ body(lang) }}{% endcall %}|")
+    with reads.recording() as first:
+        assert page.render(lang="vi") == "<footer>vi</footer>|"
+    with reads.recording() as second:
+        assert page.render(lang="vi") == "<footer>vi</footer>|"
+        assert page.render(lang="en") == "<footer>en</footer>|"
+    assert bodies == ["vi", "en"]
+    assert first.facts == {("page", "vi"): "1"}
+    assert second.facts == {("page", "vi"): "1", ("page", "en"): "1"}
+
+
 _CARD = re.compile(r'<li class="ocop-card[^"]*">.*?</li>', re.S)
 _CARD_URLS = re.compile(r'(?:href|src)="([^"]+)"|srcset="([^"]+)"')
 

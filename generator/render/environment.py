@@ -374,7 +374,7 @@ def configure(env: Environment, options: SiteOptions, today: dt.date) -> reads.M
     env.globals.update({
         # Rendered fragments reused across pages (sidebars, footers), per build.
         "ocop_memo": memo,
-        "ocop_memo_put": memo.put,
+        "ocop_memo_fragment": memo.fragment,
         "ocop_urls": Urls,
         "ocop_status_labels": STATUS_LABELS,
         "ocop_status_card_labels": STATUS_CARD_LABELS,
