@@ -142,10 +142,10 @@ def note(fact: tuple[str, ...], answer: str) -> None:
 class Memo:
     """Rendered fragments reused across pages, each with what it read.
 
-    Templates ask ``key in memo``; on a hit they print ``memo[key]`` (the
-    fragment's reads go to the page), on a miss they render the fragment and
-    ``put`` it. Between the miss and the put the fragment's reads are recorded
-    on their own (then added to the page's).
+    Templates call ``fragment`` (a call block) or a function of ``cards``: on a hit
+    they print the kept fragment (its reads go to the page), on a miss they render it
+    and keep it (``put``, ``put_anywhere``). Between the miss (``key in memo``) and the
+    put the fragment's reads are recorded on their own (then added to the page's).
 
     A fragment whose links are the only thing that differs between pages of
     different depths (a card) is kept once for all of them: rendered with
@@ -198,7 +198,12 @@ class Memo:
         blocks on every generated page, nearly all kept."""
         if key in self:
             return self[key]
-        return self.put(key, caller())
+        try:
+            html = caller()
+        except BaseException:
+            self._close()  # the recording the miss opened ends with it
+            raise
+        return self.put(key, html)
 
     def at(self, key: Hashable, base: str) -> Markup:
         """The fragment kept by ``put_anywhere``, for a page whose base URL is
@@ -222,7 +227,8 @@ class Memo:
         """A function printing a record's card on a page of ``language`` whose base URL
         is ``base``: the kept one, else ``render(record, *arguments)`` (its links made
         with ``BASE``) kept by ``put_anywhere``. The card's key is ``(kind, record.id,
-        language, *arguments)``, ``arguments`` being ``defaults`` where none are given.
+        language, *arguments)``, ``arguments`` (positional) being ``defaults`` where
+        none are given.
         A template sets it per page (``partials/ocop/macros.html``): a Jinja macro
         checking the memo cost a macro call per card, most of them kept (8,800 in a
         province's pages)."""
@@ -232,7 +238,12 @@ class Memo:
             key = (kind, record.id, language, *arguments)
             if key in self:
                 return self.at(key, base)
-            return self.put_anywhere(key, render(record, *arguments), base)
+            try:
+                html = render(record, *arguments)
+            except BaseException:
+                self._close()  # the recording the miss opened ends with it
+                raise
+            return self.put_anywhere(key, html, base)
 
         return card
 

@@ -932,10 +932,12 @@ def test_a_card_function_renders_each_card_once_and_prints_the_kept_one():
     assert first.facts == {("photo", "p1.jpg"): "d1"}
     assert ("product", "p1", "vi", False) in memo
     shallow = memo.cards("product", render, "vi", ".", False)
-    with reads.recording() as second:
+    with reads.recording() as second:  # kept: printed with its reads, not rendered
         assert shallow(one) == Markup('<a href="./san-pham/p1/">(False,)</a>')
-        assert shallow(one, True) == Markup('<a href="./san-pham/p1/">(True,)</a>')
     assert second.facts == {("photo", "p1.jpg"): "d1"}
+    with reads.recording() as third:
+        assert shallow(one, True) == Markup('<a href="./san-pham/p1/">(True,)</a>')
+    assert third.facts == {("photo", "p1.jpg"): "d1"}
     assert rendered == [("p1", (False,)), ("p1", (True,))]
     english = memo.cards("product", render, "en", ".", False)
     english(one)
@@ -943,6 +945,16 @@ def test_a_card_function_renders_each_card_once_and_prints_the_kept_one():
     assert rendered[2:] == [("p1", (False,)), ("p2", ())]
     assert memo.at(("product", "p1", "en", False), "..") == '<a href="../san-pham/p1/">(False,)</a>'
     assert memo.at(("producer", "p2", "vi"), "/") == '<a href="/san-pham/p2/">()</a>'
+    # A card that fails to render leaves no recording open: the page's own goes on.
+    broken = memo.cards("product", lambda record: 1 / 0, "vi", ".")
+    with reads.recording() as page:
+        with pytest.raises(ZeroDivisionError):
+            broken(two)
+        reads.note(("page", "after"), "1")
+    assert page.facts == {("page", "after"): "1"}
+    with pytest.raises(ZeroDivisionError):
+        memo.fragment(("footer", "vi"), lambda: 1 / 0)
+    assert not reads._stack
 
 
 def test_a_call_block_fragment_is_rendered_once_and_brings_its_reads():

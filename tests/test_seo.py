@@ -173,8 +173,9 @@ def test_a_generated_pages_metadata_is_made_from_its_spec():
     assert page.meta.get("tags") is None and "hide" in page.meta and len(page.meta) == 4
     assert "meta" not in vars(page) and "_meta" not in vars(page)
     # As the theme reads them (``page.meta.title``: Jinja tries the attribute first).
+    assert page.meta.title == page.meta["title"] == "Gạo &lt;ST25&gt;"
+    assert page.meta.description == page.meta["description"]
     env = jinja2.Environment()
-    assert env.getattr(page.meta, "title") == "Gạo &lt;ST25&gt;"
     for key in ("template", "title", "description", "hide", "tags"):
         assert env.getattr(page.meta, key) == env.getitem(page.meta, key)
     # Another plugin may change it (Material's meta plugin sets a merged copy, or sets
