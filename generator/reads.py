@@ -198,12 +198,7 @@ class Memo:
         blocks on every generated page, nearly all kept."""
         if key in self:
             return self[key]
-        try:
-            html = caller()
-        except BaseException:
-            self._close()  # the recording the miss opened ends with it
-            raise
-        return self.put(key, html)
+        return self.put(key, self._render(caller))
 
     def at(self, key: Hashable, base: str) -> Markup:
         """The fragment kept by ``put_anywhere``, for a page whose base URL is
@@ -238,14 +233,18 @@ class Memo:
             key = (kind, record.id, language, *arguments)
             if key in self:
                 return self.at(key, base)
-            try:
-                html = render(record, *arguments)
-            except BaseException:
-                self._close()  # the recording the miss opened ends with it
-                raise
-            return self.put_anywhere(key, html, base)
+            return self.put_anywhere(key, self._render(render, record, *arguments), base)
 
         return card
+
+    def _render(self, render: Callable[..., str], *arguments: Any) -> str:
+        """``render(*arguments)`` for a missing fragment; if it raises, the recording
+        its miss opened ends with it (the page's own goes on)."""
+        try:
+            return render(*arguments)
+        except BaseException:
+            self._close()
+            raise
 
     def listing(self) -> None:
         """From now on, list the fragments put, for ``made``."""
