@@ -61,15 +61,14 @@ class CatalogueFile(File):
     @classmethod
     def of_page(cls, config: Any, src_uri: str, inclusion: InclusionLevel) -> CatalogueFile:
         """``File.generated(config, src_uri, content="", inclusion=inclusion)``. For a
-        slug source with directory URLs (every generated page of the catalogue) its
-        paths are set here: MkDocs makes a PurePath of each source path and derives
-        the rest lazily, 0.6 s for a national site's 70,000 pages in a profile of a
-        rebuild. Tests compare both ways."""
-        stem = src_uri[:-3]
+        slug source with directory URLs (every generated page of the catalogue) a
+        ``SlugFile``, whose paths follow from its source path: MkDocs makes a PurePath
+        of each source path and derives the rest lazily, 0.6 s for a national site's
+        70,000 pages in a profile of a rebuild. Tests compare both ways."""
         if (not config.use_directory_urls or not _SLUG_SOURCE.fullmatch(src_uri)
-                or posixpath.basename(stem) == "index"):
+                or posixpath.basename(src_uri) == "index.md"):
             return cls.generated(config, src_uri, content="", inclusion=inclusion)
-        file = cls.__new__(cls)
+        file: CatalogueFile = SlugFile.__new__(SlugFile)
         file.src_uri = src_uri
         file.src_dir = None
         file.dest_dir = config.site_dir
@@ -78,14 +77,9 @@ class CatalogueFile(File):
         file.generated_by = config.plugins._current_plugin or "<unknown>"
         file.abs_src_path = None
         file._content = ""
-        # foo/bar.md => foo/bar/index.html at foo/bar/ (slugs need no quoting). All
-        # three set now: one MkDocs derives later (a cached_property) would turn the
-        # file's attributes into a dict of their own, 830 bytes instead of 170.
-        file.name = posixpath.basename(stem)
-        file.dest_uri = stem + "/index.html"
-        file.url = stem + "/"
         # Set later (its page; ``modified``, for every page a build writes itself):
-        # set now, or they too would make the dict (``CataloguePage.__init__``), 720
+        # set now, or each file's attributes would become a dict of its own (CPython
+        # 3.11 shares their names while no object of the class adds one later), 720
         # bytes more a file.
         file.page = None
         file.modified = True
@@ -100,6 +94,48 @@ class CatalogueFile(File):
         the attributes of each file written into a dict of its own, 730 bytes more a
         page (52 MB of a national build's process, measured with tracemalloc)."""
         return os.path.normpath(os.path.join(self.dest_dir, self.dest_uri))
+
+
+class SlugFile(CatalogueFile):
+    """The file of a generated page at a slug URL (``CatalogueFile.of_page``):
+    foo/bar.md is written to foo/bar/index.html, served at foo/bar/ (slugs need no
+    quoting). Its name, destination and URL are made from its source path as they
+    are read, not kept: three strings a file were 34 MiB of a national build's
+    process (tracemalloc, 141,000 files), and copied into every child that reads
+    them. Another plugin may still set one: the file then keeps it."""
+
+    #: What another plugin set of ``name``, ``dest_uri`` or ``url`` (None: nothing).
+    _set: dict[str, str] | None = None
+
+    def _kept(self, key: str, made: str) -> str:
+        return made if self._set is None else self._set.get(key, made)
+
+    def _keep(self, key: str, value: str) -> None:
+        self._set = {**(self._set or {}), key: value}
+
+    @property  # type: ignore[override]
+    def name(self) -> str:
+        return self._kept("name", posixpath.basename(self.src_uri[:-3]))
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._keep("name", value)
+
+    @property  # type: ignore[override]
+    def dest_uri(self) -> str:
+        return self._kept("dest_uri", self.src_uri[:-3] + "/index.html")
+
+    @dest_uri.setter
+    def dest_uri(self, value: str) -> None:
+        self._keep("dest_uri", value)
+
+    @property  # type: ignore[override]
+    def url(self) -> str:
+        return self._kept("url", self.src_uri[:-3] + "/")
+
+    @url.setter
+    def url(self, value: str) -> None:
+        self._keep("url", value)
 
 
 class _Meta(MutableMapping[str, Any]):
@@ -194,6 +230,13 @@ class CataloguePage(Page):
         self.title = None  # MkDocs' ``title`` before the page is read
         self.present_anchor_ids = None
 
+    #: The site's URL and its path, where the page's URLs are their concatenation
+    #: with its own (``_joined_base``): then made as they are read, not kept (two
+    #: strings a page, 26 MiB of a national build's process).
+    _base: tuple[str, str] | None = None
+    #: ``canonical_url`` and ``abs_url`` as MkDocs or another plugin set them.
+    _urls: dict[str, str | None] | None = None
+
     def _set_canonical_url(self, base: str | None) -> None:
         # MkDocs joins with urljoin and splits the result again: 27 µs a page, 1.9 s
         # for a national site's 70,000 in a profile of a rebuild. Joining a slug URL
@@ -202,8 +245,31 @@ class CataloguePage(Page):
         if joined is None or not _SLUG_URL.fullmatch(self.url):
             super()._set_canonical_url(base)
             return
-        self.canonical_url = joined[0] + self.url
-        self.abs_url = joined[1] + self.url
+        self._base = joined
+
+    def _joined(self, key: str, index: int) -> str | None:
+        if self._urls is not None and key in self._urls:
+            return self._urls[key]
+        return None if self._base is None else self._base[index] + self.url
+
+    def _keep(self, key: str, value: str | None) -> None:
+        self._urls = {**(self._urls or {}), key: value}
+
+    @property  # type: ignore[override]
+    def canonical_url(self) -> str | None:
+        return self._joined("canonical_url", 0)
+
+    @canonical_url.setter
+    def canonical_url(self, value: str | None) -> None:
+        self._keep("canonical_url", value)
+
+    @property  # type: ignore[override]
+    def abs_url(self) -> str | None:
+        return self._joined("abs_url", 1)
+
+    @abs_url.setter
+    def abs_url(self, value: str | None) -> None:
+        self._keep("abs_url", value)
 
     @property  # type: ignore[override]
     def meta(self) -> MutableMapping[str, Any]:
