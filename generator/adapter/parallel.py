@@ -347,10 +347,6 @@ class PageRenderer:
         #: ``renew_after``), and today's record of each identity they name.
         self.memo: reads.Memo = env.globals["ocop_memo"]
         self.records = world.records if world is not None else {}
-        #: One of each string and fact the fragments kept here name: unpickled, each
-        #: worker's answer brings its own copies (a national build's 43,000 fragments
-        #: named 129,000 strings, 18,000 of them different; 55,000 facts, 31,600).
-        self._shared: dict[Any, Any] = {}
         # Set once the first workers have started: a process refused after that is a
         # replacement's.
         self._started = False
@@ -502,13 +498,10 @@ class PageRenderer:
         """Keep the fragments a worker rendered, with the records they read as this
         process holds them; one that read a record this process cannot name (none
         should) is left to be rendered again."""
-        one = self._shared.setdefault
         for anywhere, key, text, identities, facts in fragments:
             records = tuple(self.records.get(named) for named in identities)
             if None not in records:
-                key = tuple(one(part, part) if type(part) is str else part for part in key)
-                self.memo.adopt(anywhere, key, text,
-                                (records, tuple(one(fact, fact) for fact in facts)))
+                self.memo.adopt(anywhere, key, text, (records, facts))
 
     def _watch(self, lane: _Lane, future: Future[Done]) -> None:
         """Mark ``lane`` grown as soon as ``future``'s job is done, not when its turn to
