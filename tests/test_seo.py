@@ -123,7 +123,7 @@ def test_a_generated_pages_file_is_the_file_mkdocs_makes(use_directory_urls):
                                                   "en.md", "en/q/x-1.md")
         assert type(ours) is (SlugFile if slug else CatalogueFile), src_uri
         if slug:
-            # Made as they are read, never kept (three strings a file, 34 MiB of a
+            # Made as they are read, never kept (three strings a file, 17 MiB of a
             # national build's process), and nothing a cached_property could add
             # later: an attribute added so turned each file's attributes into a
             # dict of their own (830 bytes, not 170).
