@@ -138,6 +138,10 @@ class SlugFile(CatalogueFile):
         self._keep("url", value)
 
 
+#: A generated page's ``canonical_url`` and ``abs_url`` in a site without a URL.
+_NO_SITE_URL: dict[str, str | None] = {"canonical_url": None, "abs_url": None}
+
+
 class _Meta(MutableMapping[str, Any]):
     """A generated page's metadata, made from its spec as it is read. Kept on each
     page as a dict with the escaped title and description, it was 56 MB of a national
@@ -241,8 +245,13 @@ class CataloguePage(Page):
         # MkDocs joins with urljoin and splits the result again: 27 µs a page, 1.9 s
         # for a national site's 70,000 in a profile of a rebuild. Joining a slug URL
         # is concatenation; anything else is left to MkDocs.
-        joined = _joined_base(base) if base else None
-        if joined is None or not _SLUG_URL.fullmatch(self.url):
+        if not base:
+            self._urls = _NO_SITE_URL  # MkDocs' two Nones: one dict for every page
+            return
+        joined = _joined_base(base)
+        file = self.file
+        if (joined is None or not isinstance(file, SlugFile) or file._set is not None
+                or not _SLUG_URL.fullmatch(self.url)):
             super()._set_canonical_url(base)
             return
         self._base = joined
@@ -250,7 +259,10 @@ class CataloguePage(Page):
     def _joined(self, key: str, index: int) -> str | None:
         if self._urls is not None and key in self._urls:
             return self._urls[key]
-        return None if self._base is None else self._base[index] + self.url
+        if self._base is None:
+            return None
+        # Joined to the URL the file had when the page was made, as MkDocs joins once.
+        return self._base[index] + self.file.src_uri[:-3] + "/"
 
     def _keep(self, key: str, value: str | None) -> None:
         self._urls = {**(self._urls or {}), key: value}
