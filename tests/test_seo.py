@@ -93,6 +93,15 @@ def test_a_generated_page_has_the_canonical_url_mkdocs_gives(site_url):
         theirs = Page(None, file, config)
         ours = CataloguePage(SPEC, file, config)  # type: ignore[arg-type]
         assert (ours.canonical_url, ours.abs_url) == (theirs.canonical_url, theirs.abs_url), url
+    # The pages a build makes: a slug source's file (``SlugFile``), whose URL is joined
+    # to the site's by concatenation where that is what urljoin gives.
+    config = Config({"site_url": site_url})
+    for src_uri in ["san-pham/gao.md", "nhom/che/trang-2.md", "en.md", "en/q/x-1.md",
+                    "index.md", "Hoa.md"]:
+        ours = CataloguePage(SPEC, CatalogueFile.of_page(config, src_uri,
+                                                         InclusionLevel.NOT_IN_NAV), config)
+        theirs = Page(None, File.generated(config, src_uri, content=""), config)  # type: ignore[arg-type]
+        assert (ours.canonical_url, ours.abs_url) == (theirs.canonical_url, theirs.abs_url), src_uri
 
 
 class Plugins:
@@ -187,7 +196,7 @@ def test_paths_and_urls_another_plugin_sets_are_kept():
                                                       InclusionLevel.NOT_IN_NAV), Config())
             for n in ("a", "b")]
     assert [(p.canonical_url, p.abs_url) for p in bare] == [(None, None)] * 2
-    assert vars(bare[0])["_urls"] is vars(bare[1])["_urls"]
+    assert vars(bare[0])["_set"] is vars(bare[1])["_set"]
 
 
 def test_pages_made_in_one_build_ask_the_build_date_once(monkeypatch):

@@ -8,7 +8,7 @@ import functools
 import os
 import posixpath
 import re
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -28,10 +28,8 @@ _NO_ANCHORS: frozenset[str] = frozenset()
 #: Template of every generated page: it prints what ``PageRenderer.html`` gives for the
 #: page (``adapter/parallel.py``), rendered with the template its spec names.
 STAND_IN = "ocop/prerendered.html"
-#: A generated page's URL: slugs and slashes, perhaps a file name (no '.' or '..'
-#: segment, no character a URL would escape, no query).
-_SLUG_URL = re.compile(r"(?:[a-z0-9-]+/)*(?:[a-z0-9-]+\.html)?")
-#: A generated page's virtual source: slugs and slashes, a Markdown file name.
+#: A generated page's virtual source: slugs and slashes, a Markdown file name. Its URL
+#: has no '.' or '..' segment, no character a URL would escape, no query.
 _SLUG_SOURCE = re.compile(r"(?:[a-z0-9-]+/)*[a-z0-9-]+\.md")
 
 
@@ -96,6 +94,32 @@ class CatalogueFile(File):
         return os.path.normpath(os.path.join(self.dest_dir, self.dest_uri))
 
 
+class _Made:
+    """An attribute made from its object as it is read (``make``), not kept on it. A
+    value set instead (by MkDocs or another plugin) is kept in the object's ``_set``
+    and given back from then on."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        self.make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        kept = obj._set
+        return kept[self.name] if kept is not None and self.name in kept else self.make(obj)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj._set = {**(obj._set or {}), self.name: value}
+
+
+def _slug_url(src_uri: str) -> str:
+    """foo/bar.md => foo/bar/ (a slug source with directory URLs)."""
+    return src_uri[:-3] + "/"
+
+
 class SlugFile(CatalogueFile):
     """The file of a generated page at a slug URL (``CatalogueFile.of_page``):
     foo/bar.md is written to foo/bar/index.html, served at foo/bar/ (slugs need no
@@ -107,35 +131,9 @@ class SlugFile(CatalogueFile):
     #: What another plugin set of ``name``, ``dest_uri`` or ``url`` (None: nothing).
     _set: dict[str, str] | None = None
 
-    def _kept(self, key: str, made: str) -> str:
-        return made if self._set is None else self._set.get(key, made)
-
-    def _keep(self, key: str, value: str) -> None:
-        self._set = {**(self._set or {}), key: value}
-
-    @property  # type: ignore[override]
-    def name(self) -> str:
-        return self._kept("name", posixpath.basename(self.src_uri[:-3]))
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self._keep("name", value)
-
-    @property  # type: ignore[override]
-    def dest_uri(self) -> str:
-        return self._kept("dest_uri", self.src_uri[:-3] + "/index.html")
-
-    @dest_uri.setter
-    def dest_uri(self, value: str) -> None:
-        self._keep("dest_uri", value)
-
-    @property  # type: ignore[override]
-    def url(self) -> str:
-        return self._kept("url", self.src_uri[:-3] + "/")
-
-    @url.setter
-    def url(self, value: str) -> None:
-        self._keep("url", value)
+    name = _Made(lambda file: posixpath.basename(file.src_uri[:-3]))  # type: ignore[assignment]
+    dest_uri = _Made(lambda file: file.src_uri[:-3] + "/index.html")  # type: ignore[assignment]
+    url = _Made(lambda file: _slug_url(file.src_uri))  # type: ignore[assignment]
 
 
 #: A generated page's ``canonical_url`` and ``abs_url`` in a site without a URL.
@@ -239,49 +237,28 @@ class CataloguePage(Page):
     #: strings a page, 13 MiB of a national build's process).
     _base: tuple[str, str] | None = None
     #: ``canonical_url`` and ``abs_url`` as MkDocs or another plugin set them.
-    _urls: dict[str, str | None] | None = None
+    _set: dict[str, str | None] | None = None
+
+    canonical_url = _Made(lambda page: page._joined(0))  # type: ignore[assignment]
+    abs_url = _Made(lambda page: page._joined(1))  # type: ignore[assignment]
 
     def _set_canonical_url(self, base: str | None) -> None:
         # MkDocs joins with urljoin and splits the result again: 27 µs a page, 1.9 s
         # for a national site's 70,000 in a profile of a rebuild. Joining a slug URL
-        # is concatenation; anything else is left to MkDocs.
+        # (a ``SlugFile``'s, as made) is concatenation; anything else is left to MkDocs.
         if not base:
-            self._urls = _NO_SITE_URL  # MkDocs' two Nones: one dict for every page
+            self._set = _NO_SITE_URL  # MkDocs' two Nones: one dict for every page
             return
         joined = _joined_base(base)
         file = self.file
-        if (joined is None or not isinstance(file, SlugFile) or file._set is not None
-                or not _SLUG_URL.fullmatch(self.url)):
+        if joined is None or not isinstance(file, SlugFile) or file._set is not None:
             super()._set_canonical_url(base)
             return
         self._base = joined
 
-    def _joined(self, key: str, index: int) -> str | None:
-        if self._urls is not None and key in self._urls:
-            return self._urls[key]
-        if self._base is None:
-            return None
+    def _joined(self, index: int) -> str | None:
         # Joined to the URL the file had when the page was made, as MkDocs joins once.
-        return self._base[index] + self.file.src_uri[:-3] + "/"
-
-    def _keep(self, key: str, value: str | None) -> None:
-        self._urls = {**(self._urls or {}), key: value}
-
-    @property  # type: ignore[override]
-    def canonical_url(self) -> str | None:
-        return self._joined("canonical_url", 0)
-
-    @canonical_url.setter
-    def canonical_url(self, value: str | None) -> None:
-        self._keep("canonical_url", value)
-
-    @property  # type: ignore[override]
-    def abs_url(self) -> str | None:
-        return self._joined("abs_url", 1)
-
-    @abs_url.setter
-    def abs_url(self, value: str | None) -> None:
-        self._keep("abs_url", value)
+        return None if self._base is None else self._base[index] + _slug_url(self.file.src_uri)
 
     @property  # type: ignore[override]
     def meta(self) -> MutableMapping[str, Any]:
