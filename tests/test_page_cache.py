@@ -620,6 +620,36 @@ def test_a_read_line_is_what_json_writes():
                                  for item in items]
 
 
+def test_a_page_packed_from_its_reads_is_packed_as_from_its_lines(sample_catalogue):
+    """``pack_read`` (each record's and fact's line made once a process) stores what
+    ``pack`` of the page's ``reads_list`` stores, page after page: the same ids, and
+    each line handed over with the first page that reads it. A record met again is
+    its id from the memo, unless the memo's entry is another object's (an id that
+    Python gave again): then its own line."""
+    products = list(sample_catalogue.products.values())[:3]
+    producer = products[0].producer
+    pages = [(products[:2] + [producer], {("day",): "2026-12-02"}),
+             (products[1:] + [producer], {("day",): "2026-12-02", ("picture", "a"): "x"}),
+             ([producer], {("day",): "2026-12-03"})]
+    by_lines, by_reads = page_cache.ReadIds(b"k" * 32), page_cache.ReadIds(b"k" * 32)
+    for n, (records, facts) in enumerate(pages):
+        seen = reads.Reads({id(r): r for r in records}, dict(facts))
+        want = by_lines.pack(f"{n}/", "k", "<p></p>", page_cache.reads_list(seen, fingerprint))
+        got = by_reads.pack_read(f"{n}/", "k", "<p></p>", seen, fingerprint)
+        assert (got.reads, got.html) == (want.reads, want.html)
+        assert sorted(got.lines) == sorted(want.lines)
+    assert len(by_reads._records) == 4 and len(by_reads._facts) == 3
+    # An entry left by another object at this record's id is not this record's.
+    twin = copy.copy(producer)
+    twin.name += " mới"
+    by_reads._records[id(twin)] = (producer, by_reads._records[id(producer)][1])
+    twinned = reads.Reads({id(twin): twin})
+    assert (by_reads.pack_read("t/", "k", "", twinned, fingerprint).reads
+            == by_lines.pack("t/", "k", "", page_cache.reads_list(twinned, fingerprint)).reads
+            != by_lines.pack("p/", "k", "", page_cache.reads_list(
+                reads.Reads({id(producer): producer}), fingerprint)).reads)
+
+
 def test_the_world_gives_its_records_digests_and_others_their_own(sample_catalogue):
     """``World.digest_of`` is ``fingerprint``: from the reuse check's memo for a
     record of the world, and made for any other object, even one of the same id."""

@@ -61,7 +61,6 @@ from ..render.page_cache import (
     World,
     fingerprint,
     identity,
-    reads_list,
 )
 from ..workers import Ending, WorkerDied, end_pool, new_pool, refused, start_method, stop_pool
 
@@ -277,7 +276,7 @@ def _render(index: int) -> Packed:
     html, seen = render_page(page, env, config, nav, doc_files)
     if _IDS is None:
         return html, b"", b"", ()
-    packed = _IDS.pack(page.url, "", html, reads_list(seen, _digest_of))
+    packed = _IDS.pack_read(page.url, "", html, seen, _digest_of)
     return html, packed.reads, packed.html, packed.lines
 
 
@@ -449,8 +448,8 @@ class PageRenderer:
             self.rendered_here += 1
             html, seen = render_page(page, *self.state[1:])
             if self.cache is not None:
-                self._keep(self.cache.pack(page.url, self._key(index), html,
-                                           reads_list(seen, _digest_of)))
+                self._keep(self.cache.pack_read(page.url, self._key(index), html, seen,
+                                                _digest_of))
         self.rendered += 1
         return Markup(html)
 
