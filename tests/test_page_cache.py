@@ -628,8 +628,8 @@ def test_a_page_packed_from_its_reads_is_packed_as_from_its_lines(sample_catalog
     Python gave again): then its own line."""
     products = list(sample_catalogue.products.values())[:3]
     producer = products[0].producer
-    pages = [(products[:2] + [producer], {("day",): "2026-12-02"}),
-             (products[1:] + [producer], {("day",): "2026-12-02", ("picture", "a"): "x"}),
+    pages = [([*products[:2], producer], {("day",): "2026-12-02"}),
+             ([*products[1:], producer], {("day",): "2026-12-02", ("picture", "a"): "x"}),
              ([producer], {("day",): "2026-12-03"})]
     by_lines, by_reads = page_cache.ReadIds(b"k" * 32), page_cache.ReadIds(b"k" * 32)
     for n, (records, facts) in enumerate(pages):

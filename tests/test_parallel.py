@@ -328,7 +328,7 @@ def _fork_in_page_workers(monkeypatch: pytest.MonkeyPatch, fork: Any) -> None:
                 return method(*args, **kwargs)
         return wrapper
 
-    for name in ("__init__", "html"):
+    for name in ("__init__", "_html"):
         monkeypatch.setattr(parallel.PageRenderer, name,
                             scoped(getattr(parallel.PageRenderer, name)))
 

@@ -229,3 +229,15 @@ def test_ocop_build_writes_the_generated_pages_and_the_site_is_mkdocs_own(
     assert site == edited
     assert "/san-pham/duong-thot-not/index.html" in written  # shows the name
     assert "/san-pham/mam-ca-linh/index.html" not in written  # left as it was
+
+
+def test_a_page_of_white_space_is_not_written_as_mkdocs_does_not():
+    """``ocop build`` writes a generated page's bytes as rendered (UTF-8), and skips
+    one MkDocs would skip: ``str.strip`` leaves nothing of it, Unicode's white space
+    included (a page of ideographic spaces), not only ASCII's."""
+    from generator.adapter.plugin import _blank
+
+    for text in ("", " \n\t", "\u3000\u00a0\n", "\u2028"):
+        assert _blank(text.encode()), repr(text)
+    for text in ("<p>", " \n<html>", "x", "\u3000x", " \u00e9"):
+        assert not _blank(text.encode()), repr(text)

@@ -239,9 +239,9 @@ def _digest_of(record: Any) -> str:
     return found
 
 
-#: A page a worker rendered: its HTML, and its reads, HTML and new lines packed for the
-#: page cache (empty without it).
-Packed = tuple[str, bytes, bytes, tuple[tuple[int, str], ...]]
+#: A page a worker rendered: its HTML as written (``output_bytes``), and its reads, HTML
+#: and new lines packed for the page cache (empty without it).
+Packed = tuple[bytes, bytes, bytes, tuple[tuple[int, str], ...]]
 #: A fragment a worker rendered (``reads.Memo.made``), its records by ``identity``:
 #: kept for pages of any depth, key, text, records read, facts read.
 Fragment = tuple[bool, Any, str | bytes, tuple[tuple[str, str], ...],
@@ -268,16 +268,24 @@ def _fragments() -> list[Fragment]:
             for anywhere, key, text, (records, facts) in _memo().made()]
 
 
+def output_bytes(html: str) -> bytes:
+    """A page's HTML as MkDocs writes it (``_build_page``): UTF-8, a character it cannot
+    hold as a reference. Made once where the page is rendered: the file's bytes, the
+    page cache's and what a worker sends (a str was encoded three times more)."""
+    return html.encode("utf-8", errors="xmlcharrefreplace")
+
+
 def _render(index: int) -> Packed:
-    """A worker's page: its HTML, and the page packed for the cache."""
+    """A worker's page: its HTML as written, and the page packed for the cache."""
     assert _STATE is not None
     pages, env, config, nav, doc_files = _STATE
     page = pages[index]
     html, seen = render_page(page, env, config, nav, doc_files)
+    data = output_bytes(html)
     if _IDS is None:
-        return html, b"", b"", ()
-    packed = _IDS.pack_read(page.url, "", html, seen, _digest_of)
-    return html, packed.reads, packed.html, packed.lines
+        return data, b"", b"", ()
+    packed = _IDS.pack_read(page.url, "", data, seen, _digest_of)
+    return data, packed.reads, packed.html, packed.lines
 
 
 @dataclass(eq=False)
@@ -424,12 +432,22 @@ class PageRenderer:
 
     def html(self, page: Any) -> Markup:
         """The HTML of ``page``: stored, from a worker (waits for it) or rendered now."""
+        found = self._html(page)
+        return Markup(found if isinstance(found, str) else found.decode())
+
+    def data(self, page: Any) -> bytes:
+        """The HTML of ``page`` as written (``output_bytes``)."""
+        found = self._html(page)
+        return found if isinstance(found, bytes) else output_bytes(found)
+
+    def _html(self, page: Any) -> str | bytes:
+        """``html``: stored (text), else as written (rendered by a worker or here)."""
         index = self.position[id(page)]
         if index in self.reused:
             assert self.cache is not None
             stored = self.cache.html(page.url)
             if stored is not None:
-                return Markup(stored)
+                return stored
             # A row that does not verify is rendered again.
         if index in self.failed:
             raise self.failed.pop(index)
@@ -442,16 +460,17 @@ class PageRenderer:
                     self._help(chunk)
                 self._take(chunk)
                 self._hand_out()
-            html, page_reads, packed, lines = self.received.pop(index)
+            data, page_reads, packed, lines = self.received.pop(index)
             self._keep(Stored(page.url, self._key(index), page_reads, packed, lines))
         else:
             self.rendered_here += 1
             html, seen = render_page(page, *self.state[1:])
+            data = output_bytes(html)
             if self.cache is not None:
-                self._keep(self.cache.pack_read(page.url, self._key(index), html, seen,
+                self._keep(self.cache.pack_read(page.url, self._key(index), data, seen,
                                                 _digest_of))
         self.rendered += 1
-        return Markup(html)
+        return data
 
     def _help(self, chunk: int) -> None:
         """Until the job ``chunk`` is done, do here the next job not handed out (up to

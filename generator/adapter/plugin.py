@@ -604,10 +604,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             for page in pages:
                 config._current_page = page
                 try:
-                    output = str(self.renderer.html(page))
-                    if output.strip():
-                        write(output.encode("utf-8", errors="xmlcharrefreplace"),
-                              page.file.abs_dest_path)
+                    data = self.renderer.data(page)
+                    if not _blank(data):
+                        write(data, page.file.abs_dest_path)
                     else:
                         log.info(f"Page skipped: '{page.file.src_uri}'. "
                                  "Generated empty output.")
@@ -742,6 +741,13 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # (front matter, first heading, nav entry or file name).
         page.title = title_text(page.title or "")  # type: ignore[misc]
         return clean_page_html(html)
+
+
+def _blank(data: bytes) -> bool:
+    """Whether a page's HTML as written is white space only, as ``str.strip`` has it
+    (MkDocs writes no file for such a page): text is decoded only when it does not
+    begin with a tag after ASCII white space, as every page does."""
+    return data.lstrip()[:1] != b"<" and not data.decode("utf-8", errors="replace").strip()
 
 
 def _drop_theme_sitemap(files: Files, config: Any) -> None:

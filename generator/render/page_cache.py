@@ -527,13 +527,14 @@ class ReadIds:
                                  person=b"ocop-read").digest()
         return int.from_bytes(digest, "little", signed=True)
 
-    def pack(self, url: str, key: str, html: str, reads: list[list[str]]) -> Stored:
-        """A rendered page, ready to store (compressed where it was rendered)."""
+    def pack(self, url: str, key: str, html: str | bytes, reads: list[list[str]]) -> Stored:
+        """A rendered page (its HTML, as text or as written: UTF-8), ready to store
+        (compressed where it was rendered)."""
         new: list[tuple[int, str]] = []
         return self._stored(url, key, html, {self._id(line, new) for line in read_lines(reads)},
                             new)
 
-    def pack_read(self, url: str, key: str, html: str, seen: Reads,
+    def pack_read(self, url: str, key: str, html: str | bytes, seen: Reads,
                   digest_of: Callable[[Any], str]) -> Stored:
         """``pack(url, key, html, reads_list(seen, digest_of))``, each record's and each
         fact's line made once in this process. A record's digest is the same all
@@ -563,9 +564,10 @@ class ReadIds:
         return found
 
     @staticmethod
-    def _stored(url: str, key: str, html: str, ids: set[int],
+    def _stored(url: str, key: str, html: str | bytes, ids: set[int],
                 new: list[tuple[int, str]]) -> Stored:
-        return Stored(url, key, _ids_bytes(sorted(ids)), _compressor().compress(html.encode()),
+        data = html if isinstance(html, bytes) else html.encode()
+        return Stored(url, key, _ids_bytes(sorted(ids)), _compressor().compress(data),
                       tuple(new))
 
 
@@ -860,11 +862,11 @@ class PageCache:
             h.update(len(part).to_bytes(8, "big") + part)
         return h.digest()
 
-    def pack(self, url: str, key: str, html: str, reads: list[list[str]]) -> Stored:
+    def pack(self, url: str, key: str, html: str | bytes, reads: list[list[str]]) -> Stored:
         """A page rendered in this process, ready to ``add`` (``ReadIds.pack``)."""
         return self.ids.pack(url, key, html, reads)
 
-    def pack_read(self, url: str, key: str, html: str, seen: Reads,
+    def pack_read(self, url: str, key: str, html: str | bytes, seen: Reads,
                   digest_of: Callable[[Any], str]) -> Stored:
         """A page rendered in this process, ready to ``add`` (``ReadIds.pack_read``)."""
         return self.ids.pack_read(url, key, html, seen, digest_of)
