@@ -881,7 +881,8 @@ def test_a_damaged_html_table_starts_the_cache_again(tmp_path):
         return [db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 for table in page_cache.SCHEMA]
 
-    for code, left in ((sqlite3.SQLITE_BUSY, [2, 2, 1]), (sqlite3.SQLITE_CORRUPT, [0, 0, 0])):
+    for code, left in ((sqlite3.SQLITE_BUSY, [2, 2, 1, 0]),
+                       (sqlite3.SQLITE_CORRUPT, [0, 0, 0, 0])):
         cache = PageCache.open(tmp_path / "cache", tmp_path)
         assert cache is not None
         cache.add([cache.pack(url, "k", "<p></p>", [["page", "en", "en/", "1"]])
@@ -1036,3 +1037,80 @@ def test_every_card_links_from_its_page_to_files_that_exist(sample_site):
                     assert (target / "index.html" if url.endswith("/") else target).is_file(), \
                         (page.relative_to(sample_site).as_posix(), url)
     assert cards > 100 and len(depths) >= 4, (cards, depths)
+
+
+def _site_page(url: str, n: int) -> str:
+    """A page as the site's are: the same header and footer around its own text."""
+    return ("<!doctype html><header>" + "Mỗi xã một sản phẩm · menu " * 40 + "</header>"
+            f"<main><h1>{url}</h1><p>{n} " + "đặc sản " * n + "</p></main>"
+            + "<footer>" + "Danh mục OCOP · liên hệ " * 40 + "</footer>")
+
+
+def test_pages_are_compressed_with_a_dictionary_a_build_before_made_of_the_site(
+        tmp_path, monkeypatch):
+    """A build that stores most of the site's pages leaves a dictionary of them,
+    signed, for the builds after it: their pages are compressed with it (smaller) and
+    name it; each page's HTML comes back as it was, whichever dictionary packed it.
+    A dictionary changed or put under another id is not believed (its pages are
+    rendered again), and one no page uses any more is forgotten."""
+    monkeypatch.setattr(page_cache, "DICTIONARY_MIN_PAGES", 4)
+    urls = [f"{part}/{n}/" for part in ("san-pham", "chu-the") for n in range(4)]
+
+    def build(start: int, urls: list[str]) -> tuple[PageCache, dict[str, int]]:
+        cache = PageCache.open(tmp_path / "cache", tmp_path)
+        assert cache is not None
+        cache.add([cache.pack(url, "k", _site_page(url, start + n), [])
+                   for n, url in enumerate(urls)])
+        cache.commit(set(urls))
+        sizes = dict(cache.db.execute("SELECT url, length(html) FROM html"))
+        return cache, sizes
+
+    first, plain = build(0, urls)
+    assert first.dictionary == (0, b"")
+    assert [i for (i,) in first.db.execute("SELECT dict FROM pages")] == [0] * 8
+    [(ident, data)] = list(first.db.execute("SELECT id, data FROM dicts"))
+    assert ident == 1 and _site_page("san-pham/0/", 0).encode() in data
+    first.close()
+    second, packed = build(100, urls[:2])  # two pages edited: no new dictionary
+    assert second.dictionary == (1, data)
+    assert sum(packed[url] for url in urls[:2]) < sum(plain[url] for url in urls[:2]) / 2
+    assert [i for (i,) in second.db.execute("SELECT id FROM dicts")] == [1]
+    assert second.reusable({url: "k" for url in urls}, _world()) == set(urls)
+    for n, url in enumerate(urls):
+        assert second.html(url) == _site_page(url, (100 if n < 2 else 0) + n)
+    second.close()
+    # Every page again: a new dictionary; the first stays while pages name it.
+    third, _ = build(200, urls)
+    assert [i for (i,) in third.db.execute("SELECT id FROM dicts")] == [1, 2]
+    third.close()
+    fourth, _ = build(300, urls)
+    assert [i for (i,) in fourth.db.execute("SELECT id FROM dicts")] == [2, 3]
+    assert fourth.reusable({url: "k" for url in urls}, _world()) == set(urls)
+    assert [fourth.html(url) for url in urls] == [_site_page(url, 300 + n)
+                                                 for n, url in enumerate(urls)]
+    # A row that names another dictionary than its own, changed bytes, or another
+    # dictionary's id and signature: not believed.
+    data_2 = fourth.db.execute("SELECT data FROM dicts WHERE id = 2").fetchone()[0]
+    other = data_2.replace(b"menu", b"MENU")  # ours too: signed here
+    fourth.db.execute("INSERT INTO dicts VALUES (9, ?, ?)",
+                      (other, fourth._dictionary_mac(9, other)))
+    fourth.db.execute("UPDATE pages SET dict = 9 WHERE url = ?", (urls[0],))
+    assert fourth.html(urls[0]) is None
+    fourth.db.execute("DELETE FROM dicts WHERE id = 9")
+    data_3 = fourth.db.execute("SELECT data FROM dicts WHERE id = 3").fetchone()[0]
+    fourth.db.execute("UPDATE dicts SET data = ? WHERE id = 2", (data_3,))
+    fourth.db.commit()
+    fourth.close()
+    fifth = PageCache.open(tmp_path / "cache", tmp_path)
+    assert fifth is not None and fifth.dictionary == (3, data_3)
+    assert fifth.reusable({url: "k" for url in urls}, _world()) == set(urls)
+    assert [fifth.html(url) for url in urls] == [None] * 8  # they name the second
+    fifth.db.execute("DELETE FROM dicts WHERE id = 2")
+    fifth.db.execute("UPDATE dicts SET id = 2 WHERE id = 3")
+    fifth.db.commit()
+    fifth.close()
+    sixth = PageCache.open(tmp_path / "cache", tmp_path)
+    assert sixth is not None and sixth.dictionary == (0, b"")
+    assert sixth.reusable({url: "k" for url in urls}, _world()) == set(urls)
+    assert [sixth.html(url) for url in urls] == [None] * 8
+    sixth.close()

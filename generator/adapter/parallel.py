@@ -161,13 +161,14 @@ def _grown() -> int:
 
 
 def _replay(config_file: str, strict: bool, key: bytes | None,
-            markdown: tuple[str, bytes] | None = None) -> None:
+            markdown: tuple[str, bytes] | None = None, dictionary: bytes = b"") -> None:
     """Spawned worker: build the site's pages, navigation and environment again
-    (``key``: the page cache's, when pages are kept; ``markdown``: the Markdown
-    cache's file and key, when conversions are kept)."""
+    (``key``: the page cache's, when pages are kept, and ``dictionary`` the one its
+    pages are compressed with; ``markdown``: the Markdown cache's file and key, when
+    conversions are kept)."""
     global _IN_WORKER, _STATE, _IDS
     _IN_WORKER = True
-    _IDS = None if key is None else ReadIds(key)
+    _IDS = None if key is None else ReadIds(key, dictionary=dictionary)
     # The parent reports every warning once; a worker would repeat them.
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     config = load_config(config_file, strict=strict)
@@ -420,7 +421,8 @@ class PageRenderer:
             key = None if self.cache is None else self.cache.key
             markdown = (None if self.markdown is None
                         else (str(self.markdown.path), self.markdown.key))
-            initargs = (config.config_file_path, bool(config.strict), key, markdown)
+            dictionary = b"" if self.cache is None else self.cache.dictionary[1]
+            initargs = (config.config_file_path, bool(config.strict), key, markdown, dictionary)
             self._new_lane = lambda: _Lane(new_pool(size, method="spawn", initializer=_replay,
                                                     initargs=initargs))
         self.lanes = [self._new_lane() for _ in range(processes // size)]
