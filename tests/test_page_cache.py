@@ -202,6 +202,10 @@ def test_pages_kept_by_workers_equal_a_clean_build(tmp_path, monkeypatch, caplog
         site, rendered, reused = builds.cached()
         assert rendered > 0 and reused > 0, what
         assert site == builds.clean(), what
+    # Nothing changed: every page is served as stored, those the workers packed with
+    # the dictionary the first build made included (one that does not unpack would
+    # be rendered again).
+    assert builds.cached()[1] == 0
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its workers")
@@ -1048,13 +1052,16 @@ def _site_page(url: str, n: int) -> str:
 
 def test_pages_are_compressed_with_a_dictionary_a_build_before_made_of_the_site(
         tmp_path, monkeypatch):
-    """A build that stores most of the site's pages leaves a dictionary of them,
-    signed, for the builds after it: their pages are compressed with it (smaller) and
-    name it; each page's HTML comes back as it was, whichever dictionary packed it.
-    A dictionary changed or put under another id is not believed (its pages are
-    rendered again), and one no page uses any more is forgotten."""
+    """A build that stores most of the site's pages leaves a dictionary of them for
+    the builds after it: their pages are compressed with it (smaller) and name it by
+    its id, a keyed digest of its bytes; each page's HTML comes back as it was,
+    whichever dictionary packed it. A dictionary that is not ours (changed, put under
+    another id, or signed with another key as the row's id says) is not believed: its
+    pages are rendered again, and a build does not compress with it. One no page uses
+    any more is forgotten."""
     monkeypatch.setattr(page_cache, "DICTIONARY_MIN_PAGES", 4)
     urls = [f"{part}/{n}/" for part in ("san-pham", "chu-the") for n in range(4)]
+    every = {url: "k" for url in urls}
 
     def build(start: int, urls: list[str]) -> tuple[PageCache, dict[str, int]]:
         cache = PageCache.open(tmp_path / "cache", tmp_path)
@@ -1065,52 +1072,78 @@ def test_pages_are_compressed_with_a_dictionary_a_build_before_made_of_the_site(
         sizes = dict(cache.db.execute("SELECT url, length(html) FROM html"))
         return cache, sizes
 
+    def dictionaries(cache: PageCache) -> list[int]:
+        return [i for (i,) in cache.db.execute("SELECT id FROM dicts ORDER BY made")]
+
     first, plain = build(0, urls)
     assert first.dictionary == (0, b"")
     assert [i for (i,) in first.db.execute("SELECT dict FROM pages")] == [0] * 8
-    [(ident, data)] = list(first.db.execute("SELECT id, data FROM dicts"))
-    assert ident == 1 and _site_page("san-pham/0/", 0).encode() in data
+    [(one, data)] = list(first.db.execute("SELECT id, data FROM dicts"))
+    assert one == first._dictionary_id(data) and _site_page("san-pham/0/", 0).encode() in data
     first.close()
     second, packed = build(100, urls[:2])  # two pages edited: no new dictionary
-    assert second.dictionary == (1, data)
+    assert second.dictionary == (one, data)
     assert sum(packed[url] for url in urls[:2]) < sum(plain[url] for url in urls[:2]) / 2
-    assert [i for (i,) in second.db.execute("SELECT id FROM dicts")] == [1]
-    assert second.reusable({url: "k" for url in urls}, _world()) == set(urls)
+    assert dictionaries(second) == [one]
+    assert second.reusable(every, _world()) == set(urls)
     for n, url in enumerate(urls):
         assert second.html(url) == _site_page(url, (100 if n < 2 else 0) + n)
     second.close()
     # Every page again: a new dictionary; the first stays while pages name it.
     third, _ = build(200, urls)
-    assert [i for (i,) in third.db.execute("SELECT id FROM dicts")] == [1, 2]
+    two = dictionaries(third)[-1]
+    assert dictionaries(third) == [one, two] and two != one
     third.close()
     fourth, _ = build(300, urls)
-    assert [i for (i,) in fourth.db.execute("SELECT id FROM dicts")] == [2, 3]
-    assert fourth.reusable({url: "k" for url in urls}, _world()) == set(urls)
+    three = dictionaries(fourth)[-1]
+    assert dictionaries(fourth) == [two, three]
+    assert fourth.reusable(every, _world()) == set(urls)
     assert [fourth.html(url) for url in urls] == [_site_page(url, 300 + n)
                                                  for n, url in enumerate(urls)]
-    # A row that names another dictionary than its own, changed bytes, or another
-    # dictionary's id and signature: not believed.
-    data_2 = fourth.db.execute("SELECT data FROM dicts WHERE id = 2").fetchone()[0]
-    other = data_2.replace(b"menu", b"MENU")  # ours too: signed here
-    fourth.db.execute("INSERT INTO dicts VALUES (9, ?, ?)",
-                      (other, fourth._dictionary_mac(9, other)))
-    fourth.db.execute("UPDATE pages SET dict = 9 WHERE url = ?", (urls[0],))
+    # A row that names another dictionary of ours than its own: not believed.
+    other = fourth.db.execute("SELECT data FROM dicts WHERE id = ?", (two,)).fetchone()[0]
+    other = other.replace(b"menu", b"MENU")
+    fourth.db.execute("INSERT INTO dicts VALUES (?, 0, ?)", (fourth._dictionary_id(other), other))
+    fourth.db.execute("UPDATE pages SET dict = ? WHERE url = ?",
+                      (fourth._dictionary_id(other), urls[0]))
     assert fourth.html(urls[0]) is None
-    fourth.db.execute("DELETE FROM dicts WHERE id = 9")
-    data_3 = fourth.db.execute("SELECT data FROM dicts WHERE id = 3").fetchone()[0]
-    fourth.db.execute("UPDATE dicts SET data = ? WHERE id = 2", (data_3,))
+    fourth.db.execute("UPDATE pages SET dict = ? WHERE url = ?", (two, urls[0]))
+    # The dictionary the pages name, changed; a forged one made last, of any id.
+    data_3 = fourth.db.execute("SELECT data FROM dicts WHERE id = ?", (three,)).fetchone()[0]
+    fourth.db.execute("UPDATE dicts SET data = ? WHERE id = ?", (data_3, two))
+    fourth.db.execute("INSERT INTO dicts VALUES (?, ?, ?)", ((1 << 63) - 1, 1 << 62, b"x"))
     fourth.db.commit()
     fourth.close()
     fifth = PageCache.open(tmp_path / "cache", tmp_path)
-    assert fifth is not None and fifth.dictionary == (3, data_3)
-    assert fifth.reusable({url: "k" for url in urls}, _world()) == set(urls)
-    assert [fifth.html(url) for url in urls] == [None] * 8  # they name the second
-    fifth.db.execute("DELETE FROM dicts WHERE id = 2")
-    fifth.db.execute("UPDATE dicts SET id = 2 WHERE id = 3")
-    fifth.db.commit()
+    assert fifth is not None and fifth.dictionary == (three, data_3)
+    assert fifth.reusable(every, _world()) == set()  # their dictionary is not ours
+    fifth.add([fifth.pack(url, "k", _site_page(url, 400 + n), []) for n, url in enumerate(urls)])
+    fifth.commit(set(urls))  # a new one; those no page names are forgotten, forged too
+    four = dictionaries(fifth)[-1]
+    assert dictionaries(fifth) == [three, four]
     fifth.close()
     sixth = PageCache.open(tmp_path / "cache", tmp_path)
-    assert sixth is not None and sixth.dictionary == (0, b"")
-    assert sixth.reusable({url: "k" for url in urls}, _world()) == set(urls)
-    assert [sixth.html(url) for url in urls] == [None] * 8
+    assert sixth is not None and sixth.dictionary[0] == four
+    assert sixth.reusable(every, _world()) == set(urls)
+    assert [sixth.html(url) for url in urls] == [_site_page(url, 400 + n)
+                                                for n, url in enumerate(urls)]
     sixth.close()
+
+
+def test_pages_are_kept_when_their_dictionary_cannot_be(tmp_path, monkeypatch):
+    """The dictionary is made after the build's pages are committed: an error in it
+    costs the next builds a smaller cache, not the pages."""
+    monkeypatch.setattr(page_cache, "DICTIONARY_MIN_PAGES", 1)
+
+    def fails(self: PageCache) -> None:
+        self.db.execute("INSERT INTO dicts VALUES (1, 0, x'00')")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(PageCache, "_new_dictionary", fails)
+    cache = PageCache.open(tmp_path / "cache", tmp_path)
+    assert cache is not None
+    cache.add([cache.pack("a/", "k", "<p>a</p>", [])])
+    cache.commit({"a/"})
+    assert list(cache.db.execute("SELECT url FROM pages")) == [("a/",)]
+    assert list(cache.db.execute("SELECT id FROM dicts")) == []
+    cache.close()

@@ -509,7 +509,7 @@ def _environment() -> Any:
 
 
 def _numbered(index: int):
-    return f"page {index}", b"", b"", ()
+    return f"page {index}".encode(), b"", b"", ()
 
 
 def _renewing_renderer(monkeypatch: pytest.MonkeyPatch, render: Any,

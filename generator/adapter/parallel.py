@@ -434,20 +434,18 @@ class PageRenderer:
 
     def html(self, page: Any) -> Markup:
         """The HTML of ``page``: stored, from a worker (waits for it) or rendered now."""
-        found = self._html(page)
-        return Markup(found if isinstance(found, str) else found.decode())
+        return Markup(self._html(page).decode())
 
     def data(self, page: Any) -> bytes:
         """The HTML of ``page`` as written (``output_bytes``)."""
-        found = self._html(page)
-        return found if isinstance(found, bytes) else output_bytes(found)
+        return self._html(page)
 
-    def _html(self, page: Any) -> str | bytes:
-        """``html``: stored (text), else as written (rendered by a worker or here)."""
+    def _html(self, page: Any) -> bytes:
+        """``html`` as written: stored, rendered by a worker or here."""
         index = self.position[id(page)]
         if index in self.reused:
             assert self.cache is not None
-            stored = self.cache.html(page.url)
+            stored = self.cache.data(page.url)
             if stored is not None:
                 return stored
             # A row that does not verify is rendered again.

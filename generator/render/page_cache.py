@@ -47,6 +47,7 @@ import marshal
 import operator
 import sqlite3
 import sys
+import time
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -516,8 +517,7 @@ class ReadIds:
     def __init__(self, key: bytes, known: Iterable[tuple[int, str]] = (),
                  dictionary: bytes = b"") -> None:
         self.key = key
-        #: What pages are compressed with (``PageCache.dictionary``; empty: nothing).
-        self.dictionary = dictionary
+        # Pages are compressed with ``dictionary`` (``PageCache.dictionary``; b"": none).
         self._compress = _compressor(dictionary).compress
         #: Lines given an id here, or known stored: line -> id.
         self.given: dict[str, int] = {line: i for i, line in known}
@@ -545,7 +545,10 @@ class ReadIds:
                   digest_of: Callable[[Any], str]) -> Stored:
         """``pack(url, key, html, reads_list(seen, digest_of))``, each record's and each
         fact's line made once in this process. A record's digest is the same all
-        build: records are not changed once linked (``World.digest_of``)."""
+        build: records are not changed once linked (``World.digest_of``), nor are the
+        values pages read that are not the world's records (before, such a value was
+        fingerprinted again for each page). The memo keeps each record it names, so
+        its ``id()`` is not another object's while it lives."""
         new: list[tuple[int, str]] = []
         ids: set[int] = set()
         records, facts = self._records, self._facts
@@ -590,8 +593,8 @@ SCHEMA = {
               "reads BLOB NOT NULL, dict INTEGER NOT NULL, mac BLOB NOT NULL)"),
     "html": "CREATE TABLE html (url TEXT PRIMARY KEY NOT NULL, html BLOB NOT NULL)",
     "reads": "CREATE TABLE reads (id INTEGER PRIMARY KEY NOT NULL, line TEXT NOT NULL)",
-    "dicts": ("CREATE TABLE dicts (id INTEGER PRIMARY KEY NOT NULL, data BLOB NOT NULL, "
-              "mac BLOB NOT NULL)"),
+    "dicts": ("CREATE TABLE dicts (id INTEGER PRIMARY KEY NOT NULL, made INTEGER NOT NULL, "
+              "data BLOB NOT NULL)"),
 }
 #: Larger stored values are not unpacked (a page is ~20 KB, its reads a few hundred
 #: ids).
@@ -688,7 +691,9 @@ def _compressor(dictionary: bytes = b"") -> zstandard.ZstdCompressor:
     level 1 packs a national page (18.7 KB) in 35 µs where zlib at level 1 took 147 µs,
     to the same size (a third); with ``dictionary`` (``DICTIONARY_BYTES``), faster and
     to a quarter of that."""
-    return zstandard.ZstdCompressor(level=1, dict_data=_zstd_dictionary(dictionary))
+    # With a checksum: a frame unpacked with another dictionary than its own fails.
+    return zstandard.ZstdCompressor(level=1, dict_data=_zstd_dictionary(dictionary),
+                                    write_checksum=True)
 
 
 @functools.lru_cache(maxsize=4)
@@ -730,14 +735,15 @@ class PageCache:
     def __init__(self, db: sqlite3.Connection, key: bytes) -> None:
         self.db = db
         self.key = key
-        #: The dictionary this build's pages are compressed with: the newest stored,
-        #: signed (``DICTIONARY_BYTES``); (0, b"") for none.
+        #: The dictionary this build's pages are compressed with: the newest stored
+        #: that is ours (``DICTIONARY_BYTES``, ``_dictionary_id``); (0, b"") for none.
         self.dictionary: tuple[int, bytes] = self._newest_dictionary()
         #: Dictionaries of stored rows, by id, as read (b"": not one of ours).
-        self._dictionaries: dict[int, bytes] = {0: b"", **dict([self.dictionary])}
+        self._dictionaries: dict[int, bytes] = {0: b""}
+        self._dictionaries[self.dictionary[0]] = self.dictionary[1]
         #: For the next dictionary: the first page of each part of the site this build
-        #: stores (``_section`` -> its HTML, compressed), and how many pages of each.
-        self._samples: dict[str, bytes] = {}
+        #: stores (``_section`` -> its URL), and how many pages of each.
+        self._samples: dict[str, str] = {}
         self._section_pages: collections.Counter[str] = collections.Counter()
         #: Pages this build stored.
         self._stored_now = 0
@@ -802,14 +808,18 @@ class PageCache:
             # listed reads are stored already.
             self._stored_ids = {i for (i,) in self.db.execute("SELECT id FROM reads")}
             self._line_count = len(self._stored_ids)
-            for url, key, blob, mac in self.db.execute(
-                    "SELECT url, key, reads, mac FROM pages"):
+            for url, key, blob, dictionary, mac in self.db.execute(
+                    "SELECT url, key, reads, dict, mac FROM pages"):
                 self.stored.add(url)
                 if keys.get(url) != key or not isinstance(key, str):
                     continue
-                # Not yet verified: a damaged or forged list is a page rendered again.
+                # Not yet verified: a damaged or forged list is a page rendered again,
+                # as one whose dictionary is not ours (by the workers, not one by one
+                # when MkDocs asks for its HTML).
                 ids = _ids_of(blob)
                 if (ids is not None and isinstance(mac, bytes) and len(mac) == MAC_SIZE
+                        and isinstance(dictionary, int)
+                        and self._dictionary(dictionary) is not None
                         and self._hold(ids, world)):
                     found.add(url)
                     self.checked[url] = self.identities[url] = _row_identity(key, blob, mac)
@@ -882,6 +892,15 @@ class PageCache:
     def html(self, url: str) -> str | None:
         """The stored HTML of ``url``: the row ``reusable`` accepted, signed; else None
         (the page is rendered again)."""
+        data = self.data(url)
+        try:
+            return None if data is None else data.decode()
+        except UnicodeDecodeError:
+            return None
+
+    def data(self, url: str) -> bytes | None:
+        """``html`` as stored: the page's bytes as written (``adapter.parallel``'s
+        ``output_bytes``, or the UTF-8 of the text ``pack`` was given)."""
         checked = self.checked.get(url)
         if checked is None:
             return None
@@ -905,11 +924,7 @@ class PageCache:
         dictionary = self._dictionary(row[4])
         if dictionary is None:
             return None
-        data = _unzip(stored.html, MAX_HTML, dictionary)
-        try:
-            return None if data is None else data.decode()
-        except UnicodeDecodeError:
-            return None
+        return _unzip(stored.html, MAX_HTML, dictionary)
 
     def _mac(self, page: Stored, dictionary: int) -> bytes:
         # Keyed BLAKE2 is a MAC by design, and cheaper per page than HMAC-SHA256.
@@ -919,38 +934,38 @@ class PageCache:
             h.update(len(part).to_bytes(8, "big") + part)
         return h.digest()
 
-    def _dictionary_mac(self, ident: int, data: bytes) -> bytes:
-        """A dictionary's signature: of its id too (a row names it by id)."""
-        return hashlib.blake2b(str(ident).encode() + b"\0" + data, key=self.key,
-                               digest_size=MAC_SIZE, person=b"ocop-dict").digest()
+    def _dictionary_id(self, data: bytes) -> int:
+        """A dictionary's id: a keyed digest of its bytes (1 to 2^62). A row's signature
+        covers the id of its dictionary, and so the dictionary's bytes; no id is given
+        to two dictionaries, and none can be made outside this machine."""
+        digest = hashlib.blake2b(data, key=self.key, digest_size=8, person=b"ocop-dict")
+        return (int.from_bytes(digest.digest(), "little") >> 2) + 1
 
     def _dictionary(self, ident: int) -> bytes | None:
-        """The stored dictionary ``ident`` (b"" for 0), None when it is missing or not
-        signed by this key."""
+        """The stored dictionary ``ident`` (b"" for 0); None when it is missing or not
+        ours (its id is not its bytes' ``_dictionary_id``), or the file cannot be read
+        now (then asked again next time)."""
         found = self._dictionaries.get(ident)
         if found is None:
-            found = b""
-            with contextlib.suppress(sqlite3.Error):
-                row = self.db.execute("SELECT data, mac FROM dicts WHERE id = ?",
+            try:
+                row = self.db.execute("SELECT data FROM dicts WHERE id = ?",
                                       (ident,)).fetchone()
-                if (row is not None and isinstance(row[0], bytes) and isinstance(row[1], bytes)
-                        and hmac.compare_digest(row[1], self._dictionary_mac(ident, row[0]))):
-                    found = row[0]
-            self._dictionaries[ident] = found
+            except sqlite3.Error:
+                return None
+            ours = (row is not None and isinstance(row[0], bytes)
+                    and len(row[0]) <= DICTIONARY_BYTES and self._dictionary_id(row[0]) == ident)
+            found = self._dictionaries[ident] = row[0] if ours else b""
         return found if found or not ident else None
 
     def _newest_dictionary(self) -> tuple[int, bytes]:
-        """The stored dictionary with the highest id, if it is signed by this key."""
-        try:
-            row = self.db.execute("SELECT id, data, mac FROM dicts ORDER BY id DESC "
-                                  "LIMIT 1").fetchone()
-        except sqlite3.Error:
-            return 0, b""
-        if (row is None or not isinstance(row[0], int) or not isinstance(row[1], bytes)
-                or not isinstance(row[2], bytes)
-                or not hmac.compare_digest(row[2], self._dictionary_mac(row[0], row[1]))):
-            return 0, b""
-        return row[0], row[1]
+        """The stored dictionary made last that is ours; (0, b"") for none."""
+        with contextlib.suppress(sqlite3.Error):
+            for ident, data in self.db.execute(
+                    "SELECT id, data FROM dicts WHERE length(data) <= ? ORDER BY made DESC",
+                    (DICTIONARY_BYTES,)):
+                if isinstance(data, bytes) and self._dictionary_id(data) == ident:
+                    return ident, data
+        return 0, b""
 
     def pack(self, url: str, key: str, html: str | bytes, reads: list[list[str]]) -> Stored:
         """A page rendered in this process, ready to ``add`` (``ReadIds.pack``)."""
@@ -972,7 +987,7 @@ class PageCache:
         self._stored_now += len(pages)
         for page in pages:
             section = _section(page.url)
-            self._samples.setdefault(section, page.html)
+            self._samples.setdefault(section, page.url)
             self._section_pages[section] += 1
         # A line stored but not believed (forged, or not looked at) is written again.
         lines = self._pending + [(i, line) for p in pages for i, line in p.lines
@@ -1011,12 +1026,16 @@ class PageCache:
             looked_at = len(self._true | self._false | self._added) + self._listed_stored
             if self._line_count > 2 * looked_at + SPARE_LINES:
                 self._forget_lines()
-            if (self._stored_now >= DICTIONARY_MIN_PAGES
-                    and 2 * self._stored_now >= len(urls)):
-                self._new_dictionary()
             self.db.commit()
         except sqlite3.Error:
             self.rollback()
+            return
+        if self._stored_now >= DICTIONARY_MIN_PAGES and 2 * self._stored_now >= len(urls):
+            try:  # after the pages are kept: a dictionary is not worth them
+                self._new_dictionary()
+                self.db.commit()
+            except sqlite3.Error:
+                self.rollback()
 
     def _empty(self) -> None:
         """Delete every stored page and read (kept when this build commits); not the
@@ -1027,7 +1046,7 @@ class PageCache:
             ident, data = self.dictionary
             if ident:
                 self.db.execute("INSERT INTO dicts VALUES (?, ?, ?)",
-                                (ident, data, self._dictionary_mac(ident, data)))
+                                (ident, time.time_ns(), data))
         self.stored.clear()
         self._damaged = False
 
@@ -1035,18 +1054,25 @@ class PageCache:
         """Store a dictionary of the pages sampled in this build, for the builds after
         it; forget those no page is compressed with any more (in the commit's
         transaction)."""
-        # The commonest last: Zstandard finds what is nearest the end best.
+        # The commonest last: Zstandard finds what is nearest the end best. The pages
+        # are read back as stored (a row another build replaced since: by its own).
         common = sorted(self._samples, key=self._section_pages.__getitem__)
-        parts = [_unzip(self._samples[section], MAX_HTML, self.dictionary[1])
-                 for section in common[-DICTIONARY_PAGES:]]
-        data = b"".join(part for part in parts if part)[-DICTIONARY_BYTES:]
+        parts = []
+        for section in common[-DICTIONARY_PAGES:]:
+            row = self.db.execute("SELECT html, dict FROM html JOIN pages USING (url) "
+                                  "WHERE url = ?", (self._samples[section],)).fetchone()
+            dictionary = None if row is None or not isinstance(row[1], int) \
+                else self._dictionary(row[1])
+            part = None if dictionary is None else _unzip(row[0], MAX_HTML, dictionary)
+            if part:
+                parts.append(part)
+        data = b"".join(parts)[-DICTIONARY_BYTES:]
         if not data:
             return
-        ident = self.dictionary[0] + 1
-        (newest,) = self.db.execute("SELECT max(id) FROM dicts").fetchone()
-        ident = max(ident, (newest or 0) + 1)
-        self.db.execute("INSERT INTO dicts VALUES (?, ?, ?)",
-                        (ident, data, self._dictionary_mac(ident, data)))
+        ident = self._dictionary_id(data)
+        # ``made`` orders them only: one not ours is never taken, whatever it says.
+        self.db.execute("INSERT OR REPLACE INTO dicts VALUES (?, ?, ?)",
+                        (ident, time.time_ns(), data))
         self.db.execute("DELETE FROM dicts WHERE id <> ? AND id NOT IN "
                         "(SELECT DISTINCT dict FROM pages)", (ident,))
 
