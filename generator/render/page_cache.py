@@ -23,8 +23,9 @@ with a clean build of the same sources, byte for byte.
 The cache folder sits in a checkout anyone's pull request can add files to; a
 stored page is HTML that would be published as it is. So every row is signed
 with keyed BLAKE2b under the key ``record_cache`` keeps outside the repository (with
-the id of the dictionary of the site's pages its HTML is compressed with, itself
-signed: ``DICTIONARY_BYTES``); a row that does not verify is rendered again. A
+the id of the dictionary of the site's pages its HTML is compressed with, a keyed
+digest of the dictionary's bytes: ``DICTIONARY_BYTES``); a row that does not verify
+is rendered again. A
 read's id is a keyed digest of its line too, checked before the line is believed.
 Without a usable key nothing is cached.
 """
