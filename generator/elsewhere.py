@@ -26,6 +26,9 @@ class Elsewhere:
                  valid: Callable[[Any], bool], method: str = "spawn") -> None:
         self.what = what
         self._valid = valid
+        #: Whether the job answered, and its answer, once read (``collect``), until
+        #: ``result`` gives it.
+        self._taken: tuple[bool, Any] | None = None
         context = multiprocessing.get_context(method)
         self._answer, answer = context.Pipe(duplex=False)
         self._process = context.Process(target=run, args=(*args, answer),
@@ -43,13 +46,47 @@ class Elsewhere:
             self._answer.close()
             self._process.join()
 
+    def collect(self) -> None:
+        """Read the answer now if the job has given it, without waiting: the job's
+        process holds what it made (a national kept site's listing: about 90 MB)
+        until its answer is read, and ends then."""
+        if self._taken is None and not self._answer.closed:
+            try:
+                ready = self._answer.poll(0)
+            except Exception:
+                return  # ``result`` tells
+            if ready:
+                self._taken = self._read(True)
+
     def result(self, timeout: float | None = None) -> Any:
         """The job's answer; an OSError if it gives none within ``timeout`` seconds
         (None: however long it takes), and then the job is ended."""
-        answered = True
+        taken, self._taken = self._taken, None
+        if taken is None:
+            try:
+                answered = timeout is None or self._answer.poll(timeout)
+            except Exception:
+                answered = True  # a broken pipe: the read below finds no answer
+            except BaseException:
+                self._read(False)  # Ctrl-C here only: do not wait for the job
+                raise
+            taken = self._read(answered)
+        answered, found = taken
+        if not answered:
+            raise OSError(f"{self.what} gave no answer in {timeout:g} s")
+        if isinstance(found, BaseException):
+            raise found
+        if not self._valid(found):
+            raise OSError(f"{self.what} stopped (exit code {self._process.exitcode})")
+        return found
+
+    def _read(self, answered: bool) -> tuple[bool, Any]:
+        """The answer, read when ``answered`` (None if the job ended without one or it
+        does not unpickle); the job is ended then (once it is read, it has ended)."""
+        found = None
         try:
-            answered = timeout is None or self._answer.poll(timeout)
-            found = self._answer.recv() if answered else None
+            if answered:
+                found = self._answer.recv()
         except Exception:  # ended, or an answer that does not unpickle
             found = None
         except BaseException:
@@ -60,13 +97,7 @@ class Elsewhere:
                 self._process.terminate()
             self._answer.close()
             self._process.join()
-        if not answered:
-            raise OSError(f"{self.what} gave no answer in {timeout:g} s")
-        if isinstance(found, BaseException):
-            raise found
-        if not self._valid(found):
-            raise OSError(f"{self.what} stopped (exit code {self._process.exitcode})")
-        return found
+        return answered, found
 
 
 def answer(job: Callable[..., Any], args: tuple[Any, ...], what: str,

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import time
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from generator import written
 from generator.adapter import kept_site
 from generator.adapter.kept_site import sweep
 from generator.adapter.publish import build_site, recover
+from generator.elsewhere import Elsewhere
 from generator.media.image_types import ImageVariant, ProcessedImage
 from generator.media.library import MediaLibrary
 from generator.source.layout import SourceLayout
@@ -225,8 +227,12 @@ def test_a_safety_walk_that_fails_builds_into_an_empty_folder(
     build(project, caplog)
     build(project, caplog)
 
+    class Refused(Future):
+        def collect(self) -> None:
+            """Taken when the build is ready to write (``ready``)."""
+
     def refuse(folder: Path) -> Future[int]:
-        walk: Future[int] = Future()
+        walk: Future[int] = Refused()
         walk.set_exception(PermissionError(13, "Permission denied", str(folder / "anh")))
         return walk
 
@@ -261,6 +267,9 @@ def test_nothing_is_written_into_the_kept_folder_before_its_walk_ends(
         def __init__(self, folder: Path) -> None:
             self.folder = folder
 
+        def collect(self) -> None:
+            """Never done early: the walk is done when its result is asked for."""
+
         def result(self) -> int:
             seen.append(stamps(self.folder) == spare)
             return kept_site._make_safe(self.folder)
@@ -283,6 +292,39 @@ def test_the_walk_process_sends_back_its_count_and_its_error(tmp_path):
     with pytest.raises(FileNotFoundError) as error:
         kept_site._walk_elsewhere(tmp_path / "gone").result()
     assert error.value.filename == str(tmp_path / "gone")
+
+
+def test_an_answer_collected_early_ends_the_walks_process(tmp_path):
+    """``collect`` reads the answer once it has come, without waiting for it: the
+    walk's process, which holds it until then, ends; ``result`` gives it later, an
+    error as it would have. Before the answer has come, it takes nothing."""
+    (tmp_path / "site/trang").mkdir(parents=True)
+    (tmp_path / "site/trang/index.html").write_text("x", encoding="utf-8")
+
+    def collected(walk: Elsewhere) -> None:
+        deadline = time.monotonic() + 60
+        while walk._process.exitcode is None:
+            assert time.monotonic() < deadline
+            walk.collect()
+            time.sleep(0.01)
+
+    walk = kept_site._walk_elsewhere(tmp_path / "site")
+    walk.collect()  # a spawned Python is still starting: nothing to read yet
+    assert walk._taken is None and not walk._answer.closed
+    collected(walk)
+    assert walk._answer.closed
+    walk.collect()  # read once
+    assert walk.result() == kept_site._make_safe(tmp_path / "site")
+    assert walk._taken is None  # given once
+    gone = kept_site._walk_elsewhere(tmp_path / "gone")
+    collected(gone)
+    with pytest.raises(FileNotFoundError):
+        gone.result()
+    dead = kept_site._walk_elsewhere(tmp_path / "site")
+    dead._process.kill()
+    collected(dead)  # its end is read as its answer: none
+    with pytest.raises(OSError, match=r"^the walk of the kept site stopped"):
+        dead.result()
 
 
 def test_a_walk_that_fails_otherwise_sends_back_an_os_error(tmp_path, monkeypatch):

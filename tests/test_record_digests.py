@@ -1,5 +1,5 @@
-"""The records' and pages' digests made in a forked child while the build plans its
-pages (``render/digests_apart.py``): the same digests, taken only when they are this
+"""The records' and pages' digests made in a forked child once the build has planned
+its pages (``render/digests_apart.py``): the same digests, taken only when they are this
 build's, and a build that does without them when the child fails."""
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_childs_digests_are_each_records_and_pages_own(sample_catalogue, forking):
-    job = digests_apart.start(sample_catalogue, LANGUAGES, 2)
+    specs = plan_pages(sample_catalogue, LANGUAGES)
+    job = digests_apart.start(sample_catalogue, specs, 2)
     assert job is not None
     made = job.result()
     world = World(sample_catalogue, {})
@@ -47,8 +48,7 @@ def test_the_childs_digests_are_each_records_and_pages_own(sample_catalogue, for
     # Taken by identity: the reuse check asks by kind and key.
     for (kind, key), record in world.records.items():
         assert world.record_digest(kind, key) == fingerprint(record)
-    # The pages as this process plans them: the keys they make are the same.
-    specs = plan_pages(sample_catalogue, LANGUAGES)
+    # The keys the pages make are those this process makes.
     assert len(specs) > 100
     settings = {"vi": "v", "en": "e"}
     assert page_keys(settings, specs, made.of_pages(specs)) == page_keys(settings, specs)
@@ -63,7 +63,7 @@ def test_digests_not_of_this_build_are_not_taken(sample_catalogue):
     assert not world.take_digests([*digests, "0" * 32])
     assert world._digests == {}
     specs = plan_pages(sample_catalogue, LANGUAGES)
-    made = digests_apart.make(sample_catalogue, LANGUAGES)
+    made = digests_apart.make(sample_catalogue, specs)
     assert made.of_pages(specs[:-1]) is None  # fewer pages
     other = dataclasses.replace(specs[0], url="no-such-page/")
     assert made.of_pages([other, *specs[1:]]) is None  # another page
@@ -71,12 +71,13 @@ def test_digests_not_of_this_build_are_not_taken(sample_catalogue):
 
 
 def test_no_child_where_none_may_be_forked(sample_catalogue, forking, monkeypatch):
-    assert digests_apart.start(sample_catalogue, LANGUAGES, 1) is None
+    specs = plan_pages(sample_catalogue, LANGUAGES)
+    assert digests_apart.start(sample_catalogue, specs, 1) is None
     monkeypatch.setenv("OCOP_START_METHOD", "spawn")
-    assert digests_apart.start(sample_catalogue, LANGUAGES, 2) is None
+    assert digests_apart.start(sample_catalogue, specs, 2) is None
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
     monkeypatch.setenv("OCOP_DIGESTS_APART", "0")  # switched off alone
-    assert digests_apart.start(sample_catalogue, LANGUAGES, 2) is None
+    assert digests_apart.start(sample_catalogue, specs, 2) is None
 
 
 def test_no_child_where_no_page_cache_can_open(mini_project, fixed_date, forking,

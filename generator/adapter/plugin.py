@@ -167,16 +167,19 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.catalogue = catalogue
         self.build_date = catalogue.build_date
         languages = site_languages(self.config)
-        if self._reusing() and not in_worker() and signing_key(layout.root) is not None:
-            # Linked, the records no longer change: the digests the reuse check
-            # compares are made beside the planning and the photos (only where a page
-            # cache can open: it signs with that key).
-            self._digesting = digests_apart.start(catalogue, languages, self._workers())
+        self._collect_helpers()
         start = time.perf_counter()
         for file in _switched_off(files, languages):
             files.remove(file)  # a language switched off: its hand-written pages too
         specs = plan_pages(catalogue, languages)
         self._lap("plan", start)
+        self._collect_helpers()
+        if self._reusing() and not in_worker() and signing_key(layout.root) is not None:
+            # Linked, the records no longer change: the digests the reuse check
+            # compares are made beside the photo step (only where a page cache can
+            # open: it signs with that key). Forked once the pages are planned: the
+            # child shares the specs instead of making its own.
+            self._digesting = digests_apart.start(catalogue, specs, self._workers())
         # Before MkDocs reads a page or copies a file: no link, no outside file, no
         # front matter the strict reader refuses, no link to a missing file.
         check_pages(layout, specs, self.problems)
@@ -218,6 +221,15 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             for name in _theme_outputs(config):
                 self.kept.remove(name)
         return files
+
+    def _collect_helpers(self) -> None:
+        """Take the answers the helper processes begun with the build have given (the
+        look at the photo cache, the walk of the kept site): each holds what it made
+        until then, and a fork meanwhile would count it too."""
+        assert self.media is not None
+        self.media.collect()
+        if self.kept is not None:
+            self.kept.collect()
 
     def _stop_on_problems(self) -> None:
         if self.problems.failed(self.config.strict):

@@ -130,6 +130,12 @@ class MediaLibrary:
         if self.processor.jobs > 1:  # one process asked for: none of its own
             self._look = start_stamps(self.processor.cache_dir, self.processor.settings)
 
+    def collect(self) -> None:
+        """Take the look's answer if it has come (``Elsewhere.collect``), so that its
+        process ends; ``prepare`` still waits for it otherwise."""
+        if self._look is not None:
+            self._look.collect()
+
     def end(self) -> None:
         if self._look is not None:
             self._look.close()
