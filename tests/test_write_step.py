@@ -26,7 +26,9 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fo
 
 @pytest.fixture
 def apart(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Builds that keep their site and pages, two processes allowed, forking."""
+    """Builds that keep their site and pages, two processes allowed, forking, the
+    writers' child asked for."""
+    monkeypatch.setenv("OCOP_WRITERS_APART", "1")
     monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
     monkeypatch.setenv("OCOP_WORKERS", "2")
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
@@ -118,6 +120,7 @@ def test_the_childs_error_stops_the_build(mini_project, fixed_date, apart, monke
 
 def test_no_child_is_forked_while_a_thread_runs(monkeypatch):
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
+    monkeypatch.setenv("OCOP_WRITERS_APART", "1")
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -127,10 +130,12 @@ def test_no_child_is_forked_while_a_thread_runs(monkeypatch):
         stop.set()
         thread.join()
     monkeypatch.setattr(workers, "threads_running", lambda: False)
-    assert write_step.can_fork(2) and not write_step.can_fork(1)
-    monkeypatch.setenv("OCOP_WRITERS_APART", "0")  # the memory it costs, saved
+    monkeypatch.delenv("OCOP_WRITERS_APART", raising=False)
+    assert not write_step.can_fork(2)  # by default: the memory it costs, saved
+    monkeypatch.setenv("OCOP_WRITERS_APART", "0")
     assert not write_step.can_fork(2)
-    monkeypatch.delenv("OCOP_WRITERS_APART")
+    monkeypatch.setenv("OCOP_WRITERS_APART", "1")
+    assert write_step.can_fork(2) and not write_step.can_fork(1)
     monkeypatch.setenv("OCOP_START_METHOD", "spawn")
     assert not write_step.can_fork(2)
 
