@@ -1,6 +1,7 @@
-"""The records' and pages' digests made in a forked child once the build has planned
-its pages (``render/digests_apart.py``): the same digests, taken only when they are this
-build's, and a build that does without them when the child fails."""
+"""The records' and pages' digests made in forked children while the build plans its
+pages and looks at its photos (``render/digests_apart.py``): the same digests, taken
+only when they are this build's, and a build that does without them when a child
+fails."""
 
 from __future__ import annotations
 
@@ -37,10 +38,14 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_childs_digests_are_each_records_and_pages_own(sample_catalogue, forking):
+    job = digests_apart.start(sample_catalogue, 2)
+    assert job is not None and job.records is not None and job.pages is None
     specs = plan_pages(sample_catalogue, LANGUAGES)
-    job = digests_apart.start(sample_catalogue, specs, 2)
-    assert job is not None
-    made = job.result()
+    job.planned(specs)
+    assert job.pages is not None
+    said: list[str] = []
+    made = job.answers(said.append)
+    assert said == [] and job.records is None and job.pages is None
     world = World(sample_catalogue, {})
     assert len(world.records) > 100
     assert made.records == [fingerprint(record) for record in world.records.values()]
@@ -48,12 +53,14 @@ def test_the_childs_digests_are_each_records_and_pages_own(sample_catalogue, for
     # Taken by identity: the reuse check asks by kind and key.
     for (kind, key), record in world.records.items():
         assert world.record_digest(kind, key) == fingerprint(record)
-    # The keys the pages make are those this process makes.
+    # The pages as this process plans them again: the keys they make are the same.
+    specs = plan_pages(sample_catalogue, LANGUAGES)
     assert len(specs) > 100
     settings = {"vi": "v", "en": "e"}
     assert page_keys(settings, specs, made.of_pages(specs)) == page_keys(settings, specs)
     reordered = [*specs[1:], specs[0]]
     assert made.of_pages(reordered) == spec_digests(reordered)
+    assert _digests_children() == []
 
 
 def test_digests_not_of_this_build_are_not_taken(sample_catalogue):
@@ -63,21 +70,30 @@ def test_digests_not_of_this_build_are_not_taken(sample_catalogue):
     assert not world.take_digests([*digests, "0" * 32])
     assert world._digests == {}
     specs = plan_pages(sample_catalogue, LANGUAGES)
-    made = digests_apart.make(sample_catalogue, specs)
+    made = digests_apart.Digests(digests, digests_apart.make_pages(specs))
     assert made.of_pages(specs[:-1]) is None  # fewer pages
     other = dataclasses.replace(specs[0], url="no-such-page/")
     assert made.of_pages([other, *specs[1:]]) is None  # another page
     assert made.of_pages([specs[0], *specs[:-1]]) is None  # one page twice, one missing
+    assert digests_apart.Digests(digests, None).of_pages(specs) is None  # none given
 
 
 def test_no_child_where_none_may_be_forked(sample_catalogue, forking, monkeypatch):
-    specs = plan_pages(sample_catalogue, LANGUAGES)
-    assert digests_apart.start(sample_catalogue, specs, 1) is None
+    assert digests_apart.start(sample_catalogue, 1) is None
     monkeypatch.setenv("OCOP_START_METHOD", "spawn")
-    assert digests_apart.start(sample_catalogue, specs, 2) is None
+    assert digests_apart.start(sample_catalogue, 2) is None
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
     monkeypatch.setenv("OCOP_DIGESTS_APART", "0")  # switched off alone
-    assert digests_apart.start(sample_catalogue, specs, 2) is None
+    assert digests_apart.start(sample_catalogue, 2) is None
+    monkeypatch.delenv("OCOP_DIGESTS_APART")
+    job = digests_apart.start(sample_catalogue, 2)
+    assert job is not None
+    monkeypatch.setattr(workers, "threads_running", lambda: True)  # a thread began since
+    job.planned(plan_pages(sample_catalogue, LANGUAGES))
+    assert job.pages is None
+    job.close()
+    assert job.records is None
+    assert _digests_children() == []
 
 
 def test_no_child_where_no_page_cache_can_open(mini_project, fixed_date, forking,
@@ -132,18 +148,24 @@ def test_a_build_takes_the_childs_digests_or_makes_its_own(mini_project, fixed_d
     def broken(*args: object) -> digests_apart.Digests:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(digests_apart, "make", broken)  # the child inherits it
-    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
-        build(mini_project, caplog)
-    assert len(taken) == 4
-    assert ("ocop: the digests of the records and pages failed: RuntimeError('a bug'); "
-            "they are made in this process") in caplog.messages
-    assert pages_line() == reused
+    for job, what in (("make_records", "the records' digests"),
+                      ("make_pages", "the pages' digests")):
+        with monkeypatch.context() as patch:
+            patch.setattr(digests_apart, job, broken)  # the child inherits it
+            with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
+                build(mini_project, caplog)
+        assert (f"ocop: {what} failed: RuntimeError('a bug'); "
+                "they are made in this process") in caplog.messages
+        assert pages_line() == reused
+    # Each build took what the other child gave: the pages' digests while the
+    # records' child failed; the records' (and no pages' to take) while the other did.
+    assert taken[4:] == [(True, False), (False, False), (True, True)]
 
 
 def _digests_children() -> list[str]:
     return [child.name for child in multiprocessing.active_children()
-            if child.name.startswith("ocop-the-digests")]
+            if child.name.startswith(("ocop-the-records'-digests",
+                                      "ocop-the-pages'-digests"))]
 
 
 def test_a_child_that_gives_no_answer_is_not_waited_for(mini_project, fixed_date, forking,
@@ -155,14 +177,16 @@ def test_a_child_that_gives_no_answer_is_not_waited_for(mini_project, fixed_date
         time.sleep(60)
         raise AssertionError("not ended")
 
-    monkeypatch.setattr(digests_apart, "make", stuck)
+    monkeypatch.setattr(digests_apart, "make_records", stuck)
+    monkeypatch.setattr(digests_apart, "make_pages", stuck)
     monkeypatch.setattr(digests_apart, "WAIT", 0.5)
     started = time.perf_counter()
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
         build(mini_project, caplog)
     assert time.perf_counter() - started < 30
-    assert ("ocop: the digests of the records and pages gave no answer in 0.5 s; "
-            "they are made in this process") in caplog.messages
+    for what in ("the records' digests", "the pages' digests"):
+        assert (f"ocop: {what} gave no answer in 0.5 s; "
+                "they are made in this process") in caplog.messages
     assert _digests_children() == []
 
 
@@ -181,9 +205,18 @@ def test_a_build_that_fails_ends_the_child(mini_project, fixed_date, forking, mo
     def refused(*args: object) -> None:
         raise plugin.PluginError("a page refused")
 
+    closing: list[tuple[bool, bool]] = []
+    close = digests_apart.Digesting.close
+
+    def close_noted(job: digests_apart.Digesting) -> None:
+        closing.append((job.records is not None, job.pages is not None))
+        close(job)
+
     monkeypatch.setattr(digests_apart, "start", noted)
+    monkeypatch.setattr(digests_apart.Digesting, "close", close_noted)
     monkeypatch.setattr(plugin, "check_pages", refused)
     with pytest.raises(BuildFailed):
         build_site(mini_project / "mkdocs.yml", mini_project / "site")
     assert forked and forked[0] is not None
+    assert closing[0] == (True, True)  # both forked (the pages' once they were planned)
     assert _digests_children() == []

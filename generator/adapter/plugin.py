@@ -24,7 +24,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_timestamp, write_file
 
 from .. import collector, reads
-from ..elsewhere import Elsewhere
 from ..language import BY_CODE, LANGUAGES, VIETNAMESE, Language, language_of
 from ..link.catalogue import Catalogue
 from ..link.clock import build_date
@@ -99,9 +98,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self._to_write: list[CataloguePage] = []
         #: The writers started in a child of their own at ``on_env`` (``write_step``).
         self._apart: write_step.WritersApart | None = None
-        #: The records' and the pages' digests, made in a child of their own while the
-        #: pages are planned (``render/digests_apart.py``); taken by the reuse check.
-        self._digesting: Elsewhere | None = None
+        #: The records' and the pages' digests, made in children of their own while
+        #: the pages are planned and the photos looked at (``render/digests_apart.py``);
+        #: taken by the reuse check.
+        self._digesting: digests_apart.Digesting | None = None
         #: What ``build_into`` gave, for the next build only: MkDocs keeps one instance
         #: of this plugin for every build of the process (its ``on_startup``), and a
         #: plain ``mkdocs build`` after ``ocop build`` must not write into a kept site.
@@ -167,19 +167,21 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.catalogue = catalogue
         self.build_date = catalogue.build_date
         languages = site_languages(self.config)
+        if self._reusing() and not in_worker() and signing_key(layout.root) is not None:
+            # Linked, the records no longer change: the digests the reuse check
+            # compares are made beside the planning and the photos (only where a page
+            # cache can open: it signs with that key).
+            self._digesting = digests_apart.start(catalogue, self._workers())
+        # After the fork: what the build takes in is its own, not a page both hold.
         self._collect_helpers()
         start = time.perf_counter()
         for file in _switched_off(files, languages):
             files.remove(file)  # a language switched off: its hand-written pages too
         specs = plan_pages(catalogue, languages)
         self._lap("plan", start)
+        if self._digesting is not None:
+            self._digesting.planned(specs)
         self._collect_helpers()
-        if self._reusing() and not in_worker() and signing_key(layout.root) is not None:
-            # Linked, the records no longer change: the digests the reuse check
-            # compares are made beside the photo step (only where a page cache can
-            # open: it signs with that key). Forked once the pages are planned: the
-            # child shares the specs instead of making its own.
-            self._digesting = digests_apart.start(catalogue, specs, self._workers())
         # Before MkDocs reads a page or copies a file: no link, no outside file, no
         # front matter the strict reader refuses, no link to a missing file.
         check_pages(layout, specs, self.problems)
@@ -187,6 +189,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         start = time.perf_counter()
         self.media.prepare(catalogue, self.problems)
         self._lap("photo cache", start)  # the writer "photos" links them later
+        self._collect_helpers()
         stats = self.media.processor.stats
         # The benchmark reads this line to prove a warm rebuild does no image work.
         log.info(f"ocop photos: {stats.processed} processed, {stats.cached} from cache")
@@ -224,12 +227,15 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def _collect_helpers(self) -> None:
         """Take the answers the helper processes begun with the build have given (the
-        look at the photo cache, the walk of the kept site): each holds what it made
-        until then, and a fork meanwhile would count it too."""
+        look at the photo cache, the walk of the kept site, the digests): each holds
+        what it made until its answer is read (the walk's until the photo step was
+        done), and a forked one its copies of this process's memory."""
         assert self.media is not None
         self.media.collect()
         if self.kept is not None:
             self.kept.collect()
+        if self._digesting is not None:
+            self._digesting.collect()
 
     def _stop_on_problems(self) -> None:
         if self.problems.failed(self.config.strict):
@@ -488,15 +494,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         reads.unwatch()
 
     def _made_digests(self) -> digests_apart.Digests | None:
-        """The digests made in their child, if any (``render/digests_apart.py``)."""
+        """The digests made in their children, if any (``render/digests_apart.py``)."""
         digesting, self._digesting = self._digesting, None
-        if digesting is None:
-            return None
-        try:
-            return digesting.result(digests_apart.WAIT)
-        except OSError as error:  # an accelerator only: the reuse check makes them
-            log.info(f"ocop: {error}; they are made in this process")
-            return None
+        return None if digesting is None else digesting.answers(log.info)
 
     def _close_digests(self) -> None:
         """End the digests' child unless its answer was taken: the build stopped, or
@@ -537,7 +537,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             made = self._made_digests()
             specs = [page.spec for page in pages]
             made_pages = None if made is None else made.of_pages(specs)
-            if made is not None and made_pages is None:
+            if made is not None and made.pages is not None and made_pages is None:
                 log.info("ocop: the pages' digests made apart were not this build's "
                          "pages'; made in this process")
             keys = page_keys(settings, specs, made_pages)
@@ -555,7 +555,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 "picture": media.listed,
                 "page": lambda: pages_of.listed(BY_CODE),
             })
-            if made is not None and not world.take_digests(made.records):
+            if made is not None and made.records is not None \
+                    and not world.take_digests(made.records):
                 log.info("ocop: the records' digests made apart were not this "
                          "catalogue's; made in this process")
             self.world = world
