@@ -1,6 +1,6 @@
 """A job run in a process of its own while the build goes on: the walk that makes a
 kept site safe, the look at a big photo cache (spawned), the digests of a loaded
-catalogue's records (forked: it inherits the catalogue).
+catalogue's records and of its pages' specs (forked: they inherit them).
 
 A plain process and a pipe: no helper thread lives in the build's process meanwhile
 (the loading may fork its workers, and a fork while threads run is unsafe). Such
@@ -47,9 +47,9 @@ class Elsewhere:
             self._process.join()
 
     def collect(self) -> None:
-        """Read the answer now if the job has given it, without waiting: the job's
-        process holds what it made (a national kept site's listing: about 90 MB)
-        until its answer is read, and ends then."""
+        """Read the answer now if the job has given it, without waiting: a job whose
+        answer is larger than a pipe holds (a national kept site's listing, the
+        digests) waits with what it made until the answer is read, and ends then."""
         if self._taken is None and not self._answer.closed:
             try:
                 ready = self._answer.poll(0)

@@ -482,7 +482,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
 
     def abandon(self) -> None:
         """End the build's processes (page workers, the writers' child, the digests'
-        child) at once: the build failed (``ocop build`` calls it too for what MkDocs
+        children) at once: the build failed (``ocop build`` calls it too for what MkDocs
         does not see, such as Ctrl-C, before it removes the folder they write into)."""
         if self.renderer is not None:
             self.renderer.terminate()
@@ -499,8 +499,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         return None if digesting is None else digesting.answers(log.info)
 
     def _close_digests(self) -> None:
-        """End the digests' child unless its answer was taken: the build stopped, or
-        it has no page cache to use them."""
+        """End the digests' children unless their answers were taken: the build
+        stopped, or it has no page cache to use them."""
         if self._digesting is not None:
             self._digesting.close()
             self._digesting = None
@@ -692,7 +692,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             collector.hold()
             # The writers need nothing MkDocs does from now on where no other plugin
             # sees a page (writes_pages) but the hand-written pages the search index
-            # reads back: the others start in a child of their own (write_step).
+            # reads back: when asked for, the others start in a child of their own
+            # (write_step.can_fork).
             if self.writes_pages and write_step.can_fork(worker_count(self.config.workers)):
                 self._apart = write_step.start(self._output_context(config), WRITERS,
                                               frozenset(self._mkdocs_outputs(config)))

@@ -33,8 +33,9 @@ from .page_cache import record_digests, spec_digests
 #: What each child's job is called in its errors.
 RECORDS = "the records' digests"
 PAGES = "the pages' digests"
-#: Seconds the build waits for each past the planning (a national catalogue's take
-#: about a second): a child that hangs must not hold the build up.
+#: Seconds the build waits for each child at the reuse check (a national catalogue's
+#: take about a second each, done by then): a child that hangs must not hold the build
+#: up (two that hang: twice this).
 WAIT = 120.0
 
 
@@ -93,16 +94,25 @@ class Digesting:
     def answers(self, said: Callable[[str], None]) -> Digests:
         """What each child made, each waited for at most ``WAIT`` seconds; why one
         gave nothing is ``said`` (the build then makes those digests itself)."""
-        records, pages = self.records, self.pages
-        self.records = self.pages = None
-        return Digests(_taken(records, said), _taken(pages, said))
+        try:
+            records = _taken(self.records, said)
+            self.records = None
+            pages = _taken(self.pages, said)
+            self.pages = None
+        finally:
+            self.close()  # interrupted (Ctrl-C): the other child is ended too
+        return Digests(records, pages)
 
     def close(self) -> None:
         """End the children unless their answers were taken (the build stopped)."""
-        for job in (self.records, self.pages):
-            if job is not None:
-                job.close()
+        records, pages = self.records, self.pages
         self.records = self.pages = None
+        try:
+            if records is not None:
+                records.close()
+        finally:
+            if pages is not None:
+                pages.close()
 
 
 def start(catalogue: Catalogue, workers: int) -> Digesting | None:
