@@ -52,6 +52,16 @@ def digests_apart_are_this_processes(monkeypatch: pytest.MonkeyPatch) -> None:
         return made
 
     monkeypatch.setattr(plugin.CataloguePlugin, "_made_digests", checked)
+    keys_of = plugin.page_keys
+
+    def keyed(settings: object, specs: list, digests: list[str] | None = None) -> list[str]:
+        # The pages' child digested the specs as they were when it forked: they
+        # must be those of the specs the build keys now (nothing changed them since).
+        if digests is not None:
+            assert digests == spec_digests(specs)
+        return keys_of(settings, specs, digests)
+
+    monkeypatch.setattr(plugin, "page_keys", keyed)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

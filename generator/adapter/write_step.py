@@ -97,8 +97,9 @@ def _name(writer: Writer) -> str:
 def can_fork(workers: int) -> bool:
     """Whether a forked child may run writers (``workers.can_fork``): only when asked
     for (``OCOP_WRITERS_APART=1``). The child copies most of what it reads (reference
-    counts): a national one-edit build peaked at 1,141 MiB with it and 918-939 MiB
-    without (issue 17's bar: 954 MiB), for 1.5-1.9 s more (11.8 s against 13.3-13.7 s)."""
+    counts): national one-edit builds peaked at 1,148-1,172 MiB with it and 807-809
+    MiB without (issue 17's bar: 954 MiB), for about 2 s more (12.2 / 14.1 s against
+    14.2 / 15.7 s, alternated; history, fifteenth section)."""
     return os.environ.get("OCOP_WRITERS_APART", "0") == "1" and workers_can_fork(workers)
 
 
