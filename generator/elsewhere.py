@@ -46,17 +46,24 @@ class Elsewhere:
             self._answer.close()
             self._process.join()
 
-    def collect(self) -> None:
-        """Read the answer now if the job has given it, without waiting: a job whose
-        answer is larger than a pipe holds (a national kept site's listing, the
-        digests) waits with what it made until the answer is read, and ends then."""
+    def collect(self, timeout: float = 0) -> None:
+        """Read the answer now if the job has given it, waiting at most ``timeout``
+        seconds for it: a job whose answer is larger than a pipe holds (a national
+        kept site's listing, the digests) waits with what it made until the answer is
+        read, and ends then."""
         if self._taken is None and not self._answer.closed:
             try:
-                ready = self._answer.poll(0)
+                ready = self._answer.poll(timeout)
             except Exception:
                 return  # ``result`` tells
             if ready:
                 self._taken = self._read(True)
+
+    @property
+    def pending(self) -> bool:
+        """True while the job may still be at work: its answer not read, nor the job
+        ended (``collect``, ``result``, ``close``)."""
+        return self._taken is None and not self._answer.closed
 
     def result(self, timeout: float | None = None) -> Any:
         """The job's answer; an OSError if it gives none within ``timeout`` seconds

@@ -177,16 +177,60 @@ def test_a_child_that_gives_no_answer_is_not_waited_for(mini_project, fixed_date
         time.sleep(60)
         raise AssertionError("not ended")
 
-    monkeypatch.setattr(digests_apart, "make_records", stuck)
-    monkeypatch.setattr(digests_apart, "make_pages", stuck)
     monkeypatch.setattr(digests_apart, "WAIT", 0.5)
-    started = time.perf_counter()
-    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
-        build(mini_project, caplog)
-    assert time.perf_counter() - started < 30
-    for what in ("the records' digests", "the pages' digests"):
-        assert (f"ocop: {what} gave no answer in 0.5 s; "
-                "they are made in this process") in caplog.messages
+    forked: list[str] = []
+    fork = digests_apart._fork
+
+    def noted(run: object, args: tuple, what: str, kind: type) -> object:
+        forked.append(what)
+        return fork(run, args, what, kind)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(digests_apart, "_fork", noted)
+    # The records' child stuck: the pages' is never forked beside it (the build
+    # makes those digests itself, as where no child may fork).
+    for job, children in (("make_records", ["the records' digests"]),
+                          ("make_pages", ["the records' digests", "the pages' digests"])):
+        forked.clear()
+        caplog.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(digests_apart, job, stuck)
+            started = time.perf_counter()
+            with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
+                build(mini_project, caplog)
+            assert time.perf_counter() - started < 30
+        assert forked == children
+        said = [m for m in caplog.messages if "gave no answer" in m]
+        assert said == [f"ocop: {children[-1]} gave no answer in 0.5 s; "
+                        "they are made in this process"]
+        assert _digests_children() == []
+
+
+def test_the_pages_child_is_forked_once_the_records_child_has_answered(
+        sample_catalogue, forking, monkeypatch):
+    """Never both children at once (each keeps copies of the build's memory): a
+    records' child still at work when the pages are planned is waited for."""
+    make = digests_apart.make_records
+
+    def slow(catalogue: object) -> list[str]:
+        time.sleep(1.5)
+        return make(catalogue)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(digests_apart, "make_records", slow)
+    alive: list[list[str]] = []
+    fork = digests_apart._fork
+
+    def noted(run: object, args: tuple, what: str, kind: type) -> object:
+        alive.append(_digests_children())
+        return fork(run, args, what, kind)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(digests_apart, "_fork", noted)
+    job = digests_apart.start(sample_catalogue, 2)
+    assert job is not None and job.records is not None and job.records.pending
+    job.planned(plan_pages(sample_catalogue, LANGUAGES))
+    assert alive == [[], []]  # each forked with no other child alive
+    assert job.pages is not None
+    made = job.answers(lambda line: pytest.fail(line))
+    assert made.records == record_digests(sample_catalogue) and made.pages
     assert _digests_children() == []
 
 
