@@ -260,6 +260,13 @@ class Memo:
         return [(anywhere, key, *(self._anywhere if anywhere else self._items)[key])
                 for anywhere, key in made]
 
+    def clear(self) -> None:
+        """Forget every fragment: once the pages are rendered, their memory is the
+        writers' to use (a national site's, over 100 MiB)."""
+        self._items.clear()
+        self._anywhere.clear()
+        self._made = None
+
     def adopt(self, anywhere: bool, key: Hashable, text: str | bytes, kept: Kept) -> None:
         """Keep a fragment ``made`` in another process by the same templates from the
         same records (the first one kept stays)."""

@@ -10,6 +10,7 @@ build into an empty folder makes, and nothing outside the folder is written.
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import multiprocessing
 import os
@@ -698,3 +699,23 @@ def test_pages_rendered_again_are_written_over_in_place(mini_project, fixed_date
     assert (site / PAGE).stat().st_mtime_ns == 1
     assert (site / "san-pham/mam-ca-linh/index.html").is_file()
     assert snapshot(site) == snapshot(clean_build(project, tmp_path / "clean", monkeypatch))
+
+
+def test_a_manifest_is_the_json_of_its_entries_written_in_chunks(tmp_path, monkeypatch):
+    """Written a chunk of entries at a time, the manifest is byte for byte what one
+    ``json.dumps`` of it makes, and reads back the same."""
+    monkeypatch.setattr(kept_site, "_JSON_CHUNK", 3)
+    folder = tmp_path / "site"
+    folder.mkdir()
+    pages = {f"san-pham/trà-{i}/index.html": [f"{i:032x}", 100 + i, 10**18 + i]
+             for i in range(10)}
+    files = {"lich.ics": ["ab" * 16, 7, 1], 'a"b\\c.json': ["cd" * 16, 8, 2, ["x"]]}
+    for made_pages, made_files in ((pages, files), ({}, {}), (dict(list(pages.items())[:3]),
+                                                             {})):
+        kept_site.save_manifest(tmp_path / "manifests", folder, made_pages, made_files)
+        path = kept_site.manifest_path(tmp_path / "manifests", folder)
+        whole = {"format": kept_site.MANIFEST_FORMAT, "pages": made_pages,
+                 "files": made_files}
+        assert path.read_bytes() == json.dumps(whole, ensure_ascii=False,
+                                               separators=(",", ":")).encode()
+        assert json.loads(path.read_text(encoding="utf-8")) == whole

@@ -149,6 +149,7 @@ def test_a_build_after_mkdocs_yml_changed_converts_nothing_again(
     if method == "fork, replaced":
         method = "fork"
         monkeypatch.setattr(parallel, "renew_after", lambda: 0)
+        monkeypatch.setattr(parallel, "memory_budget", lambda: None)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
     monkeypatch.setenv("OCOP_WORKERS", "2")
     monkeypatch.setenv("OCOP_START_METHOD", method)

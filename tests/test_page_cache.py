@@ -181,6 +181,7 @@ def test_pages_kept_by_workers_equal_a_clean_build(tmp_path, monkeypatch, caplog
     if method == "fork, replaced":
         method = "fork"
         monkeypatch.setattr(parallel, "renew_after", lambda: 0)
+        monkeypatch.setattr(parallel, "memory_budget", lambda: None)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
     monkeypatch.setenv("OCOP_WORKERS", "2")
     monkeypatch.setenv("OCOP_START_METHOD", method)
@@ -217,6 +218,7 @@ def test_cards_a_replaced_worker_made_are_kept_with_the_records_they_read(
     product and the product's producer, whose name the card shows."""
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
     monkeypatch.setattr(parallel, "renew_after", lambda: 0)
+    monkeypatch.setattr(parallel, "memory_budget", lambda: None)
     monkeypatch.setenv("OCOP_WORKERS", "2")
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
@@ -225,8 +227,14 @@ def test_cards_a_replaced_worker_made_are_kept_with_the_records_they_read(
     adopted: set[object] = set()
 
     def close(self):
-        kept.append((self.memo, self.records, self.renewed))
+        # As it is once the pages are rendered (the writers find it emptied).
+        memo = reads.Memo()
+        memo._items, memo._anywhere = dict(self.memo._items), dict(self.memo._anywhere)
+        kept.append((memo, self.records, self.renewed))
+        emptied.append(self.memo)
         return original_close(self)
+
+    emptied: list[reads.Memo] = []
 
     def adopt(self, anywhere, key, text, seen):
         # What workers handed over (the build's process renders cards too).
@@ -246,6 +254,7 @@ def test_cards_a_replaced_worker_made_are_kept_with_the_records_they_read(
     Builds(copy_sample(tmp_path / "project"), tmp_path, monkeypatch, caplog).cached()
     [(memo, records, renewed)] = kept
     assert renewed > 2
+    assert memo._anywhere and not emptied[0]._anywhere and not emptied[0]._items
     products = {key: product for (kind, key), product in records.items() if kind == "product"}
     shown = set()
     for key, product in products.items():

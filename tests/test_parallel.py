@@ -373,6 +373,7 @@ def _one_process_site_then_renewing(monkeypatch: pytest.MonkeyPatch,
     sequential = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "one"))
     monkeypatch.setenv("OCOP_WORKERS", "3")
     monkeypatch.setattr(parallel, "renew_after", lambda: 0)
+    monkeypatch.setattr(parallel, "memory_budget", lambda: None)
     return sequential
 
 
@@ -521,6 +522,7 @@ def _renewing_renderer(monkeypatch: pytest.MonkeyPatch, render: Any,
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 0)
     monkeypatch.setattr(parallel, "JOBS_PER_WORKER", 8)
     monkeypatch.setattr(parallel, "renew_after", lambda: 0)
+    monkeypatch.setattr(parallel, "memory_budget", lambda: None)
     monkeypatch.setenv("OCOP_START_METHOD", "fork")
     monkeypatch.setattr(parallel, "_render", render)
     pages = [SimpleNamespace(url=f"p{i}/") for i in range(count)]
@@ -671,3 +673,49 @@ def test_pages_asked_for_out_of_order_come_from_their_own_jobs(monkeypatch):
         assert seen == {i: f"page {i}" for i in range(100)}
     finally:
         renderer.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its workers")
+@pytest.mark.parametrize(("budget", "renew", "replaced"), [
+    (1, 1, True),  # no room left: replaced after any growth
+    (2**40, 0, False),  # room enough: the worker's own limit (any growth) is not used
+    (None, 2**40, False),  # no budget: the worker's limit alone, never reached
+])
+def test_a_worker_is_replaced_when_it_and_the_build_have_filled_the_memory_budget(
+        tmp_path, monkeypatch, fixed_date, budget, renew, replaced):
+    """With ``memory_budget``, a forked worker is replaced once what it and the build's
+    process have made their own since its fork exceeds the room the budget left when it
+    was forked (at least ``RENEW_MIN_MB``); the site is the same."""
+    from generator.adapter import parallel
+
+    sequential = _one_process_site_then_renewing(monkeypatch, tmp_path)
+    monkeypatch.setattr(parallel, "RENEW_MIN_MB", 0)
+    monkeypatch.setattr(parallel, "memory_budget", lambda: budget)
+    monkeypatch.setattr(parallel, "renew_after", lambda: renew)
+    renewed: list[int] = []
+    original_close = parallel.PageRenderer.close
+
+    def close(self):
+        renewed.append(self.renewed)
+        return original_close(self)
+
+    monkeypatch.setattr(parallel.PageRenderer, "close", close)
+    site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
+    assert site == sequential
+    assert (renewed[0] > 2) if replaced else (renewed == [0])
+    assert multiprocessing.active_children() == []
+
+
+def test_the_memory_budget_is_set_in_megabytes(monkeypatch):
+    from generator.adapter import parallel
+
+    monkeypatch.delenv("OCOP_MEMORY_MB", raising=False)
+    assert parallel.memory_budget() == 880 * 2**20
+    for raw, expected in [("700", 700 * 2**20), ("0", None), (" ", 880 * 2**20)]:
+        monkeypatch.setenv("OCOP_MEMORY_MB", raw)
+        assert parallel.memory_budget() == expected
+    monkeypatch.setenv("OCOP_MEMORY_MB", "1 GB")
+    with pytest.raises(ValueError) as error:
+        parallel.memory_budget()
+    assert str(error.value) == ("OCOP_MEMORY_MB must be a whole number of megabytes "
+                                "(0: no bound on the sum); found '1 GB'")

@@ -26,8 +26,10 @@ Where the plugin writes the pages itself (``ocop build``), this process is one o
 the workers: it renders the next jobs while it waits for a worker's (``helping``),
 and one process fewer is started. A worker that dies stops the build with
 ``WorkerDied`` instead of a hang. A forked worker that has made about
-``renew_after()`` of memory its own is replaced at the next job handed out or taken:
-its successor is forked once it has ended, never beside it.
+``renew_after()`` of memory its own, or that with this process has made more of it
+their own since it was forked than ``memory_budget()`` leaves them, is replaced at the
+next job handed out or taken: its successor is forked once it has ended, never beside
+it.
 
 Part of the MkDocs adapter: it calls MkDocs' ``get_context`` exactly as MkDocs'
 ``_build_page`` does.
@@ -98,15 +100,43 @@ def renew_after() -> int | None:
     never replaced, for 1.05-1.07 times the wall time and 1.04-1.06 times the CPU time
     (two interleaved pairs; docs/performance-history.md): each fork makes what this
     process shares with the new worker copy-on-write again (2.5 times its page faults)."""
-    raw = os.environ.get("OCOP_RENEW_MB", "").strip()
+    return _megabytes("OCOP_RENEW_MB", RENEW_MB, "never replace a page worker")
+
+
+#: Megabytes the build's process and one forked page worker may hold together,
+#: about, before the worker is replaced, unless ``OCOP_MEMORY_MB`` says otherwise.
+MEMORY_MB = 880
+#: A worker may make at least this many megabytes its own, however large this
+#: process has grown (else it would be replaced after every job).
+RENEW_MIN_MB = 48
+
+
+def _megabytes(name: str, default: int, zero: str) -> int | None:
+    raw = os.environ.get(name, "").strip()
     try:
-        megabytes = int(raw) if raw else RENEW_MB
+        megabytes = int(raw) if raw else default
         if megabytes < 0:
             raise ValueError
     except ValueError:
-        raise ValueError("OCOP_RENEW_MB must be a whole number of megabytes (0: never "
-                         f"replace a page worker); found {raw!r}") from None
+        raise ValueError(f"{name} must be a whole number of megabytes (0: {zero}); "
+                         f"found {raw!r}") from None
     return megabytes * 2**20 if megabytes else None
+
+
+def memory_budget() -> int | None:
+    """Bytes the build's process and one forked page worker may hold together before
+    the worker is replaced: ``OCOP_MEMORY_MB`` megabytes (unset: ``MEMORY_MB``), and
+    ``renew_after()`` more for each further worker; 0 (None): no such bound, a worker
+    is replaced by ``renew_after()`` alone.
+
+    The build's process grows while pages render (it keeps the fragments workers hand
+    over, the pages' reads), and what it writes into after a fork is copied too: a
+    worker replaced at a fixed 128 MB made a national build that renders every page
+    peak at 1,004-1,032 MiB late in the stage, the build's process then at about 850
+    MiB. Bounded by what both have made their own since the fork (``_Lane.limit``),
+    a worker early in the stage may grow more and one late in it less: 935-977 MiB
+    (06/12/2026, docs/performance-history.md)."""
+    return _megabytes("OCOP_MEMORY_MB", MEMORY_MB, "no bound on the sum")
 
 # What a worker renders with: inherited (fork) or rebuilt by _replay (spawn).
 _STATE: tuple[Sequence[Any], Any, Any, Any, Sequence[Any]] | None = None
@@ -149,6 +179,12 @@ def _memo() -> reads.Memo:
     assert _STATE is not None
     memo: reads.Memo = _STATE[1].globals["ocop_memo"]
     return memo
+
+
+def _resident() -> int:
+    """Bytes of this process in memory (Linux: where workers fork)."""
+    with open("/proc/self/statm", "rb") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _grown() -> int:
@@ -300,6 +336,12 @@ class _Lane:
     #: Set as soon as a job of its shows it has grown too much (by the pool's thread;
     #: here, when the job was done before it was watched).
     grown: bool = False
+    #: Bytes its worker and the build's process may make their own, together, since
+    #: it was made, before the worker is replaced (``memory_budget``; None: the
+    #: worker's growth alone is bounded, by ``renew_after``).
+    limit: int | None = None
+    #: The build's page faults when the lane was made (``_faults``).
+    faults_at_fork: int = 0
 
 
 class PageRenderer:
@@ -313,6 +355,8 @@ class PageRenderer:
         global _WORLD, _IDS
         # Read first: a wrong value stops any build, with workers or not.
         renew = renew_after()
+        #: ``memory_budget()``: with ``renew_after``, when a forked worker is replaced.
+        self.memory = memory_budget()
         self.pages = pages
         self.state = (pages, env, config, nav, doc_files)
         #: Whether this process renders pages too, while it waits for a worker's job:
@@ -413,9 +457,21 @@ class PageRenderer:
             # maxtasksperchild does), each using only the queues made for it.
             size = processes if self.renew_after is None else 1
             hand_over = self.renew_after is not None
-            self._new_lane = lambda: _Lane(new_pool(size, method="fork",
-                                                    initializer=_init_forked,
-                                                    initargs=(hand_over,)))
+            lanes = processes // size
+
+            def forked() -> _Lane:
+                limit = None
+                if self.memory is not None and self.renew_after is not None:
+                    # This process's share of the sum counted now; what it makes its
+                    # own from now on is counted with the worker's (``_watch``).
+                    room = self.memory + (lanes - 1) * self.renew_after - _resident()
+                    limit = max(RENEW_MIN_MB << 20, room // lanes)
+                faults = _faults()
+                return _Lane(new_pool(size, method="fork", initializer=_init_forked,
+                                      initargs=(hand_over,)),
+                             limit=limit, faults_at_fork=faults)
+
+            self._new_lane = forked
         else:
             size = processes
             key = None if self.cache is None else self.cache.key
@@ -530,8 +586,12 @@ class PageRenderer:
 
         def done(future: Future[Done]) -> None:
             # In the pool's thread: a flag only (the build's process acts on it).
-            if (not future.cancelled() and future.exception() is None
-                    and future.result()[1] > limit):
+            if future.cancelled() or future.exception() is not None:
+                return
+            grown = future.result()[1]
+            if lane.limit is not None:
+                grown += (_faults() - lane.faults_at_fork) * os.sysconf("SC_PAGE_SIZE")
+            if grown > (limit if lane.limit is None else lane.limit):
                 lane.grown = True
 
         future.add_done_callback(done)
