@@ -682,7 +682,7 @@ def test_pages_asked_for_out_of_order_come_from_their_own_jobs(monkeypatch):
     (None, 2**40, False),  # no budget: the worker's limit alone, never reached
 ])
 def test_a_worker_is_replaced_when_it_and_the_build_have_filled_the_memory_budget(
-        tmp_path, monkeypatch, fixed_date, budget, renew, replaced):
+        tmp_path, monkeypatch, fixed_date, caplog, budget, renew, replaced):
     """With ``memory_budget``, a forked worker is replaced once what it and the build's
     process have made their own since its fork exceeds the room the budget left when it
     was forked (at least ``RENEW_MIN_MB``); the site is the same."""
@@ -700,9 +700,14 @@ def test_a_worker_is_replaced_when_it_and_the_build_have_filled_the_memory_budge
         return original_close(self)
 
     monkeypatch.setattr(parallel.PageRenderer, "close", close)
-    site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
+        site = files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two"))
     assert site == sequential
     assert (renewed[0] > 2) if replaced else (renewed == [0])
+    if replaced:
+        assert (f"ocop page workers: replaced {renewed[0]} times, each once it and this "
+                "process had made their own what remained of 0 MB when it was forked, "
+                "or at least 0 MB (OCOP_MEMORY_MB)") in caplog.messages
     assert multiprocessing.active_children() == []
 
 

@@ -714,9 +714,15 @@ class PageRenderer:
                      "while it waited for them")
         if self.renewed:
             assert self.renew_after is not None
-            log.info(f"ocop page workers: replaced {self.renewed} times, each once it had "
-                     f"made about {self.renew_after >> 20} MB of memory its own "
-                     "(OCOP_RENEW_MB)")
+            if self.memory is None:
+                log.info(f"ocop page workers: replaced {self.renewed} times, each once it "
+                         f"had made about {self.renew_after >> 20} MB of memory its own "
+                         "(OCOP_RENEW_MB)")
+            else:
+                log.info(f"ocop page workers: replaced {self.renewed} times, each once it "
+                         "and this process had made their own what remained of "
+                         f"{self.memory >> 20} MB when it was forked, or at least "
+                         f"{RENEW_MIN_MB} MB (OCOP_MEMORY_MB)")
         # Not held past the build: under ``mkdocs serve`` the next one loads first.
         _STATE, _WORLD, _IDS = None, None, None
         sanitize.keep_converted(None)
