@@ -4,10 +4,13 @@ date, what they were made of, the build's settings, or the file itself."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gzip
 import os
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import FIXED_DATE, mini_catalogue
@@ -18,10 +21,12 @@ from generator.language import ENGLISH, VIETNAMESE
 from generator.link.catalogue import Catalogue
 from generator.render import clock
 from generator.render.page_cache import World
-from generator.write import vcards, verify_pages
+from generator.render.sitemap import sitemap_key, urls_key
+from generator.write import sitemap, vcards, verify_pages
 from generator.write.context import OutputContext
 from generator.write.files import write_bytes
 from generator.write.kept_files import FileEntry, KeptFiles, watched, write_made
+from generator.write.sitemap import Sitemap
 from generator.written import Seen
 
 SITE_URL = "https://ocop.example.vn/"
@@ -183,3 +188,59 @@ def test_a_damaged_manifest_makes_its_files_again(tmp_path):
     for reads in ('["@","product"]', "not json", "[1, 2]"):
         damaged[page] = (*first.entries[page][:3], reads)
         assert made_again(write(cat, site, damaged), damaged) == {page}
+
+
+def test_the_sitemap_is_left_by_its_entries_key_without_making_them(tmp_path):
+    """A kept site's sitemap is left while the digest of what its entries are made of
+    is the same: the entries (70,610 national ones) are not made then."""
+    cat, site = mini_catalogue(), tmp_path / "site"
+    made: list[int] = []
+
+    def writer(key: str | None, entry: str) -> Callable[[OutputContext], object]:
+        def entries() -> list[str]:
+            made.append(1)
+            return [f"\n    <url>\n         <loc>{SITE_URL}{entry}</loc>\n    </url>"]
+        return lambda context: sitemap.write(dataclasses.replace(
+            context, sitemap=Sitemap(entries, 7, None if key is None else lambda: key)))
+
+    first = write(cat, site, {}, first=writer("k1", "a/"))
+    assert made == [1] and b"a/</loc>" in (site / "sitemap.xml").read_bytes()
+    again = write(cat, site, first.entries, first=writer("k1", "b/"))
+    assert made == [1]  # not made: the key says they are the same
+    assert made_again(again, first.entries) == set()
+    changed = write(cat, site, again.entries, first=writer("k2", "b/"))
+    assert made == [1, 1]
+    assert made_again(changed, again.entries) == {"sitemap.xml", "sitemap.xml.gz"}
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()) \
+        == (site / "sitemap.xml").read_bytes()
+    assert b"b/</loc>" in (site / "sitemap.xml").read_bytes()
+    # Without a key: made each time, left while their text is the same.
+    textual = write(cat, site, changed.entries, first=writer(None, "b/"))
+    untouched = write(cat, site, textual.entries, first=writer(None, "b/"))
+    assert made == [1, 1, 1, 1]
+    assert made_again(untouched, textual.entries) == set()
+
+
+def test_the_sitemaps_key_is_of_everything_its_entries_read():
+    def page(url: str, date: str = "2026-12-06", link: bool = False) -> SimpleNamespace:
+        return SimpleNamespace(page=SimpleNamespace(
+            url=url, abs_url="/" + url, canonical_url=SITE_URL + url, update_date=date,
+            is_link=link))
+
+    files = [page(""), page("san-pham/a/"), SimpleNamespace(page=None)]
+    languages = (VIETNAMESE, ENGLISH)
+    key = sitemap_key(files, SITE_URL, languages, urls_key(["", "san-pham/a/"]))
+    assert key == sitemap_key([page(""), page("san-pham/a/"), SimpleNamespace(page=None)],
+                              SITE_URL, languages, urls_key(["", "san-pham/a/"]))
+    others = [
+        sitemap_key([*files[:2]], SITE_URL, languages, urls_key(["", "san-pham/a/"])),
+        sitemap_key([files[0], page("san-pham/a/", "2026-12-07"), files[2]], SITE_URL,
+                    languages, urls_key(["", "san-pham/a/"])),
+        sitemap_key([files[0], page("san-pham/a/", link=True), files[2]], SITE_URL,
+                    languages, urls_key(["", "san-pham/a/"])),
+        sitemap_key(files, "https://other.example/", languages, urls_key(["", "san-pham/a/"])),
+        sitemap_key(files, SITE_URL, (VIETNAMESE,), urls_key(["", "san-pham/a/"])),
+        # An English version of a page: its alternates change.
+        sitemap_key(files, SITE_URL, languages, urls_key(["", "san-pham/a/", "en/"])),
+    ]
+    assert len({key, *others}) == len(others) + 1

@@ -43,7 +43,7 @@ from ..render.page_cache import (
     watch_records,
 )
 from ..render.sanitize import clean_page_html, clean_page_meta, title_text
-from ..render.sitemap import sitemap_entries
+from ..render.sitemap import sitemap_entries, sitemap_key, urls_key
 from ..source.layout import SourceLayout
 from ..source.preview import PreviewError
 from ..source.problems import Problems
@@ -81,6 +81,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.renderer: PageRenderer | None = None
         #: Which pages exist in which language; each language's menu.
         self.pages = site_pages((), (VIETNAMESE,))
+        #: A digest of the URLs ``pages`` was made of (``urls_key``).
+        self.pages_key = urls_key(())
         self.navs: dict[str, Any] = {}
         self._local_configs: dict[str, LocalConfig] = {}
         #: Set by ``ocop build`` (adapter/publish.py): the previous site this build
@@ -205,8 +207,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # Pages, and the verification pages the writers add (linked from product pages).
         verify = [lang.prefix + Urls.verify(p) for lang in languages
                   for p in catalogue.products.values()]
-        self.pages = site_pages([*(f.url for f in files.documentation_pages()), *verify],
-                                languages)
+        urls = [*(f.url for f in files.documentation_pages()), *verify]
+        self.pages, self.pages_key = site_pages(urls, languages), urls_key(urls)
         if self.kept is not None:
             start = time.perf_counter()
             self.kept.ready()  # nothing is written into the folder before
@@ -408,9 +410,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         files = self.files.documentation_pages()
         pages = [f.page for f in files if f.page is not None]
         languages = site_languages(self.config)
+        site_url, pages_of, pages_key = _site_url(config), self.pages, self.pages_key
         return Sitemap(lambda: sitemap_entries(
-            files, lambda url: alternates(url, self.pages, languages), _site_url(config)),
-            get_build_timestamp(pages=pages))
+            files, lambda url: alternates(url, pages_of, languages), site_url),
+            get_build_timestamp(pages=pages),
+            lambda: sitemap_key(files, site_url, languages, pages_key))
 
     def _kept_files(self, config: Any) -> KeptFiles | None:
         """The writers' files to record for the next build (and to leave, in a kept

@@ -37,6 +37,9 @@ class Sitemap:
 
     entries: Callable[[], Iterable[str]]
     mtime: int
+    #: A digest of what the entries are made of (``render.sitemap.sitemap_key``): a
+    #: kept site's sitemap is then left without making them. None: the text's.
+    key: Callable[[], str] | None = None
 
 
 def sitemap_text(entries: Iterable[str]) -> str:
@@ -55,11 +58,20 @@ def gzipped(data: bytes, mtime: int) -> bytes:
 def write(context: OutputContext) -> list[str]:
     if context.sitemap is None:
         return []
-    data = sitemap_text(context.sitemap.entries()).encode("utf-8")
-    mtime = context.sitemap.mtime
-    # Made of its text: by digest (the key's canonical form would copy 25 MB twice).
-    text = hashlib.blake2b(data).hexdigest()
+    sitemap = context.sitemap
+    made: list[bytes] = []
+
+    def data() -> bytes:
+        if not made:
+            made.append(sitemap_text(sitemap.entries()).encode("utf-8"))
+        return made[0]
+
+    mtime = sitemap.mtime
+    # Made of its entries' inputs, or of its text: by digest (the key's canonical
+    # form would copy 25 MB twice).
+    made_of = (("entries", sitemap.key()) if sitemap.key is not None
+               else ("text", hashlib.blake2b(data()).hexdigest()))
     with watched(context):
-        return [write_made(context, SITEMAP, (text,), lambda: data),
-                write_made(context, SITEMAP + ".gz", (text, mtime),
-                           lambda: gzipped(data, mtime))]
+        return [write_made(context, SITEMAP, made_of, data),
+                write_made(context, SITEMAP + ".gz", (*made_of, mtime),
+                           lambda: gzipped(data(), mtime))]
