@@ -492,7 +492,8 @@ def test_a_junction_in_the_spare_is_removed_not_followed(mini_project, fixed_dat
     assert (project / "site/san-pham/duong-thot-not/index.html").is_file()
 
 
-def test_a_writer_leaves_a_file_that_already_holds_its_bytes(tmp_path, sample_catalogue):
+def test_a_writer_leaves_a_file_that_already_holds_its_bytes(tmp_path, sample_catalogue,
+                                                              monkeypatch):
     site = tmp_path / "site"
     context = OutputContext(catalogue=sample_catalogue, site_dir=site, site_url="/", page_urls=(),
                             kept_site=True)
@@ -503,6 +504,23 @@ def test_a_writer_leaves_a_file_that_already_holds_its_bytes(tmp_path, sample_ca
     assert path.stat().st_mtime_ns == 1  # not written again
     write_bytes(context, "du-lieu/a.json", b"[2]\n")
     assert path.read_bytes() == b"[2]\n"
+    # Compared a piece at a time (here 4 bytes): the same bytes over several pieces
+    # are left, a difference in any piece (the last, shorter, one too) is written.
+    from generator.write import files
+
+    monkeypatch.setattr(files, "_COMPARED", 4)
+    data = bytearray(b"0123456789abcdefghij-")
+    write_bytes(context, "du-lieu/a.json", data)
+    os.utime(path, ns=(1, 1))
+    write_bytes(context, "du-lieu/a.json", bytes(data))
+    assert path.stat().st_mtime_ns == 1
+    for at in (0, 5, 20):
+        changed = bytearray(data)
+        changed[at] = ord("X")
+        write_bytes(context, "du-lieu/a.json", changed)
+        assert path.read_bytes() == changed and path.stat().st_mtime_ns != 1
+        write_bytes(context, "du-lieu/a.json", data)
+        os.utime(path, ns=(1, 1))
     with pytest.raises(ValueError, match=r"output path among the photos: anh/x\.webp"):
         write_bytes(context, "anh/x.webp", b"")
 

@@ -29,7 +29,7 @@ from generator.language import ENGLISH, VIETNAMESE
 from generator.plan.pages import PageSpec
 from generator.render import jsonld
 from generator.render.sitemap import sitemap_entries
-from generator.write.sitemap import sitemap_text
+from generator.write.sitemap import sitemap_bytes, sitemap_text
 
 
 def test_the_gzipped_sitemap_is_the_one_mkdocs_wrote(sample_site: Path):
@@ -335,3 +335,6 @@ def test_the_sitemap_is_the_one_its_template_wrote():
     assert ours == theirs
     assert "&amp;" in ours and "&lt;x&gt;" in ours and "only-vi" in ours
     assert ours.count("<url>") == 6
+    # As the writer makes it: an entry at a time, as UTF-8.
+    made = sitemap_bytes(sitemap_entries(files, lambda url: versions.get(url, []), site_url))
+    assert made == theirs.encode("utf-8")

@@ -12,7 +12,7 @@ from ..media.library import MEDIA_DIR
 from .context import OutputContext
 
 
-def write_bytes(context: OutputContext, site_path: str, data: bytes) -> str:
+def write_bytes(context: OutputContext, site_path: str, data: bytes | bytearray) -> str:
     """Write ``data`` at ``site_path`` (relative, '/'-separated) inside the site folder."""
     path = _site_file(context, site_path)
     if not context.kept_site:
@@ -33,12 +33,26 @@ def write_over(path: str, data: bytes) -> None:
         _write_over(file, data)
 
 
-def _write_over(file: BinaryIO, data: bytes) -> None:
+#: Bytes of a file compared at a time with what would be written over it.
+_COMPARED = 1 << 20
+
+
+def _write_over(file: BinaryIO, data: bytes | bytearray) -> None:
     if not (file.readable() and os.fstat(file.fileno()).st_size == len(data)
-            and file.read(len(data) + 1) == data):
+            and _holds(file, data)):
         file.seek(0)
         file.write(data)
         file.truncate()
+
+
+def _holds(file: BinaryIO, data: bytes | bytearray) -> bool:
+    """Whether ``file``, read from where it is, holds ``data`` and nothing after: a
+    piece at a time, not a second copy of a large file (a national sitemap: 25 MB)."""
+    view = memoryview(data)
+    for start in range(0, len(data), _COMPARED):
+        if file.read(_COMPARED) != view[start:start + _COMPARED]:
+            return False
+    return file.read(1) == b""
 
 
 def write_chunks(context: OutputContext, site_path: str, chunks: Iterable[bytes]) -> str:

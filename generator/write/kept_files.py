@@ -105,7 +105,7 @@ class KeptFiles:
             return False
 
     def write(self, context: OutputContext, site_path: str, inputs: tuple[Any, ...],
-              make: Callable[[], bytes]) -> str:
+              make: Callable[[], bytes | bytearray]) -> str:
         """Leave ``site_path`` if the folder holds it; else write what ``make`` makes
         of ``inputs``, noting what it reads. Only inside ``watching``."""
         if not self._watching:
@@ -142,7 +142,7 @@ class KeptFiles:
 
 
 def write_made(context: OutputContext, site_path: str, inputs: tuple[Any, ...],
-               make: Callable[[], bytes]) -> str:
+               make: Callable[[], bytes | bytearray]) -> str:
     """``write_bytes(context, site_path, make())``, unless the kept site holds the
     file already (``KeptFiles``; inside ``watched``)."""
     kept = context.kept_files
