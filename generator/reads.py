@@ -123,6 +123,18 @@ def recording() -> Iterator[Reads]:
             _stack[-1].merge(reads)
 
 
+@contextlib.contextmanager
+def unrecorded() -> Iterator[None]:
+    """Record nothing read inside the block, even inside a recording (what it makes
+    is keyed by all it reads already)."""
+    saved = _stack[:]
+    _stack.clear()
+    try:
+        yield
+    finally:
+        _stack[:] = saved
+
+
 def reset() -> None:
     """Forget any recording left open (by a build that failed half-way)."""
     _stack.clear()

@@ -724,3 +724,39 @@ def test_the_memory_budget_is_set_in_megabytes(monkeypatch):
         parallel.memory_budget()
     assert str(error.value) == ("OCOP_MEMORY_MB must be a whole number of megabytes "
                                 "(0: no bound on the sum); found '1 GB'")
+
+
+def test_a_lanes_limit_is_the_room_the_budget_leaves():
+    from generator.adapter import parallel
+
+    mib = 2**20
+    # One worker: the budget less this process's size.
+    assert parallel.lane_limit(880 * mib, 128 * mib, 600 * mib, 1) == 280 * mib
+    # Each further worker adds the fixed limit; the room is shared among them.
+    assert parallel.lane_limit(880 * mib, 128 * mib, 600 * mib, 2) == 204 * mib
+    # This process has filled the budget: the floor.
+    assert parallel.lane_limit(880 * mib, 128 * mib, 870 * mib, 1) \
+        == parallel.RENEW_MIN_MB * mib
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its workers")
+def test_without_the_size_of_the_build_no_budget_is_used(tmp_path, monkeypatch, fixed_date):
+    """Where the system does not tell this process's size (no ``/proc``), a forked
+    worker is replaced by its own growth alone, as without a budget."""
+    from generator.adapter import parallel
+
+    sequential = _one_process_site_then_renewing(monkeypatch, tmp_path)
+    monkeypatch.setattr(parallel, "RENEW_MIN_MB", 0)
+    monkeypatch.setattr(parallel, "memory_budget", lambda: 1)  # no room at all
+    monkeypatch.setattr(parallel, "renew_after", lambda: 2**40)
+    monkeypatch.setattr(parallel, "_resident", lambda: None)
+    renewed: list[int] = []
+    original_close = parallel.PageRenderer.close
+
+    def close(self):
+        renewed.append(self.renewed)
+        return original_close(self)
+
+    monkeypatch.setattr(parallel.PageRenderer, "close", close)
+    assert files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two")) == sequential
+    assert renewed == [0]

@@ -181,16 +181,20 @@ def test_a_child_that_gives_no_answer_is_not_waited_for(mini_project, fixed_date
     forked: list[str] = []
     fork = digests_apart._fork
 
+    alive: list[list[str]] = []
+
     def noted(run: object, args: tuple, what: str, kind: type) -> object:
         forked.append(what)
+        alive.append(_digests_children())
         return fork(run, args, what, kind)  # type: ignore[arg-type]
 
     monkeypatch.setattr(digests_apart, "_fork", noted)
-    # The records' child stuck: the pages' is never forked beside it (the build
-    # makes those digests itself, as where no child may fork).
-    for job, children in (("make_records", ["the records' digests"]),
-                          ("make_pages", ["the records' digests", "the pages' digests"])):
+    # The records' child stuck: ended once the pages are planned (not waited for
+    # again), then the pages' forked; never both alive.
+    children = ["the records' digests", "the pages' digests"]
+    for job, unanswered in (("make_records", children[0]), ("make_pages", children[1])):
         forked.clear()
+        alive.clear()
         caplog.clear()
         with monkeypatch.context() as patch:
             patch.setattr(digests_apart, job, stuck)
@@ -199,8 +203,9 @@ def test_a_child_that_gives_no_answer_is_not_waited_for(mini_project, fixed_date
                 build(mini_project, caplog)
             assert time.perf_counter() - started < 30
         assert forked == children
+        assert alive == [[], []]  # the stuck records' child ended first
         said = [m for m in caplog.messages if "gave no answer" in m]
-        assert said == [f"ocop: {children[-1]} gave no answer in 0.5 s; "
+        assert said == [f"ocop: {unanswered} gave no answer in 0.5 s; "
                         "they are made in this process"]
         assert _digests_children() == []
 

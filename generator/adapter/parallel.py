@@ -25,11 +25,10 @@ environment, catalogue):
 Where the plugin writes the pages itself (``ocop build``), this process is one of
 the workers: it renders the next jobs while it waits for a worker's (``helping``),
 and one process fewer is started. A worker that dies stops the build with
-``WorkerDied`` instead of a hang. A forked worker that has made about
-``renew_after()`` of memory its own, or that with this process has made more of it
-their own since it was forked than ``memory_budget()`` leaves them, is replaced at the
-next job handed out or taken: its successor is forked once it has ended, never beside
-it.
+``WorkerDied`` instead of a hang. A forked worker that with this process has made
+more memory their own since it was forked than ``memory_budget()`` left them then
+(without a budget: that has made ``renew_after()`` its own) is replaced at the next
+job handed out or taken: its successor is forked once it has ended, never beside it.
 
 Part of the MkDocs adapter: it calls MkDocs' ``get_context`` exactly as MkDocs'
 ``_build_page`` does.
@@ -86,8 +85,9 @@ RENEW_MB = 128
 
 def renew_after() -> int | None:
     """Bytes of memory a forked page worker may make its own (``_grown``) before a
-    new fork replaces it: ``OCOP_RENEW_MB`` megabytes (unset: ``RENEW_MB``); 0, never
-    (None).
+    new fork replaces it, where no ``memory_budget`` is set (with one: what each
+    further worker adds to it): ``OCOP_RENEW_MB`` megabytes (unset: ``RENEW_MB``); 0,
+    never (None; no budget then either).
 
     A fork shares this process' memory until it writes into it, and reading an
     object writes into it (its reference count): rendering every page of a national
@@ -138,6 +138,17 @@ def memory_budget() -> int | None:
     (06/12/2026, docs/performance-history.md)."""
     return _megabytes("OCOP_MEMORY_MB", MEMORY_MB, "no bound on the sum")
 
+
+def lane_limit(memory: int, renew: int, resident: int, lanes: int) -> int:
+    """Bytes a new forked worker and this process may make their own, together, before
+    the worker is replaced (``_Lane.limit``): the room ``memory`` (and ``renew`` for
+    each further worker) leaves beside this process's ``resident`` size, shared among
+    the ``lanes``; at least ``RENEW_MIN_MB``. This process's page faults count its
+    growth from then on: too much, if anything (a page it freed and touches again
+    counts again), so a worker is replaced sooner rather than later."""
+    room = memory + (lanes - 1) * renew - resident
+    return max(RENEW_MIN_MB << 20, room // lanes)
+
 # What a worker renders with: inherited (fork) or rebuilt by _replay (spawn).
 _STATE: tuple[Sequence[Any], Any, Any, Any, Sequence[Any]] | None = None
 _IN_WORKER = False
@@ -181,10 +192,14 @@ def _memo() -> reads.Memo:
     return memo
 
 
-def _resident() -> int:
-    """Bytes of this process in memory (Linux: where workers fork)."""
-    with open("/proc/self/statm", "rb") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+def _resident() -> int | None:
+    """Bytes of this process in memory; None where the system does not say (Linux's
+    ``/proc`` only: fork forced elsewhere with ``OCOP_START_METHOD``)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _grown() -> int:
@@ -460,12 +475,14 @@ class PageRenderer:
             lanes = processes // size
 
             def forked() -> _Lane:
-                limit = None
+                limit, resident = None, None
                 if self.memory is not None and self.renew_after is not None:
+                    resident = _resident()
+                if resident is not None:
                     # This process's share of the sum counted now; what it makes its
                     # own from now on is counted with the worker's (``_watch``).
-                    room = self.memory + (lanes - 1) * self.renew_after - _resident()
-                    limit = max(RENEW_MIN_MB << 20, room // lanes)
+                    assert self.memory is not None and self.renew_after is not None
+                    limit = lane_limit(self.memory, self.renew_after, resident, lanes)
                 faults = _faults()
                 return _Lane(new_pool(size, method="fork", initializer=_init_forked,
                                       initargs=(hand_over,)),

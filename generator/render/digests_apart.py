@@ -76,20 +76,29 @@ class Digesting:
         self.workers = workers
         self.records = _fork(_records_answer, (catalogue,), RECORDS, list)
         self.pages: Elsewhere | None = None
+        #: Children ended for giving no answer within ``WAIT`` (said by ``answers``).
+        self._unanswered: list[str] = []
 
     def planned(self, specs: Sequence[Any]) -> None:
         """Fork the pages' child, given the build's ``specs`` (if a child may fork),
-        once the records' child has answered (waiting for it, up to ``WAIT``)."""
+        once the records' child has answered (waiting for it up to ``WAIT``; one that
+        has not answered by then is ended, and its digests made by the build)."""
         # Never both at once: each keeps its copies of the build's memory while it
         # lives. In a national build after mkdocs.yml was edited, the records' child
         # had not answered when the pages were planned: both children were alive and
         # the summed PSS peaked at 1,092 MiB (06/12/2026). This process waits then:
         # the child shares two cores with it and the photo cache's look.
+        if self.pages is not None or not can_fork(self.workers):
+            self.collect()
+            return
         if self.records is not None:
             self.records.collect(WAIT)
-        if self.pages is None and can_fork(self.workers) \
-                and (self.records is None or not self.records.pending):
-            self.pages = _fork(_pages_answer, (specs,), PAGES, dict)
+            if self.records.pending:
+                # Ended now, not waited for again at the reuse check.
+                self.records.close()
+                self.records = None
+                self._unanswered.append(RECORDS)
+        self.pages = _fork(_pages_answer, (specs,), PAGES, dict)
 
     def collect(self) -> None:
         """Read what the children have given, without waiting (``Elsewhere.collect``):
@@ -102,6 +111,9 @@ class Digesting:
     def answers(self, said: Callable[[str], None]) -> Digests:
         """What each child made, each waited for at most ``WAIT`` seconds; why one
         gave nothing is ``said`` (the build then makes those digests itself)."""
+        for what in self._unanswered:
+            said(f"ocop: {what} gave no answer in {WAIT:g} s; they are made in this process")
+        self._unanswered = []
         try:
             records = _taken(self.records, said)
             self.records = None

@@ -25,7 +25,7 @@ def write_bytes(context: OutputContext, site_path: str, data: bytes | bytearray)
     return site_path
 
 
-def write_over(path: str, data: bytes) -> None:
+def write_over(path: str, data: bytes | bytearray) -> None:
     """Write ``data`` at ``path``, a file of a kept site (``adapter/kept_site.py``: the
     walk that made it safe has ended), its folder made if need be: a file that holds
     ``data`` already is left, any other written over in place (``_open_in_place``)."""
@@ -48,10 +48,10 @@ def _write_over(file: BinaryIO, data: bytes | bytearray) -> None:
 def _holds(file: BinaryIO, data: bytes | bytearray) -> bool:
     """Whether ``file``, read from where it is, holds ``data`` and nothing after: a
     piece at a time, not a second copy of a large file (a national sitemap: 25 MB)."""
-    view = memoryview(data)
-    for start in range(0, len(data), _COMPARED):
-        if file.read(_COMPARED) != view[start:start + _COMPARED]:
-            return False
+    with memoryview(data) as view:
+        for start in range(0, len(data), _COMPARED):
+            if file.read(_COMPARED) != view[start:start + _COMPARED]:
+                return False
     return file.read(1) == b""
 
 
