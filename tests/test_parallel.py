@@ -676,13 +676,15 @@ def test_pages_asked_for_out_of_order_come_from_their_own_jobs(monkeypatch):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its workers")
-@pytest.mark.parametrize(("budget", "renew", "replaced"), [
-    (1, 1, True),  # no room left: replaced after any growth
-    (2**40, 0, False),  # room enough: the worker's own limit (any growth) is not used
-    (None, 2**40, False),  # no budget: the worker's limit alone, never reached
+@pytest.mark.parametrize(("budget", "renew", "sized", "replaced"), [
+    (1, 1, True, True),  # no room left: replaced after any growth
+    (2**40, 0, True, False),  # room enough: the worker's own limit (any growth) unused
+    (None, 2**40, True, False),  # no budget: the worker's limit alone, never reached
+    # The system does not tell this process's size (no /proc): no budget either.
+    (1, 2**40, False, False),
 ])
 def test_a_worker_is_replaced_when_it_and_the_build_have_filled_the_memory_budget(
-        tmp_path, monkeypatch, fixed_date, caplog, budget, renew, replaced):
+        tmp_path, monkeypatch, fixed_date, caplog, budget, renew, sized, replaced):
     """With ``memory_budget``, a forked worker is replaced once what it and the build's
     process have made their own since its fork exceeds the room the budget left when it
     was forked (at least ``RENEW_MIN_MB``); the site is the same."""
@@ -692,6 +694,8 @@ def test_a_worker_is_replaced_when_it_and_the_build_have_filled_the_memory_budge
     monkeypatch.setattr(parallel, "RENEW_MIN_MB", 0)
     monkeypatch.setattr(parallel, "memory_budget", lambda: budget)
     monkeypatch.setattr(parallel, "renew_after", lambda: renew)
+    if not sized:
+        monkeypatch.setattr(parallel, "_resident", lambda: None)
     renewed: list[int] = []
     original_close = parallel.PageRenderer.close
 
@@ -737,26 +741,3 @@ def test_a_lanes_limit_is_the_room_the_budget_leaves():
     # This process has filled the budget: the floor.
     assert parallel.lane_limit(880 * mib, 128 * mib, 870 * mib, 1) \
         == parallel.RENEW_MIN_MB * mib
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks its workers")
-def test_without_the_size_of_the_build_no_budget_is_used(tmp_path, monkeypatch, fixed_date):
-    """Where the system does not tell this process's size (no ``/proc``), a forked
-    worker is replaced by its own growth alone, as without a budget."""
-    from generator.adapter import parallel
-
-    sequential = _one_process_site_then_renewing(monkeypatch, tmp_path)
-    monkeypatch.setattr(parallel, "RENEW_MIN_MB", 0)
-    monkeypatch.setattr(parallel, "memory_budget", lambda: 1)  # no room at all
-    monkeypatch.setattr(parallel, "renew_after", lambda: 2**40)
-    monkeypatch.setattr(parallel, "_resident", lambda: None)
-    renewed: list[int] = []
-    original_close = parallel.PageRenderer.close
-
-    def close(self):
-        renewed.append(self.renewed)
-        return original_close(self)
-
-    monkeypatch.setattr(parallel.PageRenderer, "close", close)
-    assert files_of(build_site(ROOT / "mkdocs.yml", tmp_path / "two")) == sequential
-    assert renewed == [0]
