@@ -418,7 +418,10 @@ def test_a_read_the_world_lists_is_believed_without_its_stored_line(
     # "1"; c/: a/ listed, its own line read and asked.
     assert cache.reusable(dict.fromkeys(reads, "k"), world) == {"a/", "c/"}
     assert sorted(asked) == ["b/", "c/"]
-    assert cache._lines_read == 2
+    # Only the lines not listed were read (by id, or all of them and the others left).
+    scan = cache.scan(dict.fromkeys(reads, "k"), world.listed)
+    assert sorted(line.decode() for line in scan.lines.values()) == [
+        '["page","en","b/","0"]', '["page","en","c/","0"]']
     cache.close()
 
 

@@ -56,6 +56,7 @@ from .. import collector, reads
 from ..render import sanitize
 from ..render.markdown_cache import Handed, MarkdownCache
 from ..render.page_cache import (
+    Check,
     PageCache,
     ReadIds,
     Stored,
@@ -366,7 +367,8 @@ class PageRenderer:
     def __init__(self, pages: Sequence[Any], env: Any, config: Any, nav: Any,
                  doc_files: Sequence[Any], workers: int, cache: PageCache | None = None,
                  keys: Sequence[str] = (), world: World | None = None,
-                 helping: bool = False, markdown: MarkdownCache | None = None) -> None:
+                 helping: bool = False, markdown: MarkdownCache | None = None,
+                 checked: Check | None = None) -> None:
         global _WORLD, _IDS
         # Read first: a wrong value stops any build, with workers or not.
         renew = renew_after()
@@ -392,7 +394,9 @@ class PageRenderer:
         self.position = {id(page): i for i, page in enumerate(pages)}
         self.reused: set[int] = set()
         if cache is not None and world is not None:
-            found = cache.reusable({page.url: keys[i] for i, page in enumerate(pages)}, world)
+            # ``checked``: the check made already, in a child (render/check_apart.py).
+            found = cache.adopt(checked) if checked is not None else cache.reusable(
+                {page.url: keys[i] for i, page in enumerate(pages)}, world)
             self.reused = {i for i, page in enumerate(pages) if page.url in found}
         todo = [i for i in range(len(pages)) if i not in self.reused]
         #: Pages rendered in this build (the rest were reused).

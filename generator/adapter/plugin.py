@@ -32,9 +32,10 @@ from ..pipeline import build_catalogue, check_pages
 from ..plan import plan_pages
 from ..plan.home import home
 from ..plan.urls import Urls
-from ..render import clock, digests_apart, environment
+from ..render import check_apart, clock, digests_apart, environment
 from ..render.markdown_cache import MarkdownCache
 from ..render.page_cache import (
+    Check,
     PageCache,
     World,
     code_key,
@@ -59,7 +60,7 @@ from .config import CatalogueConfig, check_cache_folder, site_languages, source_
 from .kept_site import Entry, KeptFolder, save_manifest, sweep
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
 from .pages import STAND_IN, CatalogueFile, CataloguePage, nav_labels, one_build_date
-from .parallel import PageRenderer, in_worker, keeping, rendering
+from .parallel import PARALLEL_MIN_PAGES, PageRenderer, in_worker, keeping, rendering
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -100,6 +101,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self._to_write: list[CataloguePage] = []
         #: The writers started in a child of their own at ``on_env`` (``write_step``).
         self._apart: write_step.WritersApart | None = None
+        #: The writers run before the pages, while the reuse check ran in a child.
+        self._before: write_step.BeforePages | None = None
         #: The records' and the pages' digests, made in children of their own while
         #: the pages are planned and the photos looked at (``render/digests_apart.py``);
         #: taken by the reuse check.
@@ -338,7 +341,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         assert self.catalogue is not None
         self._write_pages(config)
         apart = self._apart  # let go once it has finished: a failure before ends it
-        context = apart.context if apart is not None else self._output_context(config)
+        before, self._before = self._before, None
+        context = (apart.context if apart is not None else before.context
+                   if before is not None else self._output_context(config))
         self._written = ((), {})
         if self.renderer is not None:
             self.renderer.close()
@@ -358,6 +363,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if apart is not None:
             self._apart = None
             written = apart.finish()
+        elif before is not None:
+            written = before.finish(WRITERS)
         else:
             written = write_step.Written()
             write_step.run(context, WRITERS, written)
@@ -498,6 +505,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         if self._apart is not None:
             self._apart.stop()
             self._apart = None
+        self._before = None
         self._close_digests()
         reads.unwatch()
 
@@ -529,54 +537,76 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # the renderer gives for the page.
         pages = [f.page for f in doc_files if isinstance(f.page, CataloguePage)]
         cache, keys, world = self._page_cache(config), [], None
-        self.world, self.files_settings = None, ""
+        self.world, self.files_settings, self._before = None, "", None
+        # Started first: it starts while the keys are made. Only where the build
+        # writes the pages (no other plugin sees one) and the writers run here.
+        scanning = None
+        if self.writes_pages and not write_step.can_fork(worker_count(self.config.workers)):
+            scanning = check_apart.start(cache, len(pages), self._workers())
+        try:
+            start = time.perf_counter()
+            if cache is not None:
+                # Records note who reads them while pages render (render/page_cache.py);
+                # before the workers fork.
+                watch_records()
+                layout = source_layout(config, self.config)
+                folders = [Path(__file__).parent.parent]  # the generator: code, catalogues, data
+                if layout.theme_dir is not None:
+                    folders.append(layout.theme_dir)
+                code = code_key(folders)  # once: it reads every file of the generator
+                settings = {language.code: self._settings_key(config, language, code)
+                            for language in site_languages(self.config)}
+                made = self._made_digests()
+                specs = [page.spec for page in pages]
+                made_pages = None if made is None else made.of_pages(specs)
+                if made is not None and made.pages is not None and made_pages is None:
+                    log.info("ocop: the pages' digests made apart were not this build's "
+                             "pages'; made in this process")
+                keys = page_keys(settings, specs, made_pages)
+                self.files_settings = self._files_settings_key(config, code)
+                self._lap("page keys", start)
+                pages_of = self.pages
+                media = self.media
+                world = World(self.catalogue, {
+                    "picture": media.picture_digest_of,
+                    "page": lambda code, url: ("1" if pages_of.has(url, BY_CODE[code]) else "0")
+                    if code in BY_CODE else None,
+                    **clock.facts(self.catalogue, self.build_date),
+                }, listings={
+                    # Their every answer at once (what the two above give for each).
+                    "picture": media.listed,
+                    "page": lambda: pages_of.listed(BY_CODE),
+                })
+                if made is not None and made.records is not None \
+                        and not world.take_digests(made.records):
+                    log.info("ocop: the records' digests made apart were not this "
+                             "catalogue's; made in this process")
+                self.world = world
+            else:
+                self._close_digests()
+        except BaseException:
+            if scanning is not None:
+                scanning.close()  # not left waiting for what to scan
+            raise
         start = time.perf_counter()
-        if cache is not None:
-            # Records note who reads them while pages render (render/page_cache.py);
-            # before the workers fork.
-            watch_records()
-            layout = source_layout(config, self.config)
-            folders = [Path(__file__).parent.parent]  # the generator: code, catalogues, data
-            if layout.theme_dir is not None:
-                folders.append(layout.theme_dir)
-            code = code_key(folders)  # once: it reads every file of the generator
-            settings = {language.code: self._settings_key(config, language, code)
-                        for language in site_languages(self.config)}
-            made = self._made_digests()
-            specs = [page.spec for page in pages]
-            made_pages = None if made is None else made.of_pages(specs)
-            if made is not None and made.pages is not None and made_pages is None:
-                log.info("ocop: the pages' digests made apart were not this build's "
-                         "pages'; made in this process")
-            keys = page_keys(settings, specs, made_pages)
-            self.files_settings = self._files_settings_key(config, code)
-            self._lap("page keys", start)
-            pages_of = self.pages
-            media = self.media
-            world = World(self.catalogue, {
-                "picture": media.picture_digest_of,
-                "page": lambda code, url: ("1" if pages_of.has(url, BY_CODE[code]) else "0")
-                if code in BY_CODE else None,
-                **clock.facts(self.catalogue, self.build_date),
-            }, listings={
-                # Their every answer at once (what the two above give for each).
-                "picture": media.listed,
-                "page": lambda: pages_of.listed(BY_CODE),
-            })
-            if made is not None and made.records is not None \
-                    and not world.take_digests(made.records):
-                log.info("ocop: the records' digests made apart were not this "
-                         "catalogue's; made in this process")
-            self.world = world
-        else:
-            self._close_digests()
-        start = time.perf_counter()
+        checked = None
+        if scanning is not None:
+            try:
+                if cache is not None and world is not None:
+                    checked = self._check_apart(config, pages, cache, keys, world, scanning)
+            finally:
+                scanning.close()
+            if self._before is not None:
+                # The writers' time is theirs (in the line's writers): this lap is
+                # the rest, the wait for the scan among it.
+                start += sum(self._before.written.timings.values())
         # Writing the pages itself, this process renders pages while it waits for the
         # workers: one of them fewer is started.
         self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,
                                      self._workers(), cache, keys, world,
                                      helping=self.writes_pages,
-                                     markdown=self._markdown_cache(config))
+                                     markdown=self._markdown_cache(config),
+                                     checked=checked)
         self._left, self._to_write = set(), []
         if self.kept is not None:
             self._leave_unchanged(self.renderer)
@@ -591,6 +621,50 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             # Part of "pages", as "page keys" is; with the workers' start, if any.
             self._lap("reuse check", start)
         env.globals["ocop_prerendered"] = self.renderer.html
+
+    def _check_apart(self, config: Any, pages: list[CataloguePage], cache: PageCache,
+                     keys: list[str], world: World, scanning: check_apart.Scanning
+                     ) -> Check | None:
+        """The reuse check with its scan in the process ``scanning``
+        (``render/check_apart.py``) and, meanwhile, here, the writers that need no
+        page (``write_step.BeforePages``): while few pages are to be rendered (no page
+        worker starts), all of them; the check, or None when the process gave no
+        answer (the build then checks itself)."""
+        by_url = {page.url: keys[i] for i, page in enumerate(pages)}
+        # No page of a sample stored with its key (mkdocs.yml or the code changed:
+        # every page is rendered): the build checks itself, and lists no line.
+        step = max(1, len(pages) // check_apart.SAMPLE)
+        if not cache.stored_with({page.url: by_url[page.url] for page in pages[::step]}):
+            return None
+        listed = world.listed()
+        if not scanning.send(by_url, listed):
+            return None
+        try:
+            before = self._before = write_step.BeforePages(
+                self._output_context(config), frozenset(self._mkdocs_outputs(config)))
+            reads.unwatch()  # the writers read every record: plain attribute access
+            try:
+                for writer in write_step.before_pages(WRITERS):
+                    if not scanning.answered:
+                        scanning.collect()
+                        scan = scanning.scan
+                        # Many pages to render (the page workers start): the others
+                        # run after the pages, as without the process.
+                        if scanning.answered and (scan is None or len(pages) - len(scan.found)
+                                                  - len(scan.pending) >= PARALLEL_MIN_PAGES):
+                            break
+                    before.run(writer)
+            finally:
+                watch_records()
+            scan = scanning.result(log.info)
+        finally:
+            scanning.close()
+        if scan is None:
+            return None
+        # Tests and the benchmark read this line.
+        log.info(f"ocop reuse check: scanned in a process of its own; {len(before.ran)} "
+                 "writers ran meanwhile")
+        return cache.settle(scan, listed, world)
 
     def _leave_unchanged(self, renderer: PageRenderer) -> None:
         """Tell MkDocs to skip the reused pages the kept folder holds as they are."""

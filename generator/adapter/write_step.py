@@ -117,7 +117,7 @@ class WritersApart:
         # build, whatever ends it) may not start workers of its own.
         alone = dataclasses.replace(context, workers=1)
         self._process = fork.Process(target=_child,
-                                     args=(alone, in_child(self.writers), mkdocs_paths, answer),
+                                     args=(alone, before_pages(self.writers), mkdocs_paths, answer),
                                      name="ocop-writers", daemon=True)
         try:
             self._process.start()
@@ -159,24 +159,63 @@ class WritersApart:
         kept = self.context.kept_files
         if kept is not None and theirs.kept is not None:
             kept.adopt(*theirs.kept)
-        # In WRITERS' order, as a build in one process times them.
-        timings = {**theirs.timings, **written.timings}
-        names = [_name(w) for w in self.writers]
-        written.timings = {name: timings[name] for name in names if name in timings}
+        written.timings = {**theirs.timings, **written.timings}
         written.produced |= theirs.produced
         # MkDocs writes its files meanwhile: where one of them is a writer's too (a
         # file put by hand at a writer's path), which of the two the site holds is a
-        # race. The writer runs again, here and last, as in a build in one process.
-        again = [w for w in self.writers if _name(w) in theirs.clashed]
-        for writer in again:
-            log.info(f"ocop: {_name(writer)} wrote where MkDocs writes a file too: "
-                     "written again after it")
-        run(self.context, again, written)
+        # race.
+        _again(self.context, self.writers, theirs.clashed, written)
         return written
 
 
-def in_child(writers: Sequence[Writer]) -> list[Writer]:
-    """The writers a child runs: all but ``AFTER_PAGES``, in order."""
+def _again(context: OutputContext, writers: Sequence[Writer], clashed: list[str],
+           written: Written) -> None:
+    """Run again, here and last, the ``clashed`` writers (by name), which wrote a path
+    MkDocs writes too before it did: the site holds the writer's file, as in a build
+    whose writers all run after the pages. Then ``written``'s timings in ``writers``'
+    order, as such a build times them."""
+    again = [w for w in writers if _name(w) in clashed]
+    for writer in again:
+        log.info(f"ocop: {_name(writer)} wrote where MkDocs writes a file too: "
+                 "written again after it")
+    run(context, again, written)
+    names = [_name(w) for w in writers]
+    written.timings = {name: written.timings[name] for name in names
+                       if name in written.timings}
+
+
+@dataclass
+class BeforePages:
+    """Writers that need no page (``before_pages``) run in the build's process before
+    the pages are written, while its reuse check runs in a child
+    (``render/check_apart.py``); ``finish`` runs the others after the pages. Only
+    where the build writes the pages itself (``writes_pages``: no other plugin sees
+    a page), as for ``WritersApart``."""
+
+    context: OutputContext
+    #: The site paths MkDocs writes in this build (a writer that wrote one of them
+    #: runs again after it).
+    mkdocs_paths: frozenset[str]
+    written: Written = field(default_factory=Written)
+    #: The writers run so far, in order.
+    ran: list[Writer] = field(default_factory=list)
+
+    def run(self, writer: Writer) -> None:
+        """Run ``writer`` now (the records unwatched: writers read every record)."""
+        run(self.context, [writer], self.written, self.mkdocs_paths)
+        self.ran.append(writer)
+
+    def finish(self, writers: Sequence[Writer]) -> Written:
+        """Run those of ``writers`` not run yet, in order, then the clashed again."""
+        written = self.written
+        run(self.context, [w for w in writers if w not in self.ran], written)
+        _again(self.context, writers, written.clashed, written)
+        return written
+
+
+def before_pages(writers: Sequence[Writer]) -> list[Writer]:
+    """The writers that need no page (a child's, ``BeforePages``'): all but
+    ``AFTER_PAGES``, in order."""
     return [writer for writer in writers if writer not in AFTER_PAGES]
 
 

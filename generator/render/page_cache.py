@@ -726,6 +726,47 @@ def _section(url: str) -> str:
     return url.rstrip("/").rpartition("/")[0]
 
 
+@dataclasses.dataclass
+class Scan:
+    """What ``PageCache.scan`` found: the stored pages whose key is this build's."""
+
+    #: Those whose every read was listed: URL -> the row's identity.
+    found: dict[str, bytes] = dataclasses.field(default_factory=dict)
+    #: The others: URL -> the row's identity, the ids of its reads not listed.
+    pending: dict[str, tuple[bytes, list[int]]] = dataclasses.field(default_factory=dict)
+    #: The stored lines of those ids (bytes as stored; missing: none stored).
+    lines: dict[int, Any] = dataclasses.field(default_factory=dict)
+    #: The URLs of every stored page.
+    stored: set[str] = dataclasses.field(default_factory=set)
+    #: The listed lines stored already: their places in the list, and their ids.
+    believed_at: list[int] = dataclasses.field(default_factory=list)
+    believed_ids: list[int] = dataclasses.field(default_factory=list)
+    #: How many lines the reads table holds.
+    line_count: int = 0
+    #: Whether the file was found damaged (to be started again).
+    damaged: bool = False
+
+
+@dataclasses.dataclass
+class Check:
+    """What ``PageCache.check`` found: all a build keeps of its reuse check."""
+
+    #: The rows found reusable: URL -> the row's identity (``_row_identity``).
+    found: dict[str, bytes]
+    #: The URLs of every stored page.
+    stored: set[str]
+    #: Stored lines found true (``ReadIds``' known lines), by id.
+    believed: dict[int, str]
+    #: Ids of the stored lines found true, or not true, one by one.
+    true: set[int]
+    false: set[int]
+    #: How many lines the reads table holds; how many of them the world listed.
+    line_count: int
+    listed_stored: int
+    #: Whether the file was found damaged (to be started again).
+    damaged: bool
+
+
 class PageCache:
     """The stored pages of a project: ``reusable`` at the start of a build, ``html``
     for each page found unchanged, ``add`` and ``commit`` for the pages rendered.
@@ -733,9 +774,11 @@ class PageCache:
     Any problem with the file (damaged, locked, not ours) is a page, or every page,
     rendered again: never a failed build."""
 
-    def __init__(self, db: sqlite3.Connection, key: bytes) -> None:
+    def __init__(self, db: sqlite3.Connection, key: bytes, path: Path | None = None) -> None:
         self.db = db
         self.key = key
+        #: The file ``db`` is connected to (``reconnect``), when known.
+        self.path = path
         #: The dictionary this build's pages are compressed with: the newest stored
         #: that is ours (``DICTIONARY_BYTES``, ``_dictionary_id``); (0, b"") for none.
         self.dictionary: tuple[int, bytes] = self._newest_dictionary()
@@ -758,22 +801,11 @@ class PageCache:
         #: URL -> identity of the row whose HTML this build has for the page (one
         #: checked, or one added): which page a kept site holds (adapter/kept_site.py).
         self.identities: dict[str, bytes] = {}
-        #: Ids of reads found true (stored, believed: they gave their ids), and found
-        #: not true, today; the lines found true, by id, until ``ids`` knows them.
+        #: Ids of stored reads the check found true (believed: they gave their ids),
+        #: and found not true, today, one by one (``settle``).
         self._true: set[int] = set()
         self._false: set[int] = set()
-        self._believed: dict[int, str] = {}
-        #: Ids of the lines the world listed (``World.listed``): reads that hold.
-        #: Listed when the first stored page's key is this build's; dropped when
-        #: the check ends (``reusable``: 8 MiB nationally, of no use after it).
-        self._listed: set[int] | None = None
-        #: How many stored lines the check asked for one by one; all of them, when
-        #: more (``_line``).
-        self._lines_read = 0
-        self._lines: dict[int, Any] = {}
-        #: The ids the reads table holds, while the check runs; how many of them the
-        #: world listed (counted as looked at, for ``commit``).
-        self._stored_ids: set[int] = set()
+        #: How many stored lines the world listed (counted as looked at, for ``commit``).
         self._listed_stored = 0
         #: How many lines the reads table holds, about (as counted, plus those added).
         self._line_count = 0
@@ -792,103 +824,165 @@ class PageCache:
         key = signing_key(project)
         if key is None:
             return None
-        db = open_own(cache_dir / CACHE_FILE, SCHEMA)
-        return None if db is None else cls(db, key)
+        path = cache_dir / CACHE_FILE
+        db = open_own(path, SCHEMA)
+        return None if db is None else cls(db, key, path)
 
     def reusable(self, keys: Mapping[str, str], world: World) -> set[str]:
         """The pages (URL -> key of this build) whose stored copy can be reused: same
         key, every read unchanged (the HTML and its signature are checked when read).
-        A read whose id is that of a line the world lists (``World.listed``) holds:
-        the id is a keyed 64-bit digest of its line (another line's id is the same by
-        a chance of 2^-64: about 1e-11 a national build). Only the other reads'
-        stored lines are read (by id), checked and asked one by one. Pages are read
-        one at a time (a national catalogue's rows are tens of MB)."""
-        found = set()
+        ``adopt(check(keys, world))``: a build may check in a forked child of its own
+        (``reconnect``) while it does other work, and adopt the answer."""
+        return self.adopt(self.check(keys, world))
+
+    def check(self, keys: Mapping[str, str], world: World) -> Check:
+        """What ``reusable`` finds, without keeping it (``adopt`` does):
+        ``settle(scan(keys, world.listed()), world)``."""
+        made: list[list[str]] = []
+
+        def listed() -> list[str]:
+            if not made:
+                made.append(world.listed())
+            return made[0]
+        scan = self.scan(keys, listed)
+        return self.settle(scan, made[0] if made else [], world)
+
+    def scan(self, keys: Mapping[str, str], listed: Callable[[], Sequence[str]]) -> Scan:
+        """The stored pages whose key is in ``keys`` (URL -> key of this build), and
+        which of their reads are among the lines ``listed`` gives (``World.listed``:
+        lines that hold today; asked once, when the first stored page's key is this
+        build's), without the world: a process of its own can scan
+        (``render/check_apart.py``).
+
+        A read whose id is that of a listed line holds: the id is a keyed 64-bit
+        digest of its line (another line's id is the same by a chance of 2^-64: about
+        1e-11 a national build). The other reads' stored lines are read (by id) for
+        ``settle`` to check. Pages are read one at a time (a national catalogue's rows
+        are tens of MB)."""
+        scan = Scan()
+        known: set[int] | None = None
         try:
             # The ids alone (one pass over the table, as counting them is): which
             # listed reads are stored already.
-            self._stored_ids = {i for (i,) in self.db.execute("SELECT id FROM reads")}
-            self._line_count = len(self._stored_ids)
+            stored_ids = {i for (i,) in self.db.execute("SELECT id FROM reads")}
+            scan.line_count = len(stored_ids)
             for url, key, blob, dictionary, mac in self.db.execute(
                     "SELECT url, key, reads, dict, mac FROM pages"):
-                self.stored.add(url)
+                scan.stored.add(url)
                 if keys.get(url) != key or not isinstance(key, str):
                     continue
+                if known is None:
+                    line_id = self.ids.line_id
+                    ids = [line_id(line) for line in listed()]
+                    known = set(ids)
+                    at = [k for k, i in enumerate(ids) if i in stored_ids]
+                    scan.believed_at, scan.believed_ids = at, [ids[k] for k in at]
+                    # The listed ids' set stays (8 MiB nationally) till the scan ends.
+                    del stored_ids, ids
                 # Not yet verified: a damaged or forged list is a page rendered again,
                 # as one whose dictionary is not ours (by the workers, not one by one
                 # when MkDocs asks for its HTML).
-                ids = _ids_of(blob)
-                if (ids is not None and isinstance(mac, bytes) and len(mac) == MAC_SIZE
-                        and isinstance(dictionary, int)
-                        and self._dictionary(dictionary) is not None
-                        and self._hold(ids, world)):
-                    found.add(url)
-                    self.checked[url] = self.identities[url] = _row_identity(key, blob, mac)
+                page_ids = _ids_of(blob)
+                if (page_ids is None or not isinstance(mac, bytes) or len(mac) != MAC_SIZE
+                        or not isinstance(dictionary, int)
+                        or self._dictionary(dictionary) is None):
+                    continue
+                identity = _row_identity(key, blob, mac)
+                if known.issuperset(page_ids):
+                    scan.found[url] = identity
+                else:
+                    scan.pending[url] = (identity, sorted(set(page_ids) - known))
+            scan.lines = self._lines_of({i for _, rest in scan.pending.values() for i in rest})
         except sqlite3.Error as error:
-            self.checked.clear()
-            self.identities.clear()
-            if _damaged(error):
-                # A URL that is not UTF-8 …: start it again, or every build would
-                # render every page. Done when this build commits.
-                self._empty()
-            return set()
-        finally:
-            # The listed ids' set (8 MiB nationally) too: it only served this check.
-            self._lines, self._stored_ids, self._listed = {}, set(), None
+            scan.found, scan.pending, scan.lines = {}, {}, {}
+            scan.believed_at, scan.believed_ids = [], []
+            # A URL that is not UTF-8 …: started again by ``adopt``, or every build
+            # would render every page.
+            scan.damaged = _damaged(error)
+        return scan
+
+    def stored_with(self, keys: Mapping[str, str]) -> int:
+        """How many of the pages ``keys`` names (URL -> key) are stored with that key
+        (none, when the file cannot be read)."""
+        try:
+            return sum(1 for url, key in keys.items() if self.db.execute(
+                "SELECT 1 FROM pages WHERE url = ? AND key = ?", (url, key)).fetchone())
+        except sqlite3.Error:
+            return 0
+
+    def _lines_of(self, wanted: set[int]) -> dict[int, Any]:
+        """The stored lines of ids ``wanted``, as bytes (a line that is not UTF-8 is one
+        not believed, not a file that cannot be read). One query each while few are
+        asked (a national rebuild asks about 300); else every line at once (164,000
+        lines, 12 MB), as a check did before lines were listed."""
+        if len(wanted) <= LINES_ONE_BY_ONE:
+            found = {}
+            for i in wanted:
+                row = self.db.execute("SELECT CAST(line AS BLOB) FROM reads WHERE id = ?",
+                                      (i,)).fetchone()
+                if row is not None:
+                    found[i] = row[0]
+            return found
+        return {i: line for i, line in self.db.execute("SELECT id, CAST(line AS BLOB) FROM reads")
+                if i in wanted}
+
+    def settle(self, scan: Scan, listed: Sequence[str], world: World) -> Check:
+        """The check of ``scan`` (of the lines ``listed``): each page it left pending
+        holds when every read of it not listed gives today what it gave then, its
+        stored line checked (each line once a build)."""
+        found = dict(scan.found)
+        true: dict[int, str] = {}
+        false: set[int] = set()
+        for url, (identity, rest) in scan.pending.items():
+            for i in rest:
+                if i in true:
+                    continue
+                if i in false:
+                    break
+                raw = scan.lines.get(i)
+                try:
+                    line = raw.decode() if isinstance(raw, bytes) else None
+                    holds = (line is not None and self.ids.line_id(line) == i
+                             and world.holds(line))
+                # (A UnicodeDecodeError is a ValueError.)
+                except (ValueError, TypeError, IndexError, KeyError, RecursionError):
+                    holds = False
+                if not holds:
+                    false.add(i)
+                    break
+                true[i] = line  # type: ignore[assignment]
+            else:
+                found[url] = identity
+        believed = {i: listed[k] for k, i in zip(scan.believed_at, scan.believed_ids,
+                                                 strict=True)}
+        believed.update(true)
+        return Check(found, scan.stored, believed, set(true), false, scan.line_count,
+                     len(scan.believed_at), scan.damaged)
+
+    def adopt(self, check: Check) -> set[str]:
+        """Keep what ``check`` found (here or in a forked child): the pages it found
+        reusable, by URL."""
+        self.stored |= check.stored
+        self.checked.update(check.found)
+        self.identities.update(check.found)
+        self._true |= check.true
+        self._false |= check.false
+        self._line_count, self._listed_stored = check.line_count, check.listed_stored
+        if check.damaged:
+            self._empty()  # done when this build commits
         # Lines believed need not be handed over again (forked workers inherit this).
-        self.ids = ReadIds(self.key, self._believed.items(), self.dictionary[1])
-        self._believed = {}
-        return found
+        self.ids = ReadIds(self.key, check.believed.items(), self.dictionary[1])
+        return set(check.found)
 
-    def _hold(self, ids: array.array[int], world: World) -> bool:
-        """True when every read ``ids`` names gives today what it gave then: listed
-        by the world, or its stored line checked. Each stored line is looked at once
-        a build: a page whose ids are all known true is one or two set tests."""
-        if self._listed is None:
-            self._listed = set()
-            for line in world.listed():
-                i = self.ids.line_id(line)
-                self._listed.add(i)
-                if i in self._stored_ids:  # stored: never handed over again
-                    self._believed[i] = line
-                    self._listed_stored += 1
-        if self._listed.issuperset(ids):
-            return True
-        rest = set(ids).difference(self._listed)
-        if self._true.issuperset(rest):
-            return True
-        for i in rest.difference(self._true):
-            if i in self._false:
-                return False
-            raw = self._line(i)
-            try:
-                line = raw.decode() if isinstance(raw, bytes) else None
-                holds = (line is not None and self.ids.line_id(line) == i
-                         and world.holds(line))
-            # (A UnicodeDecodeError is a ValueError.)
-            except (ValueError, TypeError, IndexError, KeyError, RecursionError):
-                holds = False
-            if not holds:
-                self._false.add(i)
-                return False
-            self._true.add(i)
-            self._believed[i] = line
-        return True
-
-    def _line(self, i: int) -> Any:
-        """The stored line of id ``i`` as bytes (a line that is not UTF-8 is one not
-        believed, not a file that cannot be read); None when there is none. One query
-        each while few are asked (a national rebuild asks about 300); then every line
-        at once (164,000 lines, 12 MB), as a check did before lines were listed."""
-        if self._lines_read < LINES_ONE_BY_ONE:
-            self._lines_read += 1
-            row = self.db.execute("SELECT CAST(line AS BLOB) FROM reads WHERE id = ?",
-                                  (i,)).fetchone()
-            return None if row is None else row[0]
-        if self._lines_read == LINES_ONE_BY_ONE:
-            self._lines_read += 1
-            self._lines = dict(self.db.execute("SELECT id, CAST(line AS BLOB) FROM reads"))
-        return self._lines.get(i)
+    def reconnect(self) -> None:
+        """A connection of its own to the cache's file, for a forked child (SQLite's
+        connections must not cross a fork); the parent's is left untouched."""
+        if self.path is None:
+            raise OSError("the page cache's file is not known")
+        db = open_own(self.path, SCHEMA)
+        if db is None:
+            raise OSError(f"cannot open {self.path}")
+        self.db = db
 
     def html(self, url: str) -> str | None:
         """The stored HTML of ``url``: the row ``reusable`` accepted, signed; else None
