@@ -14,7 +14,7 @@ from conftest import FIXED_DATE, copy_project, snapshot
 from mkdocs.structure.files import File
 from test_kept_site import edit
 
-from generator.adapter import write_step
+from generator.adapter import plugin, write_step
 from generator.adapter.publish import build_site
 from generator.link.catalogue import Catalogue
 from generator.render import check_apart
@@ -32,7 +32,6 @@ def scanned(monkeypatch: pytest.MonkeyPatch) -> None:
     from the first page (a real site needs ``MIN_PAGES``)."""
     monkeypatch.setenv("OCOP_PAGE_CACHE", "1")
     monkeypatch.setenv("OCOP_WORKERS", "2")
-    monkeypatch.delenv("OCOP_WRITERS_APART", raising=False)
     monkeypatch.delenv("OCOP_CHECK_APART", raising=False)
     monkeypatch.setattr(check_apart, "MIN_PAGES", 1)
 
@@ -85,6 +84,27 @@ def test_a_build_that_scans_apart_is_one_that_checks_by_itself(
         assert site == snapshot(build_site(mini_project / "mkdocs.yml", tmp_path / "clean"))
     assert any(b"rang" in data for path, data in site.items()
                if path.startswith("assets/ocop-search/"))
+
+
+def test_with_many_pages_to_render_the_writers_wait_for_the_pages(
+        mini_project, fixed_date, scanned, monkeypatch, caplog, tmp_path):
+    """Once the answer shows as many pages to render as start the page workers, the
+    writers not run yet run after the pages, as without the process (here the answer
+    is waited for before the first writer, and one page to render is many)."""
+    build(mini_project, caplog)
+    build(mini_project, caplog)
+    real_collect = check_apart.Scanning.collect
+    monkeypatch.setattr(check_apart.Scanning, "collect",
+                        lambda self, timeout=0: real_collect(self, 30))
+    monkeypatch.setattr(plugin, "PARALLEL_MIN_PAGES", 1)
+    assert build(mini_project, caplog)[1] == len(write_step.before_pages(WRITERS))
+    edit(mini_project, "Đường thốt nốt nguyên chất", "Đường thốt nốt loại một")
+    pages, ran = build(mini_project, caplog)
+    assert ran == 0 and not pages.startswith("ocop pages: 0 rendered")
+    site = snapshot(mini_project / "site")
+    with monkeypatch.context() as patch:
+        patch.setenv("OCOP_PAGE_CACHE", "0")
+        assert site == snapshot(build_site(mini_project / "mkdocs.yml", tmp_path / "clean"))
 
 
 def test_after_a_settings_change_the_build_checks_by_itself_and_lists_nothing(

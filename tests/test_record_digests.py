@@ -9,9 +9,9 @@ import dataclasses
 import logging
 import multiprocessing
 import time
+from pathlib import Path
 
 import pytest
-from test_write_step import build
 
 from generator import workers
 from generator.adapter import plugin
@@ -28,6 +28,15 @@ from generator.render.page_cache import (
 )
 
 LANGUAGES = (VIETNAMESE, ENGLISH)
+
+
+def build(project: Path, caplog: pytest.LogCaptureFixture) -> str:
+    """Build ``project``; the build's "ocop timings" line."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.ocop"):
+        build_site(project / "mkdocs.yml", project / "site")
+    return next(r.getMessage() for r in caplog.records
+                if r.getMessage().startswith("ocop timings: "))
 
 
 @pytest.fixture

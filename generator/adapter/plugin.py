@@ -99,9 +99,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         #: through MkDocs' pass over their stand-ins (``_write_pages``).
         self.writes_pages = False
         self._to_write: list[CataloguePage] = []
-        #: The writers started in a child of their own at ``on_env`` (``write_step``).
-        self._apart: write_step.WritersApart | None = None
-        #: The writers run before the pages, while the reuse check ran in a child.
+        #: The writers run before the pages, while the reuse check's scan ran in a
+        #: process of its own (``write_step``).
         self._before: write_step.BeforePages | None = None
         #: The records' and the pages' digests, made in children of their own while
         #: the pages are planned and the photos looked at (``render/digests_apart.py``);
@@ -340,10 +339,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
     def on_post_build(self, *, config: Any) -> None:
         assert self.catalogue is not None
         self._write_pages(config)
-        apart = self._apart  # let go once it has finished: a failure before ends it
         before, self._before = self._before, None
-        context = (apart.context if apart is not None else before.context
-                   if before is not None else self._output_context(config))
+        context = before.context if before is not None else self._output_context(config)
         self._written = ((), {})
         if self.renderer is not None:
             self.renderer.close()
@@ -359,20 +356,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self.renderer = None
         reads.unwatch()  # the writers read every record: plain attribute access
         self._lap("pages", self.render_start)
-        start = time.perf_counter()
-        if apart is not None:
-            self._apart = None
-            written = apart.finish()
-        elif before is not None:
+        if before is not None:
             written = before.finish(WRITERS)
         else:
             written = write_step.Written()
             write_step.run(context, WRITERS, written)
         self.timings.update(written.timings)
-        if apart is not None:
-            # The writers' wall time: what the build waited for the child, with those
-            # run here (each writer's own time is in the line too).
-            self._lap("writers", start)
         if context.kept_files is not None:
             log.info(f"ocop files: {context.kept_files.left} of "
                      f"{len(context.kept_files.entries)} left in the kept site")
@@ -496,15 +485,12 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         self.abandon()
 
     def abandon(self) -> None:
-        """End the build's processes (page workers, the writers' child, the digests'
-        children) at once: the build failed (``ocop build`` calls it too for what MkDocs
-        does not see, such as Ctrl-C, before it removes the folder they write into)."""
+        """End the build's processes (page workers, the digests' children) at once: the
+        build failed (``ocop build`` calls it too for what MkDocs does not see, such as
+        Ctrl-C, before it removes the folder they write into)."""
         if self.renderer is not None:
             self.renderer.terminate()
             self.renderer = None
-        if self._apart is not None:
-            self._apart.stop()
-            self._apart = None
         self._before = None
         self._close_digests()
         reads.unwatch()
@@ -541,7 +527,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # Started first: it starts while the keys are made. Only where the build
         # writes the pages (no other plugin sees one) and the writers run here.
         scanning = None
-        if self.writes_pages and not write_step.can_fork(worker_count(self.config.workers)):
+        if self.writes_pages:
             scanning = check_apart.start(cache, len(pages), self._workers())
         try:
             start = time.perf_counter()
@@ -772,13 +758,6 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             self._start_renderer(env, config, files)
             # The pages MkDocs read and the reuse check's answers live all build too.
             collector.hold()
-            # The writers need nothing MkDocs does from now on where no other plugin
-            # sees a page (writes_pages) but the hand-written pages the search index
-            # reads back: when asked for, the others start in a child of their own
-            # (write_step.can_fork).
-            if self.writes_pages and write_step.can_fork(worker_count(self.config.workers)):
-                self._apart = write_step.start(self._output_context(config), WRITERS,
-                                              frozenset(self._mkdocs_outputs(config)))
         elif keeping():
             watch_records()
         return env

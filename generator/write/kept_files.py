@@ -57,8 +57,6 @@ class KeptFiles:
         self.entries: dict[str, FileEntry] = {}
         #: How many files were left as they were.
         self.left = 0
-        #: Site paths written (``wrote``), for a build whose writers ran apart.
-        self.written: list[str] = []
         #: What ``_held`` found: site path -> (key, entry or None).
         self._answers: dict[str, tuple[str, FileEntry | None]] = {}
         self._watching = False
@@ -66,17 +64,8 @@ class KeptFiles:
     def wrote(self, site_path: str) -> None:
         """Called for every file a writer writes: the walk's view of it is out of date
         (two writers of one path: the second's file is asked of the folder)."""
-        self.written.append(site_path)
         if self.seen is not None:
             self.seen.mark(site_path)
-
-    def adopt(self, entries: Mapping[str, FileEntry], left: int, written: list[str]) -> None:
-        """Take on what another process's writers did with this folder (a copy of this
-        object: ``adapter/write_step.py``)."""
-        self.entries.update(entries)
-        self.left += left
-        for site_path in written:
-            self.wrote(site_path)
 
     def holds(self, site_path: str, inputs: tuple[Any, ...]) -> bool:
         """Whether the folder holds ``site_path`` as made of ``inputs`` today."""
