@@ -107,6 +107,29 @@ def test_with_many_pages_to_render_the_writers_wait_for_the_pages(
         assert site == snapshot(build_site(mini_project / "mkdocs.yml", tmp_path / "clean"))
 
 
+def test_a_process_that_gives_no_answer_leaves_the_check_to_the_build(
+        mini_project, fixed_date, scanned, monkeypatch, caplog, tmp_path):
+    """The process ends without an answer: the build checks by itself, runs every
+    writer after all, and the site is a clean build's."""
+    build(mini_project, caplog)
+    build(mini_project, caplog)
+    edit(mini_project, "Đường thốt nốt nguyên chất", "Đường thốt nốt loại một")
+
+    def gone(self: check_apart.Scanning, timeout: float = 0) -> None:
+        self.answered, self.scan = True, None
+        self.close()
+
+    monkeypatch.setattr(check_apart.Scanning, "collect", gone)
+    pages, ran = build(mini_project, caplog)
+    assert ran is None and not pages.startswith("ocop pages: 0 rendered")
+    assert (f"ocop: {check_apart.WHAT} stopped without an answer; checked in this process"
+            in [r.getMessage() for r in caplog.records])
+    site = snapshot(mini_project / "site")
+    with monkeypatch.context() as patch:
+        patch.setenv("OCOP_PAGE_CACHE", "0")
+        assert site == snapshot(build_site(mini_project / "mkdocs.yml", tmp_path / "clean"))
+
+
 def test_after_a_settings_change_the_build_checks_by_itself_and_lists_nothing(
         mini_project, fixed_date, scanned, monkeypatch, caplog):
     """mkdocs.yml edited: no page of the sample is stored with its key; the world's
@@ -196,7 +219,9 @@ def test_the_process_scans_as_the_build_does(tmp_path):
     finally:
         scanning.close()
     assert said == []
-    # Settled, the pending page's read is asked of the world: y/ is gone today.
+    # Settled, the pending page's read is asked of the world: y/ is gone today. All a
+    # build keeps of the check is the check made here.
+    assert cache.settle(here, listed, world) == cache.check(keys, world)
     assert set(cache.settle(here, listed, world).found) == {"a/", "b/"}
     assert set(cache.settle(here, listed, _world({"x/": "1", "y/": "1"})).found) == {
         "a/", "b/", "c/"}

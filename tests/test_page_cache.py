@@ -414,10 +414,15 @@ def test_a_read_the_world_lists_is_believed_without_its_stored_line(
                   {"page": lambda: [(("en", "a/"), "1"), (("en", "b/"), "1")]})
     cache = PageCache.open(tmp_path / "cache", tmp_path)
     assert cache is not None
+    statements: list[str] = []
+    cache.db.set_trace_callback(statements.append)
     # a/: listed (its line is gone from the table); b/ read "0", and the world lists
     # "1"; c/: a/ listed, its own line read and asked.
     assert cache.reusable(dict.fromkeys(reads, "k"), world) == {"a/", "c/"}
     assert sorted(asked) == ["b/", "c/"]
+    # Two lines read by id; past the limit, none (the whole table at once).
+    by_id = sum("FROM reads WHERE id" in statement for statement in statements)
+    assert by_id == (2 if one_by_one >= 2 else 0)
     # Only the lines not listed were read (by id, or all of them and the others left).
     scan = cache.scan(dict.fromkeys(reads, "k"), world.listed)
     assert sorted(line.decode() for line in scan.lines.values()) == [

@@ -226,8 +226,8 @@ class CataloguePage(Page):
         # names added later (MkDocs' ``parent`` on a nav page, ``title`` set by
         # ``read_source``, ``present_anchor_ids`` by ``render``) turn them into a dict
         # of the page's own, about 830 bytes more a page: 56 MiB of a national
-        # build's process (tracemalloc), which MkDocs' pass walks again after the
-        # writers' child is forked.
+        # build's process (tracemalloc), which MkDocs' pass walks again, copying
+        # what a forked child shares (as the writers' forked child did, removed).
         self.parent = None
         self.title = None  # MkDocs' ``title`` before the page is read
         self.present_anchor_ids = None

@@ -60,7 +60,15 @@ from .config import CatalogueConfig, check_cache_folder, site_languages, source_
 from .kept_site import Entry, KeptFolder, save_manifest, sweep
 from .languages import LocalConfig, alternates, default_nav, site_pages, translated_nav
 from .pages import STAND_IN, CatalogueFile, CataloguePage, nav_labels, one_build_date
-from .parallel import PARALLEL_MIN_PAGES, PageRenderer, in_worker, keeping, rendering
+from .parallel import (
+    PARALLEL_MIN_PAGES,
+    PageRenderer,
+    in_worker,
+    keeping,
+    memory_budget,
+    rendering,
+    renew_after,
+)
 
 log = logging.getLogger("mkdocs.plugins.ocop")
 
@@ -357,6 +365,9 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         reads.unwatch()  # the writers read every record: plain attribute access
         self._lap("pages", self.render_start)
         if before is not None:
+            # The writers run before the pages have their own laps in the line.
+            self.timings["pages"] -= sum(before.written.timings.values())
+        if before is not None:
             written = before.finish(WRITERS)
         else:
             written = write_step.Written()
@@ -524,8 +535,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         pages = [f.page for f in doc_files if isinstance(f.page, CataloguePage)]
         cache, keys, world = self._page_cache(config), [], None
         self.world, self.files_settings, self._before = None, "", None
+        # Read first: a wrong value stops any build, before a writer runs.
+        renew_after()
+        memory_budget()
         # Started first: it starts while the keys are made. Only where the build
-        # writes the pages (no other plugin sees one) and the writers run here.
+        # writes the pages (no other plugin sees one).
         scanning = None
         if self.writes_pages:
             scanning = check_apart.start(cache, len(pages), self._workers())
@@ -573,6 +587,8 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         except BaseException:
             if scanning is not None:
                 scanning.close()  # not left waiting for what to scan
+            if cache is not None:
+                cache.close()
             raise
         start = time.perf_counter()
         checked = None
@@ -580,6 +596,10 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             try:
                 if cache is not None and world is not None:
                     checked = self._check_apart(config, pages, cache, keys, world, scanning)
+            except BaseException:
+                if cache is not None:
+                    cache.close()  # a writer failed: the renderer that closes it is not made
+                raise
             finally:
                 scanning.close()
             if self._before is not None:
@@ -647,7 +667,7 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
             scanning.close()
         if scan is None:
             return None
-        # Tests and the benchmark read this line.
+        # Tests read this line.
         log.info(f"ocop reuse check: scanned in a process of its own; {len(before.ran)} "
                  "writers ran meanwhile")
         return cache.settle(scan, listed, world)

@@ -14,7 +14,8 @@ so it was, 1,175 MiB at the peak of a national one-edit build, against 830. The
 process is started before the keys are made, so that it has started by the time
 they are sent. A process that fails, hangs or cannot start leaves the check to
 the build, as before. Only for a site of ``MIN_PAGES`` pages or more, where more
-than one process is allowed, unless ``OCOP_CHECK_APART`` is 0.
+than one process is allowed and ``ocop build`` writes the pages itself (no other
+plugin sees a page), unless ``OCOP_CHECK_APART`` is 0.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from .page_cache import SCHEMA, PageCache, Scan, open_own
+from .page_cache import PageCache, Scan, open_read_only
 
 #: What the process's job is called in what the build says.
 WHAT = "the reuse check's scan"
@@ -63,11 +66,17 @@ class Scanning:
         self.scan: Scan | None = None
 
     def send(self, keys: Mapping[str, str], listed: Sequence[str]) -> bool:
-        """Send the pages' keys (URL -> key) and the listed lines; False when the
-        process is gone (it is ended then)."""
+        """Send the pages' keys (URL -> key) and the listed lines once the process says
+        it is ready (waited for up to ``WAIT``: 25 MB nationally, more than a pipe
+        holds, would wait for a process that never reads); False when it is not, or
+        is gone (it is ended then)."""
         try:
+            ready = multiprocessing.connection.wait([self._conn, self._process.sentinel],
+                                                    WAIT)
+            if self._conn not in ready or self._conn.recv() != _READY:
+                raise OSError("not ready")
             self._conn.send((dict(keys), list(listed)))
-        except (OSError, ValueError):
+        except (OSError, EOFError, ValueError):
             self.close()
             return False
         return True
@@ -121,16 +130,25 @@ def start(cache: PageCache | None, pages: int, workers: int) -> Scanning | None:
         return None
 
 
+#: What the process says once it has started.
+_READY = b"ready"
+
+
 def _serve(path: Path, key: bytes, conn: Connection) -> None:
-    """In the process: wait for what to scan, scan it, answer."""
+    """In the process: say it is ready, wait for what to scan, scan it, answer."""
     logging.disable(logging.CRITICAL)  # what is said is the build's to say
+    # Ctrl-C is the build's: it ends this process (``close``), with no traceback here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        conn.send(_READY)
         keys, listed = conn.recv()
     except (EOFError, OSError):
         return  # the build needed it no more
     db = None
     try:
-        db = open_own(path, SCHEMA)
+        # Read only: the file is the build's (a file not ours is the build's to start
+        # again, not this process's).
+        db = open_read_only(path)
         found = None if db is None else PageCache(db, key, path).scan(keys, lambda: listed)
     except Exception:
         found = None  # the build checks itself

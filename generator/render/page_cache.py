@@ -663,6 +663,23 @@ def open_own(path: Path, tables: Mapping[str, str]) -> sqlite3.Connection | None
     return None
 
 
+def open_read_only(path: Path) -> sqlite3.Connection | None:
+    """A connection that reads the cache file ``path`` and changes nothing; None when
+    it is missing, a link, or not ours (another schema: the build starts it again)."""
+    if path.is_symlink():
+        return None
+    db = None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        if _schema_of(db) == _schema(SCHEMA):
+            return db
+    except (sqlite3.Error, OSError, ValueError):
+        pass
+    if db is not None:
+        db.close()
+    return None
+
+
 def _row_identity(key: str, page_reads: bytes, mac: bytes) -> bytes:
     """Which stored row a page's HTML came from. A kept site's copy of a page is
     reused without reading the row's HTML: the key and reads checked in this build
@@ -777,7 +794,8 @@ class PageCache:
     def __init__(self, db: sqlite3.Connection, key: bytes, path: Path | None = None) -> None:
         self.db = db
         self.key = key
-        #: The file ``db`` is connected to (``reconnect``), when known.
+        #: The file ``db`` is connected to, when known (a process of its own scans it:
+        #: ``render/check_apart.py``).
         self.path = path
         #: The dictionary this build's pages are compressed with: the newest stored
         #: that is ours (``DICTIONARY_BYTES``, ``_dictionary_id``); (0, b"") for none.
@@ -831,8 +849,8 @@ class PageCache:
     def reusable(self, keys: Mapping[str, str], world: World) -> set[str]:
         """The pages (URL -> key of this build) whose stored copy can be reused: same
         key, every read unchanged (the HTML and its signature are checked when read).
-        ``adopt(check(keys, world))``: a build may check in a forked child of its own
-        (``reconnect``) while it does other work, and adopt the answer."""
+        ``adopt(check(keys, world))``: a build may scan in a process of its own while
+        it does other work (``render/check_apart.py``), settle and adopt the answer."""
         return self.adopt(self.check(keys, world))
 
     def check(self, keys: Mapping[str, str], world: World) -> Check:
@@ -871,14 +889,6 @@ class PageCache:
                 scan.stored.add(url)
                 if keys.get(url) != key or not isinstance(key, str):
                     continue
-                if known is None:
-                    line_id = self.ids.line_id
-                    ids = [line_id(line) for line in listed()]
-                    known = set(ids)
-                    at = [k for k, i in enumerate(ids) if i in stored_ids]
-                    scan.believed_at, scan.believed_ids = at, [ids[k] for k in at]
-                    # The listed ids' set stays (8 MiB nationally) till the scan ends.
-                    del stored_ids, ids
                 # Not yet verified: a damaged or forged list is a page rendered again,
                 # as one whose dictionary is not ours (by the workers, not one by one
                 # when MkDocs asks for its HTML).
@@ -887,6 +897,14 @@ class PageCache:
                         or not isinstance(dictionary, int)
                         or self._dictionary(dictionary) is None):
                     continue
+                if known is None:
+                    line_id = self.ids.line_id
+                    ids = [line_id(line) for line in listed()]
+                    known = set(ids)
+                    at = [k for k, i in enumerate(ids) if i in stored_ids]
+                    scan.believed_at, scan.believed_ids = at, [ids[k] for k in at]
+                    # The listed ids' set stays (8 MiB nationally) till the scan ends.
+                    del stored_ids, ids
                 identity = _row_identity(key, blob, mac)
                 if known.issuperset(page_ids):
                     scan.found[url] = identity
@@ -960,8 +978,8 @@ class PageCache:
                      len(scan.believed_at), scan.damaged)
 
     def adopt(self, check: Check) -> set[str]:
-        """Keep what ``check`` found (here or in a forked child): the pages it found
-        reusable, by URL."""
+        """Keep what ``check`` found (its scan here or in a process of its own): the
+        pages it found reusable, by URL."""
         self.stored |= check.stored
         self.checked.update(check.found)
         self.identities.update(check.found)
@@ -973,16 +991,6 @@ class PageCache:
         # Lines believed need not be handed over again (forked workers inherit this).
         self.ids = ReadIds(self.key, check.believed.items(), self.dictionary[1])
         return set(check.found)
-
-    def reconnect(self) -> None:
-        """A connection of its own to the cache's file, for a forked child (SQLite's
-        connections must not cross a fork); the parent's is left untouched."""
-        if self.path is None:
-            raise OSError("the page cache's file is not known")
-        db = open_own(self.path, SCHEMA)
-        if db is None:
-            raise OSError(f"cannot open {self.path}")
-        self.db = db
 
     def html(self, url: str) -> str | None:
         """The stored HTML of ``url``: the row ``reusable`` accepted, signed; else None
