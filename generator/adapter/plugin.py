@@ -533,11 +533,11 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
         # Their template is the stand-in (CataloguePage.meta): MkDocs renders it to what
         # the renderer gives for the page.
         pages = [f.page for f in doc_files if isinstance(f.page, CataloguePage)]
-        cache, keys, world = self._page_cache(config), [], None
-        self.world, self.files_settings, self._before = None, "", None
         # Read first: a wrong value stops any build, before a writer runs.
         renew_after()
         memory_budget()
+        cache, keys, world = self._page_cache(config), [], None
+        self.world, self.files_settings, self._before = None, "", None
         # Started first: it starts while the keys are made. Only where the build
         # writes the pages (no other plugin sees one).
         scanning = None
@@ -584,28 +584,21 @@ class CataloguePlugin(BasePlugin[CatalogueConfig]):
                 self.world = world
             else:
                 self._close_digests()
+            start = time.perf_counter()
+            checked = None
+            if scanning is not None and cache is not None and world is not None:
+                checked = self._check_apart(config, pages, cache, keys, world, scanning)
+                if self._before is not None:
+                    # The writers' time is theirs (in the line's writers): this lap is
+                    # the rest, the wait for the scan among it.
+                    start += sum(self._before.written.timings.values())
         except BaseException:
+            if cache is not None:
+                cache.close()  # the renderer that closes it is not made (a writer failed …)
+            raise
+        finally:
             if scanning is not None:
                 scanning.close()  # not left waiting for what to scan
-            if cache is not None:
-                cache.close()
-            raise
-        start = time.perf_counter()
-        checked = None
-        if scanning is not None:
-            try:
-                if cache is not None and world is not None:
-                    checked = self._check_apart(config, pages, cache, keys, world, scanning)
-            except BaseException:
-                if cache is not None:
-                    cache.close()  # a writer failed: the renderer that closes it is not made
-                raise
-            finally:
-                scanning.close()
-            if self._before is not None:
-                # The writers' time is theirs (in the line's writers): this lap is
-                # the rest, the wait for the scan among it.
-                start += sum(self._before.written.timings.values())
         # Writing the pages itself, this process renders pages while it waits for the
         # workers: one of them fewer is started.
         self.renderer = PageRenderer(pages, env, config, self.nav, doc_files,

@@ -75,7 +75,7 @@ class Scanning:
                                                     WAIT)
             if self._conn not in ready or self._conn.recv() != _READY:
                 raise OSError("not ready")
-            self._conn.send((dict(keys), list(listed)))
+            self._conn.send((keys, listed))
         except (OSError, EOFError, ValueError):
             self.close()
             return False
